@@ -1,0 +1,43 @@
+#include "options.hpp"
+
+#include "serialq/common/atomic_file.hpp"
+
+#include <iostream>
+
+namespace serialq::cli {
+
+bool parse_command_line(const std::string& usage, po::options_description& options,
+                        const po::positional_options_description& positional, const Args& args,
+                        po::variables_map& vm) {
+    options.add_options()("help,h", "show this help and exit");
+    try {
+        po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+        if (vm.count("help")) {
+            std::cout << "usage: " << usage << "\n\n" << options << "\n";
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return true;
+}
+
+void emit(const std::optional<std::string>& out_file, const std::string& text) {
+    if (out_file) {
+        write_file_atomically(*out_file, text);
+    } else {
+        std::cout << text << std::flush;
+    }
+}
+
+void check_choice(const std::string& option, const std::string& value,
+                  const std::vector<std::string>& options) {
+    for (const auto& o : options)
+        if (o == value) return;
+    std::string list;
+    for (const auto& o : options) list += (list.empty() ? "" : ", ") + o;
+    throw UsageError("--" + option + ": found '" + value + "', expected one of " + list);
+}
+
+}  // namespace serialq::cli

@@ -1,0 +1,55 @@
+#include "serialq/common/bits_spec.hpp"
+
+#include "serialq/common/error.hpp"
+
+#include <sstream>
+
+namespace serialq {
+
+namespace {
+int parse_one(const std::string& text, int min_bits, int max_bits, const std::string& what) {
+    std::size_t pos = 0;
+    int v = 0;
+    try {
+        v = std::stoi(text, &pos);
+    } catch (...) {
+        pos = 0;
+    }
+    if (text.empty() || pos != text.size())
+        throw ConfigError(what + ": found '" + text + "', expected a bitwidth (an integer)");
+    if (v < min_bits || v > max_bits)
+        throw ConfigError(what + ": found " + text + " bits, expected " +
+                          std::to_string(min_bits) + ".." + std::to_string(max_bits));
+    return v;
+}
+}  // namespace
+
+std::vector<int> parse_bits(const std::string& spec, std::size_t layers, int min_bits,
+                            int max_bits, const std::string& what) {
+    const std::string prefix = "uniform:";
+    if (spec.rfind(prefix, 0) == 0) {
+        const int b = parse_one(spec.substr(prefix.size()), min_bits, max_bits, what);
+        return std::vector<int>(layers, b);
+    }
+    std::vector<int> bits;
+    std::stringstream ss(spec);
+    std::string item;
+    while (std::getline(ss, item, ',')) bits.push_back(parse_one(item, min_bits, max_bits, what));
+    if (!spec.empty() && spec.back() == ',') bits.push_back(parse_one("", min_bits, max_bits, what));
+    if (bits.size() != layers)
+        throw ConfigError(what + ": found " + std::to_string(bits.size()) +
+                          " bitwidths, expected " + std::to_string(layers) +
+                          " (one per conv/fc layer) or uniform:N");
+    return bits;
+}
+
+std::string format_bits(const std::vector<int>& bits, char separator) {
+    std::string s;
+    for (std::size_t i = 0; i < bits.size(); ++i) {
+        if (i) s += separator;
+        s += std::to_string(bits[i]);
+    }
+    return s;
+}
+
+}  // namespace serialq

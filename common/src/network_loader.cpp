@@ -1,0 +1,178 @@
+#include "serialq/common/network_loader.hpp"
+
+#include "serialq/common/error.hpp"
+#include "serialq/common/yaml_fields.hpp"
+
+#include <map>
+
+namespace serialq {
+
+namespace {
+
+constexpr int kMaxDim = 1 << 16;
+
+std::string shape_text(const Shape& s) {
+    return std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" +
+           std::to_string(s.width);
+}
+
+// Output extent of a sliding window; 0 when the window does not fit.
+int window_out(int in, int kernel, int stride, int pad) {
+    const int span = in + 2 * pad - kernel;
+    return span < 0 ? 0 : span / stride + 1;
+}
+
+class Loader {
+public:
+    Loader(const std::filesystem::path& path) : file_(path.string()) {}
+
+    Network load() {
+        YamlMap root(load_yaml_file(file_), file_);
+        Network net;
+        net.file = file_;
+        net.name = root.string("name");
+        net.source = root.string_or("source", "");
+        root.allow("description");
+        if (root.has("weights")) {
+            const std::filesystem::path w = root.string("weights");
+            net.weights_file = (std::filesystem::path(file_).parent_path() / w).string();
+        } else {
+            root.allow("weights");
+        }
+        YamlMap in = root.map("input");
+        net.input.channels = static_cast<int>(in.integer("channels", 1, kMaxDim));
+        net.input.height = static_cast<int>(in.integer("height", 1, kMaxDim));
+        net.input.width = static_cast<int>(in.integer("width", 1, kMaxDim));
+        in.finish();
+
+        const YAML::Node seq = root.sequence("layers");
+        if (seq.size() == 0) root.fail("layers", "an empty list", "at least one layer");
+        for (std::size_t i = 0; i < seq.size(); ++i) {
+            YamlMap m = root.element(seq, "layers", i);
+            net.layers.push_back(read_layer(m, net));
+            m.finish();
+        }
+        root.finish();
+        if (net.weight_layer_count() == 0)
+            root.fail("layers", "no conv or fc layer", "at least one layer with weights");
+        return net;
+    }
+
+private:
+    int producer(YamlMap& m, const std::string& ref, const std::string& key,
+                 const Network& net) {
+        const auto it = index_.find(ref);
+        if (it == index_.end())
+            m.fail(key, "'" + ref + "'", "the name of an earlier layer");
+        (void)net;
+        return it->second;
+    }
+
+    Shape shape_of(int index, const Network& net) const {
+        return index < 0 ? net.input : net.layers[static_cast<std::size_t>(index)].output;
+    }
+
+    Layer read_layer(YamlMap& m, const Network& net) {
+        Layer l;
+        l.name = m.string("name");
+        if (l.name.empty()) m.fail("name", "an empty string", "a layer name");
+        if (index_.count(l.name)) m.fail("name", "'" + l.name + "' again", "a unique layer name");
+        const std::string type = m.choice("type", {"conv", "fc", "maxpool", "avgpool", "add"});
+        const std::string where = "layer '" + l.name + "'";
+
+        // Producers: the previous layer by default, `input: name`, or `inputs: [a, b]` for add.
+        const int previous = static_cast<int>(net.layers.size()) - 1;
+        if (type == "add") {
+            const YAML::Node refs = m.raw("inputs");
+            if (!refs.IsSequence() || refs.size() != 2)
+                m.fail("inputs", describe_node(refs), "a list of two earlier layer names");
+            for (const auto& r : refs) {
+                if (!r.IsScalar()) m.fail("inputs", describe_node(r), "a layer name");
+                l.inputs.push_back(producer(m, r.Scalar(), "inputs", net));
+            }
+            m.allow("input");
+        } else {
+            l.inputs.push_back(m.has("input") ? producer(m, m.string("input"), "input", net)
+                                              : previous);
+            m.allow("inputs");
+        }
+        l.input = shape_of(l.inputs[0], net);
+
+        if (type == "conv") {
+            l.kind = LayerKind::Conv;
+            const int in_c = static_cast<int>(m.integer("in_channels", 1, kMaxDim));
+            const int out_c = static_cast<int>(m.integer("out_channels", 1, kMaxDim));
+            if (in_c != l.input.channels)
+                m.fail("in_channels", std::to_string(in_c),
+                       std::to_string(l.input.channels) + " (the channels of its input, " +
+                           shape_text(l.input) + ")");
+            if (!m.has("kernel"))
+                m.fail("kernel", "nothing (the key is missing)", "the kernel size");
+            std::tie(l.kernel_h, l.kernel_w) = m.int_pair_or("kernel", {1, 1}, 1, 1024);
+            std::tie(l.stride_h, l.stride_w) = m.int_pair_or("stride", {1, 1}, 1, 1024);
+            std::tie(l.pad_h, l.pad_w) = m.int_pair_or("padding", {0, 0}, 0, 1024);
+            l.groups = static_cast<int>(m.integer_or("groups", 1, 1, kMaxDim));
+            if (in_c % l.groups != 0 || out_c % l.groups != 0)
+                m.fail("groups", std::to_string(l.groups),
+                       "a divisor of both in_channels (" + std::to_string(in_c) +
+                           ") and out_channels (" + std::to_string(out_c) + ")");
+            l.output = window_shape(m, l, out_c);
+        } else if (type == "fc") {
+            l.kind = LayerKind::FullyConnected;
+            const long long in_f = m.integer("in_features", 1, 1LL << 31);
+            const int out_f = static_cast<int>(m.integer("out_features", 1, kMaxDim * 16));
+            if (in_f != l.input.elements())
+                m.fail("in_features", std::to_string(in_f),
+                       std::to_string(l.input.elements()) + " (its input " +
+                           shape_text(l.input) + " flattened)");
+            l.output = Shape{out_f, 1, 1};
+        } else if (type == "maxpool" || type == "avgpool") {
+            l.kind = type == "maxpool" ? LayerKind::MaxPool : LayerKind::AvgPool;
+            l.global = m.boolean_or("global", false);
+            if (l.global) {
+                l.kernel_h = l.input.height;
+                l.kernel_w = l.input.width;
+                l.stride_h = l.stride_w = 1;
+                l.output = Shape{l.input.channels, 1, 1};
+                m.allow("kernel");
+                m.allow("stride");
+                m.allow("padding");
+            } else {
+                std::tie(l.kernel_h, l.kernel_w) = m.int_pair_or("kernel", {0, 0}, 1, 1024);
+                if (l.kernel_h == 0) m.fail("kernel", "nothing", "the pooling window size");
+                std::tie(l.stride_h, l.stride_w) =
+                    m.int_pair_or("stride", {l.kernel_h, l.kernel_w}, 1, 1024);
+                std::tie(l.pad_h, l.pad_w) = m.int_pair_or("padding", {0, 0}, 0, 1024);
+                l.output = window_shape(m, l, l.input.channels);
+            }
+        } else {  // add
+            l.kind = LayerKind::Add;
+            const Shape other = shape_of(l.inputs[1], net);
+            if (!(other == l.input))
+                m.fail("inputs", shape_text(l.input) + " and " + shape_text(other),
+                       "two inputs of the same shape");
+            l.output = l.input;
+        }
+        index_[l.name] = static_cast<int>(net.layers.size());
+        return l;
+    }
+
+    Shape window_shape(YamlMap& m, const Layer& l, int out_channels) {
+        const int oh = window_out(l.input.height, l.kernel_h, l.stride_h, l.pad_h);
+        const int ow = window_out(l.input.width, l.kernel_w, l.stride_w, l.pad_w);
+        if (oh <= 0 || ow <= 0)
+            m.fail("kernel", std::to_string(l.kernel_h) + "x" + std::to_string(l.kernel_w),
+                   "a window that fits its input " + shape_text(l.input) + " with padding " +
+                       std::to_string(l.pad_h) + "x" + std::to_string(l.pad_w));
+        return Shape{out_channels, oh, ow};
+    }
+
+    std::string file_;
+    std::map<std::string, int> index_;
+};
+
+}  // namespace
+
+Network load_network(const std::filesystem::path& path) { return Loader(path).load(); }
+
+}  // namespace serialq

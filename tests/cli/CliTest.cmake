@@ -1,0 +1,22 @@
+# serialq_add_cli_test(NAME n ARGS a b ... EXIT code [STDOUT regex] [STDERR regex]
+#                      [ONE_LINE_ERROR])
+# Runs `serialq ARGS` from the source tree as a user would, and checks the exit code and what
+# it printed. ONE_LINE_ERROR also asserts that stderr is exactly one line.
+function(serialq_add_cli_test)
+  cmake_parse_arguments(T "ONE_LINE_ERROR" "NAME;EXIT;STDOUT;STDERR;WORKDIR" "ARGS" ${ARGN})
+  if(NOT DEFINED T_WORKDIR)
+    set(T_WORKDIR ${SERIALQ_SOURCE_DIR})
+  endif()
+  string(REPLACE ";" "\\;" args_escaped "${T_ARGS}")
+  add_test(NAME cli:${T_NAME}
+    COMMAND ${CMAKE_COMMAND}
+      -DEXE=$<TARGET_FILE:serialq>
+      "-DARGS=${args_escaped}"
+      -DEXPECT_EXIT=${T_EXIT}
+      "-DEXPECT_STDOUT=${T_STDOUT}"
+      "-DEXPECT_STDERR=${T_STDERR}"
+      -DONE_LINE_ERROR=${T_ONE_LINE_ERROR}
+      -P ${SERIALQ_SOURCE_DIR}/tests/cli/run_cli.cmake
+    WORKING_DIRECTORY ${T_WORKDIR})
+  set_tests_properties(cli:${T_NAME} PROPERTIES TIMEOUT 600)
+endfunction()
