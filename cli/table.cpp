@@ -57,7 +57,10 @@ std::string Table::csv() const {
     };
     auto line = [&](const std::vector<std::string>& cells) {
         std::string s;
-        for (std::size_t c = 0; c < cells.size(); ++c) s += (c ? "," : "") + cell(cells[c]);
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            if (c) s += ',';
+            s += cell(cells[c]);
+        }
         return s + "\n";
     };
     std::string out = line(columns_);
