@@ -7,7 +7,8 @@ function(serialq_add_cli_test)
   if(NOT DEFINED T_WORKDIR)
     set(T_WORKDIR ${SERIALQ_SOURCE_DIR})
   endif()
-  string(REPLACE ";" "\\;" args_escaped "${T_ARGS}")
+  # Arguments travel joined by "@@" (a list separator would be split by add_test).
+  string(REPLACE ";" "@@" args_escaped "${T_ARGS}")
   add_test(NAME cli:${T_NAME}
     COMMAND ${CMAKE_COMMAND}
       -DEXE=$<TARGET_FILE:serialq>

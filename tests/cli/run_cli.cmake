@@ -1,7 +1,8 @@
 # Helper of serialq_add_cli_test: runs one serialq command and checks exit code and output.
+string(REPLACE "@@" ";" ARGS "${ARGS}")
 execute_process(COMMAND ${EXE} ${ARGS}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-set(cmd "serialq ${ARGS}")
+string(REPLACE ";" " " cmd "serialq ${ARGS}")
 if(NOT rc STREQUAL EXPECT_EXIT)
   message(FATAL_ERROR "${cmd}: exit code ${rc}, expected ${EXPECT_EXIT}\nstdout:\n${out}\nstderr:\n${err}")
 endif()
