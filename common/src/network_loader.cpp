@@ -48,7 +48,7 @@ public:
         const YAML::Node seq = root.sequence("layers");
         if (seq.size() == 0) root.fail("layers", "an empty list", "at least one layer");
         for (std::size_t i = 0; i < seq.size(); ++i) {
-            YamlMap m = root.element(seq, "layers", i);
+            YamlMap m = layer_map(root, seq, i);
             net.layers.push_back(read_layer(m, net));
             m.finish();
         }
@@ -59,11 +59,23 @@ public:
     }
 
 private:
+    // The i-th layer's mapping, its key path naming the layer too ("layers[3](conv2)"), so
+    // every error about a layer says which one without counting list entries.
+    YamlMap layer_map(YamlMap& root, const YAML::Node& seq, std::size_t i) const {
+        const YamlMap checked = root.element(seq, "layers", i);  // throws unless a mapping
+        const YAML::Node node = seq[i];
+        const YAML::Node name = node["name"];
+        std::string path = checked.path();
+        if (name.IsScalar() && !name.Scalar().empty()) path += "(" + name.Scalar() + ")";
+        return YamlMap(node, file_, path);
+    }
+
     int producer(YamlMap& m, const std::string& ref, const std::string& key,
                  const Network& net) {
+        if (ref == "input") return -1;  // the network input, e.g. for a residual shortcut
         const auto it = index_.find(ref);
         if (it == index_.end())
-            m.fail(key, "'" + ref + "'", "the name of an earlier layer");
+            m.fail(key, "'" + ref + "'", "the name of an earlier layer or 'input'");
         (void)net;
         return it->second;
     }
@@ -76,9 +88,10 @@ private:
         Layer l;
         l.name = m.string("name");
         if (l.name.empty()) m.fail("name", "an empty string", "a layer name");
+        if (l.name == "input")
+            m.fail("name", "'input'", "another name ('input' names the network input)");
         if (index_.count(l.name)) m.fail("name", "'" + l.name + "' again", "a unique layer name");
         const std::string type = m.choice("type", {"conv", "fc", "maxpool", "avgpool", "add"});
-        const std::string where = "layer '" + l.name + "'";
 
         // Producers: the previous layer by default, `input: name`, or `inputs: [a, b]` for add.
         const int previous = static_cast<int>(net.layers.size()) - 1;
@@ -90,11 +103,11 @@ private:
                 if (!r.IsScalar()) m.fail("inputs", describe_node(r), "a layer name");
                 l.inputs.push_back(producer(m, r.Scalar(), "inputs", net));
             }
-            m.allow("input");
         } else {
+            // `inputs` is not allowed here: a second producer would be silently ignored.
             l.inputs.push_back(m.has("input") ? producer(m, m.string("input"), "input", net)
                                               : previous);
-            m.allow("inputs");
+            m.allow("input");
         }
         l.input = shape_of(l.inputs[0], net);
 
@@ -134,9 +147,11 @@ private:
                 l.kernel_w = l.input.width;
                 l.stride_h = l.stride_w = 1;
                 l.output = Shape{l.input.channels, 1, 1};
-                m.allow("kernel");
-                m.allow("stride");
-                m.allow("padding");
+                // A window given beside `global` would be silently ignored: refuse it.
+                for (const std::string key : {"kernel", "stride", "padding"})
+                    if (m.has(key))
+                        m.fail(key, describe_node(m.raw(key)),
+                               "no " + key + " with global: true (the window is the whole input)");
             } else {
                 std::tie(l.kernel_h, l.kernel_w) = m.int_pair_or("kernel", {0, 0}, 1, 1024);
                 if (l.kernel_h == 0) m.fail("kernel", "nothing", "the pooling window size");

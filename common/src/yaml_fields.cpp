@@ -64,10 +64,12 @@ bool YamlMap::has(std::string_view key) const {
 
 void YamlMap::fail(std::string_view key, const std::string& found,
                    const std::string& expected) const {
-    YAML::Node at = key.empty() ? node_ : node_[std::string(key)];
-    if (!at.IsDefined()) at = node_;
-    throw ConfigError(location(at) + key_path(key) + ": found " + found + ", expected " +
-                      expected);
+    // A missing key is located at its mapping. No Node assignment here: assigning to the
+    // invalid node a const lookup returns for a missing key throws YAML::InvalidNode, and
+    // assigning to a defined one rewrites the document.
+    const YAML::Node at = key.empty() ? node_ : node_[std::string(key)];
+    throw ConfigError(location(at.IsDefined() ? at : node_) + key_path(key) + ": found " + found +
+                      ", expected " + expected);
 }
 
 YAML::Node YamlMap::get(std::string_view key) {

@@ -104,7 +104,7 @@ layers:
 )");
     REQUIRE_THROWS_AS(load_network(chain), serialq::ConfigError);
     REQUIRE_THROWS_WITH(load_network(chain),
-                        Catch::Contains(chain.string() + ":5: layers[1].in_channels") &&
+                        Catch::Contains(chain.string() + ":5: layers[1](b).in_channels") &&
                             Catch::Contains("found 5") && Catch::Contains("expected 4"));
 
     const auto pooled = dir.write("pool.yaml", R"(name: p
@@ -113,7 +113,7 @@ layers:
   - {name: a, type: conv, in_channels: 3, out_channels: 4, kernel: 5}
 )");
     REQUIRE_THROWS_WITH(load_network(pooled),
-                        Catch::Contains("layers[0].kernel") && Catch::Contains("fits its input"));
+                        Catch::Contains("layers[0](a).kernel") && Catch::Contains("fits its input"));
 
     const auto noweights = dir.write("nw.yaml", R"(name: p
 input: {channels: 3, height: 4, width: 4}
