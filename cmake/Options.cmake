@@ -6,6 +6,13 @@ add_library(serialq_options INTERFACE)
 if(SERIALQ_NATIVE)
   # Eigen picks AVX2/AVX-512 kernels only when the compiler may emit them.
   target_compile_options(serialq_options INTERFACE -march=native)
+  # GCC 12 reports -Wmaybe-uninitialized inside its own AVX-512 intrinsics header
+  # (_mm512_undefined_ps, GCC bug 105593, fixed in GCC 13) wherever Eigen's AVX-512 kernels are
+  # inlined: a warning about GCC's header, not our code. Silenced only for GCC < 13 on native
+  # builds, the one case where those kernels are compiled.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    target_compile_options(serialq_options INTERFACE -Wno-maybe-uninitialized)
+  endif()
 endif()
 if(SERIALQ_SANITIZE)
   target_compile_options(serialq_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)

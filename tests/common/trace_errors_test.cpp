@@ -28,6 +28,8 @@ const std::vector<BadTrace> kCases = {
     {"missing-field.yaml",
      {"missing-field.yaml:6: layers[1](conv2).out_channels", "the key is missing",
       "an integer"}},
+    {"missing-kernel.yaml",
+     {"missing-kernel.yaml:5: layers[0](conv1).kernel", "the key is missing", "kernel size"}},
     {"missing-input.yaml", {"missing-input.yaml:2: input: found nothing", "a mapping"}},
     // A value of the wrong type.
     {"wrong-type.yaml",

@@ -1,0 +1,48 @@
+#pragma once
+// AccuracyOracle: "with these bits per weight layer, what accuracy does the network keep?"
+// Implementations: builtin:<trace with weights> (real inference on Fashion-MNIST),
+// table:<file.csv> (measured accuracies), exec:<command> (an external evaluator speaking JSON
+// lines). make_oracle() wraps each in the persistent SQLite cache unless told not to.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace serialq::quant {
+
+struct AccuracyResult {
+    double accuracy_percent = 0;    // top-1, in percent
+    long long samples_evaluated = 0;
+    double seconds = 0;             // time the evaluation took (0 for a cache hit)
+    bool is_upper_bound = false;    // early termination: the true accuracy is at most this
+    bool from_cache = false;
+};
+
+class AccuracyOracle {
+public:
+    virtual ~AccuracyOracle() = default;
+    // Identifies everything the answer depends on (model and weights hash, split, quantizer,
+    // fine-tuning; the table's or command's identity): the cache key's first half.
+    virtual std::string identity() const = 0;
+    virtual int layer_count() const = 0;
+    // bits.size() == layer_count(), each in 1..16 (else ConfigError naming the value).
+    virtual AccuracyResult evaluate(const std::vector<int>& bits) = 0;
+    // Accuracy at full precision (the denominator of ReLeQ's State of Relative Accuracy).
+    virtual double reference_accuracy_percent() = 0;
+};
+
+struct OracleOptions {
+    std::filesystem::path cache_file;  // empty: no cache
+    std::string split = "validation";  // builtin: "validation" | "test"
+    std::string quantizer = "wrpn";    // builtin: see quantizer.hpp
+    int finetune_steps = 0;            // builtin: quantization-aware fine-tuning steps
+    unsigned long long seed = 1;       // builtin: fine-tuning seed
+    double early_stop_below_percent = 0;  // 0: off; else stop once surely below this
+    double timeout_seconds = 60;       // exec: per request
+    int threads = 0;                   // builtin: 0 = all cores
+};
+
+// spec: "builtin:<trace>", "table:<csv>" or "exec:<command>"; a bad spec is a ConfigError.
+std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const OracleOptions& options);
+
+}  // namespace serialq::quant

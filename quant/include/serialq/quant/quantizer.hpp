@@ -1,0 +1,70 @@
+#pragma once
+// Weight quantizers: each turns a real tensor into integer codes plus the real value of one
+// integer step (its scale), so that value = code * scale. The tensor is an (output channels x
+// inputs) matrix; "per-channel" means one scale per row.
+//
+//   wrpn                 WRPN mid-tread as ReLeQ's code (Distiller's WRPNQuantizer) uses it:
+//                        clip to (-1, 1), code = round((2^(k-1) - 1) x), scale 1 / (2^(k-1) - 1).
+//                        The range is fixed, not fitted to the tensor (the data-scaled variant
+//                        is exactly linear-tensor-max).
+//   linear-tensor-max    symmetric linear, one scale, clipping at max |x|
+//   linear-tensor-mse    symmetric linear, one scale, clipping that minimises the squared error
+//   linear-channel-max   symmetric linear, one scale per output channel, clipping at max |x|
+//   linear-channel-mse   ... per output channel, squared-error-optimal clipping
+//   dorefa               DoReFa-Net: t = tanh(x) / max|tanh(x)|, code n = 2 round((t + 1) / 2
+//                        (2^k - 1)) - (2^k - 1) (odd integers, 2^k levels, no zero), then scaled
+//                        so that the tensor keeps its range: scale = max|x| / (2^k - 1).
+//
+// One bit: the symmetric quantizers (wrpn, linear-*) binarise, code = sign(x) in {-1, +1} with
+// scale mean|x| (the squared-error-optimal binary scale, as XNOR-Net); DoReFa's own formula
+// already gives {-1, +1}.
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace serialq::quant {
+
+// Row-major so that one output channel's weights are contiguous.
+using WeightMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using CodeMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+constexpr int kMinBits = 1;
+constexpr int kMaxBits = 16;
+
+struct QuantizedTensor {
+    CodeMatrix codes;        // integer codes, same shape as the quantized tensor
+    Eigen::VectorXf scales;  // real value of one step: one per row, or a single one
+    int bits = 0;
+
+    float scale(Eigen::Index row) const { return scales.size() == 1 ? scales[0] : scales[row]; }
+    WeightMatrix dequantize() const;
+};
+
+class Quantizer {
+public:
+    virtual ~Quantizer() = default;
+    virtual std::string name() const = 0;
+    // Throws ConfigError if bits is outside kMinBits..kMaxBits.
+    virtual QuantizedTensor quantize(const WeightMatrix& x, int bits) const = 0;
+    // How many distinct values the quantizer can produce at `bits`.
+    virtual std::int64_t levels(int bits) const = 0;
+    // The largest |code| at `bits` (bounds the integer accumulators).
+    virtual std::int32_t max_code(int bits) const = 0;
+};
+
+// One of quantizer_names(); anything else is a ConfigError naming `what`.
+std::unique_ptr<Quantizer> make_quantizer(const std::string& name,
+                                          const std::string& what = "quantizer");
+const std::vector<std::string>& quantizer_names();
+
+// Squared-error-optimal clipping for a symmetric mid-tread quantizer with codes in
+// [-max_code, max_code]: searches a grid over (0, max|x|] (which includes max|x| itself) and
+// refines around the best point. Exposed for tests.
+float mse_optimal_clip(const float* x, std::int64_t count, std::int32_t max_code);
+// Sum of squared quantization errors at clipping value `clip`.
+double quantization_sse(const float* x, std::int64_t count, float clip, std::int32_t max_code);
+
+}  // namespace serialq::quant

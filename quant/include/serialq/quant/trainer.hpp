@@ -1,0 +1,71 @@
+#pragma once
+// The built-in model's trainer: softmax cross-entropy, Adam, cosine learning-rate decay,
+// mini-batches drawn by one seeded std::mt19937_64. The same seed, data and build give the
+// same weights bit for bit (one thread; Eigen's GEMM is deterministic for fixed shapes).
+//
+// Quantization-aware fine-tuning ("short retraining" in ReLeQ) runs the same loop with the
+// forward pass on quantized weights and the straight-through estimator: the gradient with
+// respect to the quantized weights updates the float weights as if quantization were the
+// identity.
+#include "serialq/quant/idx_dataset.hpp"
+#include "serialq/quant/model.hpp"
+#include "serialq/quant/quantizer.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace serialq::quant {
+
+struct TrainOptions {
+    int epochs = 12;                // passes over the training split
+    int batch = 64;                 // images per step
+    double learning_rate = 1e-3;    // Adam step size at the start; cosine decay to 0
+    double weight_decay = 0.0;      // L2 penalty on weights (not biases)
+    std::uint64_t seed = 1;         // initial weights and batch order
+    std::int64_t max_samples = 0;   // use only the first N training images (0: all)
+    int eval_threads = 0;           // threads for the per-epoch validation (0: all cores)
+    void check() const;             // throws ConfigError naming the field
+};
+
+struct TrainProgress {
+    int epoch = 0;  // 1-based
+    int epochs = 0;
+    std::int64_t step = 0;  // within the epoch, 1-based
+    std::int64_t steps_per_epoch = 0;
+    double mean_loss = 0;   // over this epoch's steps so far
+    double seconds = 0;     // since training started
+};
+
+struct EpochReport {
+    int epoch = 0;
+    double mean_loss = 0;
+    double validation_accuracy_percent = -1;  // -1 when no validation set was given
+    double seconds = 0;
+};
+
+using ProgressCallback = std::function<void(const TrainProgress&)>;
+
+// Initialises `model` from the seed and trains it on `train`; evaluates on `validation` (if not
+// null) after every epoch.
+std::vector<EpochReport> train_model(Model& model, const Dataset& train, const Dataset* validation,
+                                     const TrainOptions& options, const ProgressCallback& progress);
+
+struct FineTuneOptions {
+    int steps = 0;                 // 0: no fine-tuning
+    int batch = 64;
+    double learning_rate = 1e-4;   // Adam, constant
+    std::uint64_t seed = 1;        // batch order
+    void check() const;
+};
+
+// Quantization-aware fine-tuning of `model` at `bits` for options.steps steps on `train`.
+// Returns the mean loss of the first and of the last tenth of the steps.
+std::pair<double, double> finetune_quantized(Model& model, const std::vector<int>& bits,
+                                             const Quantizer& quantizer, const Dataset& train,
+                                             const FineTuneOptions& options);
+
+// Mean cross-entropy of `model` on the first `count` images of `data` (for tests and logs).
+double mean_loss(const Model& model, const Dataset& data, std::int64_t count);
+
+}  // namespace serialq::quant

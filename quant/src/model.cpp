@@ -1,0 +1,177 @@
+#include "serialq/quant/model.hpp"
+
+#include "serialq/common/error.hpp"
+#include "serialq/common/network_loader.hpp"
+
+#include <cmath>
+
+namespace serialq::quant {
+
+Eigen::Index ModelLayer::reduction() const {
+    if (kind == OpKind::Conv)
+        return static_cast<Eigen::Index>(kernel_h) * kernel_w * input.channels;
+    return input.elements();
+}
+
+Model build_model(const Network& net) {
+    Model m;
+    m.name = net.name;
+    m.trace_file = net.file;
+    m.weights_file = net.weights_file;
+    m.input = net.input;
+    const auto fail = [&](const Layer& l, const std::string& found, const std::string& expected) {
+        throw ConfigError(net.file + ": layers." + l.name + ": found " + found + ", expected " +
+                          expected + " (the built-in model runs chains of conv, maxpool and fc)");
+    };
+    int last_weighted = -1;
+    for (std::size_t i = 0; i < net.layers.size(); ++i)
+        if (net.layers[i].has_weights()) last_weighted = static_cast<int>(i);
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        const Layer& l = net.layers[i];
+        if (l.inputs.size() != 1 || l.inputs[0] != static_cast<int>(i) - 1)
+            fail(l, "an input other than the previous layer", "a chain of layers");
+        ModelLayer ml;
+        ml.name = l.name;
+        ml.input = l.input;
+        ml.output = l.output;
+        ml.kernel_h = l.kernel_h, ml.kernel_w = l.kernel_w;
+        ml.stride_h = l.stride_h, ml.stride_w = l.stride_w;
+        ml.pad_h = l.pad_h, ml.pad_w = l.pad_w;
+        switch (l.kind) {
+            case LayerKind::Conv:
+                if (l.groups != 1) fail(l, "groups " + std::to_string(l.groups), "groups 1");
+                ml.kind = OpKind::Conv;
+                break;
+            case LayerKind::FullyConnected: ml.kind = OpKind::FullyConnected; break;
+            case LayerKind::MaxPool: ml.kind = OpKind::MaxPool; break;
+            default: fail(l, std::string("type ") + to_string(l.kind), "conv, maxpool or fc");
+        }
+        if (l.has_weights()) {
+            ml.param = static_cast<int>(m.params.size());
+            ml.relu = static_cast<int>(i) != last_weighted;
+            LayerParams p;
+            p.name = l.name;
+            p.weight = WeightMatrix::Zero(ml.output.channels, ml.reduction());
+            p.bias = Eigen::VectorXf::Zero(ml.output.channels);
+            m.params.push_back(std::move(p));
+        }
+        m.layers.push_back(ml);
+    }
+    if (last_weighted != static_cast<int>(net.layers.size()) - 1)
+        throw ConfigError(net.file + ": layers." + net.layers.back().name +
+                          ": found a network that does not end in a conv or fc layer, expected "
+                          "the last layer to produce the class scores");
+    return m;
+}
+
+void initialize_parameters(Model& model, std::mt19937_64& rng) {
+    for (auto& p : model.params) {
+        // He-uniform for ReLU networks: U(-b, b) with b = sqrt(6 / fan_in).
+        const float bound = std::sqrt(6.0f / static_cast<float>(p.weight.cols()));
+        std::uniform_real_distribution<float> u(-bound, bound);
+        for (Eigen::Index i = 0; i < p.weight.size(); ++i) p.weight.data()[i] = u(rng);
+        p.bias.setZero();
+    }
+}
+
+namespace {
+
+// The PyTorch (channel, row, column) index of the engine's (row, column, channel) column k.
+std::size_t file_column(Eigen::Index k, const Shape& s) {
+    const Eigen::Index c = k % s.channels;
+    const Eigen::Index pixel = k / s.channels;
+    return static_cast<std::size_t>(c * s.height * s.width + pixel);
+}
+
+// The (channels, height, width) over which a layer's weight columns run.
+Shape column_shape(const ModelLayer& l) {
+    if (l.kind == OpKind::Conv) return Shape{l.input.channels, l.kernel_h, l.kernel_w};
+    return l.input;
+}
+
+std::vector<std::uint32_t> file_shape(const ModelLayer& l) {
+    const auto out = static_cast<std::uint32_t>(l.output.channels);
+    if (l.kind == OpKind::Conv)
+        return {out, static_cast<std::uint32_t>(l.input.channels),
+                static_cast<std::uint32_t>(l.kernel_h), static_cast<std::uint32_t>(l.kernel_w)};
+    return {out, static_cast<std::uint32_t>(l.input.elements())};
+}
+
+std::string shape_text(const std::vector<std::uint32_t>& s) {
+    std::string t;
+    for (auto d : s) t += (t.empty() ? "" : "x") + std::to_string(d);
+    return t;
+}
+
+}  // namespace
+
+void set_parameters(Model& model, const WeightsFile& file, const std::string& source) {
+    std::size_t used = 0;
+    for (const auto& l : model.layers) {
+        if (l.param < 0) continue;
+        LayerParams& p = model.params[static_cast<std::size_t>(l.param)];
+        const auto expect = [&](const std::string& name, const std::vector<std::uint32_t>& shape) {
+            const NamedTensor* t = file.find(name);
+            if (!t)
+                throw InputError(source + ": no tensor " + name + ", expected one of shape " +
+                                 shape_text(shape) + " for layer " + l.name + " of " +
+                                 model.trace_file);
+            if (t->shape != shape)
+                throw InputError(source + ": tensor " + name + " has shape " +
+                                 shape_text(t->shape) + ", expected " + shape_text(shape) +
+                                 " for layer " + l.name + " of " + model.trace_file);
+            ++used;
+            return t;
+        };
+        const NamedTensor* w = expect(l.name + ".weight", file_shape(l));
+        const NamedTensor* b = expect(l.name + ".bias", {static_cast<std::uint32_t>(l.output.channels)});
+        const Shape cs = column_shape(l);
+        for (Eigen::Index o = 0; o < p.weight.rows(); ++o)
+            for (Eigen::Index k = 0; k < p.weight.cols(); ++k)
+                p.weight(o, k) =
+                    w->values[static_cast<std::size_t>(o * p.weight.cols()) + file_column(k, cs)];
+        for (Eigen::Index o = 0; o < p.bias.size(); ++o)
+            p.bias[o] = b->values[static_cast<std::size_t>(o)];
+        if (!p.weight.allFinite() || !p.bias.allFinite())
+            throw InputError(source + ": tensor " + l.name + " holds NaN or infinite values");
+    }
+    if (used != file.tensors.size())
+        throw InputError(source + ": holds " + std::to_string(file.tensors.size()) +
+                         " tensors, expected " + std::to_string(used) +
+                         " (a weight and a bias per conv/fc layer of " + model.trace_file + ")");
+    model.metadata_json = file.metadata_json;
+    model.weights_crc32 = file.crc32;
+}
+
+WeightsFile to_weights_file(const Model& model, const std::string& metadata_json) {
+    WeightsFile f;
+    f.metadata_json = metadata_json;
+    for (const auto& l : model.layers) {
+        if (l.param < 0) continue;
+        const LayerParams& p = model.params[static_cast<std::size_t>(l.param)];
+        NamedTensor w{l.name + ".weight", file_shape(l), {}};
+        w.values.resize(static_cast<std::size_t>(p.weight.size()));
+        const Shape cs = column_shape(l);
+        for (Eigen::Index o = 0; o < p.weight.rows(); ++o)
+            for (Eigen::Index k = 0; k < p.weight.cols(); ++k)
+                w.values[static_cast<std::size_t>(o * p.weight.cols()) + file_column(k, cs)] =
+                    p.weight(o, k);
+        NamedTensor b{l.name + ".bias", {static_cast<std::uint32_t>(p.bias.size())},
+                      std::vector<float>(p.bias.data(), p.bias.data() + p.bias.size())};
+        f.tensors.push_back(std::move(w));
+        f.tensors.push_back(std::move(b));
+    }
+    return f;
+}
+
+Model load_model(const std::filesystem::path& trace) {
+    const Network net = load_network(trace);
+    if (net.weights_file.empty())
+        throw ConfigError(trace.string() + ": weights: nothing (the key is missing), expected "
+                          "the trained weights file of the network (e.g. weights: lenet-fmnist.sqw)");
+    Model m = build_model(net);
+    set_parameters(m, read_weights_file(net.weights_file), net.weights_file);
+    return m;
+}
+
+}  // namespace serialq::quant
