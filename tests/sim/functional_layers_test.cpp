@@ -1,0 +1,166 @@
+// Functional mode: the SIP array's integer outputs equal a plain integer convolution
+// bit-exactly, for every precision 1..8, each serial operand, and the edge shapes.
+#include "serialq/common/error.hpp"
+#include "serialq/sim/functional.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+
+using namespace serialq;
+using namespace serialq::sim;
+
+namespace {
+
+Layer conv(int c, int h, int w, int f, int k, int stride = 1, int pad = 0, int groups = 1) {
+    Layer l;
+    l.name = "conv";
+    l.kind = LayerKind::Conv;
+    l.kernel_h = l.kernel_w = k;
+    l.stride_h = l.stride_w = stride;
+    l.pad_h = l.pad_w = pad;
+    l.groups = groups;
+    l.input = {c, h, w};
+    l.output = {f, (h + 2 * pad - k) / stride + 1, (w + 2 * pad - k) / stride + 1};
+    return l;
+}
+
+Layer fc(Shape input, int out) {
+    Layer l;
+    l.name = "fc";
+    l.kind = LayerKind::FullyConnected;
+    l.input = input;
+    l.output = {out, 1, 1};
+    return l;
+}
+
+// A small array so that layers need several filter, window and lane passes.
+AcceleratorConfig small_array(SerialOperand serial) {
+    AcceleratorConfig c;
+    c.name = "small";
+    c.tiles = 2;
+    c.filters_per_tile = 2;
+    c.windows_per_tile = serial == SerialOperand::None ? 1 : 3;
+    c.lanes = 4;
+    c.serial = serial;
+    c.weight_bits = 8;
+    c.activation_bits = 5;
+    return c;
+}
+
+LayerOperands random_operands(std::mt19937_64& rng, const Layer& l, OperandFormat wf,
+                              OperandFormat af) {
+    LayerOperands ops;
+    std::uniform_int_distribution<std::int64_t> wd(wf.min_value(), wf.max_value());
+    std::uniform_int_distribution<std::int64_t> ad(af.min_value(), af.max_value());
+    ops.weights.resize(static_cast<std::size_t>(l.weights()));
+    ops.activations.resize(static_cast<std::size_t>(l.input.elements()));
+    for (auto& x : ops.weights) x = static_cast<std::int32_t>(wd(rng));
+    for (auto& x : ops.activations) x = static_cast<std::int32_t>(ad(rng));
+    return ops;
+}
+
+std::vector<Layer> shapes() {
+    return {
+        conv(3, 6, 6, 5, 3, 1, 1),      // padded 3x3
+        conv(4, 7, 5, 6, 3, 2, 1, 2),   // grouped, stride 2, non-square
+        conv(4, 6, 6, 4, 3, 2, 1, 4),   // depthwise, stride 2
+        conv(5, 4, 4, 7, 1),            // 1x1
+        conv(2, 5, 5, 3, 5),            // kernel covers the input: one output position
+        conv(1, 2, 2, 1, 1),            // smaller than the array in every dimension
+        fc({3, 2, 2}, 10),              // FC with 10 outputs on a flattened plane
+        fc({1, 1, 1}, 1),               // a single product
+    };
+}
+
+void check_layers(SerialOperand serial, bool signed_activations) {
+    std::mt19937_64 rng(static_cast<unsigned>(serial) * 101 + signed_activations);
+    const AcceleratorConfig cfg = small_array(serial);
+    const FunctionalOptions opts{signed_activations};
+    for (int bits = 1; bits <= 8; ++bits) {
+        for (const Layer& l : shapes()) {
+            const auto wf = weight_format(cfg, bits);
+            const auto af = activation_format(cfg, bits, opts);
+            const auto ops = random_operands(rng, l, wf, af);
+            const auto got = run_functional(cfg, l, ops, bits, opts);
+            INFO(to_string(serial) << " bits " << bits << " layer " << to_string(l.kind) << " "
+                 << l.input.channels << "x" << l.input.height << "x" << l.input.width << " -> "
+                 << l.output.channels << "x" << l.output.height << "x" << l.output.width
+                 << " groups " << l.groups);
+            REQUIRE(got.outputs == reference_layer(l, ops));
+            // Every MAC went through a lane once per cycle of its chunk.
+            long long per_mac = 1;
+            if (serial == SerialOperand::Weights) per_mac = wf.bits;
+            if (serial == SerialOperand::Activations) per_mac = af.bits;
+            if (serial == SerialOperand::Both) per_mac = static_cast<long long>(wf.bits) * af.bits;
+            CHECK(got.events.lane_cycles == l.macs() * per_mac);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("functional: weights serial equals the reference for bits 1..8", "[sim][functional]") {
+    check_layers(SerialOperand::Weights, false);
+    check_layers(SerialOperand::Weights, true);
+}
+
+TEST_CASE("functional: activations serial equals the reference for bits 1..8", "[sim][functional]") {
+    check_layers(SerialOperand::Activations, false);
+    check_layers(SerialOperand::Activations, true);
+}
+
+TEST_CASE("functional: both serial (Loom) equals the reference for bits 1..8", "[sim][functional]") {
+    check_layers(SerialOperand::Both, false);
+    check_layers(SerialOperand::Both, true);
+}
+
+TEST_CASE("functional: bit-parallel design equals the reference", "[sim][functional]") {
+    check_layers(SerialOperand::None, true);
+}
+
+TEST_CASE("functional: the default Stripes array computes a layer exactly", "[sim][functional]") {
+    std::mt19937_64 rng(5);
+    const AcceleratorConfig cfg;  // 16 tiles x 16 x 16 SIPs x 16 lanes
+    const Layer l = conv(20, 6, 6, 40, 3, 1, 1);
+    for (int bits : {1, 4, 8, 16}) {
+        const auto ops = random_operands(rng, l, weight_format(cfg, bits), activation_format(cfg, bits, {}));
+        const auto got = run_functional(cfg, l, ops, bits);
+        CHECK(got.outputs == reference_layer(l, ops));
+        // 40 filters fit one pass of 256 rows; 36 windows take 3 column passes of 16;
+        // 180 terms take 12 chunks of 16 lanes; each chunk takes `bits` cycles.
+        CHECK(got.compute_cycles == 3LL * 12 * bits);
+    }
+}
+
+TEST_CASE("functional: compute cycles scale exactly with the serial precision", "[sim][functional]") {
+    std::mt19937_64 rng(6);
+    const AcceleratorConfig cfg = small_array(SerialOperand::Weights);
+    const Layer l = conv(4, 7, 5, 6, 3, 2, 1, 2);
+    const auto base = run_functional(cfg, l, random_operands(rng, l, {1, true}, {5, false}), 1);
+    for (int bits = 2; bits <= 8; ++bits) {
+        const auto r = run_functional(cfg, l, random_operands(rng, l, {bits, true}, {5, false}), bits);
+        CHECK(r.compute_cycles == bits * base.compute_cycles);
+        CHECK(r.events.adder_tree_cycles == bits * base.events.adder_tree_cycles);
+    }
+}
+
+TEST_CASE("functional: bad operands are one-line errors", "[sim][functional]") {
+    const AcceleratorConfig cfg = small_array(SerialOperand::Weights);
+    const Layer l = conv(1, 3, 3, 1, 3);
+    LayerOperands ops;
+    ops.weights.assign(9, 1);
+    ops.activations.assign(9, 1);
+    ops.weights[4] = 8;  // does not fit 4 signed bits
+    CHECK_THROWS_WITH(run_functional(cfg, l, ops, 4),
+                      Catch::Contains("weights[4]: found 8, expected a signed 4-bit value in [-8, 7]"));
+    ops.weights[4] = 7;
+    ops.activations.pop_back();
+    CHECK_THROWS_AS(run_functional(cfg, l, ops, 4), InputError);
+    ops.activations.push_back(1);
+    CHECK_THROWS_AS(run_functional(cfg, l, ops, 17), ConfigError);
+    Layer pool = l;
+    pool.kind = LayerKind::MaxPool;
+    CHECK_THROWS_AS(run_functional(cfg, pool, ops, 4), ConfigError);
+}
