@@ -45,4 +45,8 @@ struct OracleOptions {
 // spec: "builtin:<trace>", "table:<csv>" or "exec:<command>"; a bad spec is a ConfigError.
 std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const OracleOptions& options);
 
+// Checks a bit vector for an oracle with `layers` weight layers: the count, and each value in
+// 1..16. Throws ConfigError naming the vector, the layer and `oracle` (the spec or identity).
+void check_bit_vector(const std::vector<int>& bits, int layers, const std::string& oracle);
+
 }  // namespace serialq::quant

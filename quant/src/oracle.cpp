@@ -1,0 +1,39 @@
+// make_oracle: the one place where an oracle spec becomes an implementation.
+#include "serialq/quant/oracle.hpp"
+
+#include "serialq/common/bits_spec.hpp"
+#include "serialq/common/error.hpp"
+#include "serialq/quant/oracle_table.hpp"
+#include "serialq/quant/quantizer.hpp"
+
+namespace serialq::quant {
+
+void check_bit_vector(const std::vector<int>& bits, int layers, const std::string& oracle) {
+    if (static_cast<int>(bits.size()) != layers)
+        throw ConfigError(oracle + ": bits " + format_bits(bits) + ": found " +
+                          std::to_string(bits.size()) + " bitwidths, expected " +
+                          std::to_string(layers) + " (one per weight layer)");
+    for (std::size_t l = 0; l < bits.size(); ++l)
+        if (bits[l] < kMinBits || bits[l] > kMaxBits)
+            throw ConfigError(oracle + ": bits " + format_bits(bits) + ": layer " +
+                              std::to_string(l) + ": found " + std::to_string(bits[l]) +
+                              " bits, expected " + std::to_string(kMinBits) + ".." +
+                              std::to_string(kMaxBits));
+}
+
+std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const OracleOptions& options) {
+    (void)options;
+    const auto colon = spec.find(':');
+    const std::string kind = colon == std::string::npos ? spec : spec.substr(0, colon);
+    const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+    const std::string expected = "expected builtin:<trace>, table:<file.csv> or exec:<command>";
+    if (colon == std::string::npos || (kind != "builtin" && kind != "table" && kind != "exec"))
+        throw ConfigError("oracle '" + spec + "': unknown kind '" + kind + "', " + expected);
+    if (arg.empty())
+        throw ConfigError("oracle '" + spec + "': nothing after '" + kind + ":', " + expected);
+
+    if (kind == "table") return std::make_unique<TableOracle>(arg);
+    throw ConfigError("oracle '" + spec + "': the " + kind + " oracle is not built yet");
+}
+
+}  // namespace serialq::quant
