@@ -98,8 +98,12 @@ std::vector<std::uint32_t> file_shape(const ModelLayer& l) {
 }
 
 std::string shape_text(const std::vector<std::uint32_t>& s) {
+    // append(), not `t += a + b`: GCC 12 reports a false -Wrestrict on the temporary.
     std::string t;
-    for (auto d : s) t += (t.empty() ? "" : "x") + std::to_string(d);
+    for (auto d : s) {
+        if (!t.empty()) t.append("x");
+        t.append(std::to_string(d));
+    }
     return t;
 }
 

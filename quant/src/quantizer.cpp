@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace serialq::quant {
 
@@ -27,12 +28,13 @@ void check_bits(int bits, const std::string& quantizer) {
 
 std::int32_t symmetric_max_code(int bits) { return bits == 1 ? 1 : (1 << (bits - 1)) - 1; }
 
-// sign(x) in {-1, +1} with the squared-error-optimal scale mean|x|.
-float binarize(const float* x, std::int64_t n, std::int32_t* codes) {
+// sign(x) in {-1, +1} (zero counts as positive) with the squared-error-optimal scale, the mean
+// of |x| clipped to `limit` (WRPN clips to (-1, 1) first; the linear quantizers do not clip).
+float binarize(const float* x, std::int64_t n, float limit, std::int32_t* codes) {
     const ArrayMap a(x, n);
     CodeMap(codes, n) = (a >= 0.0f).select(1, Eigen::Array<std::int32_t, Eigen::Dynamic, 1>::
                                                  Constant(n, -1));
-    const float mean = n > 0 ? a.abs().mean() : 0.0f;
+    const float mean = n > 0 ? a.abs().min(limit).mean() : 0.0f;
     return mean > 0.0f ? mean : 1.0f;
 }
 
@@ -80,7 +82,7 @@ public:
         for (Eigen::Index g = 0; g < groups; ++g) {
             const float* in = x.data() + g * group_size;
             std::int32_t* out = q.codes.data() + g * group_size;
-            q.scales[g] = bits == 1 ? binarize(in, group_size, out)
+            q.scales[g] = bits == 1 ? binarize(in, group_size, binary_limit(), out)
                                     : quantize_symmetric(in, group_size, clip(in, group_size, bits),
                                                          max_code(bits), out);
         }
@@ -88,6 +90,10 @@ public:
     }
 
 private:
+    float binary_limit() const {
+        return clipping_ == Clipping::Fixed ? 1.0f : std::numeric_limits<float>::infinity();
+    }
+
     float clip(const float* x, std::int64_t n, int bits) const {
         switch (clipping_) {
             case Clipping::Fixed: return 1.0f;
@@ -125,9 +131,14 @@ public:
             return q;
         }
         const float top = static_cast<float>(max_code(bits));
-        // u in [0, 1]; its k-bit code u_q in 0..2^k-1; n = 2 u_q - (2^k - 1).
-        const Eigen::ArrayXf u_q = ((t / (2.0f * t_max) + 0.5f) * top).round();
-        CodeMap(q.codes.data(), n) = (2.0f * u_q - top).cast<std::int32_t>();
+        // DoReFa's n = 2 round((t + 1) / 2 (2^k - 1)) - (2^k - 1) is the odd integer nearest to
+        // t (2^k - 1). Written as sign(t) (2 floor(|t| (2^k - 1) / 2) + 1) it rounds the ties
+        // (|t| (2^k - 1) even, t = 0 among them) away from zero instead of up, so that
+        // Q(-x) = -Q(x) exactly; elsewhere the two agree.
+        const Eigen::ArrayXf s = (t / t_max).abs() * top;
+        const Eigen::ArrayXf odd = ((s * 0.5f).floor() * 2.0f + 1.0f).min(top);
+        CodeMap(q.codes.data(), n) =
+            (ArrayMap(x.data(), n) >= 0.0f).select(odd, -odd).cast<std::int32_t>();
         q.scales[0] = range / top;
         return q;
     }
@@ -188,7 +199,10 @@ std::unique_ptr<Quantizer> make_quantizer(const std::string& name, const std::st
         return std::make_unique<SymmetricQuantizer>(name, true, Clipping::Mse);
     if (name == "dorefa") return std::make_unique<DorefaQuantizer>();
     std::string list;
-    for (const auto& n : quantizer_names()) list += (list.empty() ? "" : ", ") + n;
+    for (const auto& n : quantizer_names()) {
+        if (!list.empty()) list.append(", ");
+        list.append(n);
+    }
     throw ConfigError(what + ": found '" + name + "', expected one of " + list);
 }
 

@@ -11,13 +11,22 @@
 //   linear-tensor-mse    symmetric linear, one scale, clipping that minimises the squared error
 //   linear-channel-max   symmetric linear, one scale per output channel, clipping at max |x|
 //   linear-channel-mse   ... per output channel, squared-error-optimal clipping
-//   dorefa               DoReFa-Net: t = tanh(x) / max|tanh(x)|, code n = 2 round((t + 1) / 2
-//                        (2^k - 1)) - (2^k - 1) (odd integers, 2^k levels, no zero), then scaled
-//                        so that the tensor keeps its range: scale = max|x| / (2^k - 1).
+//   dorefa               DoReFa-Net: t = tanh(x) / max|tanh(x)|, code n = the odd integer
+//                        nearest to t (2^k - 1) (DoReFa's 2 round((t + 1) / 2 (2^k - 1)) -
+//                        (2^k - 1), with ties rounded away from zero so that Q(-x) = -Q(x)):
+//                        2^k levels, no zero; scaled so that the tensor keeps its range,
+//                        scale = max|x| / (2^k - 1). Idempotent in t (its own domain), not in x:
+//                        tanh bends the grid, so re-quantizing a dequantized tensor can move a
+//                        value by one level once the steps are finer than that bend.
 //
-// One bit: the symmetric quantizers (wrpn, linear-*) binarise, code = sign(x) in {-1, +1} with
-// scale mean|x| (the squared-error-optimal binary scale, as XNOR-Net); DoReFa's own formula
-// already gives {-1, +1}.
+// Levels at k bits: wrpn and linear-* 2^k - 1 (codes -(2^(k-1) - 1) .. 2^(k-1) - 1, a zero and
+// one bit for the sign); dorefa 2^k.
+//
+// One bit (binary). The mid-tread formula has no level but zero at k = 1 (2^0 - 1 = 0), so the
+// symmetric quantizers (wrpn, linear-*) binarise instead: code = sign(x) in {-1, +1} (zero
+// counts as +1) with scale mean|x| per tensor or per channel, the squared-error-optimal binary
+// scale (XNOR-Net); wrpn takes the mean of |x| clipped to 1. dorefa's own formula already gives
+// {-1, +1}, scaled by max|x|. Every quantizer therefore has 2 levels at one bit.
 #include <Eigen/Core>
 
 #include <cstdint>
