@@ -38,6 +38,13 @@ struct GzCloser {
 };
 using GzFile = std::unique_ptr<std::remove_pointer_t<gzFile>, GzCloser>;
 
+std::uint32_t data_crc(const Dataset& d) {
+    uLong c = crc32(0L, Z_NULL, 0);
+    c = crc32_z(c, d.pixels.data(), d.pixels.size());
+    c = crc32_z(c, d.labels.data(), d.labels.size());
+    return static_cast<std::uint32_t>(c);
+}
+
 class IdxReader {
 public:
     explicit IdxReader(const std::filesystem::path& path) : path_(path.string()) {
@@ -70,16 +77,15 @@ public:
         while (done < bytes) {
             const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(bytes - done, 1u << 30));
             const int n = gzread(file_.get(), dst + done, chunk);
-            if (n < 0) {
-                int code = 0;
+            if (n <= 0) {
+                // zlib reports a gzip stream cut short as Z_BUF_ERROR ("unexpected end of
+                // file"), and the end of a plain file as 0 bytes read.
+                int code = Z_OK;
                 const char* msg = gzerror(file_.get(), &code);
-                fail("corrupt gzip stream while reading " + what + ": " + msg);
-            }
-            if (n == 0) {
-                int code = 0;
-                const char* msg = gzerror(file_.get(), &code);
-                fail("truncated: " + what + " needs " + std::to_string(bytes) + " bytes, found " +
-                     std::to_string(done) + (code != Z_OK ? std::string(" (") + msg + ")" : ""));
+                if (n == 0 || code == Z_BUF_ERROR)
+                    fail("truncated while reading " + what + " (" + std::to_string(bytes) +
+                         " bytes expected, " + std::to_string(done) + " found)");
+                fail("corrupt gzip data while reading " + what + " (" + msg + ")");
             }
             done += static_cast<std::size_t>(n);
         }
@@ -108,6 +114,9 @@ Dataset read_idx(const std::filesystem::path& images, const std::filesystem::pat
     if (idims[1] == 0 || idims[2] == 0 || idims[1] > 4096 || idims[2] > 4096)
         img.fail("image size " + std::to_string(idims[1]) + "x" + std::to_string(idims[2]) +
                  ", expected 1..4096 on each side");
+    if (std::uint64_t{idims[0]} * idims[1] * idims[2] > (std::uint64_t{1} << 32))
+        img.fail(std::to_string(idims[0]) + " images of " + std::to_string(idims[1]) + "x" +
+                 std::to_string(idims[2]) + ", expected at most 4 GiB of pixels (a corrupt header?)");
     d.rows = static_cast<int>(idims[1]);
     d.cols = static_cast<int>(idims[2]);
     d.pixels.resize(static_cast<std::size_t>(idims[0]) * idims[1] * idims[2]);
@@ -119,17 +128,11 @@ Dataset read_idx(const std::filesystem::path& images, const std::filesystem::pat
             lab.fail("label " + std::to_string(d.labels[i]) + " at index " + std::to_string(i) +
                      ", expected a class 0..9");
     d.description = images.string();
+    d.crc32 = data_crc(d);
     return d;
 }
 
 namespace {
-std::uint32_t data_crc(const Dataset& d) {
-    uLong c = crc32(0L, Z_NULL, 0);
-    c = crc32_z(c, d.pixels.data(), d.pixels.size());
-    c = crc32_z(c, d.labels.data(), d.labels.size());
-    return static_cast<std::uint32_t>(c);
-}
-
 Dataset slice(const Dataset& d, std::int64_t begin, std::int64_t end, std::string description) {
     Dataset s;
     s.description = std::move(description);
@@ -146,8 +149,12 @@ Dataset slice(const Dataset& d, std::int64_t begin, std::int64_t end, std::strin
 Dataset load_fashion_mnist(const std::filesystem::path& dir, Split split) {
     if (split == Split::Test) {
         Dataset d = read_idx(dir / "t10k-images-idx3-ubyte.gz", dir / "t10k-labels-idx1-ubyte.gz");
+        if (d.size() != kTestImages)
+            throw InputError((dir / "t10k-images-idx3-ubyte.gz").string() + ": holds " +
+                             std::to_string(d.size()) + " images, expected " +
+                             std::to_string(kTestImages) + " (the Fashion-MNIST test set)" +
+                             kPackageHint);
         d.description = "fashion-mnist/test (" + std::to_string(d.size()) + " test images)";
-        d.crc32 = data_crc(d);
         return d;
     }
     const auto images = dir / "train-images-idx3-ubyte.gz";
@@ -155,7 +162,7 @@ Dataset load_fashion_mnist(const std::filesystem::path& dir, Split split) {
     if (all.size() != kTrainImages + kValidationImages)
         throw InputError(images.string() + ": holds " + std::to_string(all.size()) +
                          " images, expected " + std::to_string(kTrainImages + kValidationImages) +
-                         " (the Fashion-MNIST training set)");
+                         " (the Fashion-MNIST training set)" + kPackageHint);
     if (split == Split::Train)
         return slice(all, 0, kTrainImages,
                      "fashion-mnist/train (training images 0.." +

@@ -2,9 +2,9 @@
 // Fashion-MNIST from Debian's dataset-fashion-mnist package: gzip-compressed IDX files
 // (idx3 images of 28x28 unsigned bytes, idx1 labels 0..9).
 //
-// Splits. The 60,000 training images are divided once and for all: the first 50,000 train the
-// model ("train"), the last 10,000 are held out as "validation", on which the search measures
-// accuracy. The 10,000 test images ("test") are only for final reports, so a configuration
+// Splits. The 60,000 training images are divided once and for all, in file order: the first
+// 55,000 train the model ("train"), the last 5,000 are held out as "validation", on which the
+// search measures accuracy. The 10,000 test images ("test") are only for final reports, so a configuration
 // chosen on validation is reported on data the search never saw.
 #include <cstdint>
 #include <filesystem>
@@ -19,12 +19,13 @@ const char* to_string(Split split);
 // "train", "validation" or "test"; anything else is a ConfigError naming `what`.
 Split parse_split(const std::string& text, const std::string& what = "split");
 
-inline constexpr std::int64_t kTrainImages = 50'000;
-inline constexpr std::int64_t kValidationImages = 10'000;
+inline constexpr std::int64_t kTrainImages = 55'000;
+inline constexpr std::int64_t kValidationImages = 5'000;
+inline constexpr std::int64_t kTestImages = 10'000;
 inline const std::filesystem::path kDefaultFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
 struct Dataset {
-    std::string description;  // "fashion-mnist/validation (train images 50000..59999)"
+    std::string description;  // "fashion-mnist/validation (training images 55000..59999, ...)"
     int rows = 0;
     int cols = 0;
     std::vector<std::uint8_t> pixels;  // size() x rows x cols, row-major per image
@@ -36,8 +37,8 @@ struct Dataset {
     const std::uint8_t* image(std::int64_t i) const { return pixels.data() + i * pixels_per_image(); }
 };
 
-// Reads one pair of IDX files (gzip or plain). A missing, truncated or malformed file is an
-// InputError naming the file and, for the default directory, the Debian package.
+// Reads one pair of IDX files (gzip or plain). A missing, truncated or malformed file is a
+// one-line InputError naming the file and the Debian package dataset-fashion-mnist.
 Dataset read_idx(const std::filesystem::path& images, const std::filesystem::path& labels);
 
 // One split of Fashion-MNIST from `dir` (train-*/t10k-*-idx?-ubyte.gz).
