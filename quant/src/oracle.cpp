@@ -3,6 +3,7 @@
 
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/quant/oracle_cache.hpp"
 #include "serialq/quant/oracle_table.hpp"
 #include "serialq/quant/quantizer.hpp"
 
@@ -22,7 +23,6 @@ void check_bit_vector(const std::vector<int>& bits, int layers, const std::strin
 }
 
 std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const OracleOptions& options) {
-    (void)options;
     const auto colon = spec.find(':');
     const std::string kind = colon == std::string::npos ? spec : spec.substr(0, colon);
     const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
@@ -32,8 +32,13 @@ std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const Oracl
     if (arg.empty())
         throw ConfigError("oracle '" + spec + "': nothing after '" + kind + ":', " + expected);
 
-    if (kind == "table") return std::make_unique<TableOracle>(arg);
-    throw ConfigError("oracle '" + spec + "': the " + kind + " oracle is not built yet");
+    std::unique_ptr<AccuracyOracle> oracle;
+    if (kind == "table") oracle = std::make_unique<TableOracle>(arg);
+    else throw ConfigError("oracle '" + spec + "': the " + kind + " oracle is not built yet");
+    if (options.cache_file.empty()) return oracle;
+    return std::make_unique<CachedOracle>(std::move(oracle),
+                                          std::make_shared<OracleCache>(options.cache_file), spec,
+                                          options.early_stop_below_percent);
 }
 
 }  // namespace serialq::quant

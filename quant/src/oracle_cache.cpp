@@ -1,0 +1,327 @@
+// The SQLite accuracy cache. Statements used per answer (lookup, store) are prepared once.
+#include "serialq/quant/oracle_cache.hpp"
+
+#include "serialq/common/error.hpp"
+
+#include <sqlite3.h>
+
+#include <cmath>
+
+namespace serialq::quant {
+
+namespace {
+
+constexpr const char* kSchemaVersion = "1";
+constexpr int kBusyTimeoutMs = 30'000;  // a writer holds the lock for one short transaction
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries(
+  identity TEXT NOT NULL,
+  bits TEXT NOT NULL,
+  accuracy_percent REAL NOT NULL,
+  samples INTEGER NOT NULL,
+  seconds REAL NOT NULL,
+  is_upper_bound INTEGER NOT NULL,
+  created_utc TEXT NOT NULL,
+  PRIMARY KEY(identity, bits));
+CREATE TABLE IF NOT EXISTS oracles(
+  identity TEXT PRIMARY KEY,
+  description TEXT NOT NULL,
+  layers INTEGER NOT NULL,
+  last_used_utc TEXT NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');
+)sql";
+
+constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+// Resets a statement (and clears its bindings) when the scope ends, however it ends.
+struct Reset {
+    sqlite3_stmt* s;
+    ~Reset() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+};
+
+std::string column_text(sqlite3_stmt* s, int col) {
+    const auto* t = sqlite3_column_text(s, col);
+    return t ? reinterpret_cast<const char*>(t) : "";
+}
+
+}  // namespace
+
+void OracleCache::fail(const std::string& what) const {
+    const std::string detail = db_ ? sqlite3_errmsg(db_) : "cannot allocate a connection";
+    throw InputError(file_.string() + ": oracle cache: " + what + ": " + detail +
+                     " (the file is left as it is; move it away to start a new cache)");
+}
+
+void OracleCache::exec(const char* sql, const char* what) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(what);
+}
+
+sqlite3_stmt* OracleCache::prepare(const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+        fail("cannot prepare a statement");
+    return s;
+}
+
+OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
+    std::error_code ec;
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        const std::string detail = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw InputError(file.string() + ": oracle cache: cannot open: " + detail);
+    }
+    try {
+        sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+        sqlite3_extended_result_codes(db_, 1);
+        // The first read of the file: a file that is not SQLite fails here.
+        sqlite3_stmt* mode = nullptr;
+        if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &mode, nullptr) != SQLITE_OK)
+            fail("not a readable SQLite database");
+        const int rc = sqlite3_step(mode);
+        const std::string journal = rc == SQLITE_ROW ? column_text(mode, 0) : "";
+        sqlite3_finalize(mode);
+        if (rc != SQLITE_ROW) fail("not a readable SQLite database");
+        if (journal != "wal") fail("cannot switch to WAL journal mode (found " + journal + ")");
+        exec("PRAGMA synchronous=NORMAL", "cannot set synchronous=NORMAL");
+
+        // An existing file must be a serialq cache: tables other than ours mean someone else's
+        // database was given, which we must not write into.
+        {
+            sqlite3_stmt* s = prepare("SELECT name FROM sqlite_master WHERE type='table'");
+            std::string others;
+            int step;
+            while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+                const std::string name = column_text(s, 0);
+                if (name != "meta" && name != "entries" && name != "oracles")
+                    others += (others.empty() ? "" : ", ") + name;
+            }
+            sqlite3_finalize(s);
+            if (step != SQLITE_DONE) fail("cannot read the schema");
+            if (!others.empty())
+                throw InputError(file.string() + ": not a serialq oracle cache (it holds tables " +
+                                 others + "), expected a file made by serialq");
+        }
+        exec("BEGIN IMMEDIATE", "cannot lock to create the tables");
+        if (sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+            const std::string detail = sqlite3_errmsg(db_);
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw InputError(file.string() + ": oracle cache: cannot create the tables: " + detail);
+        }
+        exec("COMMIT", "cannot commit the tables");
+        {
+            sqlite3_stmt* s = prepare("SELECT value FROM meta WHERE key='schema'");
+            const int step = sqlite3_step(s);
+            const std::string version = step == SQLITE_ROW ? column_text(s, 0) : "";
+            sqlite3_finalize(s);
+            if (version != kSchemaVersion)
+                throw InputError(file.string() + ": oracle cache schema version '" + version +
+                                 "', expected " + kSchemaVersion);
+        }
+        lookup_ = prepare(
+            "SELECT accuracy_percent, samples, is_upper_bound FROM entries "
+            "WHERE identity = ?1 AND bits = ?2");
+        store_ = prepare((std::string(
+            "INSERT INTO entries(identity, bits, accuracy_percent, samples, seconds, "
+            "is_upper_bound, created_utc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ") + kNow + ") "
+            "ON CONFLICT(identity, bits) DO UPDATE SET accuracy_percent = excluded.accuracy_percent,"
+            " samples = excluded.samples, seconds = excluded.seconds,"
+            " is_upper_bound = excluded.is_upper_bound, created_utc = excluded.created_utc "
+            "WHERE entries.is_upper_bound = 1").c_str());
+        describe_ = prepare((std::string(
+            "INSERT INTO oracles(identity, description, layers, last_used_utc) "
+            "VALUES(?1, ?2, ?3, ") + kNow + ") ON CONFLICT(identity) DO UPDATE SET "
+            "description = excluded.description, layers = excluded.layers, "
+            "last_used_utc = excluded.last_used_utc").c_str());
+    } catch (...) {
+        sqlite3_finalize(lookup_);
+        sqlite3_finalize(store_);
+        sqlite3_finalize(describe_);
+        sqlite3_close_v2(db_);
+        throw;
+    }
+}
+
+OracleCache::~OracleCache() {
+    sqlite3_finalize(lookup_);
+    sqlite3_finalize(store_);
+    sqlite3_finalize(describe_);
+    sqlite3_close_v2(db_);
+}
+
+std::optional<AccuracyResult> OracleCache::lookup(const std::string& identity,
+                                                  const std::string& bits) {
+    Reset r{lookup_};
+    sqlite3_bind_text(lookup_, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
+    sqlite3_bind_text(lookup_, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(lookup_);
+    if (rc == SQLITE_DONE) return std::nullopt;
+    if (rc != SQLITE_ROW) fail("cannot look up " + bits);
+    AccuracyResult result;
+    result.accuracy_percent = sqlite3_column_double(lookup_, 0);
+    result.samples_evaluated = sqlite3_column_int64(lookup_, 1);
+    result.is_upper_bound = sqlite3_column_int(lookup_, 2) != 0;
+    result.seconds = 0;
+    result.from_cache = true;
+    return result;
+}
+
+void OracleCache::store(const std::string& identity, const std::string& bits,
+                        const AccuracyResult& result) {
+    Reset r{store_};
+    sqlite3_bind_text(store_, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
+    sqlite3_bind_text(store_, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
+    sqlite3_bind_double(store_, 3, result.accuracy_percent);
+    sqlite3_bind_int64(store_, 4, result.samples_evaluated);
+    sqlite3_bind_double(store_, 5, result.seconds);
+    sqlite3_bind_int(store_, 6, result.is_upper_bound ? 1 : 0);
+    if (sqlite3_step(store_) != SQLITE_DONE) fail("cannot store " + bits);
+}
+
+void OracleCache::describe(const std::string& identity, const std::string& description,
+                           int layers) {
+    Reset r{describe_};
+    sqlite3_bind_text(describe_, 1, identity.data(), static_cast<int>(identity.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_text(describe_, 2, description.data(), static_cast<int>(description.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int(describe_, 3, layers);
+    if (sqlite3_step(describe_) != SQLITE_DONE) fail("cannot record the oracle " + identity);
+}
+
+std::vector<CacheIdentityStats> OracleCache::stats() {
+    sqlite3_stmt* s = prepare(
+        "SELECT e.identity, COALESCE(o.description, ''), COUNT(*), SUM(e.is_upper_bound), "
+        "SUM(e.seconds), MIN(e.created_utc), MAX(e.created_utc) "
+        "FROM entries e LEFT JOIN oracles o ON o.identity = e.identity "
+        "GROUP BY e.identity ORDER BY e.identity");
+    std::vector<CacheIdentityStats> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        CacheIdentityStats st;
+        st.identity = column_text(s, 0);
+        st.description = column_text(s, 1);
+        st.entries = sqlite3_column_int64(s, 2);
+        st.upper_bounds = sqlite3_column_int64(s, 3);
+        st.seconds = sqlite3_column_double(s, 4);
+        st.first_utc = column_text(s, 5);
+        st.last_utc = column_text(s, 6);
+        out.push_back(std::move(st));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) fail("cannot read the statistics");
+    return out;
+}
+
+std::vector<CacheEntry> OracleCache::entries(const std::string& identity) {
+    sqlite3_stmt* s = prepare(
+        "SELECT e.identity, COALESCE(o.description, ''), e.bits, e.accuracy_percent, e.samples, "
+        "e.seconds, e.is_upper_bound, e.created_utc "
+        "FROM entries e LEFT JOIN oracles o ON o.identity = e.identity "
+        "WHERE ?1 = '' OR e.identity = ?1 ORDER BY e.identity, e.created_utc, e.bits");
+    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
+    std::vector<CacheEntry> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        CacheEntry e;
+        e.identity = column_text(s, 0);
+        e.description = column_text(s, 1);
+        e.bits = column_text(s, 2);
+        e.accuracy_percent = sqlite3_column_double(s, 3);
+        e.samples = sqlite3_column_int64(s, 4);
+        e.seconds = sqlite3_column_double(s, 5);
+        e.is_upper_bound = sqlite3_column_int(s, 6) != 0;
+        e.created_utc = column_text(s, 7);
+        out.push_back(std::move(e));
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) fail("cannot read the entries");
+    return out;
+}
+
+CacheImportReport OracleCache::import(const std::vector<CacheEntry>& entries) {
+    CacheImportReport report;
+    exec("BEGIN IMMEDIATE", "cannot lock for the import");
+    try {
+        sqlite3_stmt* find = prepare(
+            "SELECT accuracy_percent, is_upper_bound FROM entries WHERE identity=?1 AND bits=?2");
+        sqlite3_stmt* put = prepare(
+            "INSERT OR REPLACE INTO entries(identity, bits, accuracy_percent, samples, seconds, "
+            "is_upper_bound, created_utc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        sqlite3_stmt* name = prepare(
+            "INSERT OR IGNORE INTO oracles(identity, description, layers, last_used_utc) "
+            "VALUES(?1, ?2, ?3, ?4)");
+        struct Finalize {
+            sqlite3_stmt* a; sqlite3_stmt* b; sqlite3_stmt* c;
+            ~Finalize() { sqlite3_finalize(a); sqlite3_finalize(b); sqlite3_finalize(c); }
+        } finalize{find, put, name};
+        for (const auto& e : entries) {
+            bool exists = false, old_bound = false;
+            double old_value = 0;
+            {
+                Reset r{find};
+                sqlite3_bind_text(find, 1, e.identity.c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_text(find, 2, e.bits.c_str(), -1, SQLITE_STATIC);
+                const int rc = sqlite3_step(find);
+                if (rc == SQLITE_ROW) {
+                    exists = true;
+                    old_value = sqlite3_column_double(find, 0);
+                    old_bound = sqlite3_column_int(find, 1) != 0;
+                } else if (rc != SQLITE_DONE) {
+                    fail("cannot look up " + e.bits);
+                }
+            }
+            // The same rule as store(): only a bound gives way.
+            if (exists && !old_bound) {
+                ++report.kept;
+                if (!e.is_upper_bound && std::abs(old_value - e.accuracy_percent) > 1e-9)
+                    ++report.differing;
+                continue;
+            }
+            {
+                Reset r{put};
+                sqlite3_bind_text(put, 1, e.identity.c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_text(put, 2, e.bits.c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_double(put, 3, e.accuracy_percent);
+                sqlite3_bind_int64(put, 4, e.samples);
+                sqlite3_bind_double(put, 5, e.seconds);
+                sqlite3_bind_int(put, 6, e.is_upper_bound ? 1 : 0);
+                sqlite3_bind_text(put, 7, e.created_utc.c_str(), -1, SQLITE_STATIC);
+                if (sqlite3_step(put) != SQLITE_DONE) fail("cannot import " + e.bits);
+            }
+            exists ? ++report.replaced : ++report.added;
+            if (!e.description.empty()) {
+                Reset r{name};
+                sqlite3_bind_text(name, 1, e.identity.c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_text(name, 2, e.description.c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_int(name, 3, 0);
+                sqlite3_bind_text(name, 4, e.created_utc.c_str(), -1, SQLITE_STATIC);
+                if (sqlite3_step(name) != SQLITE_DONE) fail("cannot import " + e.identity);
+            }
+        }
+        exec("COMMIT", "cannot commit the import");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    return report;
+}
+
+std::string OracleCache::integrity_check() {
+    sqlite3_stmt* s = prepare("PRAGMA integrity_check");
+    std::string out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out += (out.empty() ? "" : "; ") + column_text(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) fail("integrity check failed");
+    return out;
+}
+
+}  // namespace serialq::quant

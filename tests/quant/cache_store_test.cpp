@@ -1,0 +1,275 @@
+// The SQLite accuracy cache: answers persist, bounds give way to exact values, CSV export and
+// import round-trip, and a damaged file is an error that leaves the file alone.
+#include "serialq/common/atomic_file.hpp"
+#include "serialq/common/error.hpp"
+#include "serialq/quant/oracle.hpp"
+#include "serialq/quant/oracle_cache.hpp"
+
+#include "../common/temp_file.hpp"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+using namespace serialq;
+using namespace serialq::quant;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// An oracle whose answers are a formula, counting how often it is really asked.
+class CountingOracle final : public AccuracyOracle {
+public:
+    int calls = 0;
+    bool answer_bounds = false;
+    std::string identity() const override { return "test:counting"; }
+    int layer_count() const override { return 3; }
+    AccuracyResult evaluate(const std::vector<int>& bits) override {
+        ++calls;
+        AccuracyResult r;
+        r.accuracy_percent = 10.0 * bits[0] + bits[1] + 0.1 * bits[2];
+        r.samples_evaluated = answer_bounds ? 500 : 10000;
+        r.seconds = 0.25;
+        r.is_upper_bound = answer_bounds;
+        return r;
+    }
+    double reference_accuracy_percent() override {
+        ++calls;
+        return 99.0;
+    }
+};
+
+AccuracyResult result(double acc, bool bound = false) {
+    AccuracyResult r;
+    r.accuracy_percent = acc;
+    r.samples_evaluated = bound ? 500 : 10000;
+    r.seconds = 0.5;
+    r.is_upper_bound = bound;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("cache: answers persist across connections", "[oracle][cache]") {
+    test::TempDir dir;
+    const auto file = dir.path() / "sub" / "cache.sqlite";  // the folder is created
+    {
+        OracleCache cache(file);
+        CHECK_FALSE(cache.lookup("id", "8,8").has_value());
+        cache.store("id", "8,8", result(91.25));
+    }
+    OracleCache cache(file);
+    const auto hit = cache.lookup("id", "8,8");
+    REQUIRE(hit.has_value());
+    CHECK(hit->accuracy_percent == 91.25);
+    CHECK(hit->samples_evaluated == 10000);
+    CHECK(hit->seconds == 0);
+    CHECK(hit->from_cache);
+    CHECK_FALSE(hit->is_upper_bound);
+    CHECK_FALSE(cache.lookup("other-id", "8,8").has_value());
+    CHECK_FALSE(cache.lookup("id", "8,4").has_value());
+    const auto entries = cache.entries();
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].seconds == 0.5);
+    CHECK(entries[0].created_utc.size() == 24);  // 2025-01-31T12:00:00.000Z
+    CHECK(cache.integrity_check() == "ok");
+}
+
+TEST_CASE("cache: a bound gives way to an exact value, never the reverse", "[oracle][cache]") {
+    test::TempDir dir;
+    OracleCache cache(dir.path() / "c.sqlite");
+    cache.store("id", "2,2", result(40, true));
+    CHECK(cache.lookup("id", "2,2")->is_upper_bound);
+    cache.store("id", "2,2", result(35, true));  // a newer bound replaces a bound
+    CHECK(cache.lookup("id", "2,2")->accuracy_percent == 35);
+    cache.store("id", "2,2", result(31.5));
+    CHECK_FALSE(cache.lookup("id", "2,2")->is_upper_bound);
+    cache.store("id", "2,2", result(60, true));  // ignored
+    const auto hit = cache.lookup("id", "2,2");
+    CHECK(hit->accuracy_percent == 31.5);
+    CHECK_FALSE(hit->is_upper_bound);
+}
+
+TEST_CASE("cached oracle: the second question is answered from the cache", "[oracle][cache]") {
+    test::TempDir dir;
+    auto cache = std::make_shared<OracleCache>(dir.path() / "c.sqlite");
+    auto inner = std::make_unique<CountingOracle>();
+    CountingOracle* counter = inner.get();
+    CachedOracle oracle(std::move(inner), cache, "test spec", 0);
+    CHECK(oracle.identity() == "test:counting");
+    const auto first = oracle.evaluate({8, 4, 2});
+    CHECK_FALSE(first.from_cache);
+    CHECK(first.seconds == 0.25);
+    const auto second = oracle.evaluate({8, 4, 2});
+    CHECK(second.from_cache);
+    CHECK(second.accuracy_percent == first.accuracy_percent);
+    CHECK(counter->calls == 1);
+    CHECK(oracle.reference_accuracy_percent() == 99.0);
+    CHECK(oracle.reference_accuracy_percent() == 99.0);
+    CHECK(counter->calls == 2);
+    // Bad bit vectors never reach the cache or the oracle.
+    CHECK_THROWS_WITH(oracle.evaluate({8, 4}), Contains("test spec: bits 8,4: found 2 bitwidths"));
+    CHECK_THROWS_AS(oracle.evaluate({8, 4, 0}), ConfigError);
+    CHECK(counter->calls == 2);
+    const auto stats = cache->stats();
+    REQUIRE(stats.size() == 1);
+    CHECK(stats[0].identity == "test:counting");
+    CHECK(stats[0].description == "test spec");
+    CHECK(stats[0].entries == 2);  // 8,4,2 and the reference
+}
+
+TEST_CASE("cached oracle: a cached bound answers only a lower-threshold question",
+          "[oracle][cache]") {
+    test::TempDir dir;
+    auto cache = std::make_shared<OracleCache>(dir.path() / "c.sqlite");
+    cache->store("test:counting", "2,2,2", result(30, true));  // surely below 30 %
+    {
+        auto inner = std::make_unique<CountingOracle>();
+        CountingOracle* counter = inner.get();
+        CachedOracle searching(std::move(inner), cache, "search", 50);
+        const auto r = searching.evaluate({2, 2, 2});  // below 30 -> below 50: usable
+        CHECK(r.from_cache);
+        CHECK(r.is_upper_bound);
+        CHECK(counter->calls == 0);
+    }
+    {
+        auto inner = std::make_unique<CountingOracle>();
+        CountingOracle* counter = inner.get();
+        CachedOracle stricter(std::move(inner), cache, "search", 20);  // 30 says nothing of 20
+        CHECK_FALSE(stricter.evaluate({2, 2, 2}).from_cache);
+        CHECK(counter->calls == 1);
+    }
+    // The exact value (22.2) replaced the bound: now everyone uses it.
+    auto inner = std::make_unique<CountingOracle>();
+    CountingOracle* counter = inner.get();
+    CachedOracle exact(std::move(inner), cache, "final", 0);
+    const auto r = exact.evaluate({2, 2, 2});
+    CHECK(r.from_cache);
+    CHECK_FALSE(r.is_upper_bound);
+    CHECK(r.accuracy_percent == Approx(22.2));
+    CHECK(counter->calls == 0);
+}
+
+TEST_CASE("cache: export and import round-trip through CSV", "[oracle][cache]") {
+    test::TempDir dir;
+    OracleCache a(dir.path() / "a.sqlite");
+    a.describe("exec:python3 eval.py --name \"x, y\"", "exec:python3 eval.py", 4);
+    a.store("exec:python3 eval.py --name \"x, y\"", "8,8,8,8", result(99.53333333333333));
+    a.store("exec:python3 eval.py --name \"x, y\"", "2,2,2,2", result(12.5, true));
+    a.store("table:sha256=00", kReferenceKey, result(99.8));
+    const std::string csv = entries_to_csv(a.entries());
+    CHECK_THAT(csv, Contains("identity,description,bits,accuracy_percent,samples,seconds,"
+                             "is_upper_bound,created_utc\n"));
+    CHECK_THAT(csv, Contains("\"exec:python3 eval.py --name \"\"x, y\"\"\",exec:python3 eval.py,"
+                             "\"8,8,8,8\",99.53333333333333,10000,0.5,0,"));
+
+    const auto parsed = entries_from_csv(csv, "x.csv");
+    REQUIRE(parsed.size() == 3);
+    OracleCache b(dir.path() / "b.sqlite");
+    const auto report = b.import(parsed);
+    CHECK(report.added == 3);
+    const auto back = b.entries();
+    REQUIRE(back.size() == 3);
+    const auto orig = a.entries();
+    for (std::size_t i = 0; i < back.size(); ++i) {
+        CHECK(back[i].identity == orig[i].identity);
+        CHECK(back[i].bits == orig[i].bits);
+        CHECK(back[i].accuracy_percent == orig[i].accuracy_percent);  // bit for bit
+        CHECK(back[i].is_upper_bound == orig[i].is_upper_bound);
+        CHECK(back[i].created_utc == orig[i].created_utc);
+    }
+    CHECK(b.stats()[0].description == "exec:python3 eval.py");
+
+    // Again: everything is already there; an exact value that differs is counted, not taken.
+    auto changed = parsed;
+    for (auto& e : changed)
+        if (e.bits == "8,8,8,8") e.accuracy_percent = 50;
+    const auto again = b.import(changed);
+    CHECK(again.added == 0);
+    CHECK(again.replaced == 1);  // the bound 2,2,2,2 takes the newer copy
+    CHECK(again.kept == 2);
+    CHECK(again.differing == 1);
+    CHECK(b.lookup("exec:python3 eval.py --name \"x, y\"", "8,8,8,8")->accuracy_percent ==
+          99.53333333333333);
+}
+
+TEST_CASE("cache import: a bad CSV is a file:line error and imports nothing", "[oracle][cache]") {
+    const std::string header =
+        "identity,description,bits,accuracy_percent,samples,seconds,is_upper_bound,created_utc\n";
+    const std::string good = "id,d,\"8,8\",90,100,0.1,0,2025-01-01T00:00:00.000Z\n";
+    CHECK_THROWS_WITH(entries_from_csv("identity,bits\n", "f.csv"),
+                      "f.csv:1: header: expected identity,description,bits,accuracy_percent,"
+                      "samples,seconds,is_upper_bound,created_utc");
+    CHECK_THROWS_WITH(entries_from_csv(header + good + "id,d,\"8,0\",90,100,0.1,0,t\n", "f.csv"),
+                      "f.csv:3: bits: found '8,0', expected bitwidths 1..16 like 8,4,4,8, or "
+                      "reference");
+    CHECK_THROWS_WITH(entries_from_csv(header + "id,d,8,190,100,0.1,0,t\n", "f.csv"),
+                      "f.csv:2: accuracy_percent: found '190', expected a percentage 0..100");
+    CHECK_THROWS_WITH(entries_from_csv(header + "id,d,8,90,-1,0.1,0,t\n", "f.csv"),
+                      "f.csv:2: samples: found '-1', expected a sample count >= 0");
+    CHECK_THROWS_WITH(entries_from_csv(header + "id,d,8,90,1,0.1,yes,t\n", "f.csv"),
+                      "f.csv:2: is_upper_bound: found 'yes', expected 0 or 1");
+    CHECK_THROWS_WITH(entries_from_csv(header + "id,d,8,90,1,0.1,0\n", "f.csv"),
+                      "f.csv:2: found 7 fields, expected 8");
+}
+
+TEST_CASE("cache: a file that is not a cache is an error and is left alone", "[oracle][cache]") {
+    test::TempDir dir;
+    const std::string garbage(5000, 'x');
+    const auto file = dir.write("garbage.sqlite", garbage);
+    try {
+        OracleCache cache(file);
+        FAIL("no error");
+    } catch (const InputError& e) {
+        const std::string msg = e.what();
+        CHECK_THAT(msg, Contains(file.string() + ": oracle cache: not a readable SQLite database"));
+        CHECK(msg.find('\n') == std::string::npos);
+    }
+    CHECK(read_file(file) == garbage);  // never wiped
+
+    // Someone else's SQLite database.
+    const auto other = dir.path() / "other.sqlite";
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(other.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE customers(name TEXT)", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_THROWS_WITH(OracleCache(other), Contains("other.sqlite: not a serialq oracle cache "
+                                                   "(it holds tables customers)"));
+}
+
+TEST_CASE("cache: a truncated cache file is an error naming it, never garbage",
+          "[oracle][cache]") {
+    test::TempDir dir;
+    const auto file = dir.path() / "c.sqlite";
+    {
+        OracleCache cache(file);
+        for (int i = 0; i < 3000; ++i)
+            cache.store("identity-with-some-length-to-fill-pages", "8,8," + std::to_string(i % 16 + 1) +
+                        "," + std::to_string(i), result(i % 100));
+        // Fold the WAL into the main file, so that cutting the file cuts entries.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr) ==
+                SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const auto size = std::filesystem::file_size(file);
+    REQUIRE(size > 100'000);
+    std::filesystem::resize_file(file, size / 2);
+    const auto damaged = read_file(file);
+    std::string message;
+    try {
+        OracleCache cache(file);
+        for (int i = 0; i < 3000; ++i)
+            cache.lookup("identity-with-some-length-to-fill-pages",
+                         "8,8," + std::to_string(i % 16 + 1) + "," + std::to_string(i));
+        message = cache.integrity_check();
+    } catch (const InputError& e) {
+        message = e.what();
+    }
+    CHECK_THAT(message, Contains(file.string()));
+    CHECK_THAT(message, Contains("malformed"));
+    CHECK(read_file(file) == damaged);
+}
