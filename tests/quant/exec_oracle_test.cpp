@@ -1,0 +1,174 @@
+// exec:<command>: the example evaluator of docs/oracle.md, well-behaved and misbehaving. Every
+// failure is an error within the timeout, and the evaluator is reaped.
+#include "serialq/common/error.hpp"
+#include "serialq/quant/oracle.hpp"
+#include "serialq/quant/oracle_cache.hpp"
+#include "serialq/quant/oracle_exec.hpp"
+#include "serialq/quant/oracle_table.hpp"
+
+#include "../common/temp_file.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+
+using namespace serialq;
+using namespace serialq::quant;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string kData = std::string(SERIALQ_TEST_DATA_DIR) + "/quant/";
+const std::string kEvaluator = kData + "example_evaluator.py";
+
+// The process no longer exists (not even as a zombie: it was reaped).
+bool gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
+
+std::string error_of(ExecOracle& oracle, const std::vector<int>& bits) {
+    try {
+        oracle.evaluate(bits);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("exec oracle agrees with the table it reads, on all 625 configurations",
+          "[oracle][exec]") {
+    ExecOracle exec(kEvaluator, 10);
+    TableOracle table(kData + "releq-lenet-mnist-accuracy.csv");
+    CHECK(exec.layer_count() == 4);
+    CHECK(exec.identity() == "exec:" + kEvaluator);
+    CHECK(exec.reference_accuracy_percent() == Approx(99.8));
+    const pid_t pid = exec.evaluator_pid();
+    for (const auto& row : table.table().rows) {
+        const AccuracyResult r = exec.evaluate(row.bits);
+        REQUIRE(r.accuracy_percent == row.accuracy_percent);
+        CHECK_FALSE(r.is_upper_bound);
+    }
+    CHECK(exec.evaluator_pid() == pid);  // started once, kept alive
+}
+
+TEST_CASE("exec oracle: the announced identity names it", "[oracle][exec]") {
+    ExecOracle exec(kEvaluator + " --identity releq-lenet-v1 --no-reference", 10);
+    CHECK(exec.identity() == "exec:releq-lenet-v1");
+    CHECK_THROWS_WITH(exec.reference_accuracy_percent(),
+                      Contains("announced no reference_accuracy"));
+}
+
+TEST_CASE("exec oracle: an error reply is an error, and the evaluator lives on",
+          "[oracle][exec]") {
+    ExecOracle exec(kEvaluator, 10);
+    const pid_t pid = exec.evaluator_pid();
+    CHECK(error_of(exec, {6, 6, 6, 6}) ==
+          "exec:" + kEvaluator +
+              ": the evaluator reports an error for bits 6,6,6,6: no measurement for bits 6,6,6,6");
+    CHECK(exec.evaluate({8, 8, 8, 8}).accuracy_percent == Approx(99.5333));
+    CHECK(exec.evaluator_pid() == pid);
+    // Bits are checked before they are sent.
+    CHECK_THROWS_AS(exec.evaluate({8, 8, 8}), ConfigError);
+    CHECK_THROWS_AS(exec.evaluate({8, 8, 8, 99}), ConfigError);
+}
+
+TEST_CASE("exec oracle: a crash is an error naming the exit status, and the next call restarts",
+          "[oracle][exec]") {
+    ExecOracle exec(kEvaluator + " --crash-on 2,2,2,2", 10);
+    const pid_t pid = exec.evaluator_pid();
+    const std::string msg = error_of(exec, {2, 2, 2, 2});
+    CHECK_THAT(msg, Contains("the evaluator exited with status 3 without replying to "
+                             "{\"bits\":[2,2,2,2]}"));
+    CHECK_THAT(msg, Contains("its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2"));
+    CHECK(msg.find('\n') == std::string::npos);
+    CHECK(exec.evaluator_pid() == -1);
+    CHECK(gone(pid));
+    CHECK(exec.evaluate({3, 3, 3, 3}).accuracy_percent > 0);  // a fresh evaluator
+    CHECK(exec.evaluator_pid() != pid);
+}
+
+TEST_CASE("exec oracle: a hang is a timeout error, and the evaluator is killed and reaped",
+          "[oracle][exec]") {
+    ExecOracle exec(kEvaluator + " --hang-on 2,2,2,2", 0.5);
+    const pid_t pid = exec.evaluator_pid();
+    const auto start = std::chrono::steady_clock::now();
+    const std::string msg = error_of(exec, {2, 2, 2, 2});
+    const double waited =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK_THAT(msg, Contains("no reply to {\"bits\":[2,2,2,2]} within 0.5 s (the timeout); the "
+                             "evaluator was stopped"));
+    CHECK(waited >= 0.5);
+    CHECK(waited < 5);  // not a functional timing assert: "does not hang"
+    CHECK(gone(pid));
+}
+
+TEST_CASE("exec oracle: a malformed reply is an error quoting it", "[oracle][exec]") {
+    ExecOracle exec(kEvaluator + " --malformed-on 2,2,2,2", 10);
+    const pid_t pid = exec.evaluator_pid();
+    const std::string msg = error_of(exec, {2, 2, 2, 2});
+    CHECK_THAT(msg, Contains("malformed reply to bits 2,2,2,2: not JSON in 'accuracy is about "
+                             "ninety'"));
+    CHECK(gone(pid));
+    CHECK(exec.evaluate({2, 2, 2, 3}).accuracy_percent == Approx(9.5667));
+}
+
+TEST_CASE("exec oracle: replies that are JSON but wrong", "[oracle][exec]") {
+    test::TempDir dir;
+    // A one-line shell evaluator: the hello, then whatever reply the test wants.
+    const auto evaluator = [&](const std::string& reply) {
+        return "read h; echo '{\"layers\": 2}'; while read r; do echo '" + reply + "'; done";
+    };
+    const auto error_for = [&](const std::string& reply) {
+        ExecOracle exec(evaluator(reply), 10);
+        return error_of(exec, {4, 4});
+    };
+    CHECK_THAT(error_for("[1, 2]"), Contains("not an object"));
+    CHECK_THAT(error_for("{\"acc\": 3}"), Contains("no \"accuracy\" in '{\"acc\": 3}'"));
+    CHECK_THAT(error_for("{\"accuracy\": \"high\"}"), Contains("\"accuracy\" is not a number"));
+    CHECK_THAT(error_for("{\"accuracy\": 0.9e3}"), Contains("outside 0..100 (percent)"));
+    CHECK_THAT(error_for("{\"accuracy\": 50, \"samples\": -3}"),
+               Contains("\"samples\" is not a count"));
+    ExecOracle fine(evaluator("{\"accuracy\": 50.5, \"samples\": 1000}"), 10);
+    const auto r = fine.evaluate({4, 4});
+    CHECK(r.accuracy_percent == 50.5);
+    CHECK(r.samples_evaluated == 1000);
+}
+
+TEST_CASE("exec oracle: failures at start", "[oracle][exec]") {
+    CHECK_THROWS_WITH(ExecOracle(kEvaluator + " --bad-hello", 10),
+                      Contains("malformed hello reply '{\"identity\": \"no layers here\"}'"));
+    CHECK_THROWS_WITH(ExecOracle("no-such-evaluator-program --x", 10),
+                      Contains("exec:no-such-evaluator-program --x: the evaluator exited with "
+                               "status 127 without replying to {\"hello\": 1} (its stderr ends: "));
+    CHECK_THROWS_WITH(ExecOracle("exit 0", 10), Contains("exited with status 0"));
+    CHECK_THROWS_WITH(ExecOracle("kill -9 $$", 10), Contains("was killed by signal 9"));
+    CHECK_THROWS_WITH(ExecOracle("sleep 30", 0.3), Contains("no reply to {\"hello\": 1} within "
+                                                            "0.3 s"));
+    CHECK_THROWS_AS(ExecOracle(kEvaluator, 0), ConfigError);
+}
+
+TEST_CASE("exec oracle: a chatty stderr does not block the evaluator", "[oracle][exec]") {
+    ExecOracle exec(kEvaluator + " --noise-on 2,2,2,2", 10);
+    CHECK(exec.evaluate({2, 2, 2, 2}).accuracy_percent == Approx(11.4333));
+}
+
+TEST_CASE("exec oracle through make_oracle and the cache", "[oracle][exec]") {
+    test::TempDir dir;
+    OracleOptions options;
+    options.cache_file = dir.path() / "cache.sqlite";
+    options.timeout_seconds = 10;
+    {
+        auto oracle = make_oracle("exec:" + kEvaluator + " --identity releq", options);
+        CHECK(oracle->identity() == "exec:releq");
+        CHECK_FALSE(oracle->evaluate({8, 4, 4, 8}).from_cache);
+    }
+    // The evaluator is still started (for the hello), but the answer comes from the cache.
+    auto oracle = make_oracle("exec:" + kEvaluator + " --identity releq", options);
+    const auto r = oracle->evaluate({8, 4, 4, 8});
+    CHECK(r.from_cache);
+    CHECK(r.accuracy_percent == TableOracle(kData + "releq-lenet-mnist-accuracy.csv")
+                                    .evaluate({8, 4, 4, 8})
+                                    .accuracy_percent);
+}
