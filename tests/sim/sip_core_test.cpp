@@ -42,16 +42,36 @@ TEST_CASE("sip: operand formats bound their values", "[sim][sip]") {
 
 TEST_CASE("sip: one cycle ANDs, sums the lanes, shifts and negates the sign bit", "[sim][sip]") {
     Sip sip(4);
-    const std::uint8_t bits[4] = {1, 0, 1, 1};
+    const std::int32_t bits[4] = {1, 0, 1, 1};
     const std::int32_t par[4] = {5, 100, -3, 7};
-    sip.cycle(bits, par, 4, 2, false);  // (5 - 3 + 7) << 2
+    sip.cycle(bits, par, 4, 2);  // (5 - 3 + 7) << 2
     CHECK(sip.value() == 36);
-    sip.cycle(bits, par, 3, 0, true);  // only 3 lanes active; negated: -(5 - 3)
+    const std::int32_t sign_bits[4] = {-1, 0, -1, -1};  // the MSB of a signed operand
+    sip.cycle(sign_bits, par, 3, 0);  // only 3 lanes active: -(5 - 3)
     CHECK(sip.value() == 34);
     CHECK(sip.events() == SipEvents{7, 2, 2});
     sip.clear();
     CHECK(sip.value() == 0);
     CHECK(sip.events().accumulator_cycles == 2);
+}
+
+TEST_CASE("sip: digits of two's-complement numbers", "[sim][sip]") {
+    // -3 in 4 bits is 1101: one bit per cycle 1, 0, 1, -1 (the MSB weighs -8).
+    const OperandFormat f{4, true};
+    CHECK(Sip::digit(-3, f, 0, 1) == 1);
+    CHECK(Sip::digit(-3, f, 1, 1) == 0);
+    CHECK(Sip::digit(-3, f, 2, 1) == 1);
+    CHECK(Sip::digit(-3, f, 3, 1) == -1);
+    // Two bits per cycle: 01 = 1, then 11 as the signed top digit = -1: 1 + (-1 << 2) = -3.
+    CHECK(Sip::digit(-3, f, 0, 2) == 1);
+    CHECK(Sip::digit(-3, f, 2, 2) == -1);
+    // 5 bits at 2 per cycle: the top digit is one bit wide. 13 = 01101 unsigned.
+    CHECK(Sip::digit(13, {5, false}, 4, 2) == 0);
+    CHECK(Sip::digit(13, {5, false}, 2, 2) == 3);
+    CHECK(Sip::digit(-16, {5, true}, 4, 2) == -1);
+    CHECK(Sip::serial_cycles(5, 2) == 3);
+    CHECK(Sip::serial_cycles(8, 4) == 2);
+    CHECK(Sip::serial_cycles(1, 4) == 1);
 }
 
 TEST_CASE("sip: a 1-bit signed serial operand is 0 or -1", "[sim][sip]") {
@@ -66,6 +86,7 @@ TEST_CASE("sip: a 1-bit signed serial operand is 0 or -1", "[sim][sip]") {
 TEST_CASE("sip: serial chunks equal dot products for every precision and signedness", "[sim][sip]") {
     std::mt19937_64 rng(11);
     for (int lanes : {1, 3, 16}) {
+      for (int k : {1, 2, 4}) {
         for (int bits = 1; bits <= 16; ++bits) {
             for (bool is_signed : {true, false}) {
                 const OperandFormat sf{bits, is_signed};
@@ -77,17 +98,19 @@ TEST_CASE("sip: serial chunks equal dot products for every precision and signedn
                     const int terms = 1 + static_cast<int>(rng() % static_cast<unsigned>(lanes));
                     const auto s = random_values(rng, sf, terms);
                     const auto p = random_values(rng, pf, terms);
-                    sip.serial_chunk(s.data(), sf, p.data(), terms);
+                    sip.serial_chunk(s.data(), sf, p.data(), terms, k);
                     expected += dot(s, p, terms);
                     terms_total += terms;
                 }
-                INFO("lanes " << lanes << " bits " << bits << " signed " << is_signed);
+                INFO("lanes " << lanes << " k " << k << " bits " << bits << " signed " << is_signed);
+                const long long cycles = Sip::serial_cycles(bits, k);
                 CHECK(sip.value() == expected);
-                CHECK(sip.events().adder_tree_cycles == 3LL * bits);
-                CHECK(sip.events().accumulator_cycles == 3LL * bits);
-                CHECK(sip.events().lane_cycles == terms_total * bits);
+                CHECK(sip.events().adder_tree_cycles == 3 * cycles);
+                CHECK(sip.events().accumulator_cycles == 3 * cycles);
+                CHECK(sip.events().lane_cycles == terms_total * cycles);
             }
         }
+      }
     }
 }
 
@@ -100,6 +123,7 @@ TEST_CASE("sip: extreme values: most negative serial times most negative paralle
 
 TEST_CASE("sip: both operands serial (Loom) take pw x pa cycles and stay exact", "[sim][sip]") {
     std::mt19937_64 rng(12);
+    for (int k : {1, 2}) {
     for (int wb = 1; wb <= 8; ++wb) {
         for (int ab = 1; ab <= 8; ++ab) {
             for (bool act_signed : {false, true}) {
@@ -108,13 +132,16 @@ TEST_CASE("sip: both operands serial (Loom) take pw x pa cycles and stay exact",
                 const int terms = 1 + static_cast<int>(rng() % 16);
                 const auto w = random_values(rng, wf, terms);
                 const auto a = random_values(rng, af, terms);
-                sip.both_serial_chunk(w.data(), wf, a.data(), af, terms);
-                INFO("wb " << wb << " ab " << ab << " signed activations " << act_signed);
+                sip.both_serial_chunk(w.data(), wf, a.data(), af, terms, k);
+                INFO("k " << k << " wb " << wb << " ab " << ab << " signed activations " << act_signed);
+                const long long cycles =
+                    static_cast<long long>(Sip::serial_cycles(wb, k)) * Sip::serial_cycles(ab, k);
                 CHECK(sip.value() == dot(w, a, terms));
-                CHECK(sip.events().adder_tree_cycles == Sip::chunk_cycles_both(wb, ab));
-                CHECK(sip.events().lane_cycles == static_cast<long long>(terms) * wb * ab);
+                CHECK(sip.events().adder_tree_cycles == cycles);
+                CHECK(sip.events().lane_cycles == terms * cycles);
             }
         }
+    }
     }
 }
 

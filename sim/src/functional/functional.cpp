@@ -103,11 +103,15 @@ FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& la
     const int rows = config.tiles * config.filters_per_tile;  // filters per pass
     const int cols = config.windows_per_tile;                 // windows per pass
     const int lanes = config.lanes;
+    const int k = config.bits_per_cycle;
     long long chunk_cycles = 1;
     switch (config.serial) {
-        case SerialOperand::Weights: chunk_cycles = Sip::chunk_cycles_serial(wf.bits); break;
-        case SerialOperand::Activations: chunk_cycles = Sip::chunk_cycles_serial(af.bits); break;
-        case SerialOperand::Both: chunk_cycles = Sip::chunk_cycles_both(wf.bits, af.bits); break;
+        case SerialOperand::Weights: chunk_cycles = Sip::serial_cycles(wf.bits, k); break;
+        case SerialOperand::Activations: chunk_cycles = Sip::serial_cycles(af.bits, k); break;
+        case SerialOperand::Both:
+            chunk_cycles = static_cast<long long>(Sip::serial_cycles(wf.bits, k)) *
+                           Sip::serial_cycles(af.bits, k);
+            break;
         case SerialOperand::None: chunk_cycles = 1; break;
     }
 
@@ -141,9 +145,9 @@ FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& la
                             const std::int32_t* wv = &w_chunk[static_cast<std::size_t>(f) * lanes];
                             const std::int32_t* av = &a_chunk[static_cast<std::size_t>(w) * lanes];
                             switch (config.serial) {
-                                case SerialOperand::Weights: sip.serial_chunk(wv, wf, av, terms); break;
-                                case SerialOperand::Activations: sip.serial_chunk(av, af, wv, terms); break;
-                                case SerialOperand::Both: sip.both_serial_chunk(wv, wf, av, af, terms); break;
+                                case SerialOperand::Weights: sip.serial_chunk(wv, wf, av, terms, k); break;
+                                case SerialOperand::Activations: sip.serial_chunk(av, af, wv, terms, k); break;
+                                case SerialOperand::Both: sip.both_serial_chunk(wv, wf, av, af, terms, k); break;
                                 case SerialOperand::None: sip.cycle_parallel(wv, av, terms); break;
                             }
                         }

@@ -3,6 +3,7 @@
 
 #include "serialq/common/error.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace serialq::sim {
@@ -28,23 +29,21 @@ Sip::Sip(int lanes) : lanes_(lanes) {
     slice_b_.resize(static_cast<std::size_t>(lanes));
 }
 
-void Sip::cycle(const std::uint8_t* bits, const std::int32_t* parallel, int terms, int shift,
-                bool negate) {
-    std::int64_t tree = 0;  // the adder tree: sum of the ANDed lanes
-    for (int i = 0; i < terms; ++i) tree += bits[i] ? parallel[i] : 0;
-    const std::int64_t shifted = tree * (std::int64_t{1} << shift);
-    accumulator_ += negate ? -shifted : shifted;
+void Sip::cycle(const std::int32_t* digits, const std::int32_t* parallel, int terms, int shift) {
+    std::int64_t tree = 0;  // the adder tree: sum of the lanes' digit x operand products
+    for (int i = 0; i < terms; ++i) tree += static_cast<std::int64_t>(digits[i]) * parallel[i];
+    accumulator_ += tree * (std::int64_t{1} << shift);
     events_.lane_cycles += terms;
     ++events_.adder_tree_cycles;
     ++events_.accumulator_cycles;
 }
 
-void Sip::cycle_both(const std::uint8_t* w_bits, const std::uint8_t* a_bits, int terms,
-                     int shift, bool negate) {
-    std::int64_t ones = 0;  // the adder tree counts the lanes where both bits are 1
-    for (int i = 0; i < terms; ++i) ones += w_bits[i] & a_bits[i];
-    const std::int64_t shifted = ones * (std::int64_t{1} << shift);
-    accumulator_ += negate ? -shifted : shifted;
+void Sip::cycle_both(const std::int32_t* w_digits, const std::int32_t* a_digits, int terms,
+                     int shift) {
+    // With one bit per cycle the lanes AND two bits and the tree counts the ones.
+    std::int64_t tree = 0;
+    for (int i = 0; i < terms; ++i) tree += static_cast<std::int64_t>(w_digits[i]) * a_digits[i];
+    accumulator_ += tree * (std::int64_t{1} << shift);
     events_.lane_cycles += terms;
     ++events_.adder_tree_cycles;
     ++events_.accumulator_cycles;
@@ -59,34 +58,34 @@ void Sip::cycle_parallel(const std::int32_t* a, const std::int32_t* b, int terms
     ++events_.accumulator_cycles;
 }
 
-namespace {
-
-// Bit `bit` of `value`'s two's-complement representation (valid for any bit < 63).
-inline std::uint8_t bit_of(std::int32_t value, int bit) {
-    return static_cast<std::uint8_t>((static_cast<std::uint64_t>(static_cast<std::int64_t>(value)) >> bit) & 1u);
+std::int32_t Sip::digit(std::int32_t value, OperandFormat format, int first, int k) {
+    const int width = std::min(k, format.bits - first);
+    // The low `width` bits from `first` of the two's-complement representation.
+    const auto raw = static_cast<std::uint64_t>(static_cast<std::int64_t>(value));
+    auto d = static_cast<std::int64_t>((raw >> first) & ((std::uint64_t{1} << width) - 1));
+    // A signed operand's MSB weighs -2^(bits-1): the top digit subtracts it (the negation input).
+    if (format.is_signed && first + width == format.bits && ((d >> (width - 1)) & 1))
+        d -= std::int64_t{1} << width;
+    return static_cast<std::int32_t>(d);
 }
 
-}  // namespace
-
 void Sip::serial_chunk(const std::int32_t* serial, OperandFormat format,
-                       const std::int32_t* parallel, int terms) {
-    for (int b = 0; b < format.bits; ++b) {  // least significant bit first
-        for (int i = 0; i < terms; ++i) slice_a_[i] = bit_of(serial[i], b);
-        const bool sign_bit = format.is_signed && b == format.bits - 1;
-        cycle(slice_a_.data(), parallel, terms, b, sign_bit);
+                       const std::int32_t* parallel, int terms, int bits_per_cycle) {
+    for (int b = 0; b < format.bits; b += bits_per_cycle) {  // least significant digit first
+        for (int i = 0; i < terms; ++i) slice_a_[i] = digit(serial[i], format, b, bits_per_cycle);
+        cycle(slice_a_.data(), parallel, terms, b);
     }
 }
 
 void Sip::both_serial_chunk(const std::int32_t* weights, OperandFormat w,
-                            const std::int32_t* activations, OperandFormat a, int terms) {
-    for (int wb = 0; wb < w.bits; ++wb) {
-        for (int i = 0; i < terms; ++i) slice_a_[i] = bit_of(weights[i], wb);
-        const bool w_sign = w.is_signed && wb == w.bits - 1;
-        for (int ab = 0; ab < a.bits; ++ab) {
-            for (int i = 0; i < terms; ++i) slice_b_[i] = bit_of(activations[i], ab);
-            const bool a_sign = a.is_signed && ab == a.bits - 1;
-            // A product of two bits weighs -2^(wb+ab) when exactly one of them is a sign bit.
-            cycle_both(slice_a_.data(), slice_b_.data(), terms, wb + ab, w_sign != a_sign);
+                            const std::int32_t* activations, OperandFormat a, int terms,
+                            int bits_per_cycle) {
+    for (int wb = 0; wb < w.bits; wb += bits_per_cycle) {
+        for (int i = 0; i < terms; ++i) slice_a_[i] = digit(weights[i], w, wb, bits_per_cycle);
+        for (int ab = 0; ab < a.bits; ab += bits_per_cycle) {
+            for (int i = 0; i < terms; ++i)
+                slice_b_[i] = digit(activations[i], a, ab, bits_per_cycle);
+            cycle_both(slice_a_.data(), slice_b_.data(), terms, wb + ab);
         }
     }
 }

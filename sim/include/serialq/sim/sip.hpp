@@ -5,7 +5,8 @@
 //
 // One SIP has `lanes` lanes. Each cycle every active lane ANDs one bit of its serial operand
 // with its other operand, the adder tree sums the lanes, and the shift-accumulator adds the sum
-// shifted to that bit's weight. Bits go least significant first, so the accumulator keeps
+// shifted to that bit's weight (partially serial variants take k bits per cycle: a k-bit digit
+// per lane). Bits go least significant first, so the accumulator keeps
 // adding across lane chunks of a long inner product without being reset. The serial operand is
 // a p-bit two's-complement (or unsigned) number: for a signed operand the most significant
 // bit weighs -2^(p-1), so its partial sum is subtracted (the negation input of the
@@ -46,41 +47,49 @@ public:
     // Starts a new output: the accumulator holds 0. Events keep counting.
     void clear() { accumulator_ = 0; }
 
-    // One cycle, one serial bit per lane (serial operand x parallel operand):
-    //   accumulator += sign * (sum_i bit_i * parallel[i]) * 2^shift
-    // bits[i] is 0 or 1; sign is -1 for the MSB of a signed serial operand, else +1.
-    // terms <= lanes lanes are active.
-    void cycle(const std::uint8_t* bits, const std::int32_t* parallel, int terms, int shift,
-               bool negate);
+    // One cycle, one serial digit per lane (serial operand x parallel operand):
+    //   accumulator += (sum_i digit_i * parallel[i]) * 2^shift
+    // digits[i] is the lane's digit of the serial operand: 0 or 1 with one bit per cycle; with
+    // k bits per cycle a k-bit digit, negative for the top digit of a signed operand (its MSB
+    // weighs -2^(p-1)). terms <= lanes lanes are active.
+    void cycle(const std::int32_t* digits, const std::int32_t* parallel, int terms, int shift);
 
-    // One cycle with both operands serial (Loom): one weight bit and one activation bit per lane,
-    //   accumulator += sign * popcount(w_bits & a_bits) * 2^shift
-    void cycle_both(const std::uint8_t* w_bits, const std::uint8_t* a_bits, int terms, int shift,
-                    bool negate);
+    // One cycle with both operands serial (Loom): one weight digit and one activation digit per
+    // lane, accumulator += (sum_i w_digit_i * a_digit_i) * 2^shift.
+    void cycle_both(const std::int32_t* w_digits, const std::int32_t* a_digits, int terms,
+                    int shift);
 
     // One cycle of a bit-parallel unit: accumulator += sum_i a[i] * b[i].
     void cycle_parallel(const std::int32_t* a, const std::int32_t* b, int terms);
 
-    // A whole lane chunk, bit by bit, as the dispatcher feeds it: `serial` in `format`
-    // (format.bits cycles), `parallel` at full width. Adds the chunk's inner product to the
-    // accumulator. Values must fit their format (checked by the caller).
+    // A whole lane chunk as the dispatcher feeds it, `bits_per_cycle` serial bits per cycle,
+    // least significant digit first: `serial` in `format` (serial_cycles(format.bits, k)
+    // cycles), `parallel` at full width. Adds the chunk's inner product to the accumulator.
+    // Values must fit their formats (the caller checks).
     void serial_chunk(const std::int32_t* serial, OperandFormat format,
-                      const std::int32_t* parallel, int terms);
-    // Both serial: w.bits x a.bits cycles.
+                      const std::int32_t* parallel, int terms, int bits_per_cycle = 1);
+    // Both serial: serial_cycles(w.bits, k) x serial_cycles(a.bits, k) cycles.
     void both_serial_chunk(const std::int32_t* weights, OperandFormat w,
-                           const std::int32_t* activations, OperandFormat a, int terms);
+                           const std::int32_t* activations, OperandFormat a, int terms,
+                           int bits_per_cycle = 1);
 
-    // Cycles one lane chunk takes for a serial precision (the timing rule the models share).
-    static long long chunk_cycles_serial(int bits) { return bits; }
-    static long long chunk_cycles_both(int weight_bits, int activation_bits) {
-        return static_cast<long long>(weight_bits) * activation_bits;
+    // Resumes a partial sum kept in memory between reduction segments.
+    void load(std::int64_t partial_sum) { accumulator_ = partial_sum; }
+
+    // Cycles a p-bit serial operand takes at k bits per cycle: ceil(p / k).
+    static int serial_cycles(int bits, int bits_per_cycle) {
+        return (bits + bits_per_cycle - 1) / bits_per_cycle;
     }
+
+    // The digit of `value` (a `format` number) at bits [first, first + k): unsigned, except the
+    // top digit of a signed number, which carries the sign.
+    static std::int32_t digit(std::int32_t value, OperandFormat format, int first, int k);
 
 private:
     int lanes_;
     std::int64_t accumulator_ = 0;
     SipEvents events_;
-    std::vector<std::uint8_t> slice_a_, slice_b_;  // one bit slice per lane, sized once
+    std::vector<std::int32_t> slice_a_, slice_b_;  // one digit slice per lane, sized once
 };
 
 }  // namespace serialq::sim
