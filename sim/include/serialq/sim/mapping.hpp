@@ -1,0 +1,243 @@
+#pragma once
+// How one weight layer (conv, grouped/depthwise conv, fully connected) runs on the array: a loop
+// nest of passes, each a sequence of lane-chunk steps. The cycle-level model executes this
+// schedule step by step; the analytic model sums it in closed form. Both count time with the
+// rules below, so their cycle counts agree exactly.
+//
+// ## The array
+// tiles x (filters_per_tile x windows_per_tile) SIPs with `lanes` lanes each. All tiles see the
+// same activations (the activation memory broadcasts them); each tile reads its own filters'
+// weights from its weight buffer.
+//
+// ## The loop nest (one layer)
+//   for group g < G                          conv groups; filters of one group share inputs
+//     for filter block fb < NFB              filters_per_pass filters of group g, filling
+//                                            tile 0's rows first, then tile 1's, ...
+//       for segment s < NS                   reduction segments (weight buffer capacity)
+//         = one PASS: its weights must be on chip (double-buffered, see timing)
+//         for window block wb < NWB          windows_per_block output positions at a time
+//           for chunk c in segment s         `lanes` terms of the inner product at a time
+//             = one STEP: every active SIP (filter, window) adds `lanes` products,
+//               taking serial_cycles cycles
+//
+// Two arrangements of the SIPs:
+//  - Windows (conv, any layer with more than one output position): SIP rows are filters, SIP
+//    columns are windows; a row shares its weights along its columns, a column shares its
+//    activations down the rows and across tiles. filters_per_pass = tiles x filters_per_tile,
+//    windows_per_block = windows_per_tile.
+//  - Filters (fully connected, and any layer with a single output position): there is one
+//    window, so every SIP of a tile works on a different filter with the same broadcast
+//    activations and loads its own weights (as Stripes runs FC layers).
+//    filters_per_pass = tiles x filters_per_tile x windows_per_tile, windows_per_block = 1.
+// Depthwise conv (one filter per group) therefore keeps one SIP row busy per pass: the array
+// broadcasts one input to all tiles, and filters of different groups read different inputs.
+// Pooling and element-wise add layers carry no weights: they run in the output stage of the
+// layer that produces their input (DaDianNao's third NFU stage), cost no array cycles, move no
+// extra data and get no report row.
+//
+// ## Precision (layer_precision)
+//   serial     weight_bits   activation_bits     serial_cycles per step
+//   weights    bits          activation_bits     ceil(bits / k)
+//   activations weight_bits  bits                ceil(bits / k)
+//   both       bits          activation_bits     ceil(bits / k) x ceil(activation_bits / k)
+//   none       bits          activation_bits     1   (bits only change storage and traffic)
+// with k = bits_per_cycle. Outputs are written at activation_bits. Each operand is stored,
+// fetched and read at the width it runs at (packed).
+//
+// ## What a step costs
+// A step's operands are read from the on-chip memories while the previous step computes
+// (double-buffered operand registers), so a step takes
+//   step_cycles = max(serial_cycles, weight_read_cycles, activation_read_cycles)
+//   weight_read_cycles     = ceil(filters in the busiest tile x lanes_in_chunk x weight_bits
+//                                 / weight_buffer.width_bits)
+//   activation_read_cycles = ceil(windows_in_block x lanes_in_chunk x activation_bits
+//                                 / activation_memory.width_bits)
+// compute_cycles counts serial_cycles only (the SIPs busy); the rest is a stall. Outputs and
+// partial sums are written through a separate port (DaDianNao's NBout) off the critical path.
+//
+// ## Data movement
+// Weights stream from off-chip once per layer (each weight once), into the weight buffers. A
+// pass's weights must fit half a tile's weight buffer (the other half holds the next pass's),
+// which sets the reduction segment length. Partial sums of a segment that does not end the
+// reduction go to the activation memory at accumulator_bits and come back for the next segment.
+// The layer's input and output live in the activation memory. Two exceptions read inputs from
+// off-chip: the network's first layer reads its input once (in pass 0), and a layer whose input
+// plus output do not fit the activation memory ("spilled") re-reads its group's whole input for
+// every pass and writes its outputs off-chip. Inputs that come from off-chip are written into
+// the activation memory before they are read.
+//
+// ## Timing of a layer (off-chip channel, double buffering)
+// Pass i needs its off-chip data (read_i bits) before it starts; it then keeps the array busy
+// for B_i = sum of its step_cycles. The fetch of pass i+1 is issued when pass i starts, so it
+// overlaps pass i's compute; outputs pass i spills are written in the channel slot after that
+// (issued when pass i+1 starts). One transfer at a time; a read pays the latency once:
+//   F_i   = (read_i > 0 ? latency_cycles : 0) + transfer_cycles(read_i + write_{i-2})
+//   S_0   = F_0                                 (the first fetch is not hidden)
+//   S_i+1 = S_i + max(B_i, F_i+1)               (a stall only when the data is late)
+//   end   = S_n-1 + max(B_n-1, transfer_cycles(write_n-2)) + transfer_cycles(write_n-1)
+//   total_cycles = end + pipeline_cycles        (SIP pipeline fill and drain, once per layer)
+// with write_k = 0 for k < 0, transfer_cycles(b) = ceil(b / (bandwidth_gb_per_s x 8 / clock_ghz))
+// and latency_cycles = ceil(latency_ns x clock_ghz). Layers run one after another: a layer's
+// first fetch does not overlap the previous layer. stall_cycles = total_cycles - compute_cycles
+// - pipeline_cycles. Bounds: compute_cycles + pipeline_cycles <= total_cycles, and total_cycles
+// >= transfer_cycles(all off-chip bits) (the channel is never faster than its bandwidth).
+#include "serialq/common/network.hpp"
+#include "serialq/sim/accelerator_config.hpp"
+
+#include <string>
+
+namespace serialq::sim {
+
+// The widths a layer runs at on `config` with `bits` for its serial operand.
+struct LayerPrecision {
+    int bits = 0;             // as given
+    int weight_bits = 0;      // per weight, stored, fetched and read
+    int activation_bits = 0;  // per input activation read
+    int output_bits = 0;      // per output activation written
+    int serial_cycles = 0;    // cycles of one step
+};
+
+// Throws ConfigError if bits is outside [min_bits, max_bits]; `what` names the layer.
+LayerPrecision layer_precision(const AcceleratorConfig& config, int bits,
+                               const std::string& what = "bits");
+
+enum class Arrangement { Windows, Filters };
+const char* to_string(Arrangement arrangement);
+
+// The off-chip channel in cycles (shared by both models so the arithmetic is identical).
+struct Channel {
+    double bits_per_cycle = 1;   // bandwidth_gb_per_s x 8 / clock_ghz
+    long long latency_cycles = 0;
+    explicit Channel(const AcceleratorConfig& config);
+    long long transfer_cycles(long long bits) const;
+    // The slot of one pass: its reads (paying the latency) and the writes riding along.
+    long long fetch_cycles(long long read_bits, long long write_bits) const;
+};
+
+// One step: one window block x one lane chunk.
+struct Step {
+    int windows = 0;  // windows in the block (1 in the Filters arrangement)
+    int lanes = 0;    // terms in the chunk
+    long long serial_cycles = 0;
+    long long weight_read_cycles = 0;
+    long long activation_read_cycles = 0;
+    long long cycles() const;  // max of the three
+};
+
+// One pass: one filter block of one group over one reduction segment, all window blocks.
+struct Pass {
+    long long index = 0;
+    int group = 0;
+    long long filter_block = 0;
+    int segment = 0;
+    int filters = 0;                  // filters in this pass
+    int busiest_tile_filters = 0;     // filters on tile 0 (tiles fill in order)
+    long long first_chunk = 0;        // chunks [first_chunk, first_chunk + chunks)
+    long long chunks = 0;
+    long long terms = 0;              // reduction terms covered (sum of the chunks' lanes)
+    bool first_segment = true;
+    bool last_segment = true;
+
+    long long offchip_read_bits = 0;   // before the pass: weights (+ inputs, see above)
+    long long offchip_write_bits = 0;  // after the pass: spilled outputs
+    long long weight_buffer_read_bits = 0;
+    long long weight_buffer_write_bits = 0;
+    long long activation_memory_read_bits = 0;
+    long long activation_memory_write_bits = 0;
+
+    long long compute_cycles = 0;      // serial cycles of its steps
+    long long busy_cycles = 0;         // B_i: sum of its steps' cycles
+    long long active_lane_cycles = 0;  // lanes holding a term x serial cycles
+    long long active_sip_cycles = 0;   // SIPs holding a (filter, window) x serial cycles
+    long long macs = 0;
+};
+
+// Sums over every pass of a layer, and its time.
+struct LayerTotals {
+    long long passes = 0;
+    long long compute_cycles = 0;
+    long long busy_cycles = 0;
+    long long total_cycles = 0;       // by the timing rule above
+    long long offchip_read_bits = 0;
+    long long offchip_write_bits = 0;
+    long long weight_buffer_read_bits = 0;
+    long long weight_buffer_write_bits = 0;
+    long long activation_memory_read_bits = 0;
+    long long activation_memory_write_bits = 0;
+    long long active_lane_cycles = 0;
+    long long active_sip_cycles = 0;
+    long long macs = 0;
+};
+
+// Keeps pointers to `config` and to the layer in `net`: both must outlive the mapping.
+class LayerMapping {
+public:
+    // Throws ConfigError for a layer without weights, bits out of range, or a layer whose one
+    // lane chunk of weights does not fit half a tile's weight buffer.
+    LayerMapping(const AcceleratorConfig& config, const Network& net, int layer_index, int bits);
+
+    const AcceleratorConfig& config() const { return *config_; }
+    const Layer& layer() const { return *layer_; }
+    int layer_index() const { return layer_index_; }
+    const LayerPrecision& precision() const { return precision_; }
+    Arrangement arrangement() const { return arrangement_; }
+
+    // Geometry of the loop nest.
+    int groups() const { return groups_; }
+    int filters_per_group() const { return filters_per_group_; }
+    long long positions() const { return positions_; }        // output positions per filter
+    long long reduction() const { return reduction_; }        // terms per output
+    int rows_per_tile() const { return rows_per_tile_; }      // filters a tile holds at once
+    long long filters_per_pass() const { return filters_per_pass_; }
+    long long filter_blocks() const { return filter_blocks_; }  // per group
+    int windows_per_block() const { return windows_per_block_; }
+    long long window_blocks() const { return window_blocks_; }
+    long long chunks() const { return chunks_; }              // per output
+    long long chunks_per_segment() const { return chunks_per_segment_; }
+    int segments() const { return segments_; }
+    bool reads_network_input() const { return network_input_; }
+    bool spilled() const { return spilled_; }
+
+    // The schedule, in order: pass(0) .. pass(passes() - 1), each with window_blocks() x
+    // pass.chunks steps (window block outer, chunk inner).
+    long long passes() const { return static_cast<long long>(groups_) * filter_blocks_ * segments_; }
+    Pass pass(long long index) const;
+    Step step(const Pass& pass, long long window_block, long long chunk) const;
+
+    // Closed-form sums and time (microseconds per layer; no loop over passes unless spilled
+    // outputs interleave with reads, and then over at most three groups' passes).
+    LayerTotals totals() const;
+
+private:
+    long long step_cycles(int filters_in_tile, int windows, int lanes) const;
+    long long pass_busy_cycles(int busiest_tile_filters, long long chunks, int last_lanes) const;
+    long long offchip_read_bits(long long index, int filters, long long terms) const;
+    long long offchip_write_bits(const Pass& p) const;
+    long long time_term(long long index) const;  // max(B_i, F_i+1)
+
+    const AcceleratorConfig* config_;
+    const Layer* layer_;
+    int layer_index_;
+    LayerPrecision precision_;
+    Arrangement arrangement_;
+    Channel channel_;
+    int groups_;
+    int filters_per_group_;
+    long long positions_;
+    long long reduction_;
+    int rows_per_tile_;
+    long long filters_per_pass_;
+    long long filter_blocks_;
+    int windows_per_block_;
+    long long window_blocks_;
+    int last_block_windows_;
+    long long chunks_;
+    int last_chunk_lanes_;
+    long long chunks_per_segment_;
+    int segments_;
+    bool network_input_;
+    bool spilled_;
+    long long group_input_bits_;  // one group's whole input at activation_bits
+};
+
+}  // namespace serialq::sim

@@ -1,0 +1,307 @@
+// The layer-to-array mapping: the loop nest of mapping.hpp, pass by pass, and its closed-form
+// sums. Everything here is integer arithmetic on the layer's shape; the only floating point is
+// the channel's bits per cycle, rounded in one place (Channel) that both models share.
+#include "serialq/sim/mapping.hpp"
+
+#include "serialq/common/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace serialq::sim {
+
+namespace {
+
+long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
+
+// ceil(x) that ignores floating-point dust (98.00000000000001 -> 98).
+long long ceil_cycles(double x) {
+    return static_cast<long long>(std::ceil(x - std::abs(x) * 1e-12));
+}
+
+std::string layer_label(const Layer& layer, int index) {
+    return "layer " + std::to_string(index) + " (" + layer.name + ")";
+}
+
+}  // namespace
+
+const char* to_string(Arrangement arrangement) {
+    return arrangement == Arrangement::Windows ? "windows" : "filters";
+}
+
+LayerPrecision layer_precision(const AcceleratorConfig& c, int bits, const std::string& what) {
+    if (bits < c.min_bits || bits > c.max_bits)
+        throw ConfigError(what + ": found " + std::to_string(bits) + " bits, expected " +
+                          std::to_string(c.min_bits) + ".." + std::to_string(c.max_bits) +
+                          " on " + c.name);
+    const auto serial = [&](int b) { return static_cast<int>(ceil_div(b, c.bits_per_cycle)); };
+    LayerPrecision p;
+    p.bits = bits;
+    p.output_bits = c.activation_bits;
+    switch (c.serial) {
+        case SerialOperand::Weights:
+            p = {bits, bits, c.activation_bits, c.activation_bits, serial(bits)};
+            break;
+        case SerialOperand::Activations:
+            p = {bits, c.weight_bits, bits, c.activation_bits, serial(bits)};
+            break;
+        case SerialOperand::Both:
+            p = {bits, bits, c.activation_bits, c.activation_bits,
+                 serial(bits) * serial(c.activation_bits)};
+            break;
+        case SerialOperand::None:
+            p = {bits, bits, c.activation_bits, c.activation_bits, 1};
+            break;
+    }
+    return p;
+}
+
+Channel::Channel(const AcceleratorConfig& c)
+    : bits_per_cycle(c.off_chip.bandwidth_gb_per_s * 8.0 / c.clock_ghz),
+      latency_cycles(ceil_cycles(c.off_chip.latency_ns * c.clock_ghz)) {}
+
+long long Channel::transfer_cycles(long long bits) const {
+    if (bits <= 0) return 0;
+    return ceil_cycles(static_cast<double>(bits) / bits_per_cycle);
+}
+
+long long Channel::fetch_cycles(long long read_bits, long long write_bits) const {
+    return (read_bits > 0 ? latency_cycles : 0) + transfer_cycles(read_bits + write_bits);
+}
+
+long long Step::cycles() const {
+    return std::max({serial_cycles, weight_read_cycles, activation_read_cycles});
+}
+
+LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, int layer_index,
+                           int bits)
+    : config_(&config), layer_index_(layer_index), channel_(config) {
+    if (layer_index < 0 || static_cast<std::size_t>(layer_index) >= net.layers.size())
+        throw ConfigError("layer index " + std::to_string(layer_index) + " is outside " +
+                          net.name + " (" + std::to_string(net.layers.size()) + " layers)");
+    layer_ = &net.layers[static_cast<std::size_t>(layer_index)];
+    const Layer& l = *layer_;
+    const std::string label = layer_label(l, layer_index);
+    if (!l.has_weights())
+        throw ConfigError(label + ": a " + std::string(serialq::to_string(l.kind)) +
+                          " layer has no weights to map onto the array");
+    precision_ = layer_precision(config, bits, label + ": bits");
+
+    groups_ = l.kind == LayerKind::Conv ? l.groups : 1;
+    filters_per_group_ = l.out_channels() / groups_;
+    positions_ = static_cast<long long>(l.output.height) * l.output.width;
+    reduction_ = l.reduction_length();
+
+    arrangement_ = positions_ == 1 ? Arrangement::Filters : Arrangement::Windows;
+    rows_per_tile_ = config.filters_per_tile *
+                     (arrangement_ == Arrangement::Filters ? config.windows_per_tile : 1);
+    windows_per_block_ = arrangement_ == Arrangement::Filters ? 1 : config.windows_per_tile;
+    filters_per_pass_ = static_cast<long long>(config.tiles) * rows_per_tile_;
+    filter_blocks_ = ceil_div(filters_per_group_, filters_per_pass_);
+    window_blocks_ = ceil_div(positions_, windows_per_block_);
+    last_block_windows_ =
+        static_cast<int>(positions_ - (window_blocks_ - 1) * windows_per_block_);
+    chunks_ = ceil_div(reduction_, config.lanes);
+    last_chunk_lanes_ = static_cast<int>(reduction_ - (chunks_ - 1) * config.lanes);
+
+    // A pass's weights take at most half a tile's weight buffer (double buffering).
+    const long long busiest = std::min<long long>(rows_per_tile_, filters_per_group_);
+    const long long chunk_bits =
+        busiest * config.lanes * static_cast<long long>(precision_.weight_bits);
+    const long long half_buffer = config.weight_buffer.capacity_bytes * 8 / 2;
+    chunks_per_segment_ = std::min(chunks_, half_buffer / chunk_bits);
+    if (chunks_per_segment_ < 1)
+        throw ConfigError(label + ": one lane chunk of weights for a tile (" +
+                          std::to_string(busiest) + " filters x " + std::to_string(config.lanes) +
+                          " lanes x " + std::to_string(precision_.weight_bits) + " bits = " +
+                          std::to_string(chunk_bits) + " bits) does not fit half of " +
+                          "weight_buffer.capacity_bytes (" +
+                          std::to_string(config.weight_buffer.capacity_bytes) + " bytes) on " +
+                          config.name);
+    segments_ = static_cast<int>(ceil_div(chunks_, chunks_per_segment_));
+
+    network_input_ = std::find(l.inputs.begin(), l.inputs.end(), -1) != l.inputs.end();
+    const long long input_bits = l.input.elements() * precision_.activation_bits;
+    const long long output_bits = l.output.elements() * precision_.output_bits;
+    spilled_ = input_bits + output_bits > config.activation_memory.capacity_bytes * 8;
+    group_input_bits_ = input_bits / groups_;
+}
+
+long long LayerMapping::step_cycles(int filters_in_tile, int windows, int lanes) const {
+    const auto& c = *config_;
+    const long long weight_read = ceil_div(
+        static_cast<long long>(filters_in_tile) * lanes * precision_.weight_bits,
+        c.weight_buffer.width_bits);
+    const long long activation_read =
+        ceil_div(static_cast<long long>(windows) * lanes * precision_.activation_bits,
+                 c.activation_memory.width_bits);
+    return std::max({static_cast<long long>(precision_.serial_cycles), weight_read,
+                     activation_read});
+}
+
+long long LayerMapping::pass_busy_cycles(int busiest, long long chunks, int last_lanes) const {
+    const int lanes = config_->lanes;
+    const auto block = [&](int windows) {
+        return (chunks - 1) * step_cycles(busiest, windows, lanes) +
+               step_cycles(busiest, windows, last_lanes);
+    };
+    return (window_blocks_ - 1) * block(windows_per_block_) + block(last_block_windows_);
+}
+
+Step LayerMapping::step(const Pass& pass, long long window_block, long long chunk) const {
+    const auto& c = *config_;
+    Step s;
+    s.windows = window_block == window_blocks_ - 1 ? last_block_windows_ : windows_per_block_;
+    s.lanes = chunk == chunks_ - 1 ? last_chunk_lanes_ : c.lanes;
+    s.serial_cycles = precision_.serial_cycles;
+    s.weight_read_cycles = ceil_div(
+        static_cast<long long>(pass.busiest_tile_filters) * s.lanes * precision_.weight_bits,
+        c.weight_buffer.width_bits);
+    s.activation_read_cycles =
+        ceil_div(static_cast<long long>(s.windows) * s.lanes * precision_.activation_bits,
+                 c.activation_memory.width_bits);
+    return s;
+}
+
+Pass LayerMapping::pass(long long index) const {
+    const long long per_group = filter_blocks_ * segments_;
+    Pass p;
+    p.index = index;
+    p.group = static_cast<int>(index / per_group);
+    p.filter_block = (index % per_group) / segments_;
+    p.segment = static_cast<int>(index % segments_);
+    p.filters = static_cast<int>(std::min<long long>(
+        filters_per_pass_, filters_per_group_ - p.filter_block * filters_per_pass_));
+    p.busiest_tile_filters = std::min(rows_per_tile_, p.filters);
+    p.first_chunk = p.segment * chunks_per_segment_;
+    p.chunks = std::min(chunks_per_segment_, chunks_ - p.first_chunk);
+    p.first_segment = p.segment == 0;
+    p.last_segment = p.segment == segments_ - 1;
+    const int lanes = config_->lanes;
+    const int last_lanes = p.last_segment ? last_chunk_lanes_ : lanes;
+    p.terms = (p.chunks - 1) * lanes + last_lanes;
+
+    const long long f = p.filters;
+    const long long weight_bits = f * p.terms * precision_.weight_bits;
+    const long long outputs = f * positions_;
+    const long long inputs_in = spilled_ ? group_input_bits_
+                                         : (index == 0 && network_input_
+                                                ? group_input_bits_ * groups_ : 0);
+    p.offchip_read_bits = weight_bits + inputs_in;
+    p.offchip_write_bits = spilled_ && p.last_segment ? outputs * precision_.output_bits : 0;
+    p.weight_buffer_write_bits = weight_bits;
+    p.weight_buffer_read_bits = window_blocks_ * weight_bits;
+    p.activation_memory_read_bits =
+        positions_ * p.terms * precision_.activation_bits +
+        (p.first_segment ? 0 : outputs * config_->accumulator_bits);
+    p.activation_memory_write_bits =
+        inputs_in + (p.last_segment ? (spilled_ ? 0 : outputs * precision_.output_bits)
+                                    : outputs * config_->accumulator_bits);
+
+    const long long serial = precision_.serial_cycles;
+    p.compute_cycles = window_blocks_ * p.chunks * serial;
+    p.busy_cycles = pass_busy_cycles(p.busiest_tile_filters, p.chunks, last_lanes);
+    p.macs = outputs * p.terms;
+    p.active_lane_cycles = p.macs * serial;
+    p.active_sip_cycles = outputs * p.chunks * serial;
+    return p;
+}
+
+long long LayerMapping::time_term(long long index) const {
+    // max(B_i, F_i+1), F_i+1 carrying the writes of pass i-1.
+    const Pass cur = pass(index);
+    const Pass next = pass(index + 1);
+    const long long write = index >= 1 ? pass(index - 1).offchip_write_bits : 0;
+    return std::max(cur.busy_cycles, channel_.fetch_cycles(next.offchip_read_bits, write));
+}
+
+LayerTotals LayerMapping::totals() const {
+    LayerTotals t;
+    const long long n = passes();
+    t.passes = n;
+
+    // Sums: passes differ only in whether their filter block is the partial last one and
+    // whether their segment is the last; pass 0 alone also reads the network input.
+    const long long full_blocks = filters_per_group_ / filters_per_pass_;
+    const bool partial_block = filter_blocks_ > full_blocks;
+    const auto add = [&](const Pass& p, long long count) {
+        t.compute_cycles += count * p.compute_cycles;
+        t.busy_cycles += count * p.busy_cycles;
+        t.offchip_read_bits += count * p.offchip_read_bits;
+        t.offchip_write_bits += count * p.offchip_write_bits;
+        t.weight_buffer_read_bits += count * p.weight_buffer_read_bits;
+        t.weight_buffer_write_bits += count * p.weight_buffer_write_bits;
+        t.activation_memory_read_bits += count * p.activation_memory_read_bits;
+        t.activation_memory_write_bits += count * p.activation_memory_write_bits;
+        t.active_lane_cycles += count * p.active_lane_cycles;
+        t.active_sip_cycles += count * p.active_sip_cycles;
+        t.macs += count * p.macs;
+    };
+    // Representatives in group 1's position (index >= 1 never reads the network input); their
+    // fields do not depend on the group.
+    const long long per_group = filter_blocks_ * segments_;
+    const auto rep = [&](long long block, int segment) {
+        return pass(per_group + block * segments_ + segment);
+    };
+    const long long g = groups_;
+    // Segments: the first (no partial sums to read), the middle ones, the last (writes outputs).
+    const auto add_block = [&](long long block, long long count) {
+        add(rep(block, segments_ - 1), count);
+        if (segments_ > 1) add(rep(block, 0), count);
+        if (segments_ > 2) add(rep(block, 1), count * (segments_ - 2));
+    };
+    if (full_blocks > 0) add_block(0, g * full_blocks);
+    if (partial_block) add_block(filter_blocks_ - 1, g);
+    const Pass first = pass(0);
+    const long long network_input_bits = first.offchip_read_bits - rep(0, 0).offchip_read_bits;
+    t.offchip_read_bits += network_input_bits;
+    t.activation_memory_write_bits += network_input_bits;
+
+    // Time (mapping.hpp): F_0 + sum_{i<n-1} max(B_i, F_i+1) + B_n-1 + write tail + pipeline.
+    long long sum = 0;
+    if (!spilled_) {
+        // No writes ride along, so F_i+1 depends on pass i+1 alone and every group repeats the
+        // same terms; within a group, filter blocks of one kind repeat theirs.
+        const auto fetch = [&](const Pass& p) { return channel_.fetch_cycles(p.offchip_read_bits, 0); };
+        const auto term = [&](const Pass& cur, const Pass& next) {
+            return std::max(cur.busy_cycles, fetch(next));
+        };
+        // Terms inside one filter block: segment s -> s + 1.
+        const auto inside = [&](long long block) {
+            if (segments_ == 1) return 0LL;
+            const Pass a = rep(block, 0);
+            const long long full_terms = (segments_ - 2) * term(a, a);
+            return full_terms + term(a, rep(block, segments_ - 1));
+        };
+        const auto last_of = [&](long long block) { return rep(block, segments_ - 1); };
+        const auto first_of = [&](long long block) { return rep(block, 0); };
+        long long group_sum = 0;
+        long long wrap = 0;  // the term from a group's last pass to the next group's first
+        if (full_blocks > 0) {
+            group_sum += full_blocks * inside(0);
+            group_sum += (full_blocks - 1) * term(last_of(0), first_of(0));
+            if (partial_block) {
+                group_sum += inside(filter_blocks_ - 1);
+                group_sum += term(last_of(0), first_of(filter_blocks_ - 1));
+                wrap = term(last_of(filter_blocks_ - 1), first_of(0));
+            } else {
+                wrap = term(last_of(0), first_of(0));
+            }
+        } else {
+            group_sum += inside(filter_blocks_ - 1);
+            wrap = term(last_of(filter_blocks_ - 1), first_of(filter_blocks_ - 1));
+        }
+        sum = g * group_sum + (g - 1) * wrap;
+    } else {
+        for (long long i = 0; i + 1 < n; ++i) sum += time_term(i);
+    }
+    const Pass last = pass(n - 1);
+    const long long write_before_last = n >= 2 ? pass(n - 2).offchip_write_bits : 0;
+    t.total_cycles = channel_.fetch_cycles(first.offchip_read_bits, 0) + sum +
+                     std::max(last.busy_cycles, channel_.transfer_cycles(write_before_last)) +
+                     channel_.transfer_cycles(last.offchip_write_bits) +
+                     config_->pipeline_cycles;
+    return t;
+}
+
+}  // namespace serialq::sim
