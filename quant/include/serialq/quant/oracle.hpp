@@ -38,6 +38,8 @@ struct OracleOptions {
     int finetune_steps = 0;            // builtin: quantization-aware fine-tuning steps
     unsigned long long seed = 1;       // builtin: fine-tuning seed
     double early_stop_below_percent = 0;  // 0: off; else stop once surely below this
+    double early_stop_confidence = 0.99;  // builtin: overall confidence of "surely below"
+    long long early_stop_first_samples = 500;  // builtin: first subset; each next one doubles
     double timeout_seconds = 60;       // exec: per request
     int threads = 0;                   // builtin: 0 = all cores
 };
