@@ -1,0 +1,116 @@
+#include "sweep_plan.hpp"
+
+#include "../search/best_bits.hpp"
+#include "serialq/common/atomic_file.hpp"
+#include "serialq/common/bits_spec.hpp"
+#include "serialq/common/error.hpp"
+#include "serialq/common/network_loader.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+namespace serialq::workflow {
+
+std::string stable_hash(const std::string& text) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+namespace {
+
+// A bit spec that names a file or directory is a search result; anything else is parsed.
+std::vector<int> resolve_bits(const std::string& spec, const Network& net,
+                              const sim::AcceleratorConfig& config, const std::string& what) {
+    std::vector<int> bits;
+    const bool is_path = spec.find('/') != std::string::npos || spec.ends_with(".json") ||
+                         std::filesystem::exists(spec);
+    if (!is_path) return parse_bits(spec, net.weight_layer_count(), config.min_bits, config.max_bits, what);
+    bits = read_best_bits(spec);
+    return parse_bits(format_bits(bits), net.weight_layer_count(), config.min_bits,
+                      config.max_bits, what + " " + spec);
+}
+
+// Every combination of the --set axes, the last axis varying fastest.
+std::vector<std::vector<sim::ConfigOverride>> override_combinations(const std::vector<SweepAxis>& axes) {
+    std::vector<std::vector<sim::ConfigOverride>> out{{}};
+    for (const auto& axis : axes) {
+        std::vector<std::vector<sim::ConfigOverride>> next;
+        for (const auto& partial : out)
+            for (const auto& v : axis.values) {
+                auto p = partial;
+                p.emplace_back(axis.key, v);
+                next.push_back(std::move(p));
+            }
+        out = std::move(next);
+    }
+    return out;
+}
+
+}  // namespace
+
+SweepPlan make_plan(const SweepSpec& spec) {
+    spec.check();
+    SweepPlan plan;
+    plan.spec = spec;
+
+    std::vector<const Network*> networks;
+    std::vector<std::string> trace_hashes;
+    for (const auto& t : spec.traces) {
+        plan.networks.push_back(load_network(t));
+        networks.push_back(&plan.networks.back());
+        trace_hashes.push_back(stable_hash(read_file(t)));
+    }
+
+    const auto combos = override_combinations(spec.axes);
+    std::string all_ids;
+    std::size_t index = 0;
+    for (const auto& accel : spec.accels) {
+        for (const auto& overrides : combos) {
+            plan.configs.push_back(sim::load_accelerator_config(accel, overrides));
+            const sim::AcceleratorConfig* config = &plan.configs.back();
+            nlohmann::ordered_json config_json = nlohmann::ordered_json::object();
+            for (const auto& [k, v] : sim::accelerator_config_values(*config)) config_json[k] = v;
+            for (const auto& model : spec.models) {
+                for (std::size_t t = 0; t < spec.traces.size(); ++t) {
+                    const Network& net = *networks[t];
+                    const auto baseline = resolve_bits(spec.baseline, net, *config, "baseline");
+                    for (const auto& bits_spec : spec.bits) {
+                        PlannedPoint p;
+                        p.index = index++;
+                        p.accel_file = accel;
+                        p.overrides = overrides;
+                        p.config = config;
+                        p.model = model;
+                        p.trace = spec.traces[t];
+                        p.network = &net;
+                        p.bits_spec = bits_spec;
+                        p.bits = resolve_bits(bits_spec, net, *config, "--bits");
+                        p.baseline_bits = baseline;
+                        nlohmann::ordered_json id = {
+                            {"accel_file", accel},   {"config", config_json},
+                            {"model", model},        {"trace", p.trace},
+                            {"trace_hash", trace_hashes[t]}, {"bits_spec", bits_spec},
+                            {"bits", p.bits},        {"baseline_bits", baseline}};
+                        p.identity = id.dump();
+                        p.id = stable_hash(p.identity);
+                        all_ids += p.id;
+                        plan.points.push_back(std::move(p));
+                    }
+                }
+            }
+        }
+    }
+    plan.spec_id = stable_hash(all_ids);
+    return plan;
+}
+
+}  // namespace serialq::workflow
