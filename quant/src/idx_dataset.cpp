@@ -157,19 +157,24 @@ Dataset load_fashion_mnist(const std::filesystem::path& dir, Split split) {
         d.description = "fashion-mnist/test (" + std::to_string(d.size()) + " test images)";
         return d;
     }
+    TrainingSplits both = load_fashion_mnist_training(dir);
+    return split == Split::Train ? std::move(both.train) : std::move(both.validation);
+}
+
+TrainingSplits load_fashion_mnist_training(const std::filesystem::path& dir) {
     const auto images = dir / "train-images-idx3-ubyte.gz";
-    Dataset all = read_idx(images, dir / "train-labels-idx1-ubyte.gz");
+    const Dataset all = read_idx(images, dir / "train-labels-idx1-ubyte.gz");
     if (all.size() != kTrainImages + kValidationImages)
         throw InputError(images.string() + ": holds " + std::to_string(all.size()) +
                          " images, expected " + std::to_string(kTrainImages + kValidationImages) +
                          " (the Fashion-MNIST training set)" + kPackageHint);
-    if (split == Split::Train)
-        return slice(all, 0, kTrainImages,
-                     "fashion-mnist/train (training images 0.." +
-                         std::to_string(kTrainImages - 1) + ")");
-    return slice(all, kTrainImages, all.size(),
-                 "fashion-mnist/validation (training images " + std::to_string(kTrainImages) +
-                     ".." + std::to_string(all.size() - 1) + ", held out from training)");
+    TrainingSplits s;
+    s.train = slice(all, 0, kTrainImages,
+                    "fashion-mnist/train (training images 0.." + std::to_string(kTrainImages - 1) + ")");
+    s.validation = slice(all, kTrainImages, all.size(),
+                         "fashion-mnist/validation (training images " + std::to_string(kTrainImages) +
+                             ".." + std::to_string(all.size() - 1) + ", held out from training)");
+    return s;
 }
 
 Dataset head(const Dataset& data, std::int64_t count) {

@@ -44,6 +44,13 @@ Dataset read_idx(const std::filesystem::path& images, const std::filesystem::pat
 // One split of Fashion-MNIST from `dir` (train-*/t10k-*-idx?-ubyte.gz).
 Dataset load_fashion_mnist(const std::filesystem::path& dir, Split split);
 
+// The train and validation splits from one read of the training files.
+struct TrainingSplits {
+    Dataset train;
+    Dataset validation;
+};
+TrainingSplits load_fashion_mnist_training(const std::filesystem::path& dir);
+
 // The first `count` samples (all if count <= 0 or larger than the set).
 Dataset head(const Dataset& data, std::int64_t count);
 

@@ -1,0 +1,182 @@
+// ModelEvaluator: the built-in model's evaluation for the builtin: oracle.
+#include "serialq/quant/evaluation.hpp"
+
+#include "serialq/common/bits_spec.hpp"
+#include "serialq/common/error.hpp"
+#include "serialq/quant/oracle_hash.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+namespace serialq::quant {
+
+void EvaluationSettings::check() const {
+    make_quantizer(quantizer, "quantizer");
+    if (activation_bits != 0 && (activation_bits < 2 || activation_bits > kMaxBits))
+        throw ConfigError("activation_bits: found " + std::to_string(activation_bits) +
+                          ", expected 0 (float activations) or 2.." + std::to_string(kMaxBits));
+    if (split == Split::Train)
+        throw ConfigError("split: found 'train', expected validation or test (the model was "
+                          "trained on train)");
+    if (threads < 0)
+        throw ConfigError("threads: found " + std::to_string(threads) + ", expected 0 (all cores) or more");
+    finetune.check();
+}
+
+namespace {
+
+std::string hex32(std::uint32_t v) {
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", v);
+    return buf;
+}
+
+std::string shape_text(const Shape& s) {
+    std::ostringstream o;
+    o << s.channels << 'x' << s.height << 'x' << s.width;
+    return o.str();
+}
+
+// The architecture as the engines run it: what the weights' CRC does not pin down.
+std::string architecture(const Model& m) {
+    std::ostringstream o;
+    o << m.name << '[' << shape_text(m.input);
+    for (const auto& l : m.layers) {
+        o << ';' << l.name << ':'
+          << (l.kind == OpKind::Conv ? "conv" : l.kind == OpKind::FullyConnected ? "fc" : "maxpool")
+          << ',' << shape_text(l.output);
+        if (l.kind != OpKind::FullyConnected)
+            o << ",k" << l.kernel_h << 'x' << l.kernel_w << ",s" << l.stride_h << 'x' << l.stride_w
+              << ",p" << l.pad_h << 'x' << l.pad_w;
+        if (l.relu) o << ",relu";
+    }
+    o << ']';
+    return o.str();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+ModelEvaluator::ModelEvaluator(const std::filesystem::path& trace, const EvaluationSettings& settings)
+    : settings_(settings) {
+    settings_.check();
+    quantizer_ = make_quantizer(settings_.quantizer, "quantizer");
+    auto model = std::make_shared<Model>(load_model(trace));
+    TrainingSplits splits = load_fashion_mnist_training(settings_.data_dir);
+    auto training = std::make_shared<Dataset>(std::move(splits.train));
+    auto data = std::make_shared<Dataset>(
+        settings_.split == Split::Validation ? std::move(splits.validation)
+                                             : load_fashion_mnist(settings_.data_dir, settings_.split));
+    if (model->input != Shape{1, data->rows, data->cols} || model->classes() != 10)
+        throw ConfigError(trace.string() + ": input: found " + shape_text(model->input) + " and " +
+                          std::to_string(model->classes()) + " classes, expected 1x" +
+                          std::to_string(data->rows) + "x" + std::to_string(data->cols) +
+                          " and 10 classes (Fashion-MNIST)");
+    model_ = std::move(model);
+    training_ = std::move(training);
+    data_ = std::move(data);
+    full_precision_ = std::make_unique<FloatEngine>(*model_);
+
+    identity_ = evaluation_identity(*model_, *data_, *training_, settings_);
+}
+
+std::string evaluation_identity(const Model& model, const Dataset& data, const Dataset& training,
+                                const EvaluationSettings& settings) {
+    std::ostringstream id;
+    id << kEvaluationVersion << " model=" << architecture(model)
+       << " weights_crc32=" << hex32(model.weights_crc32) << " data=fashion-mnist/"
+       << to_string(settings.split) << ",n=" << data.size() << ",crc32=" << hex32(data.crc32)
+       << " quantizer=" << settings.quantizer << " weights=quantized";
+    if (settings.activation_bits > 0)
+        id << " activations=" << settings.activation_bits << "bit,calibration=train[0,"
+           << std::min<std::int64_t>(kCalibrationImages, training.size())
+           << "),train_crc32=" << hex32(training.crc32);
+    else
+        id << " activations=float";
+    const FineTuneOptions& f = settings.finetune;
+    if (f.steps > 0) {
+        std::ostringstream lr;
+        lr.precision(17);
+        lr << f.learning_rate;
+        id << " finetune=ste,steps=" << f.steps << ",batch=" << f.batch << ",lr=" << lr.str()
+           << ",seed=" << f.seed << ",train_crc32=" << hex32(training.crc32);
+    } else {
+        id << " finetune=none";
+    }
+    return id.str();
+}
+
+ModelEvaluator::~ModelEvaluator() = default;
+
+std::string ModelEvaluator::identity_digest() const { return sha256_hex(identity_); }
+
+PreparedConfiguration ModelEvaluator::prepare(const std::vector<int>& bits) const {
+    const auto start = std::chrono::steady_clock::now();
+    if (bits.size() != model_->params.size())
+        throw ConfigError("bits " + format_bits(bits) + ": found " + std::to_string(bits.size()) +
+                          " bitwidths, expected " + std::to_string(model_->params.size()) +
+                          " (one per conv/fc layer of " + model_->name + ")");
+    for (std::size_t i = 0; i < bits.size(); ++i)
+        if (bits[i] < kMinBits || bits[i] > kMaxBits)
+            throw ConfigError("bits " + format_bits(bits) + ": layer " + std::to_string(i) + " (" +
+                              model_->params[i].name + "): found " + std::to_string(bits[i]) +
+                              ", expected " + std::to_string(kMinBits) + ".." +
+                              std::to_string(kMaxBits));
+    PreparedConfiguration c;
+    c.bits_ = bits;
+    c.data_ = data_;
+    c.threads_ = settings_.threads;
+    std::shared_ptr<const Model> model = model_;
+    if (settings_.finetune.steps > 0) {
+        auto tuned = std::make_shared<Model>(*model_);
+        c.finetune_loss_ = finetune_quantized(*tuned, bits, *quantizer_, *training_, settings_.finetune);
+        model = std::move(tuned);
+    }
+    if (settings_.activation_bits > 0) {
+        const QuantizedNetwork q =
+            quantize_network(*model, bits, *quantizer_, settings_.activation_bits, *training_);
+        c.engine_ = std::make_shared<FloatEngine>(*model, q);
+    } else {
+        // Weights-only quantization: the model with its weights replaced by their quantized
+        // values, run in float.
+        auto dequantized = std::make_shared<Model>(*model);
+        for (std::size_t i = 0; i < bits.size(); ++i)
+            dequantized->params[i].weight =
+                quantizer_->quantize(model->params[i].weight, bits[i]).dequantize();
+        model = std::move(dequantized);
+        c.engine_ = std::make_shared<FloatEngine>(*model);
+    }
+    c.model_ = std::move(model);
+    c.prepare_seconds_ = seconds_since(start);
+    return c;
+}
+
+namespace {
+void check_range(std::int64_t begin, std::int64_t end, std::int64_t size) {
+    if (begin < 0 || begin > end || end > size)
+        throw ConfigError("evaluation range [" + std::to_string(begin) + ", " + std::to_string(end) +
+                          "): expected 0 <= begin <= end <= " + std::to_string(size) +
+                          " (the images of the split)");
+}
+}  // namespace
+
+std::int64_t PreparedConfiguration::count_correct(std::int64_t begin, std::int64_t end) const {
+    check_range(begin, end, data_->size());
+    return quant::count_correct(*engine_, *data_, begin, end, threads_);
+}
+
+std::vector<int> PreparedConfiguration::predict(std::int64_t begin, std::int64_t end) const {
+    check_range(begin, end, data_->size());
+    return predict_all(*engine_, *data_, begin, end, threads_);
+}
+
+std::int64_t ModelEvaluator::count_correct_full_precision(std::int64_t begin, std::int64_t end) const {
+    check_range(begin, end, data_->size());
+    return quant::count_correct(*full_precision_, *data_, begin, end, settings_.threads);
+}
+
+}  // namespace serialq::quant
