@@ -60,7 +60,8 @@ struct NetworkReport {
     std::string model;                // "cycle" or "analytic"
     std::vector<int> bits;            // per weight layer
     std::vector<LayerReport> layers;  // one per weight layer
-    LayerReport total;                // sums (utilization: MAC-weighted)
+    LayerReport total;                // sums; utilization: useful lane-cycles over available
+                                      // ones (layers weighted by total_cycles); see report.hpp
 };
 
 class HardwareModel {
@@ -77,5 +78,10 @@ public:
 // kind: "cycle" | "analytic"; anything else is a ConfigError naming the valid kinds.
 std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,
                                                    const AcceleratorConfig& config);
+
+// Whether the cycle-level model is built in (false while its placeholder stands in).
+bool cycle_model_available();
+// "cycle" when it is available, else "analytic": the CLI's default --model.
+std::string default_model_kind();
 
 }  // namespace serialq::sim

@@ -1,0 +1,41 @@
+#pragma once
+// Network reports and their comparison with a baseline run. The CLI, sweeps and the agent all
+// take their numbers from here, so speedup and energy reduction mean the same everywhere:
+//   speedup          = baseline total_cycles / run total_cycles      (> 1: the run is faster)
+//   energy_reduction = baseline energy_pj    / run energy_pj         (> 1: the run uses less)
+// per layer and for the network (network: sums of cycles and of energy, not a mean of ratios).
+#include "serialq/common/network.hpp"
+#include "serialq/sim/hardware_model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace serialq::sim {
+
+// Runs `model` on every weight layer in order and sums them. bits.size() must equal
+// net.weight_layer_count() (else ConfigError). What both models' simulate() use.
+NetworkReport simulate_by_layers(HardwareModel& model, const Network& net,
+                                 const std::vector<int>& bits);
+
+// The network row: cycles, MACs, traffic and energy add up; utilization is useful lane-cycles
+// over available lane-cycles, i.e. the layers' utilizations weighted by their total_cycles;
+// bits is the common width if all layers share one, else 0. name "total", layer_index -1.
+LayerReport total_of(const std::vector<LayerReport>& layers);
+
+struct Ratios {
+    double speedup = 0;
+    double energy_reduction = 0;
+};
+Ratios ratios(const LayerReport& run, const LayerReport& baseline);
+
+struct Comparison {
+    NetworkReport run;
+    NetworkReport baseline;
+    std::vector<Ratios> layers;  // one per weight layer
+    Ratios total;
+};
+
+// Throws ConfigError if the two reports are not of the same network's layers.
+Comparison compare(NetworkReport run, NetworkReport baseline);
+
+}  // namespace serialq::sim

@@ -1,0 +1,57 @@
+// The model factory and the plain-data operations of the shared report structs.
+#include "serialq/sim/hardware_model.hpp"
+
+#include "serialq/common/error.hpp"
+#include "serialq/sim/analytic_model.hpp"
+
+namespace serialq::sim {
+
+// Written by the cycle-level model (sim/src/systemc/cycle_model.hpp); until it lands,
+// sim/src/systemc_placeholder.cpp stands in and throws.
+std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config);
+
+}  // namespace serialq::sim
+
+// Defined only by the placeholder: a weak reference, null once the placeholder is deleted.
+extern "C" __attribute__((weak)) const bool serialq_cycle_model_is_placeholder;
+
+namespace serialq::sim {
+
+bool cycle_model_available() { return &serialq_cycle_model_is_placeholder == nullptr; }
+
+std::string default_model_kind() { return cycle_model_available() ? "cycle" : "analytic"; }
+
+std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,
+                                                   const AcceleratorConfig& config) {
+    if (kind == "analytic") return std::make_unique<AnalyticModel>(config);
+    if (kind == "cycle") return make_cycle_model(config);
+    throw ConfigError("model: found '" + kind + "', expected one of cycle, analytic");
+}
+
+double EnergyBreakdown::total_pj() const {
+    return sip_lanes_pj + adder_trees_pj + accumulators_pj + weight_buffer_pj +
+           activation_memory_pj + off_chip_pj + static_pj;
+}
+
+EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
+    sip_lanes_pj += o.sip_lanes_pj;
+    adder_trees_pj += o.adder_trees_pj;
+    accumulators_pj += o.accumulators_pj;
+    weight_buffer_pj += o.weight_buffer_pj;
+    activation_memory_pj += o.activation_memory_pj;
+    off_chip_pj += o.off_chip_pj;
+    static_pj += o.static_pj;
+    return *this;
+}
+
+Traffic& Traffic::operator+=(const Traffic& o) {
+    weight_buffer_read_bits += o.weight_buffer_read_bits;
+    weight_buffer_write_bits += o.weight_buffer_write_bits;
+    activation_memory_read_bits += o.activation_memory_read_bits;
+    activation_memory_write_bits += o.activation_memory_write_bits;
+    off_chip_read_bits += o.off_chip_read_bits;
+    off_chip_write_bits += o.off_chip_write_bits;
+    return *this;
+}
+
+}  // namespace serialq::sim

@@ -1,0 +1,73 @@
+#include "serialq/sim/report.hpp"
+
+#include "serialq/common/error.hpp"
+
+namespace serialq::sim {
+
+NetworkReport simulate_by_layers(HardwareModel& model, const Network& net,
+                                 const std::vector<int>& bits) {
+    const auto weight_layers = net.weight_layers();
+    if (bits.size() != weight_layers.size())
+        throw ConfigError("bits: found " + std::to_string(bits.size()) + " bitwidths for " +
+                          net.name + ", expected " + std::to_string(weight_layers.size()) +
+                          " (one per conv/fc layer)");
+    NetworkReport r;
+    r.network = net.name;
+    r.accelerator = model.config().name;
+    r.model = model.name();
+    r.bits = bits;
+    for (std::size_t i = 0; i < weight_layers.size(); ++i) {
+        const int index = static_cast<int>(weight_layers[i] - net.layers.data());
+        r.layers.push_back(model.simulate_layer(net, index, bits[i]));
+    }
+    r.total = total_of(r.layers);
+    return r;
+}
+
+LayerReport total_of(const std::vector<LayerReport>& layers) {
+    LayerReport t;
+    t.name = "total";
+    t.layer_index = -1;
+    double busy_lane_share = 0;  // sum of utilization x total_cycles
+    for (const auto& l : layers) {
+        t.compute_cycles += l.compute_cycles;
+        t.stall_cycles += l.stall_cycles;
+        t.total_cycles += l.total_cycles;
+        t.macs += l.macs;
+        t.traffic += l.traffic;
+        t.energy += l.energy;
+        busy_lane_share += l.utilization * static_cast<double>(l.total_cycles);
+        t.bits = (&l == &layers.front() || t.bits == l.bits) ? l.bits : 0;
+    }
+    if (t.total_cycles > 0) t.utilization = busy_lane_share / static_cast<double>(t.total_cycles);
+    return t;
+}
+
+Ratios ratios(const LayerReport& run, const LayerReport& baseline) {
+    Ratios r;
+    r.speedup = static_cast<double>(baseline.total_cycles) / static_cast<double>(run.total_cycles);
+    r.energy_reduction = baseline.energy_pj() / run.energy_pj();
+    return r;
+}
+
+Comparison compare(NetworkReport run, NetworkReport baseline) {
+    if (run.network != baseline.network || run.layers.size() != baseline.layers.size())
+        throw ConfigError("baseline: the run (" + run.network + ", " +
+                          std::to_string(run.layers.size()) + " layers) and the baseline (" +
+                          baseline.network + ", " + std::to_string(baseline.layers.size()) +
+                          " layers) are not the same network");
+    Comparison c;
+    for (std::size_t i = 0; i < run.layers.size(); ++i) {
+        if (run.layers[i].name != baseline.layers[i].name)
+            throw ConfigError("baseline: layer " + std::to_string(i) + " is " +
+                              run.layers[i].name + " in the run but " + baseline.layers[i].name +
+                              " in the baseline");
+        c.layers.push_back(ratios(run.layers[i], baseline.layers[i]));
+    }
+    c.total = ratios(run.total, baseline.total);
+    c.run = std::move(run);
+    c.baseline = std::move(baseline);
+    return c;
+}
+
+}  // namespace serialq::sim
