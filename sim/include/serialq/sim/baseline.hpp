@@ -1,0 +1,42 @@
+#pragma once
+// The baseline a run is compared with (report.hpp). As users write it:
+//   uniform:N          the run's accelerator (with its overrides), every layer at N bits;
+//                      the default is uniform:8, ReLeQ's baseline
+//   PATH.yaml          another accelerator, every layer at its max_bits (dadiannao.yaml: the
+//                      classic 16-bit bit-parallel baseline)
+//   PATH.yaml@N        another accelerator, every layer at N bits
+// The baseline runs on the same kind of model as the run.
+#include "serialq/common/network.hpp"
+#include "serialq/sim/accelerator_config.hpp"
+#include "serialq/sim/hardware_model.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace serialq::sim {
+
+struct BaselineSpec {
+    std::string text = "uniform:8";  // as written
+    std::string accelerator;         // empty: the run's accelerator
+    std::optional<int> bits = 8;     // empty: the accelerator's max_bits
+};
+
+// Parses the forms above; throws ConfigError naming `what` on a malformed spec.
+BaselineSpec parse_baseline(const std::string& text, const std::string& what = "--baseline");
+
+// The accelerator and per-layer bits a baseline runs at. Loads the other accelerator's YAML (no
+// overrides); throws ConfigError if the bits are outside that accelerator's range.
+struct BaselineRun {
+    AcceleratorConfig config;
+    std::vector<int> bits;
+    std::string label;  // e.g. "uniform:8 on stripes", "dadiannao at 16 bits"
+};
+BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& run_config,
+                             const Network& net, const std::string& what = "--baseline");
+
+// Runs the baseline on a model of `model_kind`.
+NetworkReport run_baseline(const BaselineRun& baseline, const std::string& model_kind,
+                           const Network& net);
+
+}  // namespace serialq::sim

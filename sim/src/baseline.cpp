@@ -1,0 +1,66 @@
+#include "serialq/sim/baseline.hpp"
+
+#include "serialq/common/bits_spec.hpp"
+#include "serialq/common/error.hpp"
+
+namespace serialq::sim {
+
+namespace {
+int parse_width(const std::string& text, const std::string& spec, const std::string& what) {
+    std::size_t pos = 0;
+    int v = 0;
+    try {
+        v = std::stoi(text, &pos);
+    } catch (...) {
+        pos = 0;
+    }
+    if (text.empty() || pos != text.size() || v < 1)
+        throw ConfigError(what + ": found '" + spec +
+                          "', expected uniform:N, an accelerator YAML, or YAML@N (N a bitwidth)");
+    return v;
+}
+}  // namespace
+
+BaselineSpec parse_baseline(const std::string& text, const std::string& what) {
+    BaselineSpec s;
+    s.text = text;
+    const std::string uniform = "uniform:";
+    if (text.rfind(uniform, 0) == 0) {
+        s.bits = parse_width(text.substr(uniform.size()), text, what);
+        return s;
+    }
+    if (text.empty())
+        throw ConfigError(what + ": found nothing, expected uniform:N or an accelerator YAML");
+    const auto at = text.rfind('@');
+    if (at != std::string::npos) {
+        s.accelerator = text.substr(0, at);
+        s.bits = parse_width(text.substr(at + 1), text, what);
+    } else {
+        s.accelerator = text;
+        s.bits.reset();
+    }
+    if (s.accelerator.empty())
+        throw ConfigError(what + ": found '" + text + "', expected an accelerator YAML before '@'");
+    return s;
+}
+
+BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& run_config,
+                             const Network& net, const std::string& what) {
+    BaselineRun b;
+    b.config = spec.accelerator.empty() ? run_config : load_accelerator_config(spec.accelerator);
+    const int bits = spec.bits.value_or(b.config.max_bits);
+    b.bits = parse_bits("uniform:" + std::to_string(bits), net.weight_layer_count(),
+                        b.config.min_bits, b.config.max_bits, what + " (" + b.config.name + ")");
+    b.label = spec.accelerator.empty()
+                  ? "uniform:" + std::to_string(bits) + " on " + b.config.name
+                  : b.config.name + " (" + spec.accelerator + ") at " + std::to_string(bits) +
+                        " bits";
+    return b;
+}
+
+NetworkReport run_baseline(const BaselineRun& baseline, const std::string& model_kind,
+                           const Network& net) {
+    return make_hardware_model(model_kind, baseline.config)->simulate(net, baseline.bits);
+}
+
+}  // namespace serialq::sim
