@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numbers>
 #include <numeric>
 
 namespace serialq::quant {
@@ -35,58 +36,26 @@ namespace {
 
 using detail::Act;
 
-// Adam moments for one parameter tensor.
-struct AdamState {
-    WeightMatrix m_w, v_w;
-    Eigen::VectorXf m_b, v_b;
-};
-
-class Sgd {
+// Softmax cross-entropy and its backward pass through every layer, for the weights in
+// `tensors` (the model's own, or their quantized values for fine-tuning). Buffers persist
+// across batches, so a training step allocates nothing once the shapes have been seen.
+class Backprop {
 public:
-    Sgd(Model& model, double weight_decay) : model_(model), weight_decay_(weight_decay) {
+    explicit Backprop(const Model& model) {
         for (const auto& p : model.params) {
-            AdamState s;
-            s.m_w = s.v_w = WeightMatrix::Zero(p.weight.rows(), p.weight.cols());
-            s.m_b = s.v_b = Eigen::VectorXf::Zero(p.bias.size());
-            state_.push_back(std::move(s));
-            grad_w_.push_back(s.m_w);
-            grad_b_.push_back(s.m_b);
+            grad_w.push_back(WeightMatrix::Zero(p.weight.rows(), p.weight.cols()));
+            grad_b.push_back(Eigen::VectorXf::Zero(p.bias.size()));
         }
     }
 
-    // Forward on `tensors` (the weights the loss is taken at), backward, and one Adam step on
-    // the model's float parameters. Returns the batch's mean loss.
-    double step(const std::vector<detail::FloatLayerTensors>& tensors, detail::FloatWorkspace& ws,
-                const std::vector<std::uint8_t>& labels, double lr) {
-        const double loss = backward(tensors, ws, labels);
-        ++t_;
-        constexpr float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-        const float c1 = 1.0f - std::pow(b1, static_cast<float>(t_));
-        const float c2 = 1.0f - std::pow(b2, static_cast<float>(t_));
-        const float a = static_cast<float>(lr);
-        for (std::size_t i = 0; i < model_.params.size(); ++i) {
-            LayerParams& p = model_.params[i];
-            AdamState& s = state_[i];
-            if (weight_decay_ > 0) grad_w_[i] += static_cast<float>(weight_decay_) * p.weight;
-            s.m_w = b1 * s.m_w + (1 - b1) * grad_w_[i];
-            s.v_w = b2 * s.v_w + (1 - b2) * grad_w_[i].cwiseAbs2();
-            p.weight.array() -= a * (s.m_w.array() / c1) / ((s.v_w.array() / c2).sqrt() + eps);
-            s.m_b = b1 * s.m_b + (1 - b1) * grad_b_[i];
-            s.v_b = b2 * s.v_b + (1 - b2) * grad_b_[i].cwiseAbs2();
-            p.bias.array() -= a * (s.m_b.array() / c1) / ((s.v_b.array() / c2).sqrt() + eps);
-        }
-        return loss;
-    }
-
-private:
-    double backward(const std::vector<detail::FloatLayerTensors>& tensors,
-                    detail::FloatWorkspace& ws, const std::vector<std::uint8_t>& labels) {
-        const Model& model = model_;
+    // Forward on ws.input, then the gradients of the batch's mean loss into grad_w / grad_b.
+    // Returns the mean loss.
+    double run(const Model& model, const std::vector<detail::FloatLayerTensors>& tensors,
+               detail::FloatWorkspace& ws, const std::vector<std::uint8_t>& labels) {
         detail::float_forward(model, tensors, ws, true);
         const int batch = ws.batch;
-        // Softmax cross-entropy: scores (classes x batch).
-        const Act<float>& scores = ws.out.back();
-        grad_ = scores;
+        // scores (classes x batch) -> d loss / d scores = (softmax - one_hot) / batch
+        grad_ = ws.out.back();
         double loss = 0;
         for (int c = 0; c < batch; ++c) {
             auto col = grad_.col(c);
@@ -103,6 +72,7 @@ private:
             const ModelLayer& l = model.layers[i];
             const Act<float>& in = i == 0 ? ws.input : ws.out[i - 1];
             if (l.kind == OpKind::MaxPool) {
+                // Each output's gradient goes to the input it copied.
                 next_.setZero(in.rows(), in.cols());
                 const auto& arg = ws.argmax[i];
                 for (Eigen::Index k = 0; k < grad_.size(); ++k)
@@ -111,19 +81,22 @@ private:
                 continue;
             }
             const std::size_t p = static_cast<std::size_t>(l.param);
+            // grad_: (out x batch*oh*ow); through the ReLU only where the output was positive.
             if (l.relu) grad_ = (ws.out[i].array() > 0.0f).select(grad_, 0.0f);
-            grad_b_[p] = grad_.rowwise().sum();
+            grad_b[p] = grad_.rowwise().sum();
             const WeightMatrix& w = *tensors[p].weight;
             if (l.kind == OpKind::Conv) {
-                grad_w_[p].noalias() = grad_ * ws.cols[i].transpose();
+                // dW (out x K) = grad (out x P) cols^T (P x K); dcols (K x P) = W^T grad
+                grad_w[p].noalias() = grad_ * ws.cols[i].transpose();
                 if (i > 0) {
                     dcols_.noalias() = w.transpose() * grad_;
                     next_.resize(in.rows(), in.cols());
                     detail::col2im(dcols_, l, batch, next_.data());
                 }
             } else {
+                // x: (reduction x batch), the input flattened per image
                 const Eigen::Map<const Act<float>> x(in.data(), l.reduction(), batch);
-                grad_w_[p].noalias() = grad_ * x.transpose();
+                grad_w[p].noalias() = grad_ * x.transpose();
                 if (i > 0) {
                     next_.resize(in.rows(), in.cols());
                     Eigen::Map<Act<float>>(next_.data(), l.reduction(), batch).noalias() =
@@ -135,12 +108,53 @@ private:
         return loss / batch;
     }
 
-    Model& model_;
-    double weight_decay_;
-    std::vector<AdamState> state_;
-    std::vector<WeightMatrix> grad_w_;
-    std::vector<Eigen::VectorXf> grad_b_;
+    std::vector<WeightMatrix> grad_w;
+    std::vector<Eigen::VectorXf> grad_b;
+
+private:
     Act<float> grad_, next_, dcols_;
+};
+
+// Adam on the model's float parameters, with an optional L2 penalty on the weights.
+class Adam {
+public:
+    Adam(const Model& model, double weight_decay) : weight_decay_(weight_decay) {
+        for (const auto& p : model.params) {
+            m_w_.push_back(WeightMatrix::Zero(p.weight.rows(), p.weight.cols()));
+            v_w_.push_back(m_w_.back());
+            m_b_.push_back(Eigen::VectorXf::Zero(p.bias.size()));
+            v_b_.push_back(m_b_.back());
+        }
+    }
+
+    void step(Model& model, Backprop& g, double lr) {
+        ++t_;
+        // Bias-corrected step size: a / (1 - b1^t) * sqrt(1 - b2^t) folded into the update.
+        const float c1 = 1.0f - std::pow(kBeta1, static_cast<float>(t_));
+        const float c2 = 1.0f - std::pow(kBeta2, static_cast<float>(t_));
+        const float a = static_cast<float>(lr);
+        for (std::size_t i = 0; i < model.params.size(); ++i) {
+            LayerParams& p = model.params[i];
+            if (weight_decay_ > 0) g.grad_w[i] += static_cast<float>(weight_decay_) * p.weight;
+            auto mw = m_w_[i].array(), vw = v_w_[i].array();
+            const auto gw = g.grad_w[i].array();
+            mw = kBeta1 * mw + (1 - kBeta1) * gw;
+            vw = kBeta2 * vw + (1 - kBeta2) * gw.square();
+            p.weight.array() -= a * (mw / c1) / ((vw / c2).sqrt() + kEps);
+            auto mb = m_b_[i].array(), vb = v_b_[i].array();
+            const auto gb = g.grad_b[i].array();
+            mb = kBeta1 * mb + (1 - kBeta1) * gb;
+            vb = kBeta2 * vb + (1 - kBeta2) * gb.square();
+            p.bias.array() -= a * (mb / c1) / ((vb / c2).sqrt() + kEps);
+        }
+    }
+
+private:
+    static constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f;
+
+    double weight_decay_;
+    std::vector<WeightMatrix> m_w_, v_w_;
+    std::vector<Eigen::VectorXf> m_b_, v_b_;
     std::int64_t t_ = 0;
 };
 
@@ -193,7 +207,9 @@ std::vector<EpochReport> train_model(Model& model, const Dataset& train, const D
     std::iota(order.begin(), order.end(), 0);
     const std::int64_t steps = (n + options.batch - 1) / options.batch;
     const std::int64_t total_steps = steps * options.epochs;
-    Sgd sgd(model, options.weight_decay);
+    Backprop backprop(model);
+    Adam adam(model, options.weight_decay);
+    const std::vector<detail::FloatLayerTensors> tensors = plain_tensors(model);
     detail::FloatWorkspace ws;
     std::vector<std::uint8_t> labels;
     const auto start = std::chrono::steady_clock::now();
@@ -210,8 +226,10 @@ std::vector<EpochReport> train_model(Model& model, const Dataset& train, const D
             const int count = static_cast<int>(std::min<std::int64_t>(options.batch, n - first));
             gather_batch(train, order, first, count, ws, labels);
             const double lr = options.learning_rate * 0.5 *
-                              (1.0 + std::cos(M_PI * static_cast<double>(global) / total_steps));
-            sum += sgd.step(plain_tensors(model), ws, labels, lr);
+                              (1.0 + std::cos(std::numbers::pi * static_cast<double>(global) /
+                                              static_cast<double>(total_steps)));
+            sum += backprop.run(model, tensors, ws, labels);
+            adam.step(model, backprop, lr);
             if (progress) progress({epoch, options.epochs, s + 1, steps, sum / (s + 1), elapsed()});
         }
         EpochReport r{epoch, sum / steps, -1, 0};
@@ -232,12 +250,19 @@ std::pair<double, double> finetune_quantized(Model& model, const std::vector<int
                                              const FineTuneOptions& options) {
     options.check();
     check_data(model, train);
+    if (bits.size() != model.params.size())
+        throw ConfigError("finetune: found " + std::to_string(bits.size()) + " bitwidths, expected " +
+                          std::to_string(model.params.size()) + " (one per conv/fc layer of " +
+                          model.name + ")");
     if (options.steps == 0) return {0.0, 0.0};
+    if (train.size() == 0) throw ConfigError("finetune: no training images in " + train.description);
+    const int batch = static_cast<int>(std::min<std::int64_t>(options.batch, train.size()));
     std::mt19937_64 rng(options.seed);
     std::vector<std::int64_t> order(static_cast<std::size_t>(train.size()));
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng);
-    Sgd sgd(model, 0.0);
+    Backprop backprop(model);
+    Adam adam(model, 0.0);
     detail::FloatWorkspace ws;
     std::vector<std::uint8_t> labels;
     std::vector<WeightMatrix> quantized(model.params.size());
@@ -246,21 +271,41 @@ std::pair<double, double> finetune_quantized(Model& model, const std::vector<int
     double first = 0, last = 0;
     std::int64_t cursor = 0;
     for (int s = 0; s < options.steps; ++s) {
-        if (cursor + options.batch > train.size()) {
+        if (cursor + batch > train.size()) {  // a new pass over the data, freshly shuffled
             std::shuffle(order.begin(), order.end(), rng);
             cursor = 0;
         }
-        gather_batch(train, order, cursor, options.batch, ws, labels);
-        cursor += options.batch;
+        gather_batch(train, order, cursor, batch, ws, labels);
+        cursor += batch;
         for (std::size_t i = 0; i < model.params.size(); ++i) {
             quantized[i] = quantizer.quantize(model.params[i].weight, bits[i]).dequantize();
             tensors[i] = {&quantized[i], &model.params[i].bias, 0.0f, 0.0f};
         }
-        const double loss = sgd.step(tensors, ws, labels, options.learning_rate);
+        // Straight-through: the gradient at the quantized weights updates the float ones.
+        const double loss = backprop.run(model, tensors, ws, labels);
+        adam.step(model, backprop, options.learning_rate);
         if (s < tenth) first += loss / tenth;
         if (s >= options.steps - tenth) last += loss / tenth;
     }
     return {first, last};
+}
+
+double loss_and_gradients(const Model& model, const Dataset& data, std::int64_t begin, int count,
+                          Gradients& gradients) {
+    check_data(model, data);
+    if (begin < 0 || count < 1 || begin + count > data.size())
+        throw ConfigError("loss_and_gradients: images [" + std::to_string(begin) + ", " +
+                          std::to_string(begin + count) + ") outside 0.." +
+                          std::to_string(data.size()));
+    detail::FloatWorkspace ws;
+    detail::load_batch(data, begin, count, ws);
+    const std::vector<std::uint8_t> labels(data.labels.begin() + begin,
+                                           data.labels.begin() + begin + count);
+    Backprop backprop(model);
+    const double loss = backprop.run(model, plain_tensors(model), ws, labels);
+    gradients.weight = std::move(backprop.grad_w);
+    gradients.bias = std::move(backprop.grad_b);
+    return loss;
 }
 
 double mean_loss(const Model& model, const Dataset& data, std::int64_t count) {

@@ -65,6 +65,16 @@ std::pair<double, double> finetune_quantized(Model& model, const std::vector<int
                                              const Quantizer& quantizer, const Dataset& train,
                                              const FineTuneOptions& options);
 
+// The mean cross-entropy of images [begin, begin + count) of `data` and its gradient with
+// respect to every weight and bias (Model::params order), by the trainer's own backward pass:
+// exposed for gradient checks.
+struct Gradients {
+    std::vector<WeightMatrix> weight;
+    std::vector<Eigen::VectorXf> bias;
+};
+double loss_and_gradients(const Model& model, const Dataset& data, std::int64_t begin, int count,
+                          Gradients& gradients);
+
 // Mean cross-entropy of `model` on the first `count` images of `data` (for tests and logs).
 double mean_loss(const Model& model, const Dataset& data, std::int64_t count);
 
