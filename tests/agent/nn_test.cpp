@@ -198,7 +198,7 @@ TEST_CASE("categorical: softmax, log-prob and entropy gradients, sampling freque
     }
 }
 
-TEST_CASE("Adam: first step is lr * sign(g); it minimises a quadratic", "[agent][nn]") {
+TEST_CASE("Adam: first step is lr * sign(g), and it minimises a quadratic", "[agent][nn]") {
     AdamParams p;
     p.learning_rate = 0.01;
     p.epsilon = 1e-12;

@@ -1,0 +1,106 @@
+#pragma once
+// The co-design episode: one pass over a network's weight layers, the agent choosing each
+// layer's bits from a fixed set; at the end the oracle says what accuracy survives, the
+// simulator what the accelerator spends, and the reward combines the two.
+//
+// The network being quantized keeps its assignment between episodes: an episode starts from
+// the previous episode's assignment (all layers at the largest choice before the first) and
+// overwrites it layer by layer. The state of step t (ReLeQ table 1), every feature in [0, 1]
+// (relative accuracy may exceed 1 slightly when quantization helps):
+//   0  layer index                t / (T - 1)                                      static
+//   1  input channels             log(1 + c_in) / log(1 + max over layers)          static
+//   2  output channels            same normalisation                                static
+//   3  kernel area (kh * kw)      same normalisation                                static
+//   4  weights                    same normalisation                                static
+//   5  MACs                       same normalisation                                static
+//   6  weight standard deviation  std / max over layers (weight_statistics.hpp)     static
+//   7  the layer's current bits   (bits - min choice) / (max - min choice)          dynamic
+//   8  bits just chosen for the previous layer (1 at t = 0), same normalisation      dynamic
+//   9  State of Quantization      x of the current assignment (the reward's cost)   dynamic
+//   10 State of Relative Accuracy y = accuracy / full-precision accuracy of the
+//                                 latest assignment evaluated                       dynamic
+// Feature 8 feeds the agent's own previous action back, so the policy's choice for a layer
+// can depend on what it chose before (the LSTM sees states only, not actions).
+#include "serialq/agent/accuracy_memo.hpp"
+#include "serialq/agent/hardware_costs.hpp"
+#include "serialq/agent/nn/tensor.hpp"
+#include "serialq/agent/reward.hpp"
+
+#include <vector>
+
+namespace serialq::agent {
+
+struct EnvironmentParams {
+    std::vector<int> bits{2, 3, 4, 5, 6, 7, 8};  // the choices for every layer, ascending
+    int baseline_bits = 8;        // reference of the hardware cost x, speedup, energy reduction
+    bool step_accuracy = false;   // true: ask the oracle after every layer, as ReLeQ does (feature
+                                  // 10 then follows the episode; more oracle calls); false: once
+                                  // per episode, at its end
+    void check() const;           // throws ConfigError naming the field
+};
+
+struct EpisodeResult {
+    std::vector<int> bits;          // per weight layer
+    double accuracy_percent = 0;
+    double relative_accuracy = 0;   // y
+    double cost = 0;                // x (of the reward kind)
+    long long cycles = 0;
+    double energy_pj = 0;
+    double reward = 0;
+};
+
+class Environment {
+public:
+    static constexpr Index kStateSize = 11;
+
+    // `weight_std`: one per weight layer (weight_statistics.hpp).
+    Environment(const Network& net, AccuracyMemo& accuracy, HardwareCosts& hardware,
+                RewardKind reward, const RewardParams& reward_params,
+                const EnvironmentParams& params, const std::vector<double>& weight_std);
+
+    Index steps() const { return steps_; }
+    Index actions() const { return static_cast<Index>(params_.bits.size()); }
+    const std::vector<int>& choices() const { return params_.bits; }
+    RewardKind reward_kind() const { return reward_; }
+
+    void begin_episode();
+    // The state of step t (kStateSize values) into `state`.
+    template <typename S>
+    void observe(Index t, S* state);
+    // Gives weight layer t the bits of choice `action`.
+    void act(Index t, Index action);
+    // Evaluates the assignment the episode built.
+    EpisodeResult finish_episode();
+    // A whole episode with the given assignment (the baselines play this way).
+    EpisodeResult play(const std::vector<int>& bits);
+
+    // Evaluates an assignment without changing the episode state.
+    EpisodeResult evaluate(const std::vector<int>& bits);
+    // x of the reward kind for `bits`.
+    double cost(const std::vector<int>& bits);
+    HardwareCost baseline_cost() { return hardware_->uniform(params_.baseline_bits); }
+
+    // The state carried between episodes, for checkpoints.
+    const std::vector<int>& current_bits() const { return current_; }
+    double relative_accuracy_state() const { return y_; }
+    void restore(const std::vector<int>& current_bits, double relative_accuracy);
+
+private:
+    double normalized_bits(int bits) const;
+
+    const Network* net_;
+    AccuracyMemo* accuracy_;
+    HardwareCosts* hardware_;
+    RewardKind reward_;
+    RewardParams reward_params_;
+    EnvironmentParams params_;
+    Index steps_;
+    int max_bits_;
+    std::vector<double> quant_cost_;   // n_w * E_mem/E_MAC + n_MAC per layer (State of Quantization)
+    Eigen::Matrix<double, 7, Eigen::Dynamic> static_;  // features 0..6 per layer
+    std::vector<int> current_;         // the network's current assignment
+    int previous_bits_ = 0;            // bits chosen at the previous step of this episode
+    double y_ = 1.0;                   // State of Relative Accuracy
+};
+
+}  // namespace serialq::agent

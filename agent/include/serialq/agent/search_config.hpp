@@ -1,0 +1,37 @@
+#pragma once
+// Everything a search is configured with, as one plain struct: the bit choices, the reward
+// constants, the networks, PPO, checkpoints. Every default lives here (configs/search/
+// default.yaml spells the same values out, and a test keeps the two equal);
+// load_search_config() is the only place that reads the YAML.
+#include "serialq/agent/actor_critic.hpp"
+#include "serialq/agent/environment.hpp"
+#include "serialq/agent/ppo.hpp"
+#include "serialq/agent/reward.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace serialq::agent {
+
+struct SearchConfig {
+    std::string file;  // the YAML it was loaded from ("" for the built-in defaults)
+    EnvironmentParams environment;
+    RewardParams reward;
+    NetworkParams network;
+    PpoParams ppo;
+    int checkpoint_every = 50;  // episodes between checkpoints (and output rewrites)
+    long long max_exhaustive_configurations = 1000000;  // exhaustive refuses larger spaces
+    void check() const;  // throws ConfigError naming the field
+};
+
+// Keys (all optional; see configs/search/default.yaml):
+//   bits, baseline_bits, accuracy_feedback (episode | step), checkpoint_every,
+//   reward: {a, b, threshold, mem_to_mac_energy, hardware_shape},
+//   network: {kind, trunk_size, policy_hidden, value_hidden, activation, policy_output_gain},
+//   ppo: {learning_rate, adam_beta1, adam_beta2, adam_epsilon, gae_lambda, epochs, clip, gamma,
+//         value_coef, entropy_coef, episodes_per_update, max_grad_norm, normalize_advantages},
+//   exhaustive: {max_configurations}
+// Unknown keys and out-of-range values are ConfigErrors naming the file, line and key.
+SearchConfig load_search_config(const std::filesystem::path& yaml);
+
+}  // namespace serialq::agent

@@ -1,0 +1,71 @@
+#pragma once
+// A whole search: builds the environment, the strategy and the memos; plays the episodes;
+// writes the outputs and checkpoints; resumes an interrupted run exactly. The CLI only parses
+// its options into SearchSettings and calls run_search.
+//
+// Files in out_dir (each written atomically, rewritten at every checkpoint and at the end):
+//   episodes.csv              episode, bits, accuracy_percent, cycles, energy_pj, reward,
+//                             policy_entropy_nats, distinct_oracle_calls (cumulative)
+//   action_probabilities.csv  episode, layer, layer_name, p_<b>_bits for each choice b
+//   best.json                 the best configuration (by reward), with the settings and the
+//                             full search configuration that produced it
+//   pareto.json               every configuration the oracle evaluated, with the accuracy-vs-
+//                             latency and accuracy-vs-energy Pareto sets and knees marked
+//   checkpoint.bin            everything --resume needs (strategy, optimizer, RNG, memo, logs)
+#include "serialq/agent/search_config.hpp"
+#include "serialq/agent/search_strategy.hpp"
+#include "serialq/quant/oracle.hpp"
+#include "serialq/sim/hardware_model.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace serialq::agent {
+
+struct SearchSettings {
+    std::string strategy = "ppo";             // ppo | random | exhaustive
+    RewardKind reward = RewardKind::Latency;
+    long long episodes = 100;                 // total, including any resumed ones
+    std::uint64_t seed = 1;
+    std::filesystem::path out_dir;            // empty: no files (benchmarks, tests)
+    bool resume = false;                      // continue from out_dir/checkpoint.bin
+    // What the run was given, recorded in every output and checked on resume.
+    std::string trace;
+    std::string oracle;
+    std::string accelerator;
+    std::string hardware_model;
+};
+
+struct SearchProgress {
+    long long episodes_done = 0;
+    long long episodes_total = 0;
+    const EpisodeLog* last = nullptr;
+    const EpisodeLog* best = nullptr;   // highest reward so far (the earliest on ties)
+    long long best_episode = 0;         // 1-based
+    long long distinct_oracle_calls = 0;
+    HardwareCost baseline;              // every layer at baseline_bits
+};
+
+struct SearchSummary {
+    EpisodeLog best;
+    long long best_episode = 0;         // 1-based
+    long long episodes = 0;
+    long long distinct_oracle_calls = 0;
+    long long simulations = 0;          // distinct (layer, bits) simulated
+    double reference_accuracy_percent = 0;
+    HardwareCost baseline;
+    double speedup = 0;                 // baseline cycles / best cycles
+    double energy_reduction = 0;        // baseline energy / best energy
+};
+
+// Called after every episode, and may stop the run early by returning false (the run then
+// checkpoints and returns as if it had been asked for that many episodes).
+using ProgressCallback = std::function<bool(const SearchProgress&)>;
+
+SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
+                         sim::HardwareModel& hardware, const SearchConfig& config,
+                         const SearchSettings& settings, const ProgressCallback& progress = {});
+
+}  // namespace serialq::agent

@@ -1,0 +1,120 @@
+#include "outputs.hpp"
+
+#include "serialq/agent/pareto.hpp"
+#include "serialq/common/bits_spec.hpp"
+
+#include <charconv>
+
+namespace serialq::agent::detail {
+
+std::string number(double v) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+std::string episodes_csv(const std::vector<EpisodeLog>& logs,
+                         const std::vector<long long>& distinct_calls) {
+    std::string s =
+        "episode,bits,accuracy_percent,cycles,energy_pj,reward,policy_entropy_nats,"
+        "distinct_oracle_calls\n";
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+        const EpisodeResult& r = logs[i].result;
+        s += std::to_string(i + 1) + ",\"" + format_bits(r.bits) + "\"," +
+             number(r.accuracy_percent) + "," + std::to_string(r.cycles) + "," +
+             number(r.energy_pj) + "," + number(r.reward) + "," +
+             number(logs[i].policy_entropy_nats) + "," + std::to_string(distinct_calls[i]) + "\n";
+    }
+    return s;
+}
+
+std::string action_probabilities_csv(const Network& net, const std::vector<int>& choices,
+                                     const std::vector<EpisodeLog>& logs) {
+    const auto layers = net.weight_layers();
+    const std::size_t A = choices.size();
+    std::string s = "episode,layer,layer_name";
+    for (int b : choices) s += ",p_" + std::to_string(b) + "_bits";
+    s += "\n";
+    for (std::size_t i = 0; i < logs.size(); ++i)
+        for (std::size_t t = 0; t < layers.size(); ++t) {
+            s += std::to_string(i + 1) + "," + std::to_string(t) + "," + layers[t]->name;
+            for (std::size_t a = 0; a < A; ++a)
+                s += "," + number(logs[i].action_probabilities[t * A + a]);
+            s += "\n";
+        }
+    return s;
+}
+
+namespace {
+
+nlohmann::ordered_json result_json(const EpisodeResult& r) {
+    return {{"bits", r.bits},
+            {"accuracy_percent", r.accuracy_percent},
+            {"relative_accuracy", r.relative_accuracy},
+            {"cost_x", r.cost},
+            {"cycles", r.cycles},
+            {"energy_pj", r.energy_pj},
+            {"reward", r.reward}};
+}
+
+}  // namespace
+
+std::string best_json(const nlohmann::ordered_json& identity, const SearchSummary& s) {
+    nlohmann::ordered_json best = result_json(s.best.result);
+    best["episode"] = s.best_episode;
+    best["speedup_vs_baseline"] = s.speedup;
+    best["energy_reduction_vs_baseline"] = s.energy_reduction;
+    nlohmann::ordered_json j = {
+        {"best", best},
+        {"baseline",
+         {{"bits", identity["config"]["baseline_bits"]},
+          {"cycles", s.baseline.cycles},
+          {"energy_pj", s.baseline.energy_pj}}},
+        {"reference_accuracy_percent", s.reference_accuracy_percent},
+        {"episodes", s.episodes},
+        {"distinct_oracle_calls", s.distinct_oracle_calls},
+        {"simulated_layer_bit_pairs", s.simulations},
+        {"run", identity},
+    };
+    return j.dump(2) + "\n";
+}
+
+std::string pareto_json(const nlohmann::ordered_json& identity,
+                        const std::vector<AccuracyMemo::Entry>& evaluated,
+                        HardwareCosts& hardware) {
+    std::vector<double> acc, cycles, energy;
+    for (const auto& e : evaluated) {
+        const HardwareCost c = hardware.network(e.bits);
+        acc.push_back(e.accuracy_percent);
+        cycles.push_back(static_cast<double>(c.cycles));
+        energy.push_back(c.energy_pj);
+    }
+    const auto on_latency = pareto_front(acc, cycles);
+    const auto on_energy = pareto_front(acc, energy);
+    const auto knee_latency = pareto_knee(acc, cycles, on_latency);
+    const auto knee_energy = pareto_knee(acc, energy, on_energy);
+    nlohmann::ordered_json configs = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < evaluated.size(); ++i)
+        configs.push_back({{"bits", evaluated[i].bits},
+                           {"accuracy_percent", acc[i]},
+                           {"cycles", static_cast<long long>(cycles[i])},
+                           {"energy_pj", energy[i]},
+                           {"pareto_latency", bool(on_latency[i])},
+                           {"pareto_energy", bool(on_energy[i])},
+                           {"knee_latency", knee_latency && *knee_latency == i},
+                           {"knee_energy", knee_energy && *knee_energy == i}});
+    nlohmann::ordered_json j = {
+        {"description",
+         "every configuration the oracle evaluated, in the order first evaluated; "
+         "pareto_latency / pareto_energy: not dominated in (higher accuracy, lower cycles / "
+         "energy); knee: the front point farthest above the line joining the front's ends"},
+        {"evaluated", evaluated.size()},
+        {"pareto_latency_count", std::count(on_latency.begin(), on_latency.end(), true)},
+        {"pareto_energy_count", std::count(on_energy.begin(), on_energy.end(), true)},
+        {"configurations", configs},
+        {"run", identity},
+    };
+    return j.dump(2) + "\n";
+}
+
+}  // namespace serialq::agent::detail

@@ -1,0 +1,27 @@
+#pragma once
+// The search's output files as text (private to agent/src); search_run.cpp writes them.
+#include "serialq/agent/accuracy_memo.hpp"
+#include "serialq/agent/hardware_costs.hpp"
+#include "serialq/agent/search_run.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace serialq::agent::detail {
+
+// Shortest text that reads back as the same double (std::to_chars): exact and deterministic.
+std::string number(double v);
+
+std::string episodes_csv(const std::vector<EpisodeLog>& logs,
+                         const std::vector<long long>& distinct_calls);
+std::string action_probabilities_csv(const Network& net, const std::vector<int>& choices,
+                                     const std::vector<EpisodeLog>& logs);
+std::string best_json(const nlohmann::ordered_json& identity, const SearchSummary& summary);
+// Every evaluated assignment with its costs (from `hardware`), the two Pareto sets and knees.
+std::string pareto_json(const nlohmann::ordered_json& identity,
+                        const std::vector<AccuracyMemo::Entry>& evaluated,
+                        HardwareCosts& hardware);
+
+}  // namespace serialq::agent::detail

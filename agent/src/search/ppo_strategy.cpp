@@ -1,0 +1,94 @@
+#include "ppo_strategy.hpp"
+
+#include "../byte_io.hpp"
+
+#include <cmath>
+
+namespace serialq::agent {
+
+PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env,
+                         std::mt19937_64& rng)
+    : net_(make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), rng)),
+      trainer_(*net_, config.ppo) {
+    buffer_.reset(env.steps(), config.ppo.episodes_per_update, Environment::kStateSize);
+}
+
+EpisodeLog PpoStrategy::run_episode(Environment& env, std::mt19937_64& rng) {
+    const Index T = env.steps(), A = env.actions();
+    EpisodeLog log;
+    log.action_probabilities.resize(static_cast<std::size_t>(T * A));
+    net_->resize(T, 1);
+    env.begin_episode();
+    double entropy = 0;
+    for (Index t = 0; t < T; ++t) {
+        auto state = buffer_.state(t);
+        env.observe(t, state.data());
+        net_->forward_step(t, state);
+        dist_.set_logits(net_->logits().col(t));
+        const Index a = dist_.sample(0, rng);
+        entropy += static_cast<double>(dist_.entropy(0));
+        for (Index k = 0; k < A; ++k)
+            log.action_probabilities[static_cast<std::size_t>(t * A + k)] =
+                static_cast<double>(dist_.probs()(k, 0));
+        buffer_.record(t, static_cast<int>(a), dist_.log_prob(0, a), net_->values()(0, t), 0.0f);
+        env.act(t, a);
+    }
+    log.result = env.finish_episode();
+    log.policy_entropy_nats = entropy / static_cast<double>(T);
+    // The reward arrives at the end of the episode; GAE carries it back to earlier layers.
+    buffer_.set_reward(T - 1, static_cast<float>(log.result.reward));
+    buffer_.finish_episode();
+    if (buffer_.full()) {
+        last_update_ = trainer_.update(buffer_);
+        ++updates_;
+    }
+    return log;
+}
+
+std::string PpoStrategy::save_state() const {
+    detail::ByteWriter w;
+    const auto& p = const_cast<ActorCritic<float>&>(*net_).parameters();
+    auto& adam = const_cast<PpoTrainer<float>&>(trainer_).optimizer();
+    w.put<std::int64_t>(updates_);
+    w.put_array(p.values().data(), p.size());
+    w.put<std::int64_t>(adam.steps());
+    w.put_array(adam.first_moment().data(), adam.first_moment().size());
+    w.put_array(adam.second_moment().data(), adam.second_moment().size());
+    // The episodes collected since the last update.
+    w.put<std::int64_t>(buffer_.stored());
+    w.put_array(buffer_.states().data(), buffer_.states().size());
+    w.put_array(buffer_.actions().data(), static_cast<std::int64_t>(buffer_.actions().size()));
+    w.put_array(buffer_.log_probs().data(), buffer_.log_probs().size());
+    w.put_array(buffer_.values().data(), buffer_.values().size());
+    w.put_array(buffer_.rewards().data(), buffer_.rewards().size());
+    return w.bytes();
+}
+
+void PpoStrategy::load_state(const std::string& bytes) {
+    detail::ByteReader r(bytes, "checkpoint: ppo state");
+    auto& p = net_->parameters();
+    auto& adam = trainer_.optimizer();
+    auto copy = [](const std::vector<float>& from, float* to) {
+        std::copy(from.begin(), from.end(), to);
+    };
+    updates_ = r.get<std::int64_t>();
+    copy(r.get_array<float>(p.size()), p.values().data());
+    adam.set_steps(r.get<std::int64_t>());
+    copy(r.get_array<float>(p.size()), adam.first_moment().data());
+    copy(r.get_array<float>(p.size()), adam.second_moment().data());
+    const auto stored = r.get<std::int64_t>();
+    if (stored < 0 || stored >= buffer_.capacity())
+        throw InputError("checkpoint: ppo state: " + std::to_string(stored) +
+                         " stored episodes, expected fewer than " +
+                         std::to_string(buffer_.capacity()));
+    buffer_.set_stored(stored);
+    copy(r.get_array<float>(buffer_.states().size()), buffer_.states_data().data());
+    const auto actions = r.get_array<int>(static_cast<std::int64_t>(buffer_.actions().size()));
+    buffer_.actions_data() = actions;
+    copy(r.get_array<float>(buffer_.log_probs().size()), buffer_.log_probs_data().data());
+    copy(r.get_array<float>(buffer_.values().size()), buffer_.values_data().data());
+    copy(r.get_array<float>(buffer_.rewards().size()), buffer_.rewards_data().data());
+    r.expect_end();
+}
+
+}  // namespace serialq::agent

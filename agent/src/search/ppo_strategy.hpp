@@ -1,0 +1,35 @@
+#pragma once
+// The PPO agent as a search strategy (private to agent/src): samples each layer's bits from
+// the actor-critic's policy, stores the episode, and updates after every
+// ppo.episodes_per_update episodes.
+#include "serialq/agent/actor_critic.hpp"
+#include "serialq/agent/nn/categorical.hpp"
+#include "serialq/agent/ppo.hpp"
+#include "serialq/agent/rollout_buffer.hpp"
+#include "serialq/agent/search_strategy.hpp"
+
+namespace serialq::agent {
+
+class PpoStrategy final : public SearchStrategy {
+public:
+    PpoStrategy(const SearchConfig& config, const Environment& env, std::mt19937_64& rng);
+
+    std::string name() const override { return "ppo"; }
+    EpisodeLog run_episode(Environment& env, std::mt19937_64& rng) override;
+    std::string save_state() const override;
+    void load_state(const std::string& bytes) override;
+
+    ActorCritic<float>& network() { return *net_; }
+    const UpdateStats& last_update() const { return last_update_; }
+    long long updates() const { return updates_; }
+
+private:
+    std::unique_ptr<ActorCritic<float>> net_;
+    PpoTrainer<float> trainer_;
+    RolloutBuffer<float> buffer_;
+    Categorical<float> dist_;
+    UpdateStats last_update_;
+    long long updates_ = 0;
+};
+
+}  // namespace serialq::agent

@@ -1,0 +1,106 @@
+#include "serialq/agent/search_config.hpp"
+
+#include "serialq/common/error.hpp"
+#include "serialq/common/yaml_fields.hpp"
+
+namespace serialq::agent {
+
+void SearchConfig::check() const {
+    environment.check();
+    reward.check();
+    network.check();
+    ppo.check();
+    if (checkpoint_every < 1)
+        throw ConfigError("checkpoint_every: found " + std::to_string(checkpoint_every) +
+                          ", expected a positive integer");
+    if (max_exhaustive_configurations < 1)
+        throw ConfigError("exhaustive.max_configurations: found " +
+                          std::to_string(max_exhaustive_configurations) +
+                          ", expected a positive integer");
+}
+
+namespace {
+
+std::vector<int> int_list(YamlMap& m, const char* key, std::vector<int> fallback, int min,
+                          int max) {
+    if (!m.has(key)) {
+        m.allow(key);
+        return fallback;
+    }
+    std::vector<int> out;
+    for (long long v : m.integer_list(key, min, max)) out.push_back(static_cast<int>(v));
+    return out;
+}
+
+void read_reward(YamlMap m, RewardParams& r) {
+    r.a = m.number_or("a", r.a, 1e-9, 10);
+    r.b = m.number_or("b", r.b, 0, 10);
+    r.threshold = m.number_or("threshold", r.threshold, 0, 1);
+    r.mem_to_mac_energy = m.number_or("mem_to_mac_energy", r.mem_to_mac_energy, 0, 1e6);
+    r.hardware_shape = reward_shape_from_name(m.choice_or(
+        "hardware_shape", to_string(r.hardware_shape), {"releq", "ratio", "difference"}));
+    m.finish();
+}
+
+void read_network(YamlMap m, NetworkParams& n) {
+    n.kind = m.choice_or("kind", n.kind, {"lstm", "mlp"});
+    n.trunk_size = static_cast<int>(m.integer_or("trunk_size", n.trunk_size, 1, 4096));
+    n.policy_hidden = int_list(m, "policy_hidden", n.policy_hidden, 1, 4096);
+    n.value_hidden = int_list(m, "value_hidden", n.value_hidden, 1, 4096);
+    n.activation = activation_from_name(
+        m.choice_or("activation", to_string(n.activation), {"relu", "tanh"}));
+    n.policy_output_gain = m.number_or("policy_output_gain", n.policy_output_gain, 1e-9, 10);
+    m.finish();
+}
+
+void read_ppo(YamlMap m, PpoParams& p) {
+    p.adam.learning_rate = m.number_or("learning_rate", p.adam.learning_rate, 1e-12, 0.999);
+    p.adam.beta1 = m.number_or("adam_beta1", p.adam.beta1, 0, 0.999999);
+    p.adam.beta2 = m.number_or("adam_beta2", p.adam.beta2, 0, 0.999999);
+    p.adam.epsilon = m.number_or("adam_epsilon", p.adam.epsilon, 1e-12, 0.999);
+    p.gae_lambda = m.number_or("gae_lambda", p.gae_lambda, 0, 1);
+    p.epochs = static_cast<int>(m.integer_or("epochs", p.epochs, 1, 1000));
+    p.clip = m.number_or("clip", p.clip, 1e-6, 0.999);
+    p.gamma = m.number_or("gamma", p.gamma, 0, 1);
+    p.value_coef = m.number_or("value_coef", p.value_coef, 0, 100);
+    p.entropy_coef = m.number_or("entropy_coef", p.entropy_coef, 0, 10);
+    p.episodes_per_update =
+        static_cast<int>(m.integer_or("episodes_per_update", p.episodes_per_update, 1, 100000));
+    p.max_grad_norm = m.number_or("max_grad_norm", p.max_grad_norm, 0, 1e6);
+    p.normalize_advantages = m.boolean_or("normalize_advantages", p.normalize_advantages);
+    m.finish();
+}
+
+}  // namespace
+
+SearchConfig load_search_config(const std::filesystem::path& yaml) {
+    SearchConfig c;
+    c.file = yaml.string();
+    YamlMap m(load_yaml_file(yaml), c.file);
+    c.environment.bits = int_list(m, "bits", c.environment.bits, 1, 16);
+    c.environment.baseline_bits =
+        static_cast<int>(m.integer_or("baseline_bits", c.environment.baseline_bits, 1, 16));
+    c.environment.step_accuracy =
+        m.choice_or("accuracy_feedback", c.environment.step_accuracy ? "step" : "episode",
+                    {"episode", "step"}) == "step";
+    c.checkpoint_every =
+        static_cast<int>(m.integer_or("checkpoint_every", c.checkpoint_every, 1, 1000000000));
+    if (auto r = m.map_if_present("reward")) read_reward(*r, c.reward);
+    if (auto n = m.map_if_present("network")) read_network(*n, c.network);
+    if (auto p = m.map_if_present("ppo")) read_ppo(*p, c.ppo);
+    if (auto e = m.map_if_present("exhaustive")) {
+        c.max_exhaustive_configurations = e->integer_or(
+            "max_configurations", c.max_exhaustive_configurations, 1, 1000000000000LL);
+        e->finish();
+    }
+    m.finish();
+    // Relations between fields (ascending distinct bits): located at the file.
+    try {
+        c.check();
+    } catch (const ConfigError& e) {
+        throw ConfigError(c.file + ": " + e.what());
+    }
+    return c;
+}
+
+}  // namespace serialq::agent

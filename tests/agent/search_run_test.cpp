@@ -1,0 +1,234 @@
+// Whole searches on LeNet with the fake oracle and simulator: reproducible from the seed,
+// resumable exactly after a kill, exhaustive gives the exact frontier, oracle calls memoised.
+#include "fakes.hpp"
+
+#include "serialq/agent/pareto.hpp"
+#include "serialq/agent/search_run.hpp"
+#include "serialq/common/atomic_file.hpp"
+#include "serialq/common/error.hpp"
+#include "serialq/common/network_loader.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+using namespace serialq;
+using namespace serialq::agent;
+using serialq::test::FakeHardware;
+using serialq::test::FakeOracle;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kFiles[] = {"episodes.csv", "action_probabilities.csv", "best.json", "pareto.json",
+                        "checkpoint.bin"};
+
+struct Run {
+    Network net = load_network(std::string(SERIALQ_SOURCE_DIR) + "/traces/lenet.yaml");
+    FakeOracle oracle{4};
+    FakeHardware hw;
+    SearchConfig config;
+    SearchSettings settings;
+
+    explicit Run(const std::string& dir_name, const std::string& strategy = "ppo") {
+        // A small network keeps the test fast; the search logic is the same.
+        config.network.trunk_size = 16;
+        config.network.policy_hidden = {16};
+        config.network.value_hidden = {16};
+        config.checkpoint_every = 5;
+        settings.strategy = strategy;
+        settings.reward = RewardKind::Latency;
+        settings.episodes = 23;
+        settings.seed = 42;
+        settings.trace = "traces/lenet.yaml";
+        settings.oracle = "fake";
+        settings.accelerator = "fake";
+        settings.hardware_model = "fake";
+        settings.out_dir = fs::temp_directory_path() / ("serialq-agent-" + dir_name);
+        fs::remove_all(settings.out_dir);
+    }
+    ~Run() { fs::remove_all(settings.out_dir); }
+    SearchSummary go(const ProgressCallback& cb = {}) {
+        return run_search(net, oracle, hw, config, settings, cb);
+    }
+    std::string file(const char* name) const { return read_file(settings.out_dir / name); }
+};
+
+struct Killed {};
+
+}  // namespace
+
+TEST_CASE("search: the same seed gives byte-identical outputs, another seed does not",
+          "[agent][search]") {
+    Run a("seed-a"), b("seed-b"), c("seed-c");
+    c.settings.seed = 43;
+    const SearchSummary sa = a.go();
+    b.go();
+    c.go();
+    CHECK(sa.episodes == 23);
+    for (const char* f : kFiles) {
+        INFO(f);
+        // best.json and pareto.json record the settings, which differ only in out_dir (not
+        // recorded), so all five files must be equal.
+        CHECK(a.file(f) == b.file(f));
+    }
+    CHECK(a.file("episodes.csv") != c.file("episodes.csv"));
+    // 23 episodes, a header, one line each.
+    const std::string csv = a.file("episodes.csv");
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 24);
+    CHECK(csv.rfind("episode,bits,accuracy_percent,cycles,energy_pj,reward,policy_entropy_nats,"
+                    "distinct_oracle_calls\n1,\"",
+                    0) == 0);
+    const std::string probs = a.file("action_probabilities.csv");
+    CHECK(probs.rfind("episode,layer,layer_name,p_2_bits,p_3_bits,p_4_bits,p_5_bits,p_6_bits,"
+                      "p_7_bits,p_8_bits\n1,0,conv1,",
+                      0) == 0);
+    CHECK(std::count(probs.begin(), probs.end(), '\n') == 1 + 23 * 4);
+    // The oracle saw each distinct assignment once.
+    CHECK(a.oracle.calls == sa.distinct_oracle_calls);
+    for (const auto& [bits, n] : a.oracle.calls_per_bits) CHECK(n == 1);
+
+    const auto best = nlohmann::json::parse(a.file("best.json"));
+    CHECK(best["run"]["seed"] == 42);
+    CHECK(best["run"]["config"]["ppo"]["clip"] == 0.1);
+    CHECK(best["best"]["bits"].size() == 4);
+    CHECK(best["best"]["reward"].get<double>() == Approx(sa.best.result.reward));
+    CHECK(best["best"]["speedup_vs_baseline"].get<double>() == Approx(sa.speedup));
+}
+
+TEST_CASE("search: killed after a checkpoint and resumed, it ends exactly as if never stopped",
+          "[agent][search]") {
+    for (const char* strategy : {"ppo", "random"}) {
+        INFO(strategy);
+        Run whole(std::string("whole-") + strategy, strategy);
+        whole.go();
+        Run parts(std::string("parts-") + strategy, strategy);
+        // Killed during episode 13: the last checkpoint holds 10 episodes (and a PPO batch
+        // half full: updates come every 4 episodes).
+        CHECK_THROWS_AS(parts.go([](const SearchProgress& p) {
+                            if (p.episodes_done == 13) throw Killed{};
+                            return true;
+                        }),
+                        Killed);
+        const std::string csv = parts.file("episodes.csv");
+        CHECK(std::count(csv.begin(), csv.end(), '\n') == 11);
+        parts.settings.resume = true;
+        const SearchSummary s = parts.go();
+        CHECK(s.episodes == 23);
+        for (const char* f : kFiles) {
+            INFO(f);
+            CHECK(whole.file(f) == parts.file(f));
+        }
+    }
+}
+
+TEST_CASE("search: stopping early and resuming further is the same as one longer run",
+          "[agent][search]") {
+    Run whole("long"), parts("short");
+    whole.settings.episodes = 16;
+    whole.go();
+    parts.settings.episodes = 9;  // not a checkpoint multiple: the end always checkpoints
+    parts.go();
+    parts.settings.episodes = 16;
+    parts.settings.resume = true;
+    parts.go();
+    CHECK(whole.file("episodes.csv") == parts.file("episodes.csv"));
+    CHECK(whole.file("checkpoint.bin") == parts.file("checkpoint.bin"));
+}
+
+TEST_CASE("search: resume refuses another run's checkpoint and damaged ones", "[agent][search]") {
+    Run r("refuse");
+    r.go();
+    r.settings.resume = true;
+    r.settings.seed = 7;
+    CHECK_THROWS_WITH(r.go(), Catch::Contains("cannot resume a different run: seed: the "
+                                              "checkpoint's run had 42, this run has 7"));
+    r.settings.seed = 42;
+    r.config.ppo.clip = 0.2;
+    CHECK_THROWS_WITH(r.go(), Catch::Contains("config.ppo.clip"));
+    r.config.ppo.clip = 0.1;
+    r.settings.episodes = 10;
+    CHECK_THROWS_WITH(r.go(), Catch::Contains("has already done 23"));
+    r.settings.episodes = 23;
+    // Damaged: one byte flipped, then truncated.
+    std::string bytes = r.file("checkpoint.bin");
+    bytes[bytes.size() / 2] ^= 0x5a;
+    write_file_atomically(r.settings.out_dir / "checkpoint.bin", bytes);
+    CHECK_THROWS_WITH(r.go(), Catch::Contains("checkpoint.bin: checksum mismatch"));
+    write_file_atomically(r.settings.out_dir / "checkpoint.bin", bytes.substr(0, 5));
+    CHECK_THROWS_WITH(r.go(), Catch::Contains("not a serialq search checkpoint"));
+    fs::remove(r.settings.out_dir / "checkpoint.bin");
+    CHECK_THROWS_WITH(r.go(), Catch::Contains("checkpoint.bin: cannot open"));
+}
+
+TEST_CASE("search: exhaustive evaluates every assignment and marks the exact frontier",
+          "[agent][search]") {
+    Run r("exhaustive", "exhaustive");
+    r.config.environment.bits = {2, 4, 8};
+    r.settings.episodes = 1;  // ignored: exhaustive plays all 3^4 = 81 assignments
+    const SearchSummary s = r.go();
+    CHECK(s.episodes == 81);
+    CHECK(s.distinct_oracle_calls == 81);
+    CHECK(r.oracle.calls == 81);
+    // Brute force from the fakes' closed forms.
+    const auto layers = r.net.weight_layers();
+    std::vector<double> acc, cyc;
+    std::vector<std::vector<int>> all;
+    for (int a : {2, 4, 8})
+        for (int b : {2, 4, 8})
+            for (int c : {2, 4, 8})
+                for (int d : {2, 4, 8}) {
+                    const std::vector<int> bits{a, b, c, d};
+                    all.push_back(bits);
+                    acc.push_back(FakeOracle::accuracy(bits));
+                    double cycles = 0;
+                    for (std::size_t l = 0; l < 4; ++l)
+                        cycles += double(FakeHardware::cycles(*layers[l], bits[l]));
+                    cyc.push_back(cycles);
+                }
+    const auto front = pareto_front(acc, cyc);
+    const auto j = nlohmann::json::parse(r.file("pareto.json"));
+    REQUIRE(j["configurations"].size() == 81);
+    int marked = 0;
+    for (const auto& c : j["configurations"]) {
+        const auto bits = c["bits"].get<std::vector<int>>();
+        const auto k = static_cast<std::size_t>(std::find(all.begin(), all.end(), bits) - all.begin());
+        REQUIRE(k < all.size());
+        CHECK(c["pareto_latency"].get<bool>() == front[k]);
+        CHECK(c["cycles"].get<double>() == cyc[k]);
+        marked += c["pareto_latency"].get<bool>();
+    }
+    CHECK(marked == std::count(front.begin(), front.end(), true));
+    CHECK(marked >= 3);
+    // Lexicographic order, first layer most significant.
+    CHECK(j["configurations"][0]["bits"] == nlohmann::json({2, 2, 2, 2}));
+    CHECK(j["configurations"][1]["bits"] == nlohmann::json({2, 2, 2, 4}));
+
+    Run big("exhaustive-big", "exhaustive");
+    big.config.max_exhaustive_configurations = 1000;
+    CHECK_THROWS_WITH(big.go(), Catch::Contains("7^4 assignments exceed "
+                                                "exhaustive.max_configurations = 1000"));
+}
+
+TEST_CASE("search: PPO raises the reward it is given", "[agent][search]") {
+    Run r("learns");
+    r.settings.out_dir.clear();  // no files
+    r.settings.episodes = 400;
+    r.settings.reward = RewardKind::Latency;
+    r.config.ppo.adam.learning_rate = 3e-3;
+    r.config.environment.bits = {2, 4, 8};
+    std::vector<double> rewards;
+    r.go([&](const SearchProgress& p) {
+        rewards.push_back(p.last->result.reward);
+        return true;
+    });
+    auto mean = [&](std::size_t from, std::size_t n) {
+        double s = 0;
+        for (std::size_t i = from; i < from + n; ++i) s += rewards[i];
+        return s / double(n);
+    };
+    const double first = mean(0, 50), last = mean(350, 50);
+    INFO("mean reward, first 50 episodes " << first << ", last 50 " << last);
+    CHECK(last > first + 0.05);
+}
