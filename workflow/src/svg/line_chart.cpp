@@ -48,6 +48,7 @@ std::string render_svg(const LineChart& chart) {
         for (std::size_t k = 0; k < s.x.size(); ++k) {
             if (!x.drawable(s.x[k]) || !y.drawable(s.y[k])) continue;
             any = true;
+            if (!chart.markers) continue;
             canvas.circle(x.to_pixel(s.x[k]), y.to_pixel(s.y[k]), 3.2, colour, "#ffffff",
                           point_tooltip(s, k, chart.x, chart.y), 0.8);
         }

@@ -44,7 +44,12 @@ nlohmann::ordered_json cost_json(const sim::LayerReport& l) {
 nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory& make_model) {
     auto model = make_model(p.model, *p.config);
     const sim::NetworkReport report = model->simulate(*p.network, p.bits);
-    const sim::NetworkReport baseline = model->simulate(*p.network, p.baseline_bits);
+    // The baseline on the point's own model when it is the same accelerator (the cycle-level
+    // model wants one model per process), else on a model of its accelerator.
+    std::unique_ptr<sim::HardwareModel> other;
+    if (!p.baseline_on_own_accelerator) other = make_model(p.model, p.baseline.config);
+    const sim::NetworkReport baseline =
+        (other ? *other : *model).simulate(*p.network, p.baseline.bits);
     if (report.layers.size() != baseline.layers.size())
         throw Error("sweep: the baseline of point " + std::to_string(p.index) +
                     " has a different number of layers");
@@ -70,7 +75,8 @@ nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory&
               {"trace", p.trace},
               {"bits_spec", p.bits_spec},
               {"bits", format_bits(p.bits)},
-              {"baseline_bits", format_bits(p.baseline_bits)}}},
+              {"baseline", p.baseline.label},
+              {"baseline_bits", format_bits(p.baseline.bits)}}},
             {"layers", layers},
             {"total", layer_json(report.total)},
             {"baseline", {{"layers", base_layers}, {"total", cost_json(baseline.total)}}}};

@@ -71,6 +71,7 @@ SweepPlan make_plan(const SweepSpec& spec) {
     }
 
     const auto combos = override_combinations(spec.axes);
+    const sim::BaselineSpec baseline_spec = sim::parse_baseline(spec.baseline, "baseline");
     std::string all_ids;
     std::size_t index = 0;
     for (const auto& accel : spec.accels) {
@@ -82,7 +83,11 @@ SweepPlan make_plan(const SweepSpec& spec) {
             for (const auto& model : spec.models) {
                 for (std::size_t t = 0; t < spec.traces.size(); ++t) {
                     const Network& net = *networks[t];
-                    const auto baseline = resolve_bits(spec.baseline, net, *config, "baseline");
+                    const sim::BaselineRun baseline =
+                        sim::resolve_baseline(baseline_spec, *config, net, "baseline");
+                    nlohmann::ordered_json baseline_config = nlohmann::ordered_json::object();
+                    for (const auto& [k, v] : sim::accelerator_config_values(baseline.config))
+                        baseline_config[k] = v;
                     for (const auto& bits_spec : spec.bits) {
                         PlannedPoint p;
                         p.index = index++;
@@ -94,12 +99,16 @@ SweepPlan make_plan(const SweepSpec& spec) {
                         p.network = &net;
                         p.bits_spec = bits_spec;
                         p.bits = resolve_bits(bits_spec, net, *config, "--bits");
-                        p.baseline_bits = baseline;
+                        p.baseline = baseline;
+                        p.baseline_on_own_accelerator = baseline_spec.accelerator.empty();
                         nlohmann::ordered_json id = {
                             {"accel_file", accel},   {"config", config_json},
                             {"model", model},        {"trace", p.trace},
                             {"trace_hash", trace_hashes[t]}, {"bits_spec", bits_spec},
-                            {"bits", p.bits},        {"baseline_bits", baseline}};
+                            {"bits", p.bits},
+                            {"baseline", baseline.label},
+                            {"baseline_config", baseline_config},
+                            {"baseline_bits", baseline.bits}};
                         p.identity = id.dump();
                         p.id = stable_hash(p.identity);
                         all_ids += p.id;

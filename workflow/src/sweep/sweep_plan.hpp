@@ -6,6 +6,7 @@
 // content, its bits) whose hash names its result file: a rerun finds what is done.
 #include "serialq/common/network.hpp"
 #include "serialq/sim/accelerator_config.hpp"
+#include "serialq/sim/baseline.hpp"
 #include "serialq/workflow/sweep_spec.hpp"
 
 #include <deque>
@@ -24,7 +25,8 @@ struct PlannedPoint {
     const Network* network = nullptr;
     std::string bits_spec;                        // as the user gave it
     std::vector<int> bits;                        // per weight layer
-    std::vector<int> baseline_bits;
+    sim::BaselineRun baseline;                    // the accelerator and bits it is compared with
+    bool baseline_on_own_accelerator = true;      // uniform:N (else another accelerator's YAML)
     std::string identity;                         // canonical JSON of everything above
     std::string id;                               // 16 hex digits: hash of `identity`
 };

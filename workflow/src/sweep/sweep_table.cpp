@@ -64,7 +64,7 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
         if (!kSkippedConfigKeys.count(k)) config_keys.push_back(k);
     t.columns = {"point", "accel", "accel_file"};
     t.columns.insert(t.columns.end(), config_keys.begin(), config_keys.end());
-    for (const char* c : {"model", "network", "trace", "bits_spec", "bits", "baseline_bits",
+    for (const char* c : {"model", "network", "trace", "bits_spec", "bits", "baseline", "baseline_bits",
                           "layer", "weight_layer", "layer_bits"})
         t.columns.emplace_back(c);
     t.columns.insert(t.columns.end(), kLayerColumns.begin(), kLayerColumns.end());
@@ -77,7 +77,7 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
         const auto& params = p["params"];
         std::vector<nlohmann::ordered_json> head = {indices[n], params["accel"], params["accel_file"]};
         for (const auto& k : config_keys) head.push_back(typed(params["config"][k].get<std::string>()));
-        for (const char* k : {"model", "network", "trace", "bits_spec", "bits", "baseline_bits"})
+        for (const char* k : {"model", "network", "trace", "bits_spec", "bits", "baseline", "baseline_bits"})
             head.push_back(params[k]);
         const double clock_ghz = typed(params["config"]["clock_ghz"].get<std::string>()).get<double>();
 

@@ -42,6 +42,7 @@ struct LineChart {
     Axis x, y;
     std::vector<Series> series;
     std::optional<ReferenceLine> reference;
+    bool markers = true;  // a marker (with its tooltip) on every point; off for long curves
 };
 
 struct BarSeries {

@@ -1,0 +1,238 @@
+#include "report_inputs.hpp"
+
+#include "serialq/common/atomic_file.hpp"
+#include "serialq/common/error.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace serialq::workflow {
+
+namespace {
+
+nlohmann::json parse_json_file(const std::filesystem::path& file) {
+    try {
+        return nlohmann::json::parse(read_file(file));
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(file.string() + ": not valid JSON (" + e.what() + ")");
+    }
+}
+
+double json_number(const nlohmann::json& o, std::initializer_list<const char*> keys) {
+    for (const char* k : keys)
+        if (o.contains(k) && o[k].is_number()) return o[k].get<double>();
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string json_text(const nlohmann::json& o, std::initializer_list<const char*> keys) {
+    for (const char* k : keys) {
+        if (!o.contains(k)) continue;
+        const auto& v = o[k];
+        if (v.is_string()) return v.get<std::string>();
+        if (v.is_object() && v.contains("name") && v["name"].is_string()) return v["name"].get<std::string>();
+        if (v.is_array()) {
+            std::string s;
+            for (const auto& x : v) s += (s.empty() ? "" : ",") + x.dump();
+            return s;
+        }
+        if (v.is_number()) return v.dump();
+    }
+    return "";
+}
+
+const std::set<std::string> kNotComponents = {"energy_pj", "baseline_energy_pj", "total_pj"};
+
+// Energy components: the *_pj members of the layer, or of its "energy" object.
+std::vector<std::pair<std::string, double>> components_of(const nlohmann::json& layer) {
+    std::vector<std::pair<std::string, double>> out;
+    const nlohmann::json& src = layer.contains("energy") && layer["energy"].is_object() ? layer["energy"] : layer;
+    for (const auto& [k, v] : src.items())
+        if (k.size() > 3 && k.ends_with("_pj") && !kNotComponents.count(k) && v.is_number() &&
+            k.rfind("baseline", 0) != 0)
+            out.emplace_back(k, v.get<double>());
+    return out;
+}
+
+RunLayer run_layer(const nlohmann::json& l, const std::string& file, const std::string& where) {
+    if (!l.is_object()) throw InputError(file + ": " + where + ": found " + std::string(l.type_name()) + ", expected an object");
+    RunLayer r;
+    r.name = json_text(l, {"name", "layer"});
+    const double bits = json_number(l, {"bits"});
+    r.bits = std::isfinite(bits) ? static_cast<int>(bits) : 0;
+    r.cycles = json_number(l, {"cycles", "total_cycles"});
+    r.energy_pj = json_number(l, {"energy_pj", "total_pj"});
+    if (!std::isfinite(r.energy_pj) && l.contains("energy") && l["energy"].is_object())
+        r.energy_pj = json_number(l["energy"], {"total_pj", "energy_pj"});
+    for (const char* k : {"cycles", "energy_pj"})
+        if (!std::isfinite(k[0] == 'c' ? r.cycles : r.energy_pj))
+            throw InputError(file + ": " + where + "." + k + ": found nothing, expected a number");
+    r.baseline_cycles = json_number(l, {"baseline_cycles"});
+    r.baseline_energy_pj = json_number(l, {"baseline_energy_pj"});
+    // A report that gives only the ratios still fixes the baseline: ratio = baseline / run.
+    if (!std::isfinite(r.baseline_cycles)) r.baseline_cycles = r.cycles * json_number(l, {"speedup"});
+    if (!std::isfinite(r.baseline_energy_pj))
+        r.baseline_energy_pj = r.energy_pj * json_number(l, {"energy_reduction"});
+    if (!std::isfinite(r.baseline_cycles)) r.baseline_cycles = 0;
+    if (!std::isfinite(r.baseline_energy_pj)) r.baseline_energy_pj = 0;
+    r.components = components_of(l);
+    return r;
+}
+
+Run sim_run(const nlohmann::json& j, const std::string& file, const std::string& where) {
+    if (!j.is_object() || !j.contains("layers") || !j["layers"].is_array() || !j.contains("total"))
+        throw InputError(file + ": " + where + ": expected a run with \"layers\" and \"total\" "
+                         "(serialq sim --format json)");
+    Run r;
+    r.accel = json_text(j, {"accelerator", "accel", "config"});
+    r.model = json_text(j, {"model"});
+    r.network = json_text(j, {"network", "trace"});
+    r.bits = json_text(j, {"bits_spec", "bits"});
+    for (std::size_t i = 0; i < j["layers"].size(); ++i)
+        r.layers.push_back(run_layer(j["layers"][i], file, where + "layers[" + std::to_string(i) + "]"));
+    r.total = run_layer(j["total"], file, where + "total");
+    r.total.name = "total";
+    if (r.bits.empty()) {
+        for (const auto& l : r.layers) r.bits += (r.bits.empty() ? "" : ",") + std::to_string(l.bits);
+    }
+    return r;
+}
+
+// Labels that tell runs apart: the fields that differ among them.
+void label_runs(std::vector<Run>& runs) {
+    auto differs = [&](auto field) {
+        for (const auto& r : runs)
+            if (field(r) != field(runs.front())) return true;
+        return false;
+    };
+    const bool accel = differs([](const Run& r) { return r.accel; });
+    const bool model = differs([](const Run& r) { return r.model; });
+    const bool network = differs([](const Run& r) { return r.network; });
+    for (auto& r : runs) {
+        if (!r.label.empty()) continue;
+        std::string l = r.bits;
+        if (accel) l = r.accel + " " + l;
+        if (model) l += " (" + r.model + ")";
+        if (network) l = r.network + " " + l;
+        r.label = l;
+    }
+}
+
+}  // namespace
+
+std::vector<Run> read_sim_runs(const std::filesystem::path& path) {
+    const auto j = parse_json_file(path);
+    const std::string file = path.string();
+    std::vector<Run> runs;
+    if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) runs.push_back(sim_run(j[i], file, "[" + std::to_string(i) + "]."));
+    } else if (j.is_object() && j.contains("runs") && j["runs"].is_array()) {
+        for (std::size_t i = 0; i < j["runs"].size(); ++i)
+            runs.push_back(sim_run(j["runs"][i], file, "runs[" + std::to_string(i) + "]."));
+    } else {
+        runs.push_back(sim_run(j, file, ""));
+    }
+    if (runs.empty()) throw InputError(file + ": found no runs, expected at least one");
+    label_runs(runs);
+    return runs;
+}
+
+SweepData read_sweep(const std::filesystem::path& dir) {
+    SweepData s;
+    s.dir = dir;
+    const auto record_file = dir / "sweep.json";
+    try {
+        s.record = nlohmann::ordered_json::parse(read_file(record_file));
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(record_file.string() + ": not valid JSON (" + e.what() + ")");
+    }
+    s.results = read_csv(dir / "results.csv");
+    for (const char* c : {"point", "accel", "model", "network", "bits_spec", "layer", "cycles",
+                          "energy_pj", "speedup", "energy_reduction"})
+        s.results.require(c);
+    const auto& spec = s.record.contains("spec") ? s.record["spec"] : nlohmann::ordered_json::object();
+    if (spec.contains("set") && spec["set"].is_object())
+        for (const auto& [k, v] : spec["set"].items())
+            if (v.is_array() && v.size() > 1) s.parameters.push_back(k);
+    // The other axes count as parameters when they take more than one value.
+    for (const char* c : {"accel", "model", "network", "bits_spec"}) {
+        std::set<std::string> values;
+        const auto col = s.results.require(c);
+        for (const auto& r : s.results.rows) values.insert(r[col]);
+        if (values.size() > 1) s.parameters.emplace_back(c);
+    }
+    return s;
+}
+
+std::vector<Run> sweep_runs(const SweepData& s) {
+    const CsvTable& t = s.results;
+    const auto point = t.require("point"), layer = t.require("layer");
+    const auto cycles = t.require("cycles"), energy = t.require("energy_pj");
+    const auto base_cycles = t.require("baseline_cycles"), base_energy = t.require("baseline_energy_pj");
+    const auto bits = t.find("layer_bits");
+    std::vector<std::pair<std::string, std::size_t>> components;
+    for (const char* c : {"sip_lanes_pj", "adder_trees_pj", "accumulators_pj", "weight_buffer_pj",
+                          "activation_memory_pj", "off_chip_pj", "static_pj"})
+        if (auto i = t.find(c)) components.emplace_back(c, *i);
+
+    std::vector<Run> runs;
+    std::map<std::string, std::size_t> by_point;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const auto& row = t.rows[r];
+        auto [it, fresh] = by_point.emplace(row[point], runs.size());
+        if (fresh) {
+            Run run;
+            run.accel = row[t.require("accel")];
+            run.model = row[t.require("model")];
+            run.network = row[t.require("network")];
+            run.bits = row[t.require("bits_spec")];
+            for (const auto& p : s.parameters)
+                if (auto c = t.find(p)) run.label += (run.label.empty() ? "" : ", ") +
+                                                     (p == "bits_spec" || p == "accel" || p == "network" || p == "model"
+                                                          ? row[*c] : p + "=" + row[*c]);
+            if (run.label.empty()) run.label = run.network + " " + run.bits;
+            runs.push_back(run);
+        }
+        RunLayer l;
+        l.name = row[layer];
+        l.bits = bits && !row[*bits].empty() ? static_cast<int>(t.number(r, *bits)) : 0;
+        l.cycles = t.number(r, cycles);
+        l.energy_pj = t.number(r, energy);
+        l.baseline_cycles = t.number(r, base_cycles);
+        l.baseline_energy_pj = t.number(r, base_energy);
+        for (const auto& [name, c] : components) l.components.emplace_back(name, t.number(r, c));
+        Run& run = runs[it->second];
+        if (l.name == "total") run.total = l;
+        else run.layers.push_back(l);
+    }
+    return runs;
+}
+
+SearchData read_search(const std::filesystem::path& dir) {
+    SearchData s;
+    s.dir = dir;
+    const CsvTable t = read_csv(dir / "episodes.csv");
+    const auto episode = t.require("episode"), bits = t.require("bits");
+    const auto acc = t.find("accuracy_percent") ? t.require("accuracy_percent") : t.require("accuracy");
+    const auto cycles = t.require("cycles"), energy = t.require("energy_pj"), reward = t.require("reward");
+    std::optional<std::size_t> entropy = t.find("policy_entropy_nats");
+    if (!entropy) entropy = t.find("policy_entropy");
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        Episode e;
+        e.episode = static_cast<long long>(t.number(r, episode));
+        e.bits = t.rows[r][bits];
+        e.accuracy_percent = t.number(r, acc);
+        e.cycles = t.number(r, cycles);
+        e.energy_pj = t.number(r, energy);
+        e.reward = t.number(r, reward);
+        if (entropy) e.policy_entropy = t.number(r, *entropy);
+        s.episodes.push_back(e);
+    }
+    if (std::filesystem::exists(dir / "best.json")) s.best = parse_json_file(dir / "best.json");
+    if (std::filesystem::exists(dir / "action_probabilities.csv"))
+        s.action_probabilities = read_csv(dir / "action_probabilities.csv");
+    return s;
+}
+
+}  // namespace serialq::workflow

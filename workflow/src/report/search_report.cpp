@@ -1,0 +1,207 @@
+// The report of a search: learning curves, accuracy against latency and energy with the Pareto
+// frontier, the policy's action probabilities per layer, and the best configuration.
+#include "report_builders.hpp"
+#include "report_helpers.hpp"
+
+#include "../xml_text.hpp"
+
+#include "serialq/workflow/pareto.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace serialq::workflow {
+
+namespace {
+
+constexpr std::size_t kMaxTableRows = 1000;
+
+std::string scalar_text(const nlohmann::json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_float()) return short_number(v.get<double>(), 6);
+    return v.dump();
+}
+
+// Moving average over `window` episodes ending at each one.
+std::vector<double> moving_average(const std::vector<double>& v, std::size_t window) {
+    std::vector<double> out;
+    double sum = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        sum += v[i];
+        if (i >= window) sum -= v[i - window];
+        out.push_back(sum / static_cast<double>(std::min(i + 1, window)));
+    }
+    return out;
+}
+
+Figure scatter_figure(const std::string& id, const std::string& caption, const std::string& title,
+                      const std::vector<const Episode*>& configs, bool energy) {
+    std::vector<double> cost, acc;
+    for (const auto* e : configs) {
+        cost.push_back(energy ? e->energy_pj : e->cycles);
+        acc.push_back(e->accuracy_percent);
+    }
+    const auto front = pareto_frontier(cost, acc);
+    std::set<std::size_t> on_front(front.begin(), front.end());
+    ScatterChart c;
+    c.title = title;
+    c.x = energy ? Axis{"energy", "pJ", Scale::Linear, false, {}}
+                 : Axis{"latency", "cycles", Scale::Linear, false, {}};
+    c.y = {"accuracy", "%", Scale::Linear, false, {}};
+    Series all{"evaluated configurations", {}, {}, {}};
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        all.x.push_back(cost[i]);
+        all.y.push_back(acc[i]);
+        all.labels.push_back("bits " + configs[i]->bits + ": " + short_number(acc[i], 4) + " %, " +
+                             short_number(cost[i], 6) + (energy ? " pJ" : " cycles"));
+    }
+    c.series.push_back(all);
+    Series f{"Pareto frontier", {}, {}, {}};
+    for (auto i : front) {
+        f.x.push_back(cost[i]);
+        f.y.push_back(acc[i]);
+        f.labels.push_back("frontier: bits " + configs[i]->bits + ": " + short_number(acc[i], 4) +
+                           " %, " + short_number(cost[i], 6) + (energy ? " pJ" : " cycles"));
+    }
+    c.frontier = f;
+    DataTable t{{"bits", "accuracy_percent", energy ? "energy_pj" : "cycles", "on_frontier"}, {}};
+    for (auto i : front)  // frontier first, cheapest first; then the others in episode order
+        t.add_row({configs[i]->bits, short_number(acc[i], 6), cell(cost[i]), "yes"});
+    for (std::size_t i = 0; i < configs.size() && t.rows.size() < kMaxTableRows; ++i)
+        if (!on_front.count(i)) t.add_row({configs[i]->bits, short_number(acc[i], 6), cell(cost[i]), "no"});
+    return Figure{id, caption + " " + std::to_string(front.size()) + " of " + std::to_string(configs.size()) +
+                          " distinct configurations are on the frontier.",
+                  render_svg(c), t};
+}
+
+}  // namespace
+
+Report search_report(const SearchData& s) {
+    Report report;
+    report.title = "Search: " + s.dir.filename().string();
+    report.provenance.emplace_back("search directory", s.dir.string());
+    report.provenance.emplace_back("episodes", std::to_string(s.episodes.size()));
+
+    if (s.best && s.best->is_object()) {
+        Section best{"Best configuration", {}};
+        DataTable t{{"field", "value"}, {}};
+        for (const auto& [k, v] : s.best->items()) {
+            if (v.is_object() || (v.is_array() && k != "bits")) continue;
+            t.add_row({k, v.is_array() ? v.dump() : scalar_text(v)});
+            if (k == "trace" || k == "oracle" || k == "accelerator" || k == "strategy" || k == "reward" || k == "seed")
+                report.provenance.emplace_back(k, scalar_text(v));
+        }
+        best.blocks.push_back(Paragraph{"From best.json: the configuration with the highest reward."});
+        best.blocks.push_back(TableBlock{"", t});
+        report.sections.push_back(std::move(best));
+    }
+
+    Section curves{"Learning curves", {}};
+    const std::size_t n = s.episodes.size();
+    const std::size_t window = std::max<std::size_t>(1, n / 20);
+    std::vector<double> episode, reward, accuracy, entropy;
+    bool has_entropy = false;
+    for (const auto& e : s.episodes) {
+        episode.push_back(static_cast<double>(e.episode));
+        reward.push_back(e.reward);
+        accuracy.push_back(e.accuracy_percent);
+        entropy.push_back(e.policy_entropy);
+        has_entropy = has_entropy || std::isfinite(e.policy_entropy);
+    }
+    auto curve = [&](const std::string& id, const std::string& title, const Axis& y,
+                     const std::vector<double>& values, const std::string& what) {
+        LineChart c;
+        c.title = title;
+        c.x = {"episode", "", Scale::Linear, false, {}};
+        c.y = y;
+        c.markers = n <= 100;
+        c.series.push_back({what, episode, values, {}});
+        if (window > 1)
+            c.series.push_back({"moving average of " + std::to_string(window), episode,
+                                moving_average(values, window), {}});
+        curves.blocks.push_back(line_figure(id, title + " over the episodes.", c, "episode"));
+    };
+    curve("reward", "reward", {"reward", "", Scale::Linear, false, {}}, reward, "reward");
+    curve("accuracy", "accuracy", {"accuracy", "%", Scale::Linear, false, {}}, accuracy, "accuracy");
+    if (has_entropy)
+        curve("entropy", "policy entropy", {"policy entropy", "nats", Scale::Linear, true, {}}, entropy,
+              "entropy");
+    report.sections.push_back(std::move(curves));
+
+    // Distinct configurations, first occurrence.
+    std::vector<const Episode*> configs;
+    std::set<std::string> seen;
+    for (const auto& e : s.episodes)
+        if (seen.insert(e.bits).second) configs.push_back(&e);
+    Section pareto{"Accuracy against latency and energy", {}};
+    pareto.blocks.push_back(Paragraph{
+        "Every distinct configuration the search evaluated; ringed: the Pareto frontier (no other "
+        "configuration is both cheaper and at least as accurate), joined as the best accuracy "
+        "reachable at each cost."});
+    pareto.blocks.push_back(scatter_figure("accuracy-vs-latency", "Accuracy against network latency.",
+                                           "accuracy vs latency", configs, false));
+    pareto.blocks.push_back(scatter_figure("accuracy-vs-energy", "Accuracy against network energy.",
+                                           "accuracy vs energy", configs, true));
+    report.sections.push_back(std::move(pareto));
+
+    if (s.action_probabilities && !s.action_probabilities->rows.empty()) {
+        const CsvTable& t = *s.action_probabilities;
+        const auto ep = t.require("episode"), layer = t.require("layer");
+        const auto name = t.find("layer_name");
+        std::vector<std::pair<int, std::size_t>> choices;  // bits, column
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            const auto& col = t.columns[c];
+            if (col.rfind("p_", 0) == 0 && col.ends_with("_bits"))
+                choices.emplace_back(std::stoi(col.substr(2, col.size() - 7)), c);
+        }
+        if (!choices.empty()) {
+            Section probs{"Action probabilities", {}};
+            std::map<int, std::string> layer_names;
+            std::map<int, Series> expected;
+            double last_episode = -1;
+            for (std::size_t r = 0; r < t.rows.size(); ++r) {
+                const int l = static_cast<int>(t.number(r, layer));
+                layer_names[l] = name ? t.rows[r][*name] : "layer " + std::to_string(l);
+                double mean = 0;
+                for (const auto& [b, c] : choices) mean += b * t.number(r, c);
+                auto& s = expected[l];
+                s.name = layer_names[l];
+                s.x.push_back(t.number(r, ep));
+                s.y.push_back(mean);
+                last_episode = std::max(last_episode, t.number(r, ep));
+            }
+            LineChart c;
+            c.title = "expected bitwidth per layer";
+            c.x = {"episode", "", Scale::Linear, false, {}};
+            c.y = {"expected bitwidth", "bits", Scale::Linear, false, {}};
+            c.markers = expected.begin()->second.x.size() <= 100;
+            for (auto& [l, s] : expected) c.series.push_back(s);
+            probs.blocks.push_back(line_figure("expected-bits", "The policy's expected bitwidth for each layer "
+                                               "(sum of b x p(b)) over the episodes.", c, "episode"));
+            BarChart last;
+            last.title = "action probabilities at episode " + short_number(last_episode, 8);
+            last.category_label = "layer";
+            last.y = {"probability", "", Scale::Linear, true, {}};
+            last.stacked = true;
+            for (const auto& [l, nm] : layer_names) last.categories.push_back(nm);
+            for (const auto& [b, col] : choices) {
+                BarSeries bs{std::to_string(b) + " bits", std::vector<double>(layer_names.size(), 0.0)};
+                for (std::size_t r = 0; r < t.rows.size(); ++r) {
+                    if (t.number(r, ep) != last_episode) continue;
+                    const int l = static_cast<int>(t.number(r, layer));
+                    const auto at = std::distance(layer_names.begin(), layer_names.find(l));
+                    bs.values[static_cast<std::size_t>(at)] = t.number(r, col);
+                }
+                last.series.push_back(bs);
+            }
+            probs.blocks.push_back(bar_figure("action-probabilities", "The policy's probability of each "
+                                              "bitwidth per layer at the last episode.", last));
+            report.sections.push_back(std::move(probs));
+        }
+    }
+    return report;
+}
+
+}  // namespace serialq::workflow
