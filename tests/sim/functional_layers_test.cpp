@@ -2,6 +2,7 @@
 // bit-exactly, for every precision 1..8, each serial operand, and the edge shapes.
 #include "serialq/common/error.hpp"
 #include "serialq/sim/functional.hpp"
+#include "serialq/sim/mapping.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -74,10 +75,23 @@ std::vector<Layer> shapes() {
     };
 }
 
-void check_layers(SerialOperand serial, bool signed_activations) {
+// The mapping's closed-form sums for `l` alone on `cfg` (what the analytic model reports).
+LayerTotals mapped_totals(const AcceleratorConfig& cfg, const Layer& l, int bits) {
+    Network net;
+    net.input = l.input;
+    net.layers = {l};
+    net.layers[0].inputs = {-1};
+    return LayerMapping(cfg, net, 0, bits).totals();
+}
+
+void check_layers(SerialOperand serial, bool signed_activations, int bits_per_cycle = 1,
+                  long long weight_buffer_bytes = 0) {
     std::mt19937_64 rng(static_cast<unsigned>(serial) * 101 + signed_activations);
-    const AcceleratorConfig cfg = small_array(serial);
+    AcceleratorConfig cfg = small_array(serial);
+    cfg.bits_per_cycle = bits_per_cycle;
+    if (weight_buffer_bytes > 0) cfg.weight_buffer.capacity_bytes = weight_buffer_bytes;
     const FunctionalOptions opts{signed_activations};
+    int segmented = 0;  // layers whose reduction was split (partial sums went through memory)
     for (int bits = 1; bits <= 8; ++bits) {
         for (const Layer& l : shapes()) {
             const auto wf = weight_format(cfg, bits);
@@ -90,13 +104,25 @@ void check_layers(SerialOperand serial, bool signed_activations) {
                  << " groups " << l.groups);
             REQUIRE(got.outputs == reference_layer(l, ops));
             // Every MAC went through a lane once per cycle of its chunk.
+            const auto cyc = [&](int b) { return (b + bits_per_cycle - 1) / bits_per_cycle; };
             long long per_mac = 1;
-            if (serial == SerialOperand::Weights) per_mac = wf.bits;
-            if (serial == SerialOperand::Activations) per_mac = af.bits;
-            if (serial == SerialOperand::Both) per_mac = static_cast<long long>(wf.bits) * af.bits;
+            if (serial == SerialOperand::Weights) per_mac = cyc(wf.bits);
+            if (serial == SerialOperand::Activations) per_mac = cyc(af.bits);
+            if (serial == SerialOperand::Both) per_mac = static_cast<long long>(cyc(wf.bits)) * cyc(af.bits);
             CHECK(got.events.lane_cycles == l.macs() * per_mac);
+            // The SIPs did exactly the work the mapping's closed form counts.
+            const LayerTotals t = mapped_totals(cfg, l, bits);
+            CHECK(got.compute_cycles == t.compute_cycles);
+            CHECK(got.busy_cycles == t.busy_cycles);
+            CHECK(got.events.lane_cycles == t.active_lane_cycles);
+            CHECK(got.events.adder_tree_cycles == t.active_sip_cycles);
+            CHECK(got.events.accumulator_cycles == t.active_sip_cycles);
+            Network one;
+            one.layers = {l};
+            if (LayerMapping(cfg, one, 0, bits).segments() > 1) ++segmented;
         }
     }
+    if (weight_buffer_bytes > 0) CHECK(segmented > 10);
 }
 
 }  // namespace
@@ -118,6 +144,22 @@ TEST_CASE("functional: both serial (Loom) equals the reference for bits 1..8", "
 
 TEST_CASE("functional: bit-parallel design equals the reference", "[sim][functional]") {
     check_layers(SerialOperand::None, true);
+}
+
+TEST_CASE("functional: 2 and 4 serial bits per cycle stay exact", "[sim][functional]") {
+    for (int k : {2, 4}) {
+        check_layers(SerialOperand::Weights, false, k);
+        check_layers(SerialOperand::Activations, true, k);
+        check_layers(SerialOperand::Both, true, k);
+    }
+}
+
+TEST_CASE("functional: partial sums across reduction segments stay exact", "[sim][functional]") {
+    // 48-byte weight buffers: a pass holds a few lane chunks at most, so long reductions are
+    // split into segments whose partial sums go through memory.
+    check_layers(SerialOperand::Weights, true, 1, 48);
+    check_layers(SerialOperand::Activations, false, 1, 64);
+    check_layers(SerialOperand::Both, true, 2, 48);
 }
 
 TEST_CASE("functional: the default Stripes array computes a layer exactly", "[sim][functional]") {

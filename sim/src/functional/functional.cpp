@@ -1,10 +1,10 @@
-// Functional mode: the layer's loop nest on the SIP array, every product computed bit-serially
-// by the SIP core. Per pass, the array holds tiles x filters_per_tile filters (of one group) and
-// windows_per_tile output positions; the inner product goes through in lane chunks, each chunk
-// taking the SIP timing rule's cycles.
+// Functional mode: the mapping's loop nest (mapping.hpp: passes of filter blocks and reduction
+// segments, steps of window blocks and lane chunks) on the SIP array, every product computed
+// digit-serially by the SIP core.
 #include "serialq/sim/functional.hpp"
 
 #include "serialq/common/error.hpp"
+#include "serialq/sim/mapping.hpp"
 
 #include <algorithm>
 #include <string>
@@ -91,75 +91,87 @@ FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& la
                                 const FunctionalOptions& options) {
     if (!layer.has_weights())
         throw ConfigError("functional mode: layer " + layer.name + " has no weights");
-    if (bits < config.min_bits || bits > config.max_bits)
-        throw ConfigError("functional mode: layer " + layer.name + ": bits: found " +
-                          std::to_string(bits) + ", expected " + std::to_string(config.min_bits) +
-                          ".." + std::to_string(config.max_bits) + " on " + config.name);
+    // The mapping checks the precision; a one-layer network lets it map the layer alone.
+    Network net;
+    net.name = "functional";
+    net.input = layer.input;
+    net.layers = {layer};
+    net.layers[0].inputs = {-1};
+    const LayerMapping map(config, net, 0, bits);
     const OperandFormat wf = weight_format(config, bits);
     const OperandFormat af = activation_format(config, bits, options);
     check_operands(layer, operands, wf, af);
 
     const LayerView v(layer, operands);
-    const int rows = config.tiles * config.filters_per_tile;  // filters per pass
-    const int cols = config.windows_per_tile;                 // windows per pass
-    const int lanes = config.lanes;
     const int k = config.bits_per_cycle;
-    long long chunk_cycles = 1;
-    switch (config.serial) {
-        case SerialOperand::Weights: chunk_cycles = Sip::serial_cycles(wf.bits, k); break;
-        case SerialOperand::Activations: chunk_cycles = Sip::serial_cycles(af.bits, k); break;
-        case SerialOperand::Both:
-            chunk_cycles = static_cast<long long>(Sip::serial_cycles(wf.bits, k)) *
-                           Sip::serial_cycles(af.bits, k);
-            break;
-        case SerialOperand::None: chunk_cycles = 1; break;
-    }
+    const int lanes = config.lanes;
+    const int per_block = map.windows_per_block();
+    const auto pass_filters = static_cast<std::size_t>(map.filters_per_pass());
 
     FunctionalResult result;
+    // Outputs double as the partial sums kept between reduction segments.
     result.outputs.assign(static_cast<std::size_t>(layer.output.elements()), 0);
-    // One SIP per array position; SIP (row, col) sits at row * cols + col.
-    std::vector<Sip> sips(static_cast<std::size_t>(rows) * cols, Sip(lanes));
-    // The chunk's operands as the memories deliver them: weights per row, activations per column.
-    std::vector<std::int32_t> w_chunk(static_cast<std::size_t>(rows) * lanes);
-    std::vector<std::int32_t> a_chunk(static_cast<std::size_t>(cols) * lanes);
+    // SIP of (filter j of the pass, window w of the block): j * per_block + w. In the Windows
+    // arrangement that is tile j / filters_per_tile, row j % filters_per_tile, column w; in the
+    // Filters arrangement (per_block = 1) every SIP of a tile holds its own filter.
+    std::vector<Sip> sips(pass_filters * static_cast<std::size_t>(per_block), Sip(lanes));
+    // One chunk's operands as the memories deliver them: weights per filter, activations per
+    // window.
+    std::vector<std::int32_t> w_chunk(pass_filters * static_cast<std::size_t>(lanes));
+    std::vector<std::int32_t> a_chunk(static_cast<std::size_t>(per_block) * lanes);
 
-    for (int g = 0; g < v.groups; ++g)
-        for (int f0 = 0; f0 < v.filters_per_group; f0 += rows)
-            for (int w0 = 0; w0 < v.windows; w0 += cols) {
-                const int nf = std::min(rows, v.filters_per_group - f0);
-                const int nw = std::min(cols, v.windows - w0);
-                for (int i = 0; i < nf * cols; ++i) sips[static_cast<std::size_t>(i)].clear();
-                for (int r0 = 0; r0 < v.reduction; r0 += lanes) {
-                    const int terms = std::min(lanes, v.reduction - r0);
-                    for (int f = 0; f < nf; ++f)
-                        for (int t = 0; t < terms; ++t)
-                            w_chunk[static_cast<std::size_t>(f) * lanes + t] =
-                                v.weight(g * v.filters_per_group + f0 + f, r0 + t);
-                    for (int w = 0; w < nw; ++w)
-                        for (int t = 0; t < terms; ++t)
-                            a_chunk[static_cast<std::size_t>(w) * lanes + t] =
-                                v.activation(g, w0 + w, r0 + t);
-                    for (int f = 0; f < nf; ++f)
+    for (long long pi = 0; pi < map.passes(); ++pi) {
+        const Pass pass = map.pass(pi);
+        const int g = pass.group;
+        const long long f0 = pass.filter_block * map.filters_per_pass();
+        for (long long wb = 0; wb < map.window_blocks(); ++wb) {
+            const long long w0 = wb * per_block;
+            int nw = 0;
+            for (long long c = pass.first_chunk; c < pass.first_chunk + pass.chunks; ++c) {
+                const Step step = map.step(pass, wb, c);
+                nw = step.windows;
+                const int terms = step.lanes;
+                const long long r0 = c * lanes;
+                if (c == pass.first_chunk) {
+                    // A new window block: fresh accumulators, or the segment's partial sums.
+                    for (int j = 0; j < pass.filters; ++j)
                         for (int w = 0; w < nw; ++w) {
-                            Sip& sip = sips[static_cast<std::size_t>(f) * cols + w];
-                            const std::int32_t* wv = &w_chunk[static_cast<std::size_t>(f) * lanes];
-                            const std::int32_t* av = &a_chunk[static_cast<std::size_t>(w) * lanes];
-                            switch (config.serial) {
-                                case SerialOperand::Weights: sip.serial_chunk(wv, wf, av, terms, k); break;
-                                case SerialOperand::Activations: sip.serial_chunk(av, af, wv, terms, k); break;
-                                case SerialOperand::Both: sip.both_serial_chunk(wv, wf, av, af, terms, k); break;
-                                case SerialOperand::None: sip.cycle_parallel(wv, av, terms); break;
-                            }
+                            const auto o = static_cast<std::size_t>(g * v.filters_per_group + f0 + j);
+                            sips[static_cast<std::size_t>(j) * per_block + w].load(
+                                pass.first_segment ? 0 : result.outputs[o * v.windows + static_cast<std::size_t>(w0 + w)]);
                         }
-                    result.compute_cycles += chunk_cycles;
                 }
-                for (int f = 0; f < nf; ++f)
+                for (int j = 0; j < pass.filters; ++j)
+                    for (int t = 0; t < terms; ++t)
+                        w_chunk[static_cast<std::size_t>(j) * lanes + t] =
+                            v.weight(static_cast<int>(g * v.filters_per_group + f0 + j), static_cast<int>(r0 + t));
+                for (int w = 0; w < nw; ++w)
+                    for (int t = 0; t < terms; ++t)
+                        a_chunk[static_cast<std::size_t>(w) * lanes + t] =
+                            v.activation(g, static_cast<int>(w0 + w), static_cast<int>(r0 + t));
+                for (int j = 0; j < pass.filters; ++j)
                     for (int w = 0; w < nw; ++w) {
-                        const std::size_t o = static_cast<std::size_t>(g * v.filters_per_group + f0 + f);
-                        result.outputs[o * static_cast<std::size_t>(v.windows) + static_cast<std::size_t>(w0 + w)] =
-                            sips[static_cast<std::size_t>(f) * cols + w].value();
+                        Sip& sip = sips[static_cast<std::size_t>(j) * per_block + w];
+                        const std::int32_t* wv = &w_chunk[static_cast<std::size_t>(j) * lanes];
+                        const std::int32_t* av = &a_chunk[static_cast<std::size_t>(w) * lanes];
+                        switch (config.serial) {
+                            case SerialOperand::Weights: sip.serial_chunk(wv, wf, av, terms, k); break;
+                            case SerialOperand::Activations: sip.serial_chunk(av, af, wv, terms, k); break;
+                            case SerialOperand::Both: sip.both_serial_chunk(wv, wf, av, af, terms, k); break;
+                            case SerialOperand::None: sip.cycle_parallel(wv, av, terms); break;
+                        }
                     }
+                result.compute_cycles += step.serial_cycles;
+                result.busy_cycles += step.cycles();
             }
+            for (int j = 0; j < pass.filters; ++j)
+                for (int w = 0; w < nw; ++w) {
+                    const auto o = static_cast<std::size_t>(g * v.filters_per_group + f0 + j);
+                    result.outputs[o * v.windows + static_cast<std::size_t>(w0 + w)] =
+                        sips[static_cast<std::size_t>(j) * per_block + w].value();
+                }
+        }
+    }
     for (const Sip& sip : sips) result.events += sip.events();
     return result;
 }

@@ -38,8 +38,9 @@ OperandFormat activation_format(const AcceleratorConfig& config, int bits,
 struct FunctionalResult {
     // out_channels x out_height x out_width (FC: out_features).
     std::vector<std::int64_t> outputs;
-    SipEvents events;             // summed over every SIP of the array
-    long long compute_cycles = 0; // array cycles of the loop nest (no memory stalls)
+    SipEvents events;              // summed over every SIP of the array
+    long long compute_cycles = 0;  // serial cycles of the loop nest's steps (SIPs busy)
+    long long busy_cycles = 0;     // the steps' cycles, on-chip operand reads included
 };
 
 // Throws ConfigError for a layer without weights or `bits` outside the accelerator's range, and

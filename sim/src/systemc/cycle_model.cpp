@@ -1,0 +1,53 @@
+#include "systemc/cycle_model.hpp"
+
+#include "systemc/accelerator.hpp"
+
+#include "serialq/sim/energy.hpp"
+#include "serialq/sim/mapping.hpp"
+#include "serialq/sim/report.hpp"
+
+namespace serialq::sim {
+
+namespace {
+
+class CycleModel final : public HardwareModel {
+public:
+    explicit CycleModel(AcceleratorConfig config) : config_(std::move(config)) { config_.check(); }
+
+    std::string name() const override { return "cycle"; }
+    const AcceleratorConfig& config() const override { return config_; }
+
+    NetworkReport simulate(const Network& net, const std::vector<int>& bits) override {
+        return simulate_by_layers(*this, net, bits);
+    }
+
+    LayerReport simulate_layer(const Network& net, int layer_index, int bits) override {
+        const LayerMapping mapping(config_, net, layer_index, bits);  // validates first
+        const sc::LayerRun run = sc::Kernel::instance().run(mapping);
+        LayerReport r;
+        r.name = mapping.layer().name;
+        r.layer_index = layer_index;
+        r.bits = bits;
+        r.compute_cycles = run.compute_cycles;
+        r.total_cycles = run.total_cycles;
+        r.stall_cycles = run.total_cycles - run.compute_cycles - config_.pipeline_cycles;
+        r.macs = run.macs;
+        r.utilization = static_cast<double>(run.events.lane_cycles) /
+                        (static_cast<double>(run.total_cycles) *
+                         static_cast<double>(config_.total_lanes()));
+        r.traffic = run.traffic;
+        r.energy = layer_energy(config_, run.events, run.traffic, run.total_cycles);
+        return r;
+    }
+
+private:
+    AcceleratorConfig config_;
+};
+
+}  // namespace
+
+std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config) {
+    return std::make_unique<CycleModel>(config);
+}
+
+}  // namespace serialq::sim

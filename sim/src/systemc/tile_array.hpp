@@ -1,0 +1,39 @@
+#pragma once
+// The tiles of SIPs. All tiles step together: the dispatcher broadcasts the same serial bits
+// (or the same activations) to every tile at once, so one process drives them and each run of
+// identical steps is one timed wait of serial_cycles per step. The SIP events are counted per
+// active SIP (a filter x window pair) exactly as the SIP core counts them.
+#include "systemc/messages.hpp"
+#include "systemc/systemc.hpp"
+
+#include "serialq/sim/sip.hpp"
+
+namespace serialq::sim::sc {
+
+class TileArray : public sc_core::sc_module {
+public:
+    sc_core::sc_fifo_in<Run> requests;  // from the dispatcher: the serial bits of a run
+    sc_core::sc_fifo_out<Done> done;
+
+    SC_HAS_PROCESS(TileArray);
+    explicit TileArray(sc_core::sc_module_name name);
+
+    void reset();  // per layer
+
+    const SipEvents& events() const { return events_; }
+    long long compute_cycles() const { return compute_cycles_; }
+    long long macs() const { return macs_; }
+
+    // Current activity, for tracing: active SIPs in this step (0 when idle).
+    sc_core::sc_signal<int> active_sips;
+    bool tracing = false;  // write the signal (only for the traced layer: it costs time)
+
+private:
+    void serve();
+
+    SipEvents events_;
+    long long compute_cycles_ = 0;
+    long long macs_ = 0;
+};
+
+}  // namespace serialq::sim::sc

@@ -1,0 +1,114 @@
+// The cycle-level SystemC model as its users drive it: whole networks, many models and
+// configurations in one process (one elaborated design), errors before any simulation.
+#include "mapping_fixtures.hpp"
+
+#include "serialq/common/error.hpp"
+#include "serialq/common/network_loader.hpp"
+#include "serialq/sim/hardware_model.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace serialq;
+using namespace serialq::sim;
+using namespace serialq::sim::test;
+
+namespace {
+
+const std::string kRoot = SERIALQ_SOURCE_DIR;
+
+AcceleratorConfig accel(const std::string& name) {
+    return load_accelerator_config(kRoot + "/configs/accel/" + name + ".yaml");
+}
+
+void check_same(const LayerReport& c, const LayerReport& a) {
+    INFO("layer " << c.name);
+    CHECK(c.name == a.name);
+    CHECK(c.layer_index == a.layer_index);
+    CHECK(c.bits == a.bits);
+    CHECK(c.total_cycles == a.total_cycles);
+    CHECK(c.compute_cycles == a.compute_cycles);
+    CHECK(c.stall_cycles == a.stall_cycles);
+    CHECK(c.macs == a.macs);
+    CHECK(c.utilization == a.utilization);
+    CHECK(c.traffic.weight_buffer_read_bits == a.traffic.weight_buffer_read_bits);
+    CHECK(c.traffic.activation_memory_read_bits == a.traffic.activation_memory_read_bits);
+    CHECK(c.traffic.activation_memory_write_bits == a.traffic.activation_memory_write_bits);
+    CHECK(c.traffic.off_chip_read_bits == a.traffic.off_chip_read_bits);
+    CHECK(c.traffic.off_chip_write_bits == a.traffic.off_chip_write_bits);
+    CHECK(c.energy_pj() == a.energy_pj());
+}
+
+}  // namespace
+
+TEST_CASE("systemc: shipped traces on every shipped accelerator equal the analytic model",
+          "[sim][systemc]") {
+    for (const std::string trace : {"lenet", "resnet20", "mobilenet-v1", "alexnet"}) {
+        const Network net = load_network(kRoot + "/traces/" + trace + ".yaml");
+        for (const std::string name : {"stripes", "stripes-act", "loom", "dadiannao"}) {
+            const AcceleratorConfig c = accel(name);
+            auto cycle = make_hardware_model("cycle", c);
+            auto analytic = make_hardware_model("analytic", c);
+            // Mixed precisions: 8 at the ends, 4 inside (as ReLeQ's solutions look).
+            std::vector<int> bits(net.weight_layer_count(), 4);
+            bits.front() = bits.back() = 8;
+            const NetworkReport r = cycle->simulate(net, bits);
+            const NetworkReport a = analytic->simulate(net, bits);
+            INFO(trace << " on " << name);
+            CHECK(r.model == "cycle");
+            CHECK(r.network == net.name);
+            CHECK(r.accelerator == name);
+            REQUIRE(r.layers.size() == a.layers.size());
+            for (std::size_t i = 0; i < r.layers.size(); ++i) check_same(r.layers[i], a.layers[i]);
+            check_same(r.total, a.total);
+            CHECK(r.total.macs == net.total_macs());
+        }
+    }
+}
+
+TEST_CASE("systemc: many models and configurations share one elaborated design",
+          "[sim][systemc]") {
+    // Models made one after another and used interleaved (as the RL loop and sweeps do) give
+    // the same reports as each alone: nothing of one layer leaks into the next.
+    const Network net = load_network(kRoot + "/traces/lenet.yaml");
+    std::vector<std::unique_ptr<HardwareModel>> cycle, analytic;
+    for (const std::string name : {"stripes", "loom", "dadiannao", "stripes-act"}) {
+        cycle.push_back(make_hardware_model("cycle", accel(name)));
+        analytic.push_back(make_hardware_model("analytic", accel(name)));
+    }
+    for (int round = 0; round < 3; ++round)
+        for (std::size_t m = 0; m < cycle.size(); ++m)
+            for (int layer : {0, 2, 4, 5})
+                for (int bits : {2, 8}) {
+                    INFO("model " << m << " layer " << layer << " bits " << bits);
+                    check_same(cycle[m]->simulate_layer(net, layer, bits),
+                               analytic[m]->simulate_layer(net, layer, bits));
+                }
+    // A model created after the design has run many layers still works.
+    auto late = make_hardware_model("cycle", small_config());
+    const Network conv = conv_network({5, 6, 6, 11, 3, 3, 1, 1, 1});
+    check_same(late->simulate_layer(conv, 1, 3),
+               make_hardware_model("analytic", small_config())->simulate_layer(conv, 1, 3));
+}
+
+TEST_CASE("systemc: bad requests fail before simulating and leave the model usable",
+          "[sim][systemc]") {
+    const Network net = load_network(kRoot + "/traces/lenet.yaml");
+    auto model = make_hardware_model("cycle", accel("stripes"));
+    CHECK(model->name() == "cycle");
+    CHECK(model->config().name == "stripes");
+    REQUIRE_THROWS_WITH(model->simulate(net, {8, 8}),
+                        "bits: found 2 bitwidths for lenet, expected 4 (one per conv/fc layer)");
+    REQUIRE_THROWS_WITH(model->simulate(net, {8, 17, 8, 8}),
+                        "layer 2 (conv2): bits: found 17 bits, expected 1..16 on stripes");
+    REQUIRE_THROWS_WITH(model->simulate_layer(net, 1, 8),
+                        "layer 1 (pool1): a maxpool layer has no weights to map onto the array");
+    AcceleratorConfig bad = accel("stripes");
+    bad.min_bits = 9;
+    bad.max_bits = 8;
+    REQUIRE_THROWS_AS(make_hardware_model("cycle", bad), ConfigError);
+    const LayerReport r = model->simulate_layer(net, 0, 8);
+    CHECK(r.total_cycles > 0);
+    CHECK(r.macs == net.layers[0].macs());
+    CHECK(cycle_model_available());
+    CHECK(default_model_kind() == "cycle");
+}
