@@ -12,6 +12,7 @@
 #include "serialq/common/error.hpp"
 
 #include <cstdlib>
+#include <memory>
 
 // libsystemc.so's own main() calls sc_main, so the library needs the symbol to link. serialq's
 // executables have their own main() and drive the kernel through Kernel, so this is never called.
@@ -19,16 +20,33 @@ int sc_main(int, char*[]) { return 1; }
 
 namespace serialq::sim::sc {
 
+// A clock exists only in the clocked variant (bench/sim): the default design has none, so the
+// simulation runs out of events, and sc_start() returns, when a layer is done.
+inline std::unique_ptr<sc_core::sc_clock> make_clock(bool clocked) {
+    if (!clocked) return nullptr;
+    // Rising edges at 1, 2, 3 ... ns: work that starts at time t sees its first edge at t + 1.
+    return std::make_unique<sc_core::sc_clock>("clock", cycles(1), 0.5, cycles(1), true);
+}
+
 class Accelerator : public sc_core::sc_module {
 public:
-    WeightBuffers weight_buffers{"weight_buffers"};
-    ActivationMemory activation_memory{"activation_memory"};
-    OffChipChannel channel{"off_chip_channel", weight_buffers, activation_memory};
-    TileArray tiles{"tiles"};
-    Dispatcher dispatcher{"dispatcher", activation_memory};
-    Controller controller{"controller"};
+    std::unique_ptr<sc_core::sc_clock> clock;
+    WeightBuffers weight_buffers;
+    ActivationMemory activation_memory;
+    OffChipChannel channel;
+    TileArray tiles;
+    Dispatcher dispatcher;
+    Controller controller;
 
-    explicit Accelerator(sc_core::sc_module_name name) : sc_core::sc_module(name) {
+    Accelerator(sc_core::sc_module_name name, bool clocked)
+        : sc_core::sc_module(name),
+          clock(make_clock(clocked)),
+          weight_buffers("weight_buffers", clock.get()),
+          activation_memory("activation_memory", clock.get()),
+          channel("off_chip_channel", clock.get(), weight_buffers, activation_memory),
+          tiles("tiles", clock.get()),
+          dispatcher("dispatcher", activation_memory),
+          controller("controller", clock.get()) {
         controller.to_channel(transfers_);
         channel.requests(transfers_);
         channel.done(transfers_done_);
@@ -88,6 +106,14 @@ Kernel& Kernel::instance() {
     return kernel;
 }
 
+CycleModelStats Kernel::stats() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    CycleModelStats s = stats_;
+    s.elaborated = top_ != nullptr;
+    s.clocked = clocked_;
+    return s;
+}
+
 void Kernel::trace_to(const std::string& path, const std::string& layer_name) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (top_ != nullptr)
@@ -97,11 +123,19 @@ void Kernel::trace_to(const std::string& path, const std::string& layer_name) {
     vcd_layer_ = layer_name;
 }
 
+void Kernel::use_clock(bool clocked) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (top_ != nullptr && clocked != clocked_)
+        throw ConfigError("cycle model: the SystemC design is already elaborated " +
+                          std::string(clocked_ ? "with" : "without") + " a clock in this process");
+    clocked_ = clocked;
+}
+
 void Kernel::elaborate() {
     // SystemC prints a banner on stdout at its first elaboration unless this is set; serialq's
     // outputs (JSON, CSV) go to stdout.
     ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
-    top_ = new Accelerator("serialq");
+    top_ = new Accelerator("serialq", clocked_);
     if (!vcd_path_.empty()) {
         std::string base = vcd_path_;
         if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd")
@@ -129,6 +163,11 @@ LayerRun Kernel::run(const LayerMapping& m) {
     r.compute_cycles = top_->tiles.compute_cycles();
     r.busy_cycles = top_->dispatcher.busy_cycles();
     r.runs = top_->dispatcher.runs();
+    r.steps = top_->dispatcher.steps();
+    ++stats_.layers;
+    stats_.runs += r.runs;
+    stats_.steps += r.steps;
+    stats_.simulated_cycles += r.total_cycles;
     r.macs = top_->tiles.macs();
     r.events = top_->tiles.events();
     r.traffic.weight_buffer_read_bits = top_->weight_buffers.read_bits();

@@ -6,6 +6,7 @@
 #include "serialq/sim/hardware_model.hpp"
 #include "serialq/sim/mapping.hpp"
 #include "serialq/sim/sip.hpp"
+#include "systemc/cycle_model.hpp"
 
 #include <memory>
 #include <mutex>
@@ -20,7 +21,8 @@ struct LayerRun {
     long long busy_cycles = 0;     // cycles the array spent on steps (compute + on-chip reads)
     long long macs = 0;
     long long passes = 0;
-    long long runs = 0;            // timed waits the dispatcher issued (simulation effort)
+    long long runs = 0;            // runs of identical steps the dispatcher issued
+    long long steps = 0;           // steps those runs covered
     SipEvents events;
     Traffic traffic;
 };
@@ -39,6 +41,13 @@ public:
     // `layer_name`; the other layers leave them idle. Throws ConfigError after the first run.
     void trace_to(const std::string& path, const std::string& layer_name);
 
+    // The naive clocked variant (for bench/sim): every unit counts its busy cycles on a clock
+    // edge instead of one timed wait. Same counts, far more events. Before the first run only.
+    void use_clock(bool clocked);
+    bool clocked() const { return clocked_; }
+
+    CycleModelStats stats();
+
 private:
     Kernel() = default;
     void elaborate();
@@ -47,6 +56,8 @@ private:
     Accelerator* top_ = nullptr;  // never deleted: lives as long as SystemC's own kernel
     std::string vcd_path_;
     std::string vcd_layer_;
+    bool clocked_ = false;
+    CycleModelStats stats_;
 };
 
 }  // namespace serialq::sim::sc

@@ -14,8 +14,9 @@ Transfer fetch_of(const Pass& pass) {
 
 }  // namespace
 
-Controller::Controller(sc_core::sc_module_name name)
-    : sc_core::sc_module(name), pass("pass", -1), stalled("stalled") {
+Controller::Controller(sc_core::sc_module_name name, const sc_core::sc_clock* clock)
+    : sc_core::sc_module(name), pass("pass", -1), stalled("stalled"), pacer_("pacer", clock),
+      clocked_(clock != nullptr) {
     SC_THREAD(run);
 }
 
@@ -78,9 +79,10 @@ void Controller::run() {
         }
         // The last pass's outputs drain; then the SIP pipeline.
         if (transfer(Transfer{0, 0, left_behind})) from_channel->read();
-        wait(cycles(m.config().pipeline_cycles));
+        pacer_.pass(m.config().pipeline_cycles);
         total_cycles_ = to_cycles(sc_core::sc_time_stamp() - t0);
         finished_ = true;
+        if (clocked_) sc_core::sc_pause();
     }
 }
 

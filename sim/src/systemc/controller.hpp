@@ -5,6 +5,7 @@
 // fetch are done, so the array stalls only when the data is late. The first fetch is not
 // hidden; the last outputs drain after the last pass; the SIP pipeline fills and drains once.
 #include "systemc/messages.hpp"
+#include "systemc/pacer.hpp"
 #include "systemc/systemc.hpp"
 
 #include "serialq/sim/mapping.hpp"
@@ -19,7 +20,9 @@ public:
     sc_core::sc_fifo_in<PassDone> from_dispatcher;
 
     SC_HAS_PROCESS(Controller);
-    explicit Controller(sc_core::sc_module_name name);
+    // With a clock (the clocked variant) the simulation never runs out of events, so the
+    // controller pauses it when the layer is done.
+    Controller(sc_core::sc_module_name name, const sc_core::sc_clock* clock);
 
     // Arms the controller for one layer; the layer runs at the next sc_start().
     void start(const LayerMapping& mapping);
@@ -39,6 +42,8 @@ private:
     void set_pass(int index);
     void set_stalled(bool value);
 
+    Pacer pacer_;
+    bool clocked_;
     sc_core::sc_event go_;
     const LayerMapping* mapping_ = nullptr;
     bool finished_ = false;

@@ -50,4 +50,12 @@ std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config)
     return std::make_unique<CycleModel>(config);
 }
 
+void cycle_model_trace_vcd(const std::string& path, const std::string& layer_name) {
+    sc::Kernel::instance().trace_to(path, layer_name);
+}
+
+void cycle_model_use_clock(bool clocked) { sc::Kernel::instance().use_clock(clocked); }
+
+CycleModelStats cycle_model_stats() { return sc::Kernel::instance().stats(); }
+
 }  // namespace serialq::sim

@@ -6,6 +6,7 @@
 #include "serialq/sim/hardware_model.hpp"
 
 #include <memory>
+#include <string>
 
 namespace serialq::sim {
 
@@ -13,5 +14,28 @@ namespace serialq::sim {
 // they share one elaborated SystemC design (SystemC allows one per process) and simulate one
 // layer at a time.
 std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config);
+
+// Options of the process-wide SystemC design. SystemC elaborates once per process, so they must
+// be set before the first simulated layer (ConfigError after, if they would change anything).
+
+// Writes the design's main signals (pass, array_stalled, window_block, chunk, active_sips,
+// off_chip_busy) to the VCD file `path`; they move only while a layer named `layer_name` runs.
+// Time unit: one clock cycle.
+void cycle_model_trace_vcd(const std::string& path, const std::string& layer_name);
+
+// The naive clocked variant, for comparison in bench/sim: a clock, and every unit ticks its busy
+// cycles down on the clock edges instead of one timed wait. Same counts; many more events.
+void cycle_model_use_clock(bool clocked);
+
+// What this process has simulated so far (for bench/sim and tests).
+struct CycleModelStats {
+    bool elaborated = false;
+    bool clocked = false;
+    long long layers = 0;            // layers simulated
+    long long runs = 0;              // runs of identical steps, one timed wait per unit each
+    long long steps = 0;             // lane-chunk steps those runs covered
+    long long simulated_cycles = 0;  // sum of the layers' total_cycles
+};
+CycleModelStats cycle_model_stats();
 
 }  // namespace serialq::sim

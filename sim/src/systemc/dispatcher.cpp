@@ -14,6 +14,7 @@ void Dispatcher::configure(const LayerMapping& m) {
     mapping_ = &m;
     busy_cycles_ = 0;
     runs_ = 0;
+    steps_ = 0;
 }
 
 void Dispatcher::issue(const Run& run) {
@@ -31,6 +32,7 @@ void Dispatcher::issue(const Run& run) {
     // assumed: the reads above returned when each unit finished).
     busy_cycles_ += std::max({w.cycles, a.cycles, t.cycles});
     ++runs_;
+    steps_ += run.steps;
 }
 
 void Dispatcher::serve() {

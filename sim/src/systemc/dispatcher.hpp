@@ -28,7 +28,8 @@ public:
     void configure(const LayerMapping& mapping);
 
     long long busy_cycles() const { return busy_cycles_; }  // sum of the steps' cycles
-    long long runs() const { return runs_; }                // timed waits issued
+    long long runs() const { return runs_; }                // runs issued (one wait per unit)
+    long long steps() const { return steps_; }              // steps in those runs
 
     sc_core::sc_signal<int> window_block;  // for tracing
     sc_core::sc_signal<int> chunk;
@@ -42,6 +43,7 @@ private:
     const LayerMapping* mapping_ = nullptr;
     long long busy_cycles_ = 0;
     long long runs_ = 0;
+    long long steps_ = 0;
 };
 
 }  // namespace serialq::sim::sc

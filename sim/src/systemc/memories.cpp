@@ -8,7 +8,8 @@ namespace {
 long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
 }  // namespace
 
-WeightBuffers::WeightBuffers(sc_core::sc_module_name name) : sc_core::sc_module(name) {
+WeightBuffers::WeightBuffers(sc_core::sc_module_name name, const sc_core::sc_clock* clock)
+    : sc_core::sc_module(name), pacer_("pacer", clock) {
     SC_THREAD(serve);
 }
 
@@ -38,12 +39,13 @@ void WeightBuffers::serve() {
             read_bits_ += bits * r.steps;
         }
         const long long busy = step_cycles * r.steps;
-        wait(cycles(busy));
+        pacer_.pass(busy);
         done->write(Done{busy});
     }
 }
 
-ActivationMemory::ActivationMemory(sc_core::sc_module_name name) : sc_core::sc_module(name) {
+ActivationMemory::ActivationMemory(sc_core::sc_module_name name, const sc_core::sc_clock* clock)
+    : sc_core::sc_module(name), pacer_("pacer", clock) {
     SC_THREAD(serve);
 }
 
@@ -60,7 +62,7 @@ void ActivationMemory::serve() {
         const long long bits = static_cast<long long>(r.windows) * r.lanes * activation_bits_;
         read_bits_ += bits * r.steps;
         const long long busy = ceil_div(bits, width_bits_) * r.steps;
-        wait(cycles(busy));
+        pacer_.pass(busy);
         done->write(Done{busy});
     }
 }

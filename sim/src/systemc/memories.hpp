@@ -4,6 +4,7 @@
 // arriving from off-chip, outputs and partial sums leaving the array) go through a separate
 // port off the critical path (DaDianNao's NBout), so they are counted, not timed.
 #include "systemc/messages.hpp"
+#include "systemc/pacer.hpp"
 #include "systemc/systemc.hpp"
 
 #include "serialq/sim/mapping.hpp"
@@ -20,7 +21,7 @@ public:
     sc_core::sc_fifo_out<Done> done;
 
     SC_HAS_PROCESS(WeightBuffers);
-    explicit WeightBuffers(sc_core::sc_module_name name);
+    WeightBuffers(sc_core::sc_module_name name, const sc_core::sc_clock* clock);
 
     void configure(const LayerMapping& mapping);  // per layer: geometry, widths, counters to 0
     void fill(long long bits);                    // weights arriving from the channel
@@ -31,6 +32,7 @@ public:
 private:
     void serve();
 
+    Pacer pacer_;
     int tiles_ = 0;
     int rows_per_tile_ = 0;
     int width_bits_ = 1;
@@ -47,7 +49,7 @@ public:
     sc_core::sc_fifo_out<Done> done;
 
     SC_HAS_PROCESS(ActivationMemory);
-    explicit ActivationMemory(sc_core::sc_module_name name);
+    ActivationMemory(sc_core::sc_module_name name, const sc_core::sc_clock* clock);
 
     void configure(const LayerMapping& mapping);
     void write(long long bits) { write_bits_ += bits; }         // outputs, partial sums, inputs
@@ -59,6 +61,7 @@ public:
 private:
     void serve();
 
+    Pacer pacer_;
     int width_bits_ = 1;
     int activation_bits_ = 0;
     long long read_bits_ = 0;

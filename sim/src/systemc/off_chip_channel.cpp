@@ -2,9 +2,10 @@
 
 namespace serialq::sim::sc {
 
-OffChipChannel::OffChipChannel(sc_core::sc_module_name name, WeightBuffers& weights,
-                               ActivationMemory& activations)
-    : sc_core::sc_module(name), busy("busy"), weights_(weights), activations_(activations) {
+OffChipChannel::OffChipChannel(sc_core::sc_module_name name, const sc_core::sc_clock* clock,
+                               WeightBuffers& weights, ActivationMemory& activations)
+    : sc_core::sc_module(name), busy("busy"), pacer_("pacer", clock), weights_(weights),
+      activations_(activations) {
     SC_THREAD(serve);
 }
 
@@ -18,7 +19,7 @@ void OffChipChannel::serve() {
         const Transfer t = requests.read();
         const long long c = timing_->fetch_cycles(t.read_bits(), t.write_bits);
         if (tracing) busy.write(true);
-        wait(cycles(c));
+        pacer_.pass(c);
         if (tracing) busy.write(false);
         read_bits_ += t.read_bits();
         write_bits_ += t.write_bits;

@@ -4,6 +4,7 @@
 // models share). Data read lands in the weight buffers and the activation memory.
 #include "systemc/memories.hpp"
 #include "systemc/messages.hpp"
+#include "systemc/pacer.hpp"
 #include "systemc/systemc.hpp"
 
 #include "serialq/sim/mapping.hpp"
@@ -18,8 +19,8 @@ public:
     sc_core::sc_fifo_out<Done> done;
 
     SC_HAS_PROCESS(OffChipChannel);
-    OffChipChannel(sc_core::sc_module_name name, WeightBuffers& weights,
-                   ActivationMemory& activations);
+    OffChipChannel(sc_core::sc_module_name name, const sc_core::sc_clock* clock,
+                   WeightBuffers& weights, ActivationMemory& activations);
 
     void configure(const LayerMapping& mapping);
 
@@ -33,6 +34,7 @@ public:
 private:
     void serve();
 
+    Pacer pacer_;
     WeightBuffers& weights_;
     ActivationMemory& activations_;
     std::optional<Channel> timing_;

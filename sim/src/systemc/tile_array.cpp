@@ -2,8 +2,8 @@
 
 namespace serialq::sim::sc {
 
-TileArray::TileArray(sc_core::sc_module_name name)
-    : sc_core::sc_module(name), active_sips("active_sips") {
+TileArray::TileArray(sc_core::sc_module_name name, const sc_core::sc_clock* clock)
+    : sc_core::sc_module(name), active_sips("active_sips"), pacer_("pacer", clock) {
     SC_THREAD(serve);
 }
 
@@ -25,7 +25,7 @@ void TileArray::serve() {
         macs_ += sips * r.lanes * r.steps;
         compute_cycles_ += busy;
         if (tracing) active_sips.write(static_cast<int>(sips));
-        wait(cycles(busy));
+        pacer_.pass(busy);
         if (tracing) active_sips.write(0);
         done->write(Done{busy});
     }

@@ -4,6 +4,7 @@
 // identical steps is one timed wait of serial_cycles per step. The SIP events are counted per
 // active SIP (a filter x window pair) exactly as the SIP core counts them.
 #include "systemc/messages.hpp"
+#include "systemc/pacer.hpp"
 #include "systemc/systemc.hpp"
 
 #include "serialq/sim/sip.hpp"
@@ -16,7 +17,7 @@ public:
     sc_core::sc_fifo_out<Done> done;
 
     SC_HAS_PROCESS(TileArray);
-    explicit TileArray(sc_core::sc_module_name name);
+    TileArray(sc_core::sc_module_name name, const sc_core::sc_clock* clock);
 
     void reset();  // per layer
 
@@ -31,6 +32,7 @@ public:
 private:
     void serve();
 
+    Pacer pacer_;
     SipEvents events_;
     long long compute_cycles_ = 0;
     long long macs_ = 0;
