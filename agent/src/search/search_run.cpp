@@ -52,8 +52,20 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     if (settings.episodes < 1)
         throw ConfigError("--episodes: found " + std::to_string(settings.episodes) +
                           ", expected a positive integer");
+    const sim::AcceleratorConfig& accel = hardware.config();
+    for (int b : config.environment.bits)
+        if (b < accel.min_bits || b > accel.max_bits)
+            throw ConfigError((config.file.empty() ? std::string() : config.file + ": ") +
+                              "bits: " + std::to_string(b) + " is outside the range " +
+                              std::to_string(accel.min_bits) + ".." +
+                              std::to_string(accel.max_bits) + " of accelerator " + accel.name);
+    if (config.environment.baseline_bits < accel.min_bits ||
+        config.environment.baseline_bits > accel.max_bits)
+        throw ConfigError("baseline_bits: " + std::to_string(config.environment.baseline_bits) +
+                          " is outside the range of accelerator " + accel.name);
     if (static_cast<int>(net.weight_layer_count()) != oracle.layer_count())
-        throw ConfigError("oracle " + oracle.identity() + " answers for " +
+        throw ConfigError("oracle " + (settings.oracle.empty() ? oracle.identity() : settings.oracle) +
+                          " answers for " +
                           std::to_string(oracle.layer_count()) + " weight layers, the trace " +
                           net.file + " has " + std::to_string(net.weight_layer_count()));
     const json identity = {

@@ -1,0 +1,92 @@
+# serialq search: every strategy and every reward on ReLeQ's measured LeNet table (fast, no
+# training), reproducibility and exact resume, and one-line errors on bad input. No test writes
+# an oracle cache (--no-cache) or anything in the source tree (outputs under the build tree).
+
+set(search_out ${CMAKE_CURRENT_BINARY_DIR}/search)
+set(search_table table:tests/data/quant/releq-lenet-mnist-accuracy.csv)
+set(search_common --trace traces/lenet.yaml --oracle ${search_table}
+  --config configs/search/releq-lenet-table.yaml --no-cache --quiet)
+set(search_report "chosen bits: conv1 [2-8], conv2 [2-8], fc1 [2-8], fc2 [2-8] .*accuracy: [0-9.]+ % \\(full precision 99.80 %\\)\nagainst 8 bits on every layer: speedup [0-9.]+x .*energy reduction [0-9.]+x")
+
+foreach(strategy ppo random)
+  serialq_add_cli_test(NAME search_${strategy} ARGS search ${search_common} --strategy ${strategy}
+    --episodes 40 --seed 5 --out ${search_out}/${strategy} EXIT 0
+    STDOUT "^search: ${strategy} on lenet .*episodes 40, distinct oracle calls [0-9]+.*${search_report}")
+endforeach()
+serialq_add_cli_test(NAME search_exhaustive ARGS search ${search_common} --strategy exhaustive
+  --out ${search_out}/exhaustive EXIT 0
+  STDOUT "episodes 625, distinct oracle calls 625,.*${search_report}")
+foreach(reward releq ratio difference latency energy)
+  serialq_add_cli_test(NAME search_reward_${reward} ARGS search ${search_common}
+    --reward ${reward} --episodes 12 --out ${search_out}/reward-${reward} EXIT 0
+    STDOUT "reward ${reward}, .*${search_report}")
+endforeach()
+serialq_add_cli_test(NAME search_cycle_model ARGS search ${search_common} --model cycle
+  --strategy random --episodes 5 --out ${search_out}/cycle EXIT 0 STDOUT "stripes \\(cycle\\)")
+serialq_add_cli_test(NAME search_progress ARGS search --trace traces/lenet.yaml
+  --oracle ${search_table} --config configs/search/releq-lenet-table.yaml --no-cache
+  --episodes 10 --out ${search_out}/progress EXIT 0
+  STDERR "^(\\[[#.]+\\] [0-9]+/10  best [2-8],[2-8],[2-8],[2-8]: [0-9.]+ %, [0-9.]+x faster, [0-9.]+x less energy  \\(oracle calls [0-9]+\\)\n)+$")
+
+# Same seed -> identical files; killed... stopped and resumed -> identical to one run.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/search_same.cmake [=[
+# Runs serialq search in several ways and compares the output files byte by byte.
+string(REPLACE "@@" ";" COMMON "${COMMON}")
+function(run dir episodes)
+  execute_process(COMMAND ${EXE} search ${COMMON} --episodes ${episodes} --out ${OUT}/${dir} ${ARGN}
+    RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "serialq search into ${dir} (${ARGN}): exit ${rc}: ${err}")
+  endif()
+endfunction()
+function(same a b)
+  foreach(f episodes.csv action_probabilities.csv best.json pareto.json checkpoint.bin)
+    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/${a}/${f} ${OUT}/${b}/${f}
+      RESULT_VARIABLE differ)
+    if(differ)
+      message(FATAL_ERROR "${a}/${f} and ${b}/${f} differ")
+    endif()
+  endforeach()
+endfunction()
+file(REMOVE_RECURSE ${OUT})
+run(first 30)
+run(again 30)
+same(first again)
+run(other-seed 30 --seed 2)
+file(READ ${OUT}/first/episodes.csv a)
+file(READ ${OUT}/other-seed/episodes.csv b)
+if(a STREQUAL b)
+  message(FATAL_ERROR "seeds 1 and 2 gave the same episodes")
+endif()
+# 17 episodes, then resumed to 30 (the checkpoint inside: every 50 by default, and at the end).
+run(parts 17)
+run(parts 30 --resume)
+same(first parts)
+message(STATUS "same seed: identical; stopped at 17 and resumed: identical to one run of 30")
+]=])
+string(REPLACE ";" "@@" search_common_escaped "--trace;traces/lenet.yaml;--oracle;${search_table};--config;configs/search/releq-lenet-table.yaml;--no-cache;--quiet")
+add_test(NAME cli:search_same_seed_and_resume
+  COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:serialq> -DOUT=${search_out}/same
+    "-DCOMMON=${search_common_escaped}" -P ${CMAKE_CURRENT_BINARY_DIR}/search_same.cmake
+  WORKING_DIRECTORY ${SERIALQ_SOURCE_DIR})
+set_tests_properties(cli:search_same_seed_and_resume PROPERTIES TIMEOUT 600)
+
+# Bad input: one line, exit 1 (bad files and values) or 2 (misused command line).
+serialq_add_cli_test(NAME search_bad_strategy ARGS search --strategy annealing EXIT 2 ONE_LINE_ERROR
+  STDERR "--strategy: found 'annealing', expected one of ppo, random, exhaustive")
+serialq_add_cli_test(NAME search_bad_reward ARGS search --reward accuracy EXIT 2 ONE_LINE_ERROR
+  STDERR "--reward: found 'accuracy', expected one of releq, ratio, difference, latency, energy")
+serialq_add_cli_test(NAME search_bad_episodes ARGS search --episodes 0 EXIT 2 ONE_LINE_ERROR
+  STDERR "--episodes: found 0, expected a positive integer")
+serialq_add_cli_test(NAME search_bad_config ARGS search --trace traces/lenet.yaml
+  --oracle ${search_table} --no-cache --config tests/data/agent/unknown-key.yaml --out ${search_out}/bad EXIT 1 ONE_LINE_ERROR
+  STDERR "^serialq search: error: tests/data/agent/unknown-key.yaml:4: ppo.cliprange: unknown key")
+serialq_add_cli_test(NAME search_bits_not_in_table ARGS search --trace traces/lenet.yaml
+  --oracle ${search_table} --no-cache --quiet --strategy exhaustive --out ${search_out}/bad EXIT 1
+  ONE_LINE_ERROR STDERR "releq-lenet-mnist-accuracy.csv.*6")
+serialq_add_cli_test(NAME search_resume_nothing ARGS search ${search_common} --resume
+  --out ${search_out}/never-ran EXIT 1 ONE_LINE_ERROR
+  STDERR "never-ran/checkpoint.bin: cannot open")
+serialq_add_cli_test(NAME search_oracle_layers ARGS search --trace traces/svhn.yaml
+  --oracle ${search_table} --config configs/search/releq-lenet-table.yaml --no-cache
+  --out ${search_out}/bad EXIT 1 ONE_LINE_ERROR STDERR "oracle table:tests/data/quant/releq-lenet-mnist-accuracy.csv answers for 4 weight layers, the trace traces/svhn.yaml has 8")
