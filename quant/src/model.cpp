@@ -172,7 +172,7 @@ Model load_model(const std::filesystem::path& trace) {
     const Network net = load_network(trace);
     if (net.weights_file.empty())
         throw ConfigError(trace.string() + ": weights: nothing (the key is missing), expected "
-                          "the trained weights file of the network (e.g. weights: lenet-fmnist.sqw)");
+                          "the trained weights file of the network (e.g. weights: lenet-fashion.sqw)");
     Model m = build_model(net);
     set_parameters(m, read_weights_file(net.weights_file), net.weights_file);
     return m;

@@ -196,7 +196,8 @@ void check_data(const Model& model, const Dataset& data) {
 }  // namespace
 
 std::vector<EpochReport> train_model(Model& model, const Dataset& train, const Dataset* validation,
-                                     const TrainOptions& options, const ProgressCallback& progress) {
+                                     const TrainOptions& options, const ProgressCallback& progress,
+                                     const EpochCallback& on_epoch) {
     options.check();
     check_data(model, train);
     std::mt19937_64 rng(options.seed);
@@ -241,6 +242,7 @@ std::vector<EpochReport> train_model(Model& model, const Dataset& train, const D
         }
         r.seconds = elapsed();
         reports.push_back(r);
+        if (on_epoch) on_epoch(r);
     }
     return reports;
 }

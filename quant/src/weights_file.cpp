@@ -45,16 +45,20 @@ public:
         return v;
     }
     void take(void* out, std::size_t n, const std::string& what) {
+        need(n, what);
+        std::memcpy(out, b_.data() + pos_, n);
+        pos_ += n;
+    }
+    // Checks that n more bytes exist before anything is sized from a length field.
+    void need(std::size_t n, const std::string& what) const {
         if (n > end_ - pos_)
             fail("truncated at byte " + std::to_string(pos_) + " while reading " + what +
                  " (needs " + std::to_string(n) + " bytes, " + std::to_string(end_ - pos_) +
                  " left)");
-        std::memcpy(out, b_.data() + pos_, n);
-        pos_ += n;
     }
     [[noreturn]] void fail(const std::string& what) const {
         throw InputError(source_ + ": " + what + ", expected a serialq weights file (.sqw, " +
-                         "docs/formats.md)");
+                         "docs/quant.md)");
     }
     void set_end(std::size_t end) { end_ = end; }
     std::size_t pos() const { return pos_; }
@@ -117,6 +121,7 @@ WeightsFile decode_weights(const std::string& bytes, const std::string& source) 
     file.crc32 = stored;
     const std::uint32_t count = d.u32("the tensor count");
     const std::uint32_t meta = d.u32("the metadata length");
+    d.need(meta, "the metadata");
     file.metadata_json.resize(meta);
     d.take(file.metadata_json.data(), meta, "the metadata");
     for (std::uint32_t i = 0; i < count; ++i) {
@@ -126,6 +131,7 @@ WeightsFile decode_weights(const std::string& bytes, const std::string& source) 
         if (name_bytes == 0 || name_bytes > kMaxNameBytes)
             d.fail(which + ": name length " + std::to_string(name_bytes) + ", expected 1.." +
                    std::to_string(kMaxNameBytes));
+        d.need(name_bytes, which + " name");
         t.name.resize(name_bytes);
         d.take(t.name.data(), name_bytes, which + " name");
         const std::uint32_t rank = d.u32(t.name + " rank");
@@ -138,6 +144,7 @@ WeightsFile decode_weights(const std::string& bytes, const std::string& source) 
             values *= t.shape.back();
             if (values > bytes.size()) d.fail(t.name + ": shape larger than the file");
         }
+        d.need(values * sizeof(float), t.name + " values");
         t.values.resize(values);
         d.take(t.values.data(), values * sizeof(float), t.name + " values");
         file.tensors.push_back(std::move(t));

@@ -136,3 +136,41 @@ TEST_CASE("trainer: options are checked, naming the field", "[quant][trainer]") 
     f.batch = 5000;
     CHECK_THROWS_WITH(f.check(), "finetune.batch: found 5000, expected 1..4096");
 }
+
+TEST_CASE("trainer: one seed gives the same weights bit for bit, another seed others",
+          "[quant][trainer]") {
+    TempDir dir;
+    const Dataset data = random_images(100, 13);
+    TrainOptions o;
+    o.epochs = 3;
+    o.batch = 10;
+    o.seed = 21;
+    Model a = tiny_model(dir), b = tiny_model(dir), c = tiny_model(dir);
+    const auto ra = train_model(a, data, &data, o, nullptr);
+    const auto rb = train_model(b, data, &data, o, nullptr);
+    o.seed = 22;
+    train_model(c, data, nullptr, o, nullptr);
+    for (std::size_t l = 0; l < a.params.size(); ++l) {
+        CHECK(a.params[l].weight == b.params[l].weight);
+        CHECK(a.params[l].bias == b.params[l].bias);
+        CHECK(a.params[l].weight != c.params[l].weight);
+    }
+    REQUIRE(ra.size() == 3);
+    for (std::size_t e = 0; e < 3; ++e) {
+        CHECK(ra[e].epoch == static_cast<int>(e) + 1);
+        CHECK(ra[e].mean_loss == rb[e].mean_loss);
+        CHECK(ra[e].validation_accuracy_percent == rb[e].validation_accuracy_percent);
+        CHECK(ra[e].validation_accuracy_percent >= 0.0);
+    }
+    // Progress reaches every step of every epoch, in order.
+    Model d = tiny_model(dir);
+    std::vector<std::pair<int, std::int64_t>> seen;
+    int epochs_seen = 0;
+    train_model(d, data, nullptr, o,
+                [&](const TrainProgress& p) { seen.emplace_back(p.epoch, p.step); },
+                [&](const EpochReport&) { ++epochs_seen; });
+    CHECK(seen.size() == 30);
+    CHECK(seen.front() == std::make_pair(1, std::int64_t{1}));
+    CHECK(seen.back() == std::make_pair(3, std::int64_t{10}));
+    CHECK(epochs_seen == 3);
+}

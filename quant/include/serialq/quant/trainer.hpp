@@ -45,11 +45,14 @@ struct EpochReport {
 };
 
 using ProgressCallback = std::function<void(const TrainProgress&)>;
+using EpochCallback = std::function<void(const EpochReport&)>;
 
 // Initialises `model` from the seed and trains it on `train`; evaluates on `validation` (if not
-// null) after every epoch.
+// null) after every epoch. `progress` is called after every step, `on_epoch` after every epoch
+// (either may be empty).
 std::vector<EpochReport> train_model(Model& model, const Dataset& train, const Dataset* validation,
-                                     const TrainOptions& options, const ProgressCallback& progress);
+                                     const TrainOptions& options, const ProgressCallback& progress,
+                                     const EpochCallback& on_epoch = nullptr);
 
 struct FineTuneOptions {
     int steps = 0;                 // 0: no fine-tuning

@@ -1,6 +1,6 @@
 #pragma once
 // The trained-weights file (.sqw) beside a network trace; the binary layout is documented in
-// docs/formats.md ("## Weights file"). All integers and floats are little-endian:
+// docs/quant.md ("## Weights file"). All integers and floats are little-endian:
 //
 //   "SQWEIGHT" | u32 version (1) | u32 tensor count | u32 metadata bytes | metadata (JSON)
 //   per tensor: u32 name bytes | name | u32 rank | rank x u32 dims | f32 values

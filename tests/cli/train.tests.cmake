@@ -1,0 +1,32 @@
+# serialq train: options, errors, and a short real training run (256 images, one epoch).
+serialq_add_cli_test(NAME train_help ARGS train --help EXIT 0
+  STDOUT "usage: serialq train --trace <trace.yaml> --out <weights.sqw>.*--epochs.*--seed.*--progress")
+serialq_add_cli_test(NAME train_missing_out ARGS train --trace traces/lenet.yaml EXIT 2
+  ONE_LINE_ERROR STDERR "^serialq train: error: the option '--out' is required")
+serialq_add_cli_test(NAME train_bad_epochs
+  ARGS train --trace traces/lenet.yaml --epochs 0 --out ${CMAKE_CURRENT_BINARY_DIR}/never.sqw
+  EXIT 2 ONE_LINE_ERROR STDERR "^serialq train: error: --epochs: found 0, expected 1..1000")
+serialq_add_cli_test(NAME train_bad_lr
+  ARGS train --trace traces/lenet.yaml --lr 2 --out ${CMAKE_CURRENT_BINARY_DIR}/never.sqw
+  EXIT 2 ONE_LINE_ERROR STDERR "^serialq train: error: --lr: found 2.*expected a number in \\(0, 1\\)")
+serialq_add_cli_test(NAME train_missing_trace
+  ARGS train --trace traces/no-such-net.yaml --out ${CMAKE_CURRENT_BINARY_DIR}/never.sqw
+  EXIT 1 ONE_LINE_ERROR STDERR "^serialq train: error: traces/no-such-net.yaml: cannot open file")
+serialq_add_cli_test(NAME train_unsupported_network
+  ARGS train --trace traces/resnet20.yaml --out ${CMAKE_CURRENT_BINARY_DIR}/never.sqw
+  EXIT 1 ONE_LINE_ERROR STDERR "^serialq train: error: traces/resnet20.yaml: layers\\..*the built-in model runs chains of conv, maxpool and fc")
+serialq_add_cli_test(NAME train_missing_data
+  ARGS train --trace traces/lenet.yaml --data-dir ${CMAKE_CURRENT_BINARY_DIR}/no-data
+    --out ${CMAKE_CURRENT_BINARY_DIR}/never.sqw
+  EXIT 1 ONE_LINE_ERROR
+  STDERR "no-data/train-images-idx3-ubyte.gz: file not found \\(Fashion-MNIST comes from the Debian package dataset-fashion-mnist")
+# Not a terminal and no --progress: nothing on stderr.
+serialq_add_cli_test(NAME train_small
+  ARGS train --trace traces/lenet.yaml --epochs 1 --seed 7 --max-samples 256
+    --out ${CMAKE_CURRENT_BINARY_DIR}/train-small.sqw
+  EXIT 0 STDERR "^$"
+  STDOUT "epoch +mean_train_loss +validation_accuracy_percent +seconds\n.*\n +1 +[0-9.]+ +[0-9.]+ +[0-9.]+\n\ntest accuracy \\(full precision, 10000 images\\): [0-9.]+ %\n.*wrote .*train-small.sqw \\(crc32 [0-9a-f]+\\)\nreproduce with: serialq train --trace traces/lenet.yaml --epochs 1 --seed 7 --batch 64 --lr 0.001 --weight-decay 0 --max-samples 256 --out .*train-small.sqw\n$")
+serialq_add_cli_test(NAME train_progress
+  ARGS train --trace traces/lenet.yaml --epochs 1 --max-samples 128 --progress
+    --out ${CMAKE_CURRENT_BINARY_DIR}/train-progress.sqw
+  EXIT 0 STDERR "epoch 1/1 \\[#+\\] 100%  loss [0-9.]+ +[0-9]+ s  validation [0-9.]+ %\n$")
