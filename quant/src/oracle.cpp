@@ -3,6 +3,7 @@
 
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/quant/oracle_builtin.hpp"
 #include "serialq/quant/oracle_cache.hpp"
 #include "serialq/quant/oracle_exec.hpp"
 #include "serialq/quant/oracle_table.hpp"
@@ -36,7 +37,7 @@ std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const Oracl
     std::unique_ptr<AccuracyOracle> oracle;
     if (kind == "table") oracle = std::make_unique<TableOracle>(arg);
     else if (kind == "exec") oracle = std::make_unique<ExecOracle>(arg, options.timeout_seconds);
-    else throw ConfigError("oracle '" + spec + "': the " + kind + " oracle is not built yet");
+    else oracle = std::make_unique<BuiltinOracle>(arg, options);
     if (options.cache_file.empty()) return oracle;
     return std::make_unique<CachedOracle>(std::move(oracle),
                                           std::make_shared<OracleCache>(options.cache_file), spec,

@@ -1,0 +1,70 @@
+// builtin:<trace>: the oracle face of ModelEvaluator, with early termination.
+#include "serialq/quant/oracle_builtin.hpp"
+
+#include "serialq/common/error.hpp"
+
+#include <chrono>
+
+namespace serialq::quant {
+
+EvaluationSettings builtin_settings(const OracleOptions& options) {
+    EvaluationSettings s;
+    s.split = parse_split(options.split, "split");
+    if (s.split == Split::Train)
+        throw ConfigError("split: found 'train', expected validation (for the search) or test "
+                          "(for final reports)");
+    s.quantizer = options.quantizer;
+    s.finetune.steps = options.finetune_steps;
+    s.finetune.seed = options.seed;
+    s.threads = options.threads;
+    s.check();
+    return s;
+}
+
+namespace {
+EarlyStopOptions early_stop_of(const OracleOptions& options) {
+    EarlyStopOptions e;
+    e.threshold_percent = options.early_stop_below_percent;
+    e.confidence = options.early_stop_confidence;
+    e.first_samples = options.early_stop_first_samples;
+    e.check();
+    return e;
+}
+}  // namespace
+
+BuiltinOracle::BuiltinOracle(const std::filesystem::path& trace, const OracleOptions& options)
+    : BuiltinOracle(std::make_shared<const ModelEvaluator>(trace, builtin_settings(options)),
+                    trace.string(), early_stop_of(options)) {}
+
+BuiltinOracle::BuiltinOracle(std::shared_ptr<const ModelEvaluator> evaluator,
+                             const std::string& trace, const EarlyStopOptions& early_stop)
+    : evaluator_(std::move(evaluator)), early_stop_(early_stop), name_("builtin:" + trace) {
+    early_stop_.check();
+}
+
+AccuracyResult BuiltinOracle::evaluate(const std::vector<int>& bits) {
+    check_bit_vector(bits, layer_count(), name_);
+    const auto start = std::chrono::steady_clock::now();
+    const PreparedConfiguration c = evaluator_->prepare(bits);
+    const SubsetEvaluation e = evaluate_with_early_stop(
+        evaluator_->sample_count(),
+        [&c](std::int64_t begin, std::int64_t end) { return c.count_correct(begin, end); },
+        early_stop_);
+    AccuracyResult r;
+    r.accuracy_percent = e.accuracy_percent;
+    r.samples_evaluated = e.samples;
+    r.is_upper_bound = e.is_upper_bound;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+double BuiltinOracle::reference_accuracy_percent() {
+    if (!reference_) {
+        const std::int64_t n = evaluator_->sample_count();
+        reference_ = 100.0 * static_cast<double>(evaluator_->count_correct_full_precision(0, n)) /
+                     static_cast<double>(n);
+    }
+    return *reference_;
+}
+
+}  // namespace serialq::quant
