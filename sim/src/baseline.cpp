@@ -51,6 +51,7 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
     const int bits = spec.bits.value_or(b.config.max_bits);
     b.bits = parse_bits("uniform:" + std::to_string(bits), net.weight_layer_count(),
                         b.config.min_bits, b.config.max_bits, what + " (" + b.config.name + ")");
+    b.same_accelerator = spec.accelerator.empty();
     b.label = spec.accelerator.empty()
                   ? "uniform:" + std::to_string(bits) + " on " + b.config.name
                   : b.config.name + " (" + spec.accelerator + ") at " + std::to_string(bits) +
@@ -58,9 +59,10 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
     return b;
 }
 
-NetworkReport run_baseline(const BaselineRun& baseline, const std::string& model_kind,
+NetworkReport run_baseline(const BaselineRun& baseline, HardwareModel& run_model,
                            const Network& net) {
-    return make_hardware_model(model_kind, baseline.config)->simulate(net, baseline.bits);
+    if (baseline.same_accelerator) return run_model.simulate(net, baseline.bits);
+    return make_hardware_model(run_model.name(), baseline.config)->simulate(net, baseline.bits);
 }
 
 }  // namespace serialq::sim

@@ -70,4 +70,33 @@ Comparison compare(NetworkReport run, NetworkReport baseline) {
     return c;
 }
 
+std::vector<Field> report_fields(const LayerReport& r, double clock_ghz) {
+    const auto count = [](const char* name, long long v) {
+        return Field{name, static_cast<double>(v), true};
+    };
+    const auto real = [](const char* name, double v) { return Field{name, v, false}; };
+    const auto& e = r.energy;
+    const auto& t = r.traffic;
+    return {count("macs", r.macs),
+            count("compute_cycles", r.compute_cycles),
+            count("stall_cycles", r.stall_cycles),
+            count("total_cycles", r.total_cycles),
+            real("time_us", static_cast<double>(r.total_cycles) / clock_ghz / 1000.0),
+            real("utilization", r.utilization),
+            real("energy_pj", r.energy_pj()),
+            real("sip_lanes_pj", e.sip_lanes_pj),
+            real("adder_trees_pj", e.adder_trees_pj),
+            real("accumulators_pj", e.accumulators_pj),
+            real("weight_buffer_pj", e.weight_buffer_pj),
+            real("activation_memory_pj", e.activation_memory_pj),
+            real("off_chip_pj", e.off_chip_pj),
+            real("static_pj", e.static_pj),
+            count("weight_buffer_read_bits", t.weight_buffer_read_bits),
+            count("weight_buffer_write_bits", t.weight_buffer_write_bits),
+            count("activation_memory_read_bits", t.activation_memory_read_bits),
+            count("activation_memory_write_bits", t.activation_memory_write_bits),
+            count("off_chip_read_bits", t.off_chip_read_bits),
+            count("off_chip_write_bits", t.off_chip_write_bits)};
+}
+
 }  // namespace serialq::sim

@@ -93,13 +93,16 @@ TEST_CASE("report: baselines resolve to an accelerator and bits, and run", "[sim
     CHECK(b.config.name == "stripes");
     CHECK(b.bits == std::vector<int>(4, 8));
     CHECK(b.label == "uniform:8 on stripes");
+    CHECK(b.same_accelerator);
 
     const std::string dadn = kRoot + "/configs/accel/dadiannao.yaml";
     b = resolve_baseline(parse_baseline(dadn), stripes, net);
     CHECK(b.config.name == "dadiannao");
     CHECK(b.bits == std::vector<int>(4, 16));
     CHECK(b.label == "dadiannao (" + dadn + ") at 16 bits");
-    const NetworkReport r = run_baseline(b, "analytic", net);
+    CHECK(!b.same_accelerator);
+    auto stripes_model = make_hardware_model("analytic", stripes);
+    const NetworkReport r = run_baseline(b, *stripes_model, net);
     CHECK(r.accelerator == "dadiannao");
     CHECK(r.bits == std::vector<int>(4, 16));
 
@@ -111,9 +114,34 @@ TEST_CASE("report: baselines resolve to an accelerator and bits, and run", "[sim
     auto model = make_hardware_model("analytic", stripes);
     const Comparison same = compare(model->simulate(net, std::vector<int>(4, 8)),
                                     run_baseline(resolve_baseline(BaselineSpec{}, stripes, net),
-                                                 "analytic", net));
+                                                 *model, net));
     for (const auto& l : same.layers) {
         CHECK(l.speedup == 1);
         CHECK(l.energy_reduction == 1);
+    }
+}
+
+TEST_CASE("report: fields name each figure with its unit", "[sim][report]") {
+    LayerReport r = layer("a", 8, 1960, 0.25, 7.5);
+    r.traffic.off_chip_write_bits = 11;
+    const auto fields = report_fields(r, 0.98);
+    REQUIRE(fields.size() == 20);
+    CHECK(fields[0].name == "macs");
+    CHECK(fields[3].name == "total_cycles");
+    CHECK(fields[3].value == 1960);
+    CHECK(fields[3].integer);
+    CHECK(fields[4].name == "time_us");
+    CHECK(fields[4].value == Approx(2.0));  // 1960 cycles at 0.98 GHz
+    CHECK(fields[5].name == "utilization");
+    CHECK(fields[6].name == "energy_pj");
+    CHECK(fields[6].value == 7.5);
+    CHECK(fields[12].name == "off_chip_pj");
+    CHECK(fields.back().name == "off_chip_write_bits");
+    CHECK(fields.back().value == 11);
+    for (const auto& f : fields) {
+        const bool unit = f.name.ends_with("_cycles") || f.name.ends_with("_pj") ||
+                          f.name.ends_with("_bits") || f.name.ends_with("_us") ||
+                          f.name == "macs" || f.name == "utilization";
+        CHECK(unit);
     }
 }

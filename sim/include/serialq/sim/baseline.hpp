@@ -30,13 +30,15 @@ BaselineSpec parse_baseline(const std::string& text, const std::string& what = "
 struct BaselineRun {
     AcceleratorConfig config;
     std::vector<int> bits;
-    std::string label;  // e.g. "uniform:8 on stripes", "dadiannao at 16 bits"
+    std::string label;              // e.g. "uniform:8 on stripes", "dadiannao (...) at 16 bits"
+    bool same_accelerator = true;   // runs on the run's own model
 };
 BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& run_config,
                              const Network& net, const std::string& what = "--baseline");
 
-// Runs the baseline on a model of `model_kind`.
-NetworkReport run_baseline(const BaselineRun& baseline, const std::string& model_kind,
+// Runs the baseline: on `run_model` itself when it is the same accelerator (one model per
+// process suits the cycle-level model), else on a new model of the same kind.
+NetworkReport run_baseline(const BaselineRun& baseline, HardwareModel& run_model,
                            const Network& net);
 
 }  // namespace serialq::sim

@@ -38,4 +38,15 @@ struct Comparison {
 // Throws ConfigError if the two reports are not of the same network's layers.
 Comparison compare(NetworkReport run, NetworkReport baseline);
 
+// One number of a report row, named with its unit: what CSV columns, JSON keys and sweep rows
+// are called, so that every output names a figure the same way.
+struct Field {
+    std::string name;
+    double value = 0;
+    bool integer = false;  // a count (cycles, bits, MACs), exact in a double up to 2^53
+};
+// macs, compute_cycles, stall_cycles, total_cycles, time_us, utilization, energy_pj, the seven
+// energy components (*_pj) and the six traffic counts (*_bits), in that order.
+std::vector<Field> report_fields(const LayerReport& report, double clock_ghz);
+
 }  // namespace serialq::sim

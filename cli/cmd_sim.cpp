@@ -1,0 +1,299 @@
+// serialq sim: what one or more bitwidth assignments cost on an accelerator, layer by layer,
+// against a baseline. Parses options and formats; the numbers come from serialq_sim
+// (HardwareModel, report.hpp, baseline.hpp).
+#include "command.hpp"
+#include "options.hpp"
+#include "table.hpp"
+
+#include "serialq/common/bits_spec.hpp"
+#include "serialq/common/network_loader.hpp"
+#include "serialq/sim/accelerator_config.hpp"
+#include "serialq/sim/baseline.hpp"
+#include "serialq/sim/hardware_model.hpp"
+#include "serialq/sim/report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <iostream>
+
+namespace serialq::cli {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using namespace serialq::sim;
+
+const char* kUsage =
+    "serialq sim --trace T.yaml --bits B [--bits B2 ...] [--accel A.yaml] [--set key=value ...]\n"
+    "            [--baseline uniform:N|A.yaml|A.yaml@N] [--model cycle|analytic]\n"
+    "            [--format table|csv|json] [--out FILE]";
+
+struct Run {
+    std::string spec;  // as given to --bits
+    Comparison comparison;
+};
+
+// Shortest text that reads back to the same double; counts print as integers.
+std::string number(const Field& f) {
+    if (f.integer) return std::to_string(static_cast<long long>(f.value));
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, f.value);
+    return std::string(buf, r.ptr);
+}
+
+// The table shows fewer decimals than the CSV and sums each memory level's reads and writes.
+std::vector<std::string> table_cells(const LayerReport& r, const Ratios& x, double clock_ghz) {
+    std::vector<std::string> cells{std::to_string(r.bits)};
+    for (const auto& f : report_fields(r, clock_ghz)) {
+        if (f.name.ends_with("_bits")) continue;
+        if (f.integer) cells.push_back(number(f));
+        else if (f.name == "time_us") cells.push_back(fixed(f.value, 2));
+        else if (f.name == "utilization") cells.push_back(fixed(f.value, 3));
+        else cells.push_back(fixed(f.value, 1));
+    }
+    const auto& t = r.traffic;
+    cells.push_back(std::to_string(t.weight_buffer_read_bits + t.weight_buffer_write_bits));
+    cells.push_back(std::to_string(t.activation_memory_read_bits + t.activation_memory_write_bits));
+    cells.push_back(std::to_string(t.off_chip_read_bits + t.off_chip_write_bits));
+    cells.push_back(fixed(x.speedup, 3));
+    cells.push_back(fixed(x.energy_reduction, 3));
+    return cells;
+}
+
+std::string layer_number(const LayerReport& r) {
+    return r.layer_index < 0 ? "total" : std::to_string(r.layer_index);
+}
+
+std::string detail_table(const Run& run, double clock_ghz) {
+    std::vector<std::string> columns{"layer", "name", "bits"};
+    for (const auto& f : report_fields(LayerReport{}, clock_ghz))
+        if (!f.name.ends_with("_bits")) columns.push_back(f.name);
+    for (const char* c : {"weight_buffer_bits", "activation_memory_bits", "off_chip_bits",
+                          "speedup", "energy_reduction"})
+        columns.push_back(c);
+    Table t(columns);
+    const auto& c = run.comparison;
+    const auto add = [&](const LayerReport& r, const Ratios& x) {
+        auto cells = table_cells(r, x, clock_ghz);
+        cells.insert(cells.begin(), {layer_number(r), r.layer_index < 0 ? "" : r.name});
+        if (r.layer_index < 0 && r.bits == 0) cells[2] = "-";
+        t.add_row(cells);
+    };
+    for (std::size_t i = 0; i < c.run.layers.size(); ++i) add(c.run.layers[i], c.layers[i]);
+    add(c.run.total, c.total);
+    t.rule_before_last_row();
+    return t.text();
+}
+
+// Several assignments side by side: per run, its bits, cycles, energy and the two ratios.
+std::string side_by_side_table(const std::vector<Run>& runs) {
+    std::vector<std::string> columns{"layer", "name", "baseline_total_cycles", "baseline_energy_pj"};
+    for (std::size_t k = 1; k <= runs.size(); ++k) {
+        std::string prefix = "[";  // built in steps: GCC 12 warns (-Wrestrict) on "[" + string
+        prefix += std::to_string(k);
+        prefix += ']';
+        for (const char* c : {"bits", "total_cycles", "energy_pj", "speedup", "energy_reduction"})
+            columns.push_back(prefix + c);
+    }
+    Table t(columns);
+    const auto& first = runs.front().comparison;
+    const std::size_t n = first.run.layers.size();
+    for (std::size_t i = 0; i <= n; ++i) {
+        const LayerReport& base = i < n ? first.baseline.layers[i] : first.baseline.total;
+        std::vector<std::string> cells{layer_number(base), i < n ? base.name : "",
+                                       std::to_string(base.total_cycles),
+                                       fixed(base.energy_pj(), 1)};
+        for (const auto& run : runs) {
+            const auto& c = run.comparison;
+            const LayerReport& r = i < n ? c.run.layers[i] : c.run.total;
+            const Ratios& x = i < n ? c.layers[i] : c.total;
+            cells.push_back(r.bits == 0 ? "-" : std::to_string(r.bits));
+            cells.push_back(std::to_string(r.total_cycles));
+            cells.push_back(fixed(r.energy_pj(), 1));
+            cells.push_back(fixed(x.speedup, 3));
+            cells.push_back(fixed(x.energy_reduction, 3));
+        }
+        t.add_row(cells);
+    }
+    t.rule_before_last_row();
+    return t.text();
+}
+
+// One row per run x layer (and a total row per run), every figure in full precision.
+std::string csv_rows(const std::vector<Run>& runs, double clock_ghz) {
+    std::vector<std::string> columns{"run", "bits_spec", "layer", "name", "bits"};
+    for (const auto& f : report_fields(LayerReport{}, clock_ghz)) columns.push_back(f.name);
+    for (const char* c : {"baseline_total_cycles", "baseline_energy_pj", "speedup",
+                          "energy_reduction"})
+        columns.push_back(c);
+    Table t(columns);
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const auto& c = runs[k].comparison;
+        const auto add = [&](const LayerReport& r, const LayerReport& base, const Ratios& x) {
+            std::vector<std::string> cells{std::to_string(k + 1), runs[k].spec, layer_number(r),
+                                           r.layer_index < 0 ? "" : r.name,
+                                           r.bits == 0 ? "" : std::to_string(r.bits)};
+            for (const auto& f : report_fields(r, clock_ghz)) cells.push_back(number(f));
+            cells.push_back(std::to_string(base.total_cycles));
+            cells.push_back(number(Field{"", base.energy_pj(), false}));
+            cells.push_back(number(Field{"", x.speedup, false}));
+            cells.push_back(number(Field{"", x.energy_reduction, false}));
+            t.add_row(cells);
+        };
+        for (std::size_t i = 0; i < c.run.layers.size(); ++i)
+            add(c.run.layers[i], c.baseline.layers[i], c.layers[i]);
+        add(c.run.total, c.baseline.total, c.total);
+    }
+    return t.csv();
+}
+
+json fields_json(const LayerReport& r, double clock_ghz) {
+    json o;
+    o["name"] = r.layer_index < 0 ? "total" : r.name;
+    if (r.layer_index >= 0) o["layer_index"] = r.layer_index;
+    o["bits"] = r.bits;
+    o["cycles"] = r.total_cycles;
+    for (const auto& f : report_fields(r, clock_ghz)) {
+        if (f.integer) o[f.name] = static_cast<long long>(f.value);
+        else o[f.name] = f.value;
+    }
+    return o;
+}
+
+json layer_json(const LayerReport& r, const LayerReport& base, const Ratios& x, double clock_ghz) {
+    json o = fields_json(r, clock_ghz);
+    o["baseline_total_cycles"] = base.total_cycles;
+    o["baseline_energy_pj"] = base.energy_pj();
+    o["speedup"] = x.speedup;
+    o["energy_reduction"] = x.energy_reduction;
+    return o;
+}
+
+// Config values as JSON: numbers where the text is one, else strings.
+json config_json(const AcceleratorConfig& c) {
+    json o;
+    for (const auto& [key, text] : accelerator_config_values(c)) {
+        double v = 0;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        const bool is_number = !text.empty() && r.ec == std::errc() && r.ptr == text.data() + text.size();
+        if (is_number && text.find_first_not_of("0123456789-") == std::string::npos)
+            o[key] = std::stoll(text);
+        else if (is_number)
+            o[key] = v;
+        else
+            o[key] = text;
+    }
+    return o;
+}
+
+json run_json(const Run& run, double clock_ghz) {
+    const auto& c = run.comparison;
+    json layers = json::array();
+    for (std::size_t i = 0; i < c.run.layers.size(); ++i)
+        layers.push_back(layer_json(c.run.layers[i], c.baseline.layers[i], c.layers[i], clock_ghz));
+    return {{"bits_spec", run.spec},
+            {"bits", c.run.bits},
+            {"layers", layers},
+            {"total", layer_json(c.run.total, c.baseline.total, c.total, clock_ghz)}};
+}
+
+int sim_main(const Args& args) {
+    po::options_description opts("serialq sim options");
+    std::string trace, accel_file, baseline_text, model_kind, format;
+    std::vector<std::string> bit_specs, sets;
+    opts.add_options()
+        ("trace", po::value(&trace)->required(), "network trace (YAML)")
+        ("bits", po::value(&bit_specs)->required()->composing(),
+         "bits per conv/fc layer, 8,4,4,8 or uniform:N; repeat to compare several")
+        ("accel", po::value(&accel_file)->default_value("configs/accel/stripes.yaml"),
+         "accelerator (YAML)")
+        ("set", po::value(&sets)->composing(),
+         "override an accelerator field, key=value with a dotted key (repeatable)")
+        ("baseline", po::value(&baseline_text)->default_value("uniform:8"),
+         "uniform:N (this accelerator), A.yaml (at its max_bits) or A.yaml@N")
+        ("model", po::value(&model_kind)->default_value(default_model_kind()), "cycle | analytic")
+        ("format", po::value(&format)->default_value("table"), "table | csv | json")
+        ("out", po::value<std::string>(), "write to this file instead of stdout");
+    po::variables_map vm;
+    if (!parse_command_line(kUsage, opts, {}, args, vm)) return 0;
+    check_choice("model", model_kind, {"cycle", "analytic"});
+    check_choice("format", format, {"table", "csv", "json"});
+    std::optional<std::string> out;
+    if (vm.count("out")) out = vm["out"].as<std::string>();
+
+    std::vector<ConfigOverride> overrides;
+    for (const auto& s : sets) overrides.push_back(parse_config_override(s, "--set"));
+    const AcceleratorConfig config = load_accelerator_config(accel_file, overrides);
+    const Network net = load_network(trace);
+    std::vector<std::vector<int>> assignments;
+    for (const auto& spec : bit_specs)
+        assignments.push_back(parse_bits(spec, net.weight_layer_count(), config.min_bits,
+                                         config.max_bits, "--bits"));
+    const BaselineRun baseline =
+        resolve_baseline(parse_baseline(baseline_text, "--baseline"), config, net, "--baseline");
+
+    auto model = make_hardware_model(model_kind, config);
+    const NetworkReport base = run_baseline(baseline, *model, net);
+    std::vector<Run> runs;
+    for (std::size_t k = 0; k < assignments.size(); ++k)
+        runs.push_back({bit_specs[k], compare(model->simulate(net, assignments[k]), base)});
+    const double clock = config.clock_ghz;
+
+    std::string text;
+    if (format == "json") {
+        json doc;
+        doc["command"] = "sim";
+        doc["network"] = net.name;
+        doc["trace"] = trace;
+        doc["model"] = model_kind;
+        json overrides_json = json::object();
+        for (const auto& [k, v] : overrides) overrides_json[k] = v;
+        doc["accelerator"] = {{"file", accel_file},
+                              {"overrides", overrides_json},
+                              {"values", config_json(config)}};
+        doc["baseline"] = {{"spec", baseline_text},
+                           {"label", baseline.label},
+                           {"accelerator", config_json(baseline.config)},
+                           {"bits", baseline.bits},
+                           {"total", fields_json(base.total, baseline.config.clock_ghz)}};
+        const json first = run_json(runs.front(), clock);
+        doc["bits_spec"] = first["bits_spec"];
+        doc["bits"] = first["bits"];
+        doc["layers"] = first["layers"];
+        doc["total"] = first["total"];
+        json all = json::array();
+        for (const auto& r : runs) all.push_back(run_json(r, clock));
+        doc["runs"] = all;
+        text = doc.dump(2) + "\n";
+    } else if (format == "csv") {
+        text = csv_rows(runs, clock);
+    } else {
+        text = "network " + net.name + " (" + trace + ") on " + config.name + " (" + accel_file +
+               "), " + model_kind + " model\n";
+        if (!overrides.empty()) {
+            text += "overrides:";
+            for (const auto& [k, v] : overrides) text += " " + k + "=" + v;
+            text += "\n";
+        }
+        text += "baseline: " + baseline.label + ": " + std::to_string(base.total.total_cycles) +
+                " cycles, " + fixed(base.total.energy_pj(), 1) + " pJ\n";
+        if (runs.size() == 1) {
+            text += "bits: " + format_bits(runs.front().comparison.run.bits) + "\n\n";
+            text += detail_table(runs.front(), clock);
+        } else {
+            for (std::size_t k = 0; k < runs.size(); ++k)
+                text += "[" + std::to_string(k + 1) + "] " + runs[k].spec + "\n";
+            text += "\n" + side_by_side_table(runs);
+        }
+    }
+    emit(out, text);
+    return 0;
+}
+
+const RegisterCommand registered{
+    {"sim", "cycles and energy of bitwidth assignments on an accelerator, per layer", &sim_main}};
+
+}  // namespace
+
+}  // namespace serialq::cli

@@ -1,0 +1,99 @@
+# serialq sim: reports on every shipped trace x accelerator, the output formats, and every misuse
+# as a one-line error. Most runs name --model analytic so that they test this command's wiring;
+# the cycle-level model's runs are in its own tests.
+
+# AlexNet with ReLeQ's bits on the default accelerator (Stripes, weights serial). conv1's row is
+# the hand computation of tests/sim/laws_stripes_test.cpp: 34960 compute + 1415 stall + 3.
+serialq_add_cli_test(NAME sim_alexnet_table
+  ARGS sim --trace traces/alexnet.yaml --bits 8,4,4,4,4,4,4,8 --model analytic EXIT 0
+  STDOUT "^network alexnet \\(traces/alexnet.yaml\\) on stripes \\(configs/accel/stripes.yaml\\), analytic model\nbaseline: uniform:8 on stripes: [0-9]+ cycles, [0-9.]+ pJ\nbits: 8,4,4,4,4,4,4,8\n\nlayer +name +bits +macs +compute_cycles +stall_cycles +total_cycles +time_us +utilization +energy_pj .* speedup +energy_reduction\n-+ .*\n +0 +conv1 +8 +105415200 +34960 +1415 +36378 .* 1.000 +1.000\n.*\ntotal +- +724406816 ")
+
+# Every shipped trace on every shipped accelerator.
+foreach(accel stripes stripes-act loom dadiannao)
+  foreach(trace lenet simplenet svhn svhn-dorefa vgg11 resnet20 alexnet alexnet-dorefa mobilenet-v1 resnet18 resnet50)
+    serialq_add_cli_test(NAME sim_${trace}_on_${accel}
+      ARGS sim --trace traces/${trace}.yaml --accel configs/accel/${accel}.yaml --bits uniform:4
+        --model analytic --format csv
+      EXIT 0 STDOUT "^run,bits_spec,layer,name,bits,macs,compute_cycles,.*\n1,uniform:4,total,,4,[0-9]+,")
+  endforeach()
+endforeach()
+
+serialq_add_cli_test(NAME sim_csv_columns
+  ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format csv EXIT 0
+  STDOUT "^run,bits_spec,layer,name,bits,macs,compute_cycles,stall_cycles,total_cycles,time_us,utilization,energy_pj,sip_lanes_pj,adder_trees_pj,accumulators_pj,weight_buffer_pj,activation_memory_pj,off_chip_pj,static_pj,weight_buffer_read_bits,weight_buffer_write_bits,activation_memory_read_bits,activation_memory_write_bits,off_chip_read_bits,off_chip_write_bits,baseline_total_cycles,baseline_energy_pj,speedup,energy_reduction\n1,\"8,4,4,8\",0,conv1,8,288000,")
+serialq_add_cli_test(NAME sim_json
+  ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format json
+    --set off_chip.bandwidth_gb_per_s=128 EXIT 0
+  STDOUT "^{\n  \"command\": \"sim\",\n  \"network\": \"lenet\",\n  \"trace\": \"traces/lenet.yaml\",\n  \"model\": \"analytic\",\n  \"accelerator\": {\n    \"file\": \"configs/accel/stripes.yaml\",\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"128\"\n    },\n    \"values\": {\n      \"name\": \"stripes\",.*\"tiles\": 16,.*\"off_chip.bandwidth_gb_per_s\": 128,.*\"baseline\": {\n    \"spec\": \"uniform:8\",.*\"bits\": \\[\n    8,\n    4,\n    4,\n    8\n  \\],\n  \"layers\": \\[\n    {\n      \"name\": \"conv1\",\n      \"layer_index\": 0,\n      \"bits\": 8,\n      \"cycles\": [0-9]+,.*\"energy_pj\": [0-9.e+]+,.*\"speedup\": 1.0,\n      \"energy_reduction\": 1.0\n    },.*\"total\": {\n    \"name\": \"total\",.*\"runs\": \\[")
+serialq_add_cli_test(NAME sim_compare_several_bits
+  ARGS sim --trace traces/lenet.yaml --bits uniform:8 --bits uniform:4 --bits 8,2,2,8 --model analytic EXIT 0
+  STDOUT "\\[1\\] uniform:8\n\\[2\\] uniform:4\n\\[3\\] 8,2,2,8\n\nlayer +name +baseline_total_cycles +baseline_energy_pj +\\[1\\]bits +\\[1\\]total_cycles +\\[1\\]energy_pj +\\[1\\]speedup +\\[1\\]energy_reduction +\\[2\\]bits .*\\[3\\]energy_reduction\n.*\n +0 +conv1 +[0-9]+ +[0-9.]+ +8 +[0-9]+ +[0-9.]+ +1.000 +1.000 +4 ")
+serialq_add_cli_test(NAME sim_baseline_dadiannao
+  ARGS sim --trace traces/alexnet.yaml --bits uniform:16 --accel configs/accel/stripes-act.yaml
+    --baseline configs/accel/dadiannao.yaml --model analytic EXIT 0
+  STDOUT "baseline: dadiannao \\(configs/accel/dadiannao.yaml\\) at 16 bits: [0-9]+ cycles")
+serialq_add_cli_test(NAME sim_set_override
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --set tiles=8 --set serial=activations --model analytic EXIT 0
+  STDOUT "\noverrides: tiles=8 serial=activations\n")
+serialq_add_cli_test(NAME sim_help ARGS sim --help EXIT 0 STDOUT "usage: serialq sim --trace")
+
+# Misuse: one line naming the option or file, the field and what was expected.
+serialq_add_cli_test(NAME sim_bits_count ARGS sim --trace traces/lenet.yaml --bits 8,8 EXIT 1
+  ONE_LINE_ERROR STDERR "^serialq sim: error: --bits: found 2 bitwidths, expected 4 \\(one per conv/fc layer\\) or uniform:N\n$")
+serialq_add_cli_test(NAME sim_bits_range ARGS sim --trace traces/lenet.yaml --bits uniform:17 EXIT 1
+  ONE_LINE_ERROR STDERR "^serialq sim: error: --bits: found 17 bits, expected 1..16\n$")
+serialq_add_cli_test(NAME sim_bits_zero ARGS sim --trace traces/lenet.yaml --bits 8,0,4,4 EXIT 1
+  ONE_LINE_ERROR STDERR "--bits: found 0 bits, expected 1..16")
+serialq_add_cli_test(NAME sim_bits_word ARGS sim --trace traces/lenet.yaml --bits 8,four,4,4 EXIT 1
+  ONE_LINE_ERROR STDERR "--bits: found 'four', expected a bitwidth")
+serialq_add_cli_test(NAME sim_bits_range_of_accel
+  ARGS sim --trace traces/lenet.yaml --bits uniform:9 --set max_bits=8 EXIT 1
+  ONE_LINE_ERROR STDERR "--bits: found 9 bits, expected 1..8")
+serialq_add_cli_test(NAME sim_accel_unknown_key
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --accel tests/data/sim/unknown-key.yaml EXIT 1
+  ONE_LINE_ERROR STDERR "^serialq sim: error: tests/data/sim/unknown-key.yaml:6: off_chip.latncy_ns: unknown key, expected one of bandwidth_gb_per_s, latency_ns\n$")
+serialq_add_cli_test(NAME sim_accel_malformed
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --accel tests/data/sim/malformed.yaml EXIT 1
+  ONE_LINE_ERROR STDERR "tests/data/sim/malformed.yaml:3:[0-9]+: not valid YAML")
+serialq_add_cli_test(NAME sim_accel_out_of_range
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --accel tests/data/sim/out-of-range.yaml EXIT 1
+  ONE_LINE_ERROR STDERR "tests/data/sim/out-of-range.yaml:3: max_bits: found '24', expected an integer in 1..16")
+serialq_add_cli_test(NAME sim_accel_inconsistent
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --accel tests/data/sim/inconsistent.yaml EXIT 1
+  ONE_LINE_ERROR STDERR "inconsistent.yaml:4: max_bits: found 12, expected at most activation_bits \\(8\\)")
+serialq_add_cli_test(NAME sim_accel_missing
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --accel configs/accel/no-such.yaml EXIT 1
+  ONE_LINE_ERROR STDERR "configs/accel/no-such.yaml: cannot open file")
+serialq_add_cli_test(NAME sim_set_unknown_key
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --set off_chip.bandwdth=3 EXIT 1
+  ONE_LINE_ERROR STDERR "configs/accel/stripes.yaml: override off_chip.bandwdth: unknown key 'bandwdth' in 'off_chip', expected one of off_chip.bandwidth_gb_per_s, off_chip.latency_ns")
+serialq_add_cli_test(NAME sim_set_bad_value
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --set tiles=0 EXIT 1
+  ONE_LINE_ERROR STDERR "tiles: found '0', expected an integer in 1..4096")
+serialq_add_cli_test(NAME sim_set_no_equals
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --set tiles EXIT 1
+  ONE_LINE_ERROR STDERR "--set: found 'tiles', expected key=value")
+serialq_add_cli_test(NAME sim_trace_missing
+  ARGS sim --trace traces/no-such.yaml --bits uniform:4 EXIT 1
+  ONE_LINE_ERROR STDERR "traces/no-such.yaml: cannot open file")
+serialq_add_cli_test(NAME sim_baseline_bad
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --baseline uniform:x EXIT 1
+  ONE_LINE_ERROR STDERR "--baseline: found 'uniform:x', expected uniform:N, an accelerator YAML, or YAML@N")
+serialq_add_cli_test(NAME sim_baseline_range
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --baseline uniform:17 EXIT 1
+  ONE_LINE_ERROR STDERR "--baseline \\(stripes\\): found 17 bits, expected 1..16")
+serialq_add_cli_test(NAME sim_baseline_missing
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --baseline configs/accel/none.yaml EXIT 1
+  ONE_LINE_ERROR STDERR "configs/accel/none.yaml: cannot open file")
+serialq_add_cli_test(NAME sim_bad_model
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model rtl EXIT 2
+  ONE_LINE_ERROR STDERR "--model: found 'rtl', expected one of cycle, analytic")
+serialq_add_cli_test(NAME sim_bad_format
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --format xml EXIT 2
+  ONE_LINE_ERROR STDERR "--format: found 'xml', expected one of table, csv, json")
+serialq_add_cli_test(NAME sim_missing_bits ARGS sim --trace traces/lenet.yaml EXIT 2
+  ONE_LINE_ERROR STDERR "the option '--bits' is required")
+serialq_add_cli_test(NAME sim_missing_trace ARGS sim --bits uniform:4 EXIT 2
+  ONE_LINE_ERROR STDERR "the option '--trace' is required")
+serialq_add_cli_test(NAME sim_unknown_option ARGS sim --trace traces/lenet.yaml --bits uniform:4 --tiles 4 EXIT 2
+  ONE_LINE_ERROR STDERR "unrecognised option '--tiles'")
