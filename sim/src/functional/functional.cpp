@@ -5,6 +5,7 @@
 
 #include "serialq/common/error.hpp"
 #include "serialq/sim/mapping.hpp"
+#include "functional/functional_array.hpp"
 
 #include <algorithm>
 #include <string>
@@ -28,38 +29,6 @@ OperandFormat activation_format(const AcceleratorConfig& config, int bits,
 }
 
 namespace {
-
-// The layer seen as `groups` independent matrix products: filter o of group g against window
-// w's receptive field, reduction index r = (c * kernel_h + ky) * kernel_w + kx.
-struct LayerView {
-    const Layer& layer;
-    const LayerOperands& ops;
-    int groups = 1, filters_per_group = 1, windows = 1, reduction = 1;
-
-    explicit LayerView(const Layer& l, const LayerOperands& o) : layer(l), ops(o) {
-        const bool fc = l.kind == LayerKind::FullyConnected;
-        groups = fc ? 1 : l.groups;
-        filters_per_group = l.out_channels() / groups;
-        windows = fc ? 1 : l.output.height * l.output.width;
-        reduction = static_cast<int>(l.reduction_length());
-    }
-    std::int32_t weight(int filter, int r) const {
-        return ops.weights[static_cast<std::size_t>(filter) * reduction + r];
-    }
-    // The activation under term r of window w in group g (0 in the padding).
-    std::int32_t activation(int g, int w, int r) const {
-        if (layer.kind == LayerKind::FullyConnected) return ops.activations[static_cast<std::size_t>(r)];
-        const int kk = layer.kernel_h * layer.kernel_w;
-        const int c = g * (layer.input.channels / groups) + r / kk;
-        const int ky = (r % kk) / layer.kernel_w, kx = r % layer.kernel_w;
-        const int oy = w / layer.output.width, ox = w % layer.output.width;
-        const int y = oy * layer.stride_h - layer.pad_h + ky;
-        const int x = ox * layer.stride_w - layer.pad_w + kx;
-        if (y < 0 || y >= layer.input.height || x < 0 || x >= layer.input.width) return 0;
-        return ops.activations[(static_cast<std::size_t>(c) * layer.input.height + y) *
-                                   layer.input.width + x];
-    }
-};
 
 void check_operands(const Layer& layer, const LayerOperands& ops, OperandFormat wf,
                     OperandFormat af) {
@@ -97,83 +66,106 @@ FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& la
     net.input = layer.input;
     net.layers = {layer};
     net.layers[0].inputs = {-1};
-    const LayerMapping map(config, net, 0, bits);
-    const OperandFormat wf = weight_format(config, bits);
-    const OperandFormat af = activation_format(config, bits, options);
-    check_operands(layer, operands, wf, af);
-
-    const LayerView v(layer, operands);
-    const int k = config.bits_per_cycle;
-    const int lanes = config.lanes;
-    const int per_block = map.windows_per_block();
-    const auto pass_filters = static_cast<std::size_t>(map.filters_per_pass());
-
-    FunctionalResult result;
-    // Outputs double as the partial sums kept between reduction segments.
-    result.outputs.assign(static_cast<std::size_t>(layer.output.elements()), 0);
-    // SIP of (filter j of the pass, window w of the block): j * per_block + w. In the Windows
-    // arrangement that is tile j / filters_per_tile, row j % filters_per_tile, column w; in the
-    // Filters arrangement (per_block = 1) every SIP of a tile holds its own filter.
-    std::vector<Sip> sips(pass_filters * static_cast<std::size_t>(per_block), Sip(lanes));
-    // One chunk's operands as the memories deliver them: weights per filter, activations per
-    // window.
-    std::vector<std::int32_t> w_chunk(pass_filters * static_cast<std::size_t>(lanes));
-    std::vector<std::int32_t> a_chunk(static_cast<std::size_t>(per_block) * lanes);
-
-    for (long long pi = 0; pi < map.passes(); ++pi) {
-        const Pass pass = map.pass(pi);
-        const int g = pass.group;
-        const long long f0 = pass.filter_block * map.filters_per_pass();
-        for (long long wb = 0; wb < map.window_blocks(); ++wb) {
-            const long long w0 = wb * per_block;
-            int nw = 0;
-            for (long long c = pass.first_chunk; c < pass.first_chunk + pass.chunks; ++c) {
-                const Step step = map.step(pass, wb, c);
-                nw = step.windows;
-                const int terms = step.lanes;
-                const long long r0 = c * lanes;
-                if (c == pass.first_chunk) {
-                    // A new window block: fresh accumulators, or the segment's partial sums.
-                    for (int j = 0; j < pass.filters; ++j)
-                        for (int w = 0; w < nw; ++w) {
-                            const auto o = static_cast<std::size_t>(g * v.filters_per_group + f0 + j);
-                            sips[static_cast<std::size_t>(j) * per_block + w].load(
-                                pass.first_segment ? 0 : result.outputs[o * v.windows + static_cast<std::size_t>(w0 + w)]);
-                        }
-                }
-                for (int j = 0; j < pass.filters; ++j)
-                    for (int t = 0; t < terms; ++t)
-                        w_chunk[static_cast<std::size_t>(j) * lanes + t] =
-                            v.weight(static_cast<int>(g * v.filters_per_group + f0 + j), static_cast<int>(r0 + t));
-                for (int w = 0; w < nw; ++w)
-                    for (int t = 0; t < terms; ++t)
-                        a_chunk[static_cast<std::size_t>(w) * lanes + t] =
-                            v.activation(g, static_cast<int>(w0 + w), static_cast<int>(r0 + t));
-                for (int j = 0; j < pass.filters; ++j)
-                    for (int w = 0; w < nw; ++w) {
-                        Sip& sip = sips[static_cast<std::size_t>(j) * per_block + w];
-                        const std::int32_t* wv = &w_chunk[static_cast<std::size_t>(j) * lanes];
-                        const std::int32_t* av = &a_chunk[static_cast<std::size_t>(w) * lanes];
-                        switch (config.serial) {
-                            case SerialOperand::Weights: sip.serial_chunk(wv, wf, av, terms, k); break;
-                            case SerialOperand::Activations: sip.serial_chunk(av, af, wv, terms, k); break;
-                            case SerialOperand::Both: sip.both_serial_chunk(wv, wf, av, af, terms, k); break;
-                            case SerialOperand::None: sip.cycle_parallel(wv, av, terms); break;
-                        }
-                    }
-                result.compute_cycles += step.serial_cycles;
-                result.busy_cycles += step.cycles();
-            }
-            for (int j = 0; j < pass.filters; ++j)
-                for (int w = 0; w < nw; ++w) {
-                    const auto o = static_cast<std::size_t>(g * v.filters_per_group + f0 + j);
-                    result.outputs[o * v.windows + static_cast<std::size_t>(w0 + w)] =
-                        sips[static_cast<std::size_t>(j) * per_block + w].value();
-                }
-        }
+    const LayerMapping m(config, net, 0, bits);
+    FunctionalArray array(m, operands, options);
+    for (long long pi = 0; pi < m.passes(); ++pi) {
+        const Pass pass = m.pass(pi);
+        for (long long wb = 0; wb < m.window_blocks(); ++wb)
+            for (long long c = pass.first_chunk; c < pass.first_chunk + pass.chunks; ++c)
+                array.step(pass, wb, c);
     }
-    for (const Sip& sip : sips) result.events += sip.events();
-    return result;
+    return array.result();
+}
+
+FunctionalArray::FunctionalArray(const LayerMapping& m, const LayerOperands& operands,
+                                 const FunctionalOptions& options)
+    : m_(m), layer_(m.layer()), ops_(operands),
+      wf_(weight_format(m.config(), m.precision().bits)),
+      af_(activation_format(m.config(), m.precision().bits, options)),
+      k_(m.config().bits_per_cycle) {
+    check_operands(layer_, ops_, wf_, af_);
+    const auto filters = static_cast<std::size_t>(m.filters_per_pass());
+    const auto windows = static_cast<std::size_t>(m.windows_per_block());
+    const auto lanes = static_cast<std::size_t>(m.config().lanes);
+    // SIP of (filter j of the pass, window w of the block): j * windows_per_block + w. In the
+    // Windows arrangement that is tile j / filters_per_tile, row j % filters_per_tile, column
+    // w; in the Filters arrangement (one window) every SIP of a tile holds its own filter.
+    sips_.assign(filters * windows, Sip(m.config().lanes));
+    w_chunk_.assign(filters * lanes, 0);
+    a_chunk_.assign(windows * lanes, 0);
+    outputs_.assign(static_cast<std::size_t>(layer_.output.elements()), 0);
+}
+
+std::int32_t FunctionalArray::weight(long long filter, long long r) const {
+    return ops_.weights[static_cast<std::size_t>(filter * m_.reduction() + r)];
+}
+
+// The activation under term r = (c * kernel_h + ky) * kernel_w + kx of window w in group g
+// (0 in the padding).
+std::int32_t FunctionalArray::activation(int g, long long w, long long r) const {
+    const Layer& l = layer_;
+    if (l.kind == LayerKind::FullyConnected) return ops_.activations[static_cast<std::size_t>(r)];
+    const long long kk = static_cast<long long>(l.kernel_h) * l.kernel_w;
+    const long long c = static_cast<long long>(g) * (l.input.channels / m_.groups()) + r / kk;
+    const long long ky = (r % kk) / l.kernel_w, kx = r % l.kernel_w;
+    const long long oy = w / l.output.width, ox = w % l.output.width;
+    const long long y = oy * l.stride_h - l.pad_h + ky;
+    const long long x = ox * l.stride_w - l.pad_w + kx;
+    if (y < 0 || y >= l.input.height || x < 0 || x >= l.input.width) return 0;
+    return ops_.activations[static_cast<std::size_t>((c * l.input.height + y) * l.input.width + x)];
+}
+
+Sip& FunctionalArray::sip(int j, int w) {
+    return sips_[static_cast<std::size_t>(j) * static_cast<std::size_t>(m_.windows_per_block()) +
+                 static_cast<std::size_t>(w)];
+}
+
+void FunctionalArray::step(const Pass& pass, long long wb, long long c) {
+    const Step s = m_.step(pass, wb, c);
+    const int lanes = m_.config().lanes;
+    const long long f0 = pass.group * m_.filters_per_group() + pass.filter_block * m_.filters_per_pass();
+    const long long w0 = wb * m_.windows_per_block();
+    const auto out = [&](int j, int w) -> std::int64_t& {
+        return outputs_[static_cast<std::size_t>((f0 + j) * m_.positions() + w0 + w)];
+    };
+    if (c == pass.first_chunk)  // a new block: fresh accumulators or the segment's partial sums
+        for (int j = 0; j < pass.filters; ++j)
+            for (int w = 0; w < s.windows; ++w) sip(j, w).load(pass.first_segment ? 0 : out(j, w));
+
+    const long long r0 = c * lanes;
+    for (int j = 0; j < pass.filters; ++j)
+        for (int t = 0; t < s.lanes; ++t)
+            w_chunk_[static_cast<std::size_t>(j * lanes + t)] = weight(f0 + j, r0 + t);
+    for (int w = 0; w < s.windows; ++w)
+        for (int t = 0; t < s.lanes; ++t)
+            a_chunk_[static_cast<std::size_t>(w * lanes + t)] = activation(pass.group, w0 + w, r0 + t);
+    for (int j = 0; j < pass.filters; ++j)
+        for (int w = 0; w < s.windows; ++w) {
+            const std::int32_t* wv = &w_chunk_[static_cast<std::size_t>(j * lanes)];
+            const std::int32_t* av = &a_chunk_[static_cast<std::size_t>(w * lanes)];
+            Sip& u = sip(j, w);
+            switch (m_.config().serial) {
+                case SerialOperand::Weights: u.serial_chunk(wv, wf_, av, s.lanes, k_); break;
+                case SerialOperand::Activations: u.serial_chunk(av, af_, wv, s.lanes, k_); break;
+                case SerialOperand::Both: u.both_serial_chunk(wv, wf_, av, af_, s.lanes, k_); break;
+                case SerialOperand::None: u.cycle_parallel(wv, av, s.lanes); break;
+            }
+        }
+    compute_cycles_ += s.serial_cycles;
+    busy_cycles_ += s.cycles();
+
+    if (c == pass.first_chunk + pass.chunks - 1)  // the block's last chunk: store
+        for (int j = 0; j < pass.filters; ++j)
+            for (int w = 0; w < s.windows; ++w) out(j, w) = sip(j, w).value();
+}
+
+FunctionalResult FunctionalArray::result() const {
+    FunctionalResult r;
+    r.outputs = outputs_;
+    for (const Sip& u : sips_) r.events += u.events();
+    r.compute_cycles = compute_cycles_;
+    r.busy_cycles = busy_cycles_;
+    return r;
 }
 
 }  // namespace serialq::sim

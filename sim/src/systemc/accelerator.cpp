@@ -69,11 +69,11 @@ public:
         dispatcher.from_tiles(tile_done_);
     }
 
-    void configure(const LayerMapping& m, bool tracing) {
+    void configure(const LayerMapping& m, FunctionalArray* functional, bool tracing) {
         weight_buffers.configure(m);
         activation_memory.configure(m);
         channel.configure(m);
-        tiles.reset();
+        tiles.reset(m, functional);
         dispatcher.configure(m);
         tiles.tracing = channel.tracing = dispatcher.tracing = controller.tracing = tracing;
     }
@@ -147,11 +147,11 @@ void Kernel::elaborate() {
     sc_core::sc_start(sc_core::SC_ZERO_TIME);  // end elaboration: every process waits for work
 }
 
-LayerRun Kernel::run(const LayerMapping& m) {
+LayerRun Kernel::run(const LayerMapping& m, FunctionalArray* functional) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (top_ == nullptr) elaborate();
     const bool tracing = !vcd_layer_.empty() && m.layer().name == vcd_layer_;
-    top_->configure(m, tracing);
+    top_->configure(m, functional, tracing);
     top_->controller.start(m);
     sc_core::sc_start();  // runs until the layer is done and every process waits again
     if (!top_->controller.finished())

@@ -12,6 +12,10 @@
 #include <mutex>
 #include <string>
 
+namespace serialq::sim {
+class FunctionalArray;
+}
+
 namespace serialq::sim::sc {
 
 // What the simulation of one layer measured.
@@ -34,7 +38,8 @@ class Kernel {
 public:
     static Kernel& instance();
 
-    LayerRun run(const LayerMapping& mapping);
+    // Simulates one layer; with `functional`, the tile array computes it too.
+    LayerRun run(const LayerMapping& mapping, FunctionalArray* functional = nullptr);
 
     // Writes a VCD of the design's main signals to `path` (before the first run only: SystemC
     // opens trace files at elaboration). Signals move only during the layer named

@@ -2,6 +2,8 @@
 
 #include "systemc/accelerator.hpp"
 
+#include "functional/functional_array.hpp"
+
 #include "serialq/sim/energy.hpp"
 #include "serialq/sim/mapping.hpp"
 #include "serialq/sim/report.hpp"
@@ -9,6 +11,24 @@
 namespace serialq::sim {
 
 namespace {
+
+LayerReport report_of(const AcceleratorConfig& config, const LayerMapping& mapping,
+                      const sc::LayerRun& run) {
+    LayerReport r;
+    r.name = mapping.layer().name;
+    r.layer_index = mapping.layer_index();
+    r.bits = mapping.precision().bits;
+    r.compute_cycles = run.compute_cycles;
+    r.total_cycles = run.total_cycles;
+    r.stall_cycles = run.total_cycles - run.compute_cycles - config.pipeline_cycles;
+    r.macs = run.macs;
+    r.utilization = static_cast<double>(run.events.lane_cycles) /
+                    (static_cast<double>(run.total_cycles) *
+                     static_cast<double>(config.total_lanes()));
+    r.traffic = run.traffic;
+    r.energy = layer_energy(config, run.events, run.traffic, run.total_cycles);
+    return r;
+}
 
 class CycleModel final : public HardwareModel {
 public:
@@ -23,21 +43,7 @@ public:
 
     LayerReport simulate_layer(const Network& net, int layer_index, int bits) override {
         const LayerMapping mapping(config_, net, layer_index, bits);  // validates first
-        const sc::LayerRun run = sc::Kernel::instance().run(mapping);
-        LayerReport r;
-        r.name = mapping.layer().name;
-        r.layer_index = layer_index;
-        r.bits = bits;
-        r.compute_cycles = run.compute_cycles;
-        r.total_cycles = run.total_cycles;
-        r.stall_cycles = run.total_cycles - run.compute_cycles - config_.pipeline_cycles;
-        r.macs = run.macs;
-        r.utilization = static_cast<double>(run.events.lane_cycles) /
-                        (static_cast<double>(run.total_cycles) *
-                         static_cast<double>(config_.total_lanes()));
-        r.traffic = run.traffic;
-        r.energy = layer_energy(config_, run.events, run.traffic, run.total_cycles);
-        return r;
+        return report_of(config_, mapping, sc::Kernel::instance().run(mapping));
     }
 
 private:
@@ -48,6 +54,19 @@ private:
 
 std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config) {
     return std::make_unique<CycleModel>(config);
+}
+
+CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, const Network& net,
+                                             int layer_index, int bits,
+                                             const LayerOperands& operands,
+                                             const FunctionalOptions& options) {
+    config.check();
+    const LayerMapping mapping(config, net, layer_index, bits);
+    FunctionalArray array(mapping, operands, options);  // checks the operands before simulating
+    CycleFunctionalRun out;
+    out.report = report_of(config, mapping, sc::Kernel::instance().run(mapping, &array));
+    out.functional = array.result();
+    return out;
 }
 
 void cycle_model_trace_vcd(const std::string& path, const std::string& layer_name) {

@@ -3,6 +3,7 @@
 // SystemC design in accelerator.hpp, pass by pass and step by step, with its cycles measured in
 // simulated time and its events and traffic counted by the modules that cause them. Energy
 // prices those counts with layer_energy() (energy.hpp), as the analytic model does.
+#include "serialq/sim/functional.hpp"
 #include "serialq/sim/hardware_model.hpp"
 
 #include <memory>
@@ -14,6 +15,19 @@ namespace serialq::sim {
 // they share one elaborated SystemC design (SystemC allows one per process) and simulate one
 // layer at a time.
 std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config);
+
+// Functional mode on the cycle-level model: while the design simulates the layer, its tile
+// array computes every step from `operands` with the SIP cores. The report is the one
+// simulate_layer() gives; `functional` holds the outputs (equal to reference_layer()) and the
+// SIPs' own event counts.
+struct CycleFunctionalRun {
+    LayerReport report;
+    FunctionalResult functional;
+};
+CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, const Network& net,
+                                             int layer_index, int bits,
+                                             const LayerOperands& operands,
+                                             const FunctionalOptions& options = {});
 
 // Options of the process-wide SystemC design. SystemC elaborates once per process, so they must
 // be set before the first simulated layer (ConfigError after, if they would change anything).

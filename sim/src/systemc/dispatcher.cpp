@@ -55,7 +55,7 @@ void Dispatcher::serve() {
                     continue;
                 }
                 if (run.steps > 0) issue(run);
-                run = Run{pass.filters, s.windows, s.lanes, s.serial_cycles, 1, wb, c};
+                run = Run{pass.filters, s.windows, s.lanes, s.serial_cycles, 1, wb, c, pass.index};
             }
             // Block edges, through the write port and the partial-sum path (off the critical
             // path, so they take no step time).

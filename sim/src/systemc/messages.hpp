@@ -23,9 +23,10 @@ struct Run {
     int lanes = 0;
     long long serial_cycles = 0;
     long long steps = 0;
-    // Where the run starts in the pass (for functional mode): window block and chunk.
+    // Where the run starts (for functional mode and tracing): pass, window block and chunk.
     long long window_block = 0;
     long long chunk = 0;
+    long long pass = 0;
 };
 
 // A unit finished its part of a run (or a transfer): how many cycles it was busy.

@@ -1,5 +1,7 @@
 #include "systemc/tile_array.hpp"
 
+#include "functional/functional_array.hpp"
+
 namespace serialq::sim::sc {
 
 TileArray::TileArray(sc_core::sc_module_name name, const sc_core::sc_clock* clock)
@@ -7,7 +9,9 @@ TileArray::TileArray(sc_core::sc_module_name name, const sc_core::sc_clock* cloc
     SC_THREAD(serve);
 }
 
-void TileArray::reset() {
+void TileArray::reset(const LayerMapping& mapping, FunctionalArray* functional) {
+    mapping_ = &mapping;
+    functional_ = functional;
     events_ = {};
     compute_cycles_ = 0;
     macs_ = 0;
@@ -24,10 +28,24 @@ void TileArray::serve() {
         events_.accumulator_cycles += sips * busy;
         macs_ += sips * r.lanes * r.steps;
         compute_cycles_ += busy;
+        if (functional_ != nullptr) compute(r);
         if (tracing) active_sips.write(static_cast<int>(sips));
         pacer_.pass(busy);
         if (tracing) active_sips.write(0);
         done->write(Done{busy});
+    }
+}
+
+void TileArray::compute(const Run& r) {
+    // The run's steps in the pass's order: chunks of a window block, then the next block.
+    const Pass pass = mapping_->pass(r.pass);
+    long long wb = r.window_block, c = r.chunk;
+    for (long long i = 0; i < r.steps; ++i) {
+        functional_->step(pass, wb, c);
+        if (++c == pass.first_chunk + pass.chunks) {
+            c = pass.first_chunk;
+            ++wb;
+        }
     }
 }
 

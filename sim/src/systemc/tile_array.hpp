@@ -7,7 +7,12 @@
 #include "systemc/pacer.hpp"
 #include "systemc/systemc.hpp"
 
+#include "serialq/sim/mapping.hpp"
 #include "serialq/sim/sip.hpp"
+
+namespace serialq::sim {
+class FunctionalArray;
+}
 
 namespace serialq::sim::sc {
 
@@ -19,7 +24,9 @@ public:
     SC_HAS_PROCESS(TileArray);
     TileArray(sc_core::sc_module_name name, const sc_core::sc_clock* clock);
 
-    void reset();  // per layer
+    // Per layer. With `functional`, the SIPs really compute every step of every run (the
+    // operands are in the FunctionalArray); without, only time and events.
+    void reset(const LayerMapping& mapping, FunctionalArray* functional);
 
     const SipEvents& events() const { return events_; }
     long long compute_cycles() const { return compute_cycles_; }
@@ -32,7 +39,11 @@ public:
 private:
     void serve();
 
+    void compute(const Run& run);
+
     Pacer pacer_;
+    const LayerMapping* mapping_ = nullptr;
+    FunctionalArray* functional_ = nullptr;
     SipEvents events_;
     long long compute_cycles_ = 0;
     long long macs_ = 0;
