@@ -4,7 +4,7 @@
 // unit ticks its busy cycles down on a clock edge) for comparison. The clocked variant runs in
 // a child process, because SystemC elaborates one design per process.
 //
-//   build-<you>/bench/sim/cycle_model_bench [min_seconds_per_row]
+//   build-<you>/bench/sim/bench_sim_cycle_model_bench [min_seconds_per_row]
 #include "../../sim/src/systemc/cycle_model.hpp"
 
 #include "serialq/common/network_loader.hpp"

@@ -80,6 +80,8 @@ TEST_CASE("systemc: --vcd writes the signals of the named layer", "[sim][systemc
         return;
     }
     const std::filesystem::path out = std::filesystem::path(child_dir) / "lenet.vcd";
+    CHECK_THROWS_WITH(cycle_model_trace_vcd("/nonexistent-dir/x", "conv2"),
+                      "/nonexistent-dir/x.vcd: cannot open for writing (--vcd)");
     cycle_model_trace_vcd(out.string(), "conv2");
     const Network net = load_network(std::string(SERIALQ_SOURCE_DIR) + "/traces/lenet.yaml");
     auto model = make_hardware_model(

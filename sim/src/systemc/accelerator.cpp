@@ -12,6 +12,7 @@
 #include "serialq/common/error.hpp"
 
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 
 // libsystemc.so's own main() calls sc_main, so the library needs the symbol to link. serialq's
@@ -119,6 +120,12 @@ void Kernel::trace_to(const std::string& path, const std::string& layer_name) {
     if (top_ != nullptr)
         throw ConfigError("--vcd: the SystemC design is already elaborated in this process; "
                           "tracing must be requested before the first simulated layer");
+    // SystemC opens the file only at elaboration and reports a failure as its own exception;
+    // find out now, with the path in the message.
+    const bool has_extension = path.size() > 4 && path.substr(path.size() - 4) == ".vcd";
+    const std::string file = has_extension ? path : path + ".vcd";
+    if (!std::ofstream(file, std::ios::app))
+        throw InputError(file + ": cannot open for writing (--vcd)");
     vcd_path_ = path;
     vcd_layer_ = layer_name;
 }

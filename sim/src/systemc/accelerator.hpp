@@ -43,7 +43,8 @@ public:
 
     // Writes a VCD of the design's main signals to `path` (before the first run only: SystemC
     // opens trace files at elaboration). Signals move only during the layer named
-    // `layer_name`; the other layers leave them idle. Throws ConfigError after the first run.
+    // `layer_name`; the other layers leave them idle. Throws ConfigError after the first run,
+    // InputError if the file cannot be written.
     void trace_to(const std::string& path, const std::string& layer_name);
 
     // The naive clocked variant (for bench/sim): every unit counts its busy cycles on a clock

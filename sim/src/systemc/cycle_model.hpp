@@ -33,8 +33,9 @@ CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, co
 // be set before the first simulated layer (ConfigError after, if they would change anything).
 
 // Writes the design's main signals (pass, array_stalled, window_block, chunk, active_sips,
-// off_chip_busy) to the VCD file `path`; they move only while a layer named `layer_name` runs.
-// Time unit: one clock cycle.
+// off_chip_busy) to the VCD file `path` (".vcd" is appended if missing); they move only while a
+// layer named `layer_name` runs. Time unit: one clock cycle. InputError if the file cannot be
+// written.
 void cycle_model_trace_vcd(const std::string& path, const std::string& layer_name);
 
 // The naive clocked variant, for comparison in bench/sim: a clock, and every unit ticks its busy
