@@ -81,11 +81,13 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
                           net.name + " (" + std::to_string(net.layers.size()) + " layers)");
     layer_ = &net.layers[static_cast<std::size_t>(layer_index)];
     const Layer& l = *layer_;
-    const std::string label = layer_label(l, layer_index);
+    // Labels are built only for an error: this constructor runs once per layer evaluation.
+    const auto label = [&] { return layer_label(l, layer_index); };
     if (!l.has_weights())
-        throw ConfigError(label + ": a " + std::string(serialq::to_string(l.kind)) +
+        throw ConfigError(label() + ": a " + std::string(serialq::to_string(l.kind)) +
                           " layer has no weights to map onto the array");
-    precision_ = layer_precision(config, bits, label + ": bits");
+    if (bits < config.min_bits || bits > config.max_bits) layer_precision(config, bits, label() + ": bits");
+    precision_ = layer_precision(config, bits);
 
     groups_ = l.kind == LayerKind::Conv ? l.groups : 1;
     filters_per_group_ = l.out_channels() / groups_;
@@ -111,7 +113,7 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
     const long long half_buffer = config.weight_buffer.capacity_bytes * 8 / 2;
     chunks_per_segment_ = std::min(chunks_, half_buffer / chunk_bits);
     if (chunks_per_segment_ < 1)
-        throw ConfigError(label + ": one lane chunk of weights for a tile (" +
+        throw ConfigError(label() + ": one lane chunk of weights for a tile (" +
                           std::to_string(busiest) + " filters x " + std::to_string(config.lanes) +
                           " lanes x " + std::to_string(precision_.weight_bits) + " bits = " +
                           std::to_string(chunk_bits) + " bits) does not fit half of " +
@@ -220,10 +222,33 @@ LayerTotals LayerMapping::totals() const {
     const long long n = passes();
     t.passes = n;
 
-    // Sums: passes differ only in whether their filter block is the partial last one and
-    // whether their segment is the last; pass 0 alone also reads the network input.
+    // Passes differ only in whether their filter block is the partial last one and whether
+    // their segment is the first, a middle or the last one; pass 0 alone also reads the network
+    // input. So each kind is built once, from a representative in group 1's position (an index
+    // >= 1 never reads the network input; no field depends on the group).
     const long long full_blocks = filters_per_group_ / filters_per_pass_;
     const bool partial_block = filter_blocks_ > full_blocks;
+    const long long per_group = filter_blocks_ * segments_;
+    const auto build = [&](long long block, int segment) {
+        return pass(per_group + block * segments_ + segment);
+    };
+    struct Kind {
+        long long blocks = 0;   // filter blocks of this kind per group
+        Pass first, middle, last;
+    };
+    Kind kinds[2];
+    int kind_count = 0;
+    const auto make_kind = [&](long long block, long long count) {
+        Kind k;
+        k.blocks = count;
+        k.last = build(block, segments_ - 1);
+        if (segments_ > 1) k.first = build(block, 0);
+        if (segments_ > 2) k.middle = build(block, 1);
+        kinds[kind_count++] = k;
+    };
+    if (full_blocks > 0) make_kind(0, full_blocks);
+    if (partial_block) make_kind(filter_blocks_ - 1, 1);
+
     const auto add = [&](const Pass& p, long long count) {
         t.compute_cycles += count * p.compute_cycles;
         t.busy_cycles += count * p.busy_cycles;
@@ -237,23 +262,16 @@ LayerTotals LayerMapping::totals() const {
         t.active_sip_cycles += count * p.active_sip_cycles;
         t.macs += count * p.macs;
     };
-    // Representatives in group 1's position (index >= 1 never reads the network input); their
-    // fields do not depend on the group.
-    const long long per_group = filter_blocks_ * segments_;
-    const auto rep = [&](long long block, int segment) {
-        return pass(per_group + block * segments_ + segment);
-    };
     const long long g = groups_;
-    // Segments: the first (no partial sums to read), the middle ones, the last (writes outputs).
-    const auto add_block = [&](long long block, long long count) {
-        add(rep(block, segments_ - 1), count);
-        if (segments_ > 1) add(rep(block, 0), count);
-        if (segments_ > 2) add(rep(block, 1), count * (segments_ - 2));
-    };
-    if (full_blocks > 0) add_block(0, g * full_blocks);
-    if (partial_block) add_block(filter_blocks_ - 1, g);
+    for (int i = 0; i < kind_count; ++i) {
+        const Kind& k = kinds[i];
+        add(k.last, g * k.blocks);
+        if (segments_ > 1) add(k.first, g * k.blocks);
+        if (segments_ > 2) add(k.middle, g * k.blocks * (segments_ - 2));
+    }
     const Pass first = pass(0);
-    const long long network_input_bits = first.offchip_read_bits - rep(0, 0).offchip_read_bits;
+    const Pass& first_kind = segments_ > 1 ? kinds[0].first : kinds[0].last;
+    const long long network_input_bits = first.offchip_read_bits - first_kind.offchip_read_bits;
     t.offchip_read_bits += network_input_bits;
     t.activation_memory_write_bits += network_input_bits;
 
@@ -262,41 +280,29 @@ LayerTotals LayerMapping::totals() const {
     if (!spilled_) {
         // No writes ride along, so F_i+1 depends on pass i+1 alone and every group repeats the
         // same terms; within a group, filter blocks of one kind repeat theirs.
-        const auto fetch = [&](const Pass& p) { return channel_.fetch_cycles(p.offchip_read_bits, 0); };
         const auto term = [&](const Pass& cur, const Pass& next) {
-            return std::max(cur.busy_cycles, fetch(next));
+            return std::max(cur.busy_cycles, channel_.fetch_cycles(next.offchip_read_bits, 0));
         };
-        // Terms inside one filter block: segment s -> s + 1.
-        const auto inside = [&](long long block) {
+        const auto head = [&](const Kind& k) -> const Pass& {
+            return segments_ > 1 ? k.first : k.last;
+        };
+        // Terms inside one filter block: segment s -> s + 1 (first and middle segments have the
+        // same busy time and reads; only partial-sum traffic differs).
+        const auto inside = [&](const Kind& k) {
             if (segments_ == 1) return 0LL;
-            const Pass a = rep(block, 0);
-            const long long full_terms = (segments_ - 2) * term(a, a);
-            return full_terms + term(a, rep(block, segments_ - 1));
+            return (segments_ - 2) * term(k.first, k.first) + term(k.first, k.last);
         };
-        const auto last_of = [&](long long block) { return rep(block, segments_ - 1); };
-        const auto first_of = [&](long long block) { return rep(block, 0); };
-        long long group_sum = 0;
-        long long wrap = 0;  // the term from a group's last pass to the next group's first
-        if (full_blocks > 0) {
-            group_sum += full_blocks * inside(0);
-            group_sum += (full_blocks - 1) * term(last_of(0), first_of(0));
-            if (partial_block) {
-                group_sum += inside(filter_blocks_ - 1);
-                group_sum += term(last_of(0), first_of(filter_blocks_ - 1));
-                wrap = term(last_of(filter_blocks_ - 1), first_of(0));
-            } else {
-                wrap = term(last_of(0), first_of(0));
-            }
-        } else {
-            group_sum += inside(filter_blocks_ - 1);
-            wrap = term(last_of(filter_blocks_ - 1), first_of(filter_blocks_ - 1));
-        }
+        const Kind& a = kinds[0];
+        const Kind& z = kinds[kind_count - 1];  // the last kind in a group's order
+        long long group_sum = a.blocks * inside(a) + (a.blocks - 1) * term(a.last, head(a));
+        if (kind_count == 2) group_sum += inside(z) + term(a.last, head(z));
+        const long long wrap = term(z.last, head(a));  // a group's last pass -> the next's first
         sum = g * group_sum + (g - 1) * wrap;
     } else {
         for (long long i = 0; i + 1 < n; ++i) sum += time_term(i);
     }
-    const Pass last = pass(n - 1);
-    const long long write_before_last = n >= 2 ? pass(n - 2).offchip_write_bits : 0;
+    const Pass last = n >= 2 ? kinds[kind_count - 1].last : first;
+    const long long write_before_last = spilled_ && n >= 2 ? pass(n - 2).offchip_write_bits : 0;
     t.total_cycles = channel_.fetch_cycles(first.offchip_read_bits, 0) + sum +
                      std::max(last.busy_cycles, channel_.transfer_cycles(write_before_last)) +
                      channel_.transfer_cycles(last.offchip_write_bits) +
