@@ -114,6 +114,17 @@ TEST_CASE("cache: writers killed with SIGKILL lose no reported entry", "[oracle]
         const std::size_t target = 200 + 150 * static_cast<std::size_t>(round);
         Child kids[2] = {start_writer(file, 0, round * 1'000'000LL),
                          start_writer(file, 1, round * 1'000'000LL)};
+        // If a REQUIRE below fails, the writers must not outlive the test.
+        struct KillOnExit {
+            Child* kids;
+            ~KillOnExit() {
+                for (int k = 0; k < 2; ++k)
+                    if (kids[k].pid > 0) {
+                        ::kill(kids[k].pid, SIGKILL);
+                        ::waitpid(kids[k].pid, nullptr, 0);
+                    }
+            }
+        } guard{kids};
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (kids[0].reported.size() < target || kids[1].reported.size() < target) {
             REQUIRE(std::chrono::steady_clock::now() < deadline);
@@ -126,6 +137,7 @@ TEST_CASE("cache: writers killed with SIGKILL lose no reported entry", "[oracle]
         for (auto& c : kids) {
             int status = 0;
             REQUIRE(::waitpid(c.pid, &status, 0) == c.pid);
+            c.pid = -1;
             CHECK(WIFSIGNALED(status));
             CHECK(WTERMSIG(status) == SIGKILL);
             while (drain(c)) {  // lines written before the kill
