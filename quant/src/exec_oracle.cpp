@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -23,10 +24,12 @@ std::string shown(const std::string& reply) {
 
 }  // namespace
 
-ExecOracle::ExecOracle(std::string command, double timeout_seconds)
+ExecOracle::ExecOracle(std::string command, double timeout_seconds,
+                       double startup_timeout_seconds)
     : command_(std::move(command)),
       name_("exec:" + command_),
       timeout_seconds_(timeout_seconds),
+      startup_timeout_seconds_(std::max(timeout_seconds, startup_timeout_seconds)),
       process_(std::make_unique<ExecProcess>(command_, name_)) {
     if (!(timeout_seconds > 0))
         throw ConfigError(name_ + ": timeout: found " + std::to_string(timeout_seconds) +
@@ -39,7 +42,8 @@ ExecOracle::~ExecOracle() = default;
 pid_t ExecOracle::evaluator_pid() const { return process_->pid(); }
 
 void ExecOracle::hello() {
-    const std::string reply = process_->round_trip(R"({"hello": 1})", timeout_seconds_);
+    const std::string reply =
+        process_->round_trip(R"({"hello": 1})", startup_timeout_seconds_);
     const std::string expected =
         R"(, expected {"layers": N} with optional "identity" and "reference_accuracy")";
     json j;

@@ -144,7 +144,7 @@ TEST_CASE("exec oracle: failures at start", "[oracle][exec]") {
                                "status 127 without replying to {\"hello\": 1} (its stderr ends: "));
     CHECK_THROWS_WITH(ExecOracle("exit 0", 10), Contains("exited with status 0"));
     CHECK_THROWS_WITH(ExecOracle("kill -9 $$", 10), Contains("was killed by signal 9"));
-    CHECK_THROWS_WITH(ExecOracle("sleep 30", 0.3), Contains("no reply to {\"hello\": 1} within "
+    CHECK_THROWS_WITH(ExecOracle("sleep 30", 0.3, 0.3), Contains("no reply to {\"hello\": 1} within "
                                                             "0.3 s"));
     CHECK_THROWS_AS(ExecOracle(kEvaluator, 0), ConfigError);
 }

@@ -29,7 +29,12 @@ class ExecProcess;
 class ExecOracle final : public AccuracyOracle {
 public:
     // Starts the evaluator and exchanges the hello.
-    ExecOracle(std::string command, double timeout_seconds);
+    // timeout_seconds bounds each reply; startup_timeout_seconds bounds the hello (starting an
+    // interpreter and loading a model is slow, more so on a loaded machine), at least
+    // timeout_seconds.
+    ExecOracle(std::string command, double timeout_seconds,
+               double startup_timeout_seconds = kDefaultStartupSeconds);
+    static constexpr double kDefaultStartupSeconds = 30.0;
     ~ExecOracle() override;
 
     std::string identity() const override { return identity_; }
@@ -46,6 +51,7 @@ private:
 
     std::string command_, name_;
     double timeout_seconds_;
+    double startup_timeout_seconds_;
     std::unique_ptr<ExecProcess> process_;
     std::string identity_;
     int layers_ = 0;
