@@ -97,3 +97,8 @@ serialq_add_cli_test(NAME sim_missing_trace ARGS sim --bits uniform:4 EXIT 2
   ONE_LINE_ERROR STDERR "the option '--trace' is required")
 serialq_add_cli_test(NAME sim_unknown_option ARGS sim --trace traces/lenet.yaml --bits uniform:4 --tiles 4 EXIT 2
   ONE_LINE_ERROR STDERR "unrecognised option '--tiles'")
+# --out writes the file (atomically, common/atomic_file.hpp) and nothing to stdout.
+serialq_add_cli_test(NAME sim_out_file
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model analytic --format json
+    --out ${CMAKE_CURRENT_BINARY_DIR}/sim-out/lenet.json
+  EXIT 0 STDOUT "^$")
