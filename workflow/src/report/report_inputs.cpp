@@ -3,6 +3,7 @@
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -26,12 +27,17 @@ double json_number(const nlohmann::json& o, std::initializer_list<const char*> k
     return std::numeric_limits<double>::quiet_NaN();
 }
 
+std::string json_text(const nlohmann::json& o, std::initializer_list<const char*> keys);
+
 std::string json_text(const nlohmann::json& o, std::initializer_list<const char*> keys) {
     for (const char* k : keys) {
         if (!o.contains(k)) continue;
         const auto& v = o[k];
         if (v.is_string()) return v.get<std::string>();
         if (v.is_object() && v.contains("name") && v["name"].is_string()) return v["name"].get<std::string>();
+        // serialq sim: {"file": ..., "overrides": ..., "values": {"name": ...}}
+        if (v.is_object() && v.contains("values") && v["values"].is_object())
+            return json_text(v["values"], {"name"});
         if (v.is_array()) {
             std::string s;
             for (const auto& x : v) s += (s.empty() ? "" : ",") + x.dump();
@@ -52,6 +58,14 @@ std::vector<std::pair<std::string, double>> components_of(const nlohmann::json& 
         if (k.size() > 3 && k.ends_with("_pj") && !kNotComponents.count(k) && v.is_number() &&
             k.rfind("baseline", 0) != 0)
             out.emplace_back(k, v.get<double>());
+    // The order of the energy table (compute first, then memories), whatever the file's order.
+    static const std::vector<std::string> order = {"sip_lanes_pj", "adder_trees_pj", "accumulators_pj",
+                                                   "weight_buffer_pj", "activation_memory_pj",
+                                                   "off_chip_pj", "static_pj"};
+    auto rank = [&](const std::string& k) {
+        return static_cast<std::size_t>(std::find(order.begin(), order.end(), k) - order.begin());
+    };
+    std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
     return out;
 }
 
@@ -68,7 +82,7 @@ RunLayer run_layer(const nlohmann::json& l, const std::string& file, const std::
     for (const char* k : {"cycles", "energy_pj"})
         if (!std::isfinite(k[0] == 'c' ? r.cycles : r.energy_pj))
             throw InputError(file + ": " + where + "." + k + ": found nothing, expected a number");
-    r.baseline_cycles = json_number(l, {"baseline_cycles"});
+    r.baseline_cycles = json_number(l, {"baseline_cycles", "baseline_total_cycles"});
     r.baseline_energy_pj = json_number(l, {"baseline_energy_pj"});
     // A report that gives only the ratios still fixes the baseline: ratio = baseline / run.
     if (!std::isfinite(r.baseline_cycles)) r.baseline_cycles = r.cycles * json_number(l, {"speedup"});
@@ -80,14 +94,21 @@ RunLayer run_layer(const nlohmann::json& l, const std::string& file, const std::
     return r;
 }
 
-Run sim_run(const nlohmann::json& j, const std::string& file, const std::string& where) {
+// `parent`: the document around a run of a "runs" list, whose accelerator, model and network
+// the runs share.
+Run sim_run(const nlohmann::json& j, const std::string& file, const std::string& where,
+            const nlohmann::json& parent = nlohmann::json::object()) {
     if (!j.is_object() || !j.contains("layers") || !j["layers"].is_array() || !j.contains("total"))
         throw InputError(file + ": " + where + ": expected a run with \"layers\" and \"total\" "
                          "(serialq sim --format json)");
     Run r;
-    r.accel = json_text(j, {"accelerator", "accel", "config"});
-    r.model = json_text(j, {"model"});
-    r.network = json_text(j, {"network", "trace"});
+    auto text = [&](std::initializer_list<const char*> keys) {
+        const std::string own = json_text(j, keys);
+        return own.empty() && parent.is_object() ? json_text(parent, keys) : own;
+    };
+    r.accel = text({"accelerator", "accel", "config"});
+    r.model = text({"model"});
+    r.network = text({"network", "trace"});
     r.bits = json_text(j, {"bits_spec", "bits"});
     for (std::size_t i = 0; i < j["layers"].size(); ++i)
         r.layers.push_back(run_layer(j["layers"][i], file, where + "layers[" + std::to_string(i) + "]"));
@@ -129,7 +150,7 @@ std::vector<Run> read_sim_runs(const std::filesystem::path& path) {
         for (std::size_t i = 0; i < j.size(); ++i) runs.push_back(sim_run(j[i], file, "[" + std::to_string(i) + "]."));
     } else if (j.is_object() && j.contains("runs") && j["runs"].is_array()) {
         for (std::size_t i = 0; i < j["runs"].size(); ++i)
-            runs.push_back(sim_run(j["runs"][i], file, "runs[" + std::to_string(i) + "]."));
+            runs.push_back(sim_run(j["runs"][i], file, "runs[" + std::to_string(i) + "].", j));
     } else {
         runs.push_back(sim_run(j, file, ""));
     }

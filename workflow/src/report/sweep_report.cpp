@@ -38,6 +38,18 @@ std::string unit_of(const std::string& key) {
     return "";
 }
 
+// "tiles=8" for a swept key; the value alone for network, bits, accelerator and model, whose
+// values name themselves ("lenet", "uniform:4").
+std::string labelled(const std::string& parameter, const std::string& value) {
+    if (parameter == "network" || parameter == "bits_spec" || parameter == "accel" || parameter == "model")
+        return value;
+    return parameter + "=" + value;
+}
+
+std::string with_unit(const std::string& name, const std::string& unit) {
+    return unit.empty() ? name : name + " (" + unit + ")";
+}
+
 struct TotalRow {
     std::size_t row;  // in results
     std::map<std::string, std::string> params;
@@ -89,7 +101,10 @@ Report sweep_report(const SweepData& sweep) {
             // among them at their middle value.
             auto series_key = [&](const TotalRow& r) {
                 std::string k;
-                for (const auto& q : others) k += (k.empty() ? "" : ", ") + display_name(q) + "=" + r.params.at(q);
+                for (const auto& q : others) {
+                    if (!k.empty()) k += ", ";
+                    k += labelled(q, r.params.at(q));
+                }
                 return k;
             };
             std::vector<std::string> keys;
@@ -155,7 +170,7 @@ Report sweep_report(const SweepData& sweep) {
                 } else {
                     BarChart c;
                     c.title = std::string(is_energy ? "energy" : "latency") + " by " + name;
-                    c.category_label = name;
+                    c.category_label = with_unit(name, unit_of(p));
                     c.categories = values[p];
                     c.y = y;
                     for (const auto& k : keys) {
@@ -184,7 +199,7 @@ Report sweep_report(const SweepData& sweep) {
             const TotalRow& first = totals.front();
             BarChart c;
             c.title = "energy by component vs " + display_name(p);
-            c.category_label = display_name(p);
+            c.category_label = with_unit(display_name(p), unit_of(p));
             c.y = {"energy", "pJ", Scale::Linear, true, {}};
             c.stacked = true;
             std::vector<std::size_t> rows;
@@ -222,7 +237,7 @@ Report sweep_report(const SweepData& sweep) {
     Section points{"Points", {}};
     std::vector<std::string> columns = {"point"};
     for (const auto& p : sweep.parameters) columns.push_back(p);
-    for (const char* c : {"bits", "cycles", "latency_ns", "energy_pj", "speedup", "energy_reduction"})
+    for (const char* c : {"bits", "cycles", "time_us", "energy_pj", "speedup", "energy_reduction"})
         if (t.find(c) && std::find(columns.begin(), columns.end(), c) == columns.end()) columns.emplace_back(c);
     DataTable table{columns, {}};
     for (std::size_t i = 0; i < totals.size() && i < kMaxTableRows; ++i) {

@@ -68,7 +68,7 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
                           "layer", "weight_layer", "layer_bits"})
         t.columns.emplace_back(c);
     t.columns.insert(t.columns.end(), kLayerColumns.begin(), kLayerColumns.end());
-    for (const char* c : {"latency_ns", "baseline_cycles", "baseline_energy_pj", "speedup",
+    for (const char* c : {"time_us", "baseline_cycles", "baseline_energy_pj", "speedup",
                           "energy_reduction"})
         t.columns.emplace_back(c);
 
@@ -93,7 +93,7 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
             const double energy = layer["energy_pj"].get<double>();
             const double base_cycles = base["cycles"].get<double>();
             const double base_energy = base["energy_pj"].get<double>();
-            row.emplace_back(cycles / clock_ghz);
+            row.emplace_back(cycles / clock_ghz / 1000.0);  // cycles / (cycles per ns) / 1000
             row.push_back(base["cycles"]);
             row.push_back(base["energy_pj"]);
             row.emplace_back(ratio(base_cycles, cycles));
