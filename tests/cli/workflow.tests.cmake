@@ -1,5 +1,9 @@
 # serialq sweep and serialq report, run as a user runs them (analytic model, small networks).
 set(wf_out ${CMAKE_CURRENT_BINARY_DIR}/workflow-out)
+# Outputs of an earlier run would be resumed (or refused, if the configuration changed since):
+# every run of these tests starts from an empty directory.
+add_test(NAME cli:workflow_clean COMMAND ${CMAKE_COMMAND} -E rm -rf ${wf_out})
+set_tests_properties(cli:workflow_clean PROPERTIES FIXTURES_SETUP wf_clean)
 
 # A sweep: 2 bandwidths x 2 bit assignments on LeNet (4 weight layers + total = 5 rows each).
 serialq_add_cli_test(NAME sweep_bandwidth ARGS sweep --accel configs/accel/stripes.yaml
@@ -74,3 +78,14 @@ serialq_add_cli_test(NAME report_bad_format ARGS report traces --format pdf EXIT
   STDERR "--format: found 'pdf', expected one of html, md")
 serialq_add_cli_test(NAME report_not_json ARGS report tests/data/workflow/not-json.json EXIT 1
   ONE_LINE_ERROR STDERR "not-json.json: not valid JSON")
+
+get_property(wf_tests DIRECTORY PROPERTY TESTS)
+foreach(t ${wf_tests})
+  if(t MATCHES "^cli:(sweep|report|sim_json)")
+    get_test_property(${t} FIXTURES_REQUIRED required)
+    if(NOT required)
+      set(required "")
+    endif()
+    set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED "${required};wf_clean")
+  endif()
+endforeach()
