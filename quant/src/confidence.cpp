@@ -4,16 +4,25 @@
 #include "serialq/common/error.hpp"
 
 #include <cmath>
+#include <sstream>
 #include <string>
 
 namespace serialq::quant {
 
+namespace {
+std::string number(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+}  // namespace
+
 void EarlyStopOptions::check() const {
     if (!(threshold_percent >= 0 && threshold_percent <= 100))
-        throw ConfigError("early_stop_below_percent: found " + std::to_string(threshold_percent) +
+        throw ConfigError("early_stop_below_percent: found " + number(threshold_percent) +
                           ", expected 0 (off) or a percentage up to 100");
     if (!(confidence > 0.5 && confidence < 1))
-        throw ConfigError("early_stop_confidence: found " + std::to_string(confidence) +
+        throw ConfigError("early_stop_confidence: found " + number(confidence) +
                           ", expected a probability in (0.5, 1), such as 0.99");
     if (first_samples < 1)
         throw ConfigError("early_stop_first_samples: found " + std::to_string(first_samples) +

@@ -111,3 +111,21 @@ serialq_add_cli_test(NAME oracle_bad_format
   EXIT 2 ONE_LINE_ERROR STDERR "--format: found 'xml', expected one of table, json")
 serialq_add_cli_test(NAME oracle_unknown_subcommand ARGS oracle evaluate EXIT 2 ONE_LINE_ERROR
   STDERR "unknown subcommand 'evaluate', expected: eval, stats, export, import")
+
+# Builtin oracle: settings are checked before anything is loaded; a trace without trained
+# weights is named.
+serialq_add_cli_test(NAME oracle_builtin_no_weights
+  ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache
+  EXIT 1 ONE_LINE_ERROR STDERR "^serialq oracle: error: traces/vgg11.yaml: weights: nothing \\(the key is missing\\)")
+serialq_add_cli_test(NAME oracle_builtin_train_split
+  ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --split train
+  EXIT 1 ONE_LINE_ERROR STDERR "split: found 'train', expected validation \\(for the search\\) or test")
+serialq_add_cli_test(NAME oracle_builtin_bad_quantizer
+  ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --quantizer magic
+  EXIT 1 ONE_LINE_ERROR STDERR "quantizer: found 'magic', expected one of wrpn,")
+serialq_add_cli_test(NAME oracle_builtin_bad_threshold
+  ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --early-stop-below 150
+  EXIT 1 ONE_LINE_ERROR STDERR "early_stop_below_percent: found 150, expected 0 \\(off\\) or a percentage up to 100\n$")
+serialq_add_cli_test(NAME oracle_timeout_for_builtin
+  ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --timeout 3
+  EXIT 2 ONE_LINE_ERROR STDERR "--timeout applies to exec: oracles only")
