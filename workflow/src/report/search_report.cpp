@@ -87,11 +87,21 @@ Report search_report(const SearchData& s) {
     if (s.best && s.best->is_object()) {
         Section best{"Best configuration", {}};
         DataTable t{{"field", "value"}, {}};
-        for (const auto& [k, v] : s.best->items()) {
-            if (v.is_object() || (v.is_array() && k != "bits")) continue;
+        // Scalars at the top, and one level down ("best.bits", "baseline.cycles"); the run's
+        // identity (trace, oracle, accelerator, seed...) goes to the provenance.
+        auto add = [&](const std::string& k, const nlohmann::json& v) {
+            if (v.is_object()) return;
             t.add_row({k, v.is_array() ? v.dump() : scalar_text(v)});
-            if (k == "trace" || k == "oracle" || k == "accelerator" || k == "strategy" || k == "reward" || k == "seed")
-                report.provenance.emplace_back(k, scalar_text(v));
+        };
+        for (const auto& [k, v] : s.best->items()) {
+            if (k == "run" && v.is_object()) {
+                for (const auto& [rk, rv] : v.items())
+                    if (!rv.is_object() && !rv.is_array()) report.provenance.emplace_back(rk, scalar_text(rv));
+                continue;
+            }
+            if (v.is_object())
+                for (const auto& [k2, v2] : v.items()) add(k + "." + k2, v2);
+            else add(k, v);
         }
         best.blocks.push_back(Paragraph{"From best.json: the configuration with the highest reward."});
         best.blocks.push_back(TableBlock{"", t});
