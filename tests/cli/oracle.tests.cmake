@@ -129,3 +129,26 @@ serialq_add_cli_test(NAME oracle_builtin_bad_threshold
 serialq_add_cli_test(NAME oracle_timeout_for_builtin
   ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --timeout 3
   EXIT 2 ONE_LINE_ERROR STDERR "--timeout applies to exec: oracles only")
+
+# Builtin oracle on the shipped LeNet (traces/lenet.yaml and its trained weights): 8 bits keep
+# at least 89 % on the test split, 2 bits fall far below, and a second process is answered from
+# the cache.
+add_test(NAME cli:oracle_builtin_reset
+  COMMAND ${CMAKE_COMMAND} -E rm -rf ${ORACLE_CLI_DIR}/builtin)
+set_tests_properties(cli:oracle_builtin_reset PROPERTIES FIXTURES_SETUP oracle_builtin)
+serialq_add_cli_test(NAME oracle_builtin_first
+  ARGS oracle eval --oracle builtin:traces/lenet.yaml --split test --bits 8,8,8,8 --bits 2,2,2,2
+       --cache ${ORACLE_CLI_DIR}/builtin/c.sqlite
+  EXIT 0 STDOUT "identity +builtin:serialq-builtin-eval/[0-9]+ model=lenet.*data=fashion-mnist/test,n=10000.*\n8,8,8,8 +(89|9[0-9])\\.[0-9]+ +10000 +[0-9.]+ +no +no\n2,2,2,2 +([0-9]|[1-6][0-9])\\.[0-9]+ +10000 +[0-9.]+ +no +no\n$")
+serialq_add_cli_test(NAME oracle_builtin_second
+  ARGS oracle eval --oracle builtin:traces/lenet.yaml --split test --bits 8,8,8,8
+       --cache ${ORACLE_CLI_DIR}/builtin/c.sqlite
+  EXIT 0 STDOUT "\n8,8,8,8 +(89|9[0-9])\\.[0-9]+ +10000 +0.000000 +no +yes\n$")
+set_tests_properties(cli:oracle_builtin_first PROPERTIES FIXTURES_REQUIRED oracle_builtin
+  DEPENDS cli:oracle_builtin_reset)
+set_tests_properties(cli:oracle_builtin_second PROPERTIES FIXTURES_REQUIRED oracle_builtin
+  DEPENDS cli:oracle_builtin_first)
+# Early termination: a 2-bit LeNet is surely below 80 % after the first 500 images.
+serialq_add_cli_test(NAME oracle_builtin_early_stop
+  ARGS oracle eval --oracle builtin:traces/lenet.yaml --bits 2,2,2,2 --early-stop-below 80 --no-cache
+  EXIT 0 STDOUT "\n2,2,2,2 +[0-9.]+ +500 +[0-9.]+ +yes +no\n$")
