@@ -59,12 +59,19 @@ public:
         dh_value_.resize(lstm_.hidden_size(), steps * batch);
     }
 
-    void forward_step(Index t, const ConstMatRef<S>& states) override {
+    void forward_step(Index t, const ConstMatRef<S>& states, bool with_values) override {
         const Index B = lstm_.batch();
         lstm_.forward_step(t, states);
         const auto h = lstm_.output(t);
         policy_.forward(h, t * B, B);
-        value_.forward(h, t * B, B);
+        if (with_values) value_.forward(h, t * B, B);
+    }
+
+    void forward(const ConstMatRef<S>& states) override {
+        lstm_.forward(states);
+        const Index n = lstm_.steps() * lstm_.batch();
+        policy_.forward(lstm_.outputs(), 0, n);
+        value_.forward(lstm_.outputs(), 0, n);
     }
 
     const Mat<S>& logits() const override { return policy_.output(); }
@@ -120,12 +127,19 @@ public:
         dh_value_.resize(trunk_.out_size(), steps * batch);
     }
 
-    void forward_step(Index t, const ConstMatRef<S>& states) override {
+    void forward_step(Index t, const ConstMatRef<S>& states, bool with_values) override {
         auto h = trunk_out_.middleCols(t * batch_, batch_);
         trunk_.forward(states, h);
         activate(activation_, h, h);
         policy_.forward(h, t * batch_, batch_);
-        value_.forward(h, t * batch_, batch_);
+        if (with_values) value_.forward(h, t * batch_, batch_);
+    }
+
+    void forward(const ConstMatRef<S>& states) override {
+        trunk_.forward(states, trunk_out_);
+        activate(activation_, trunk_out_, trunk_out_);
+        policy_.forward(trunk_out_, 0, steps_ * batch_);
+        value_.forward(trunk_out_, 0, steps_ * batch_);
     }
 
     const Mat<S>& logits() const override { return policy_.output(); }

@@ -81,6 +81,12 @@ PpoTrainer<S>::PpoTrainer(ActorCritic<S>& network, const PpoParams& params)
 template <typename S>
 UpdateStats PpoTrainer<S>::update(RolloutBuffer<S>& buffer) {
     if (!buffer.full()) throw std::logic_error("PpoTrainer::update: rollout buffer not full");
+    auto& params = net_->parameters();
+    net_->resize(buffer.steps(), buffer.capacity());
+    // The value estimates of the samples: the parameters have not changed since the rollouts
+    // (on-policy), so the first forward pass gives them, and serves as the first epoch's too.
+    net_->forward(buffer.states());
+    buffer.values_data() = net_->values();
     buffer.compute_advantages(params_.gamma, params_.gae_lambda);
     advantages_ = buffer.advantages();
     if (params_.normalize_advantages && advantages_.size() > 1) {
@@ -89,12 +95,10 @@ UpdateStats PpoTrainer<S>::update(RolloutBuffer<S>& buffer) {
         advantages_ = (advantages_.array() - mean) / (std::sqrt(var) + S(1e-8));
     }
 
-    auto& params = net_->parameters();
-    net_->resize(buffer.steps(), buffer.capacity());
     UpdateStats stats;
     for (int epoch = 0; epoch < params_.epochs; ++epoch) {
         params.zero_grads();
-        net_->forward(buffer.states());
+        if (epoch > 0) net_->forward(buffer.states());
         const PpoLoss loss = ppo_loss(net_->logits(), net_->values(), buffer, advantages_,
                                       params_, dist_, dlogits_, dvalues_);
         net_->backward(buffer.states(), dlogits_, dvalues_);

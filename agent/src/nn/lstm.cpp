@@ -48,10 +48,15 @@ void Lstm<S>::resize(Index steps, Index batch) {
 
 template <typename S>
 void Lstm<S>::forward_step(Index t, const ConstMatRef<S>& x_t) {
+    gates_.middleCols(t * batch_, batch_).noalias() = std::as_const(*params_).value(w_) * x_t;
+    recur(t);
+}
+
+template <typename S>
+void Lstm<S>::recur(Index t) {
     const auto& P = std::as_const(*params_);
     const Index B = batch_, H = hid_;
     auto g = gates_.middleCols(t * B, B);
-    g.noalias() = P.value(w_) * x_t;
     g.noalias() += P.value(u_) * h_.middleCols(t * B, B);
     g.colwise() += P.value(b_).col(0);
     // i, f (rows 0..2H) and o (rows 3H..4H) through the sigmoid, g (rows 2H..3H) through tanh.
@@ -73,7 +78,8 @@ void Lstm<S>::forward_step(Index t, const ConstMatRef<S>& x_t) {
 
 template <typename S>
 void Lstm<S>::forward(const ConstMatRef<S>& x) {
-    for (Index t = 0; t < steps_; ++t) forward_step(t, x.middleCols(t * batch_, batch_));
+    gates_.noalias() = std::as_const(*params_).value(w_) * x;
+    for (Index t = 0; t < steps_; ++t) recur(t);
 }
 
 template <typename S>

@@ -10,6 +10,12 @@ PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env,
                          std::mt19937_64& rng)
     : net_(make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), rng)),
       trainer_(*net_, config.ppo) {
+    // The copy draws no random numbers of its own: its weights are overwritten at once.
+    std::mt19937_64 unused(0);
+    rollout_ = make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), unused);
+    rollout_->parameters().values() = net_->parameters().values();
+    rollout_->resize(env.steps(), 1);
+    net_->resize(env.steps(), config.ppo.episodes_per_update);
     buffer_.reset(env.steps(), config.ppo.episodes_per_update, Environment::kStateSize);
 }
 
@@ -17,20 +23,19 @@ EpisodeLog PpoStrategy::run_episode(Environment& env, std::mt19937_64& rng) {
     const Index T = env.steps(), A = env.actions();
     EpisodeLog log;
     log.action_probabilities.resize(static_cast<std::size_t>(T * A));
-    net_->resize(T, 1);
     env.begin_episode();
     double entropy = 0;
     for (Index t = 0; t < T; ++t) {
         auto state = buffer_.state(t);
         env.observe(t, state.data());
-        net_->forward_step(t, state);
-        dist_.set_logits(net_->logits().col(t));
+        rollout_->forward_step(t, state, false);
+        dist_.set_logits(rollout_->logits().col(t));
         const Index a = dist_.sample(0, rng);
         entropy += static_cast<double>(dist_.entropy(0));
         for (Index k = 0; k < A; ++k)
             log.action_probabilities[static_cast<std::size_t>(t * A + k)] =
                 static_cast<double>(dist_.probs()(k, 0));
-        buffer_.record(t, static_cast<int>(a), dist_.log_prob(0, a), net_->values()(0, t), 0.0f);
+        buffer_.record(t, static_cast<int>(a), dist_.log_prob(0, a), 0.0f, 0.0f);
         env.act(t, a);
     }
     log.result = env.finish_episode();
@@ -40,6 +45,7 @@ EpisodeLog PpoStrategy::run_episode(Environment& env, std::mt19937_64& rng) {
     buffer_.finish_episode();
     if (buffer_.full()) {
         last_update_ = trainer_.update(buffer_);
+        rollout_->parameters().values() = net_->parameters().values();
         ++updates_;
     }
     return log;
@@ -73,6 +79,7 @@ void PpoStrategy::load_state(const std::string& bytes) {
     };
     updates_ = r.get<std::int64_t>();
     copy(r.get_array<float>(p.size()), p.values().data());
+    rollout_->parameters().values() = p.values();
     adam.set_steps(r.get<std::int64_t>());
     copy(r.get_array<float>(p.size()), adam.first_moment().data());
     copy(r.get_array<float>(p.size()), adam.second_moment().data());

@@ -2,6 +2,10 @@
 // The PPO agent as a search strategy (private to agent/src): samples each layer's bits from
 // the actor-critic's policy, stores the episode, and updates after every
 // ppo.episodes_per_update episodes.
+//
+// Two copies of the network: one sized for rollouts (one sequence, step by step) and one for
+// updates (the whole batch), with the parameters copied over after each update. Each keeps its
+// buffers at one shape, so nothing is reallocated between rollouts and updates.
 #include "serialq/agent/actor_critic.hpp"
 #include "serialq/agent/nn/categorical.hpp"
 #include "serialq/agent/ppo.hpp"
@@ -20,11 +24,13 @@ public:
     void load_state(const std::string& bytes) override;
 
     ActorCritic<float>& network() { return *net_; }
+    ActorCritic<float>& rollout_network() { return *rollout_; }
     const UpdateStats& last_update() const { return last_update_; }
     long long updates() const { return updates_; }
 
 private:
-    std::unique_ptr<ActorCritic<float>> net_;
+    std::unique_ptr<ActorCritic<float>> net_;      // trained
+    std::unique_ptr<ActorCritic<float>> rollout_;  // plays; a copy of net_'s parameters
     PpoTrainer<float> trainer_;
     RolloutBuffer<float> buffer_;
     Categorical<float> dist_;

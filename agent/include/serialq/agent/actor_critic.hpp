@@ -43,13 +43,12 @@ public:
     // Sizes every buffer for B sequences of T steps; allocates only when the shape changes.
     virtual void resize(Index steps, Index batch) = 0;
     // Step t of all B sequences, in order; states: (D x B). Fills the step's columns of
-    // logits() and values(). A rollout calls this once per layer with B = 1.
-    virtual void forward_step(Index t, const ConstMatRef<S>& states) = 0;
-    // All T steps; states: (D x T*B).
-    void forward(const ConstMatRef<S>& states) {
-        const Index B = batch();
-        for (Index t = 0; t < steps(); ++t) forward_step(t, states.middleCols(t * B, B));
-    }
+    // logits() and, if `with_values`, of values(). A rollout calls this once per layer with
+    // B = 1 (and no values: PPO computes them at the start of its update).
+    virtual void forward_step(Index t, const ConstMatRef<S>& states, bool with_values = true) = 0;
+    // All T steps; states: (D x T*B). Same result as forward_step over the steps, with the
+    // fully connected layers as one matrix product over all T*B columns.
+    virtual void forward(const ConstMatRef<S>& states) = 0;
     virtual const Mat<S>& logits() const = 0;  // (A x T*B)
     virtual const Mat<S>& values() const = 0;  // (1 x T*B)
 

@@ -53,8 +53,9 @@ class PpoTrainer {
 public:
     PpoTrainer(ActorCritic<S>& network, const PpoParams& params);
 
-    // Computes advantages and returns, then runs `epochs` full-batch Adam steps on the loss.
-    // The buffer must be full.
+    // Computes the value estimates of the buffer's samples (replacing those recorded), the
+    // advantages and returns, then runs `epochs` full-batch Adam steps on the loss. The buffer
+    // must be full and recorded with the network's current parameters.
     UpdateStats update(RolloutBuffer<S>& buffer);
 
     const PpoParams& params() const { return params_; }

@@ -1,7 +1,7 @@
 #pragma once
 // What the agent saw and did in the episodes since its last update: for E episodes of T steps
-// (one step per layer), the state, the action, its log-probability and the value estimate at
-// the time, and the reward; then the advantages and returns that PPO trains on. Columns are
+// (one step per layer), the state, the action, its log-probability and the value estimate (PPO
+// fills these in at the start of its update), and the reward; then the advantages and returns that PPO trains on. Columns are
 // time-major, t*E + e, as the networks expect (nn/tensor.hpp).
 #include "serialq/agent/nn/tensor.hpp"
 

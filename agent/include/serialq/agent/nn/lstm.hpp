@@ -33,7 +33,7 @@ public:
     // Step t (0-based, in order) for all B sequences; x_t: (I x B). Used by rollouts, where
     // the input of step t depends on the action of step t-1.
     void forward_step(Index t, const ConstMatRef<S>& x_t);
-    // All T steps; x: (I x T*B).
+    // All T steps; x: (I x T*B). The input products W x of all steps are one matrix product.
     void forward(const ConstMatRef<S>& x);
 
     // h_t of step t (0-based): (H x B).
@@ -46,6 +46,9 @@ public:
     void backward(const ConstMatRef<S>& x, const ConstMatRef<S>& dh, Mat<S>* dx);
 
 private:
+    // Step t, with gates(:, step t) already holding W x_t.
+    void recur(Index t);
+
     ParameterSet<S>* params_;
     Index in_, hid_;
     typename ParameterSet<S>::Slot w_, u_, b_;

@@ -1,0 +1,20 @@
+#pragma once
+// The machine a benchmark ran on, for its printout.
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace serialq::bench {
+
+inline std::string machine() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line, model = "unknown CPU";
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) {
+            model = line.substr(line.find(':') + 2);
+            break;
+        }
+    return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
+}
+
+}  // namespace serialq::bench
