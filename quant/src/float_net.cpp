@@ -1,7 +1,9 @@
 // FloatEngine and the float forward pass.
 #include "float_forward.hpp"
+#include "requantize.hpp"
 #include "serialq/quant/inference.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace serialq::quant {
@@ -63,9 +65,23 @@ void argmax_columns(const Act<float>& scores, int* predictions) {
 
 struct FloatEngine::Impl {
     const Model* model = nullptr;
+    // Full precision: real weights and biases, through detail::float_forward.
     std::vector<WeightMatrix> weights;
     std::vector<Eigen::VectorXf> biases;
     std::vector<detail::FloatLayerTensors> tensors;
+
+    // Quantized: per conv/fc layer, the integer codes held in floats.
+    struct QuantizedLayer {
+        WeightMatrix weight;                       // weight codes (out x reduction)
+        Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> bias;  // bias codes at scale s_w s_x
+        std::vector<double> multiplier;            // the requant multipliers as doubles
+        std::vector<detail::FixedPoint> requant;   // hidden layers: accumulator -> code
+        Eigen::VectorXf score_scale;               // last layer: accumulator -> score
+    };
+    bool quantized = false;
+    bool exact = true;
+    std::vector<QuantizedLayer> layers;
+    std::int64_t max_code = 0;
 
     void link() {
         for (std::size_t i = 0; i < tensors.size(); ++i) {
@@ -73,6 +89,10 @@ struct FloatEngine::Impl {
             tensors[i].bias = &biases[i];
         }
     }
+
+    // The class scores of images [begin, begin + count) into scores (classes x count).
+    void scores(const Dataset& data, std::int64_t begin, int count, detail::FloatWorkspace& ws,
+                detail::Act<float>& scores) const;
 };
 
 FloatEngine::FloatEngine(const Model& model, int batch) : impl_(std::make_unique<Impl>()), batch_(batch) {
@@ -88,31 +108,131 @@ FloatEngine::FloatEngine(const Model& model, int batch) : impl_(std::make_unique
 FloatEngine::FloatEngine(const Model& model, const QuantizedNetwork& q, int batch)
     : impl_(std::make_unique<Impl>()), batch_(batch) {
     impl_->model = &model;
-    impl_->tensors.resize(q.layers.size());
+    impl_->quantized = true;
+    impl_->max_code = q.activation_max_code();
+    std::int64_t input_max = 255;  // pixel bytes
     for (std::size_t i = 0; i < q.layers.size(); ++i) {
-        const QuantizedLayer& l = q.layers[i];
-        impl_->weights.push_back(l.weight.dequantize());
-        Eigen::VectorXf b(l.bias.size());
-        for (Eigen::Index o = 0; o < b.size(); ++o)
-            b[o] = static_cast<float>(l.bias[o]) * (l.weight.scale(o) * l.input_scale);
-        impl_->biases.push_back(std::move(b));
-        impl_->tensors[i].act_scale = l.output_scale;
-        impl_->tensors[i].act_max_code = static_cast<float>(q.activation_max_code());
+        const QuantizedLayer& ql = q.layers[i];
+        Impl::QuantizedLayer l;
+        l.weight = ql.weight.codes.cast<float>();
+        l.bias = ql.bias;
+        // Floats hold integers exactly up to 2^24: below it every product and partial sum of
+        // the GEMM is exact whatever the summation order, and so equals the integer engine's
+        // int32 arithmetic. The bias (its code can be large) is added afterwards in int64.
+        const Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> no_bias =
+            Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>::Zero(ql.bias.size());
+        const std::int64_t worst = detail::worst_accumulator(ql.weight.codes, no_bias, input_max);
+        if (worst >= (std::int64_t{1} << 24)) impl_->exact = false;
+        if (i + 1 == q.layers.size()) {
+            l.score_scale.resize(l.weight.rows());
+            for (Eigen::Index o = 0; o < l.weight.rows(); ++o)
+                l.score_scale[o] = ql.weight.scale(o) * ql.input_scale;
+        } else {
+            for (Eigen::Index o = 0; o < l.weight.rows(); ++o) {
+                const detail::FixedPoint f = detail::to_fixed_point(
+                    static_cast<double>(ql.weight.scale(o)) * ql.input_scale / ql.output_scale);
+                l.requant.push_back(f);
+                l.multiplier.push_back(std::ldexp(static_cast<double>(f.multiplier), -f.shift));
+            }
+        }
+        impl_->layers.push_back(std::move(l));
+        input_max = impl_->max_code;
     }
-    impl_->link();
 }
 
 FloatEngine::~FloatEngine() = default;
 
+bool FloatEngine::exact() const { return impl_->exact; }
+
+void FloatEngine::Impl::scores(const Dataset& data, std::int64_t begin, int count,
+                               detail::FloatWorkspace& ws, detail::Act<float>& out) const {
+    if (!quantized) {
+        detail::load_batch(data, begin, count, ws);
+        detail::float_forward(*model, tensors, ws, false);
+        out = ws.out.back();
+        return;
+    }
+    // The quantized network on codes: pixel bytes in, codes through every hidden layer.
+    const std::int64_t px = data.pixels_per_image();
+    ws.batch = count;
+    ws.input.resize(1, count * px);
+    const std::uint8_t* src = data.image(begin);
+    for (std::int64_t i = 0; i < count * px; ++i) ws.input.data()[i] = static_cast<float>(src[i]);
+    const std::size_t n = model->layers.size();
+    ws.out.resize(n);
+    ws.cols.resize(n);
+    const float top = static_cast<float>(max_code);
+    for (std::size_t li = 0; li < n; ++li) {
+        const ModelLayer& ml = model->layers[li];
+        const detail::Act<float>& in = li == 0 ? ws.input : ws.out[li - 1];
+        detail::Act<float>& acc = ws.out[li];
+        if (ml.kind == OpKind::MaxPool) {
+            detail::maxpool(in.data(), ml, count, acc, nullptr);
+            continue;
+        }
+        const QuantizedLayer& l = layers[static_cast<std::size_t>(ml.param)];
+        if (ml.kind == OpKind::Conv) {
+            detail::im2col(in.data(), ml, count, ws.cols[li]);
+            acc.noalias() = l.weight * ws.cols[li];
+        } else {
+            const Eigen::Map<const detail::Act<float>> x(in.data(), ml.reduction(), count);
+            acc.noalias() = l.weight * x;
+        }
+        if (l.requant.empty()) {
+            out.resize(acc.rows(), acc.cols());
+            for (Eigen::Index c = 0; c < acc.cols(); ++c)
+                for (Eigen::Index o = 0; o < acc.rows(); ++o)
+                    out(o, c) = (exact ? static_cast<float>(static_cast<std::int64_t>(acc(o, c)) + l.bias[o])
+                                       : static_cast<float>(static_cast<double>(acc(o, c)) + l.bias[o])) *
+                                l.score_scale[o];
+            continue;
+        }
+        for (Eigen::Index c = 0; c < acc.cols(); ++c)
+            for (Eigen::Index o = 0; o < acc.rows(); ++o) {
+                float& v = acc(o, c);
+                double code = 0;
+                if (exact) {
+                    // Integers: the integer engine's arithmetic, exactly.
+                    const std::int64_t a = static_cast<std::int64_t>(v) + l.bias[o];
+                    code = a <= 0 ? 0.0
+                                  : static_cast<double>(detail::requantize(
+                                        a, l.requant[static_cast<std::size_t>(o)]));
+                } else {
+                    // Beyond 2^24 the sums are rounded anyway; round(acc M) in double.
+                    const double a = static_cast<double>(v) + l.bias[o];
+                    code = std::floor(a * l.multiplier[static_cast<std::size_t>(o)] + 0.5);
+                }
+                v = static_cast<float>(std::clamp(code, 0.0, static_cast<double>(top)));
+            }
+    }
+}
+
 void FloatEngine::predict(const Dataset& data, std::int64_t begin, std::int64_t end,
                           int* predictions) const {
     detail::FloatWorkspace ws;
+    detail::Act<float> scores;
     for (std::int64_t b = begin; b < end; b += batch_) {
         const int count = static_cast<int>(std::min<std::int64_t>(batch_, end - b));
-        detail::load_batch(data, b, count, ws);
-        detail::float_forward(*impl_->model, impl_->tensors, ws, false);
-        detail::argmax_columns(ws.out.back(), predictions + (b - begin));
+        impl_->scores(data, b, count, ws, scores);
+        detail::argmax_columns(scores, predictions + (b - begin));
     }
+}
+
+Eigen::MatrixXf FloatEngine::probabilities(const Dataset& data, std::int64_t begin,
+                                           std::int64_t end) const {
+    Eigen::MatrixXf out(impl_->model->classes(), std::max<std::int64_t>(0, end - begin));
+    detail::FloatWorkspace ws;
+    detail::Act<float> scores;
+    for (std::int64_t b = begin; b < end; b += batch_) {
+        const int count = static_cast<int>(std::min<std::int64_t>(batch_, end - b));
+        impl_->scores(data, b, count, ws, scores);
+        // Softmax per column, shifted by the column's maximum so that exp never overflows.
+        for (int c = 0; c < count; ++c) {
+            const Eigen::ArrayXf e = (scores.col(c).array() - scores.col(c).maxCoeff()).exp();
+            out.col(b - begin + c) = (e / e.sum()).matrix();
+        }
+    }
+    return out;
 }
 
 }  // namespace serialq::quant

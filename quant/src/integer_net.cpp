@@ -2,6 +2,7 @@
 // requantisation (a 31-bit multiplier and a right shift, as gemmlowp and TFLite do).
 #include "serialq/common/error.hpp"
 #include "serialq/quant/inference.hpp"
+#include "requantize.hpp"
 #include "tensor_ops.hpp"
 
 #include <cmath>
@@ -9,38 +10,8 @@
 
 namespace serialq::quant {
 
-namespace {
-
 using detail::Act;
-
-// M = multiplier * 2^-shift with multiplier in [2^30, 2^31).
-struct FixedPoint {
-    std::int64_t multiplier = 0;
-    int shift = 0;
-};
-
-FixedPoint to_fixed_point(double m) {
-    FixedPoint f;
-    if (!(m > 0.0)) return f;
-    int exponent = 0;
-    const double fraction = std::frexp(m, &exponent);  // m = fraction * 2^exponent, [0.5, 1)
-    f.multiplier = std::llround(fraction * 2147483648.0);
-    if (f.multiplier == (std::int64_t{1} << 31)) {
-        f.multiplier /= 2;
-        ++exponent;
-    }
-    f.shift = 31 - exponent;
-    return f;
-}
-
-// round(acc * M) for acc * M >= 0 (negative results are clamped to 0 by the caller anyway).
-std::int64_t apply(std::int64_t acc, const FixedPoint& f) {
-    if (f.shift >= 63) return 0;
-    if (f.shift <= 0) return acc * f.multiplier * (std::int64_t{1} << -f.shift);
-    return (acc * f.multiplier + (std::int64_t{1} << (f.shift - 1))) >> f.shift;
-}
-
-}  // namespace
+using detail::FixedPoint;
 
 struct IntegerEngine::Impl {
     struct Layer {
@@ -64,17 +35,12 @@ IntegerEngine::IntegerEngine(const Model& model, const QuantizedNetwork& q, int 
         Impl::Layer l;
         l.weight = ql.weight.codes;
         l.bias = ql.bias;
-        // Worst case |accumulator| per output channel: sum |w| * max input + |bias|.
-        for (Eigen::Index o = 0; o < l.weight.rows(); ++o) {
-            const std::int64_t worst =
-                l.weight.row(o).cast<std::int64_t>().cwiseAbs().sum() * input_max +
-                std::abs(static_cast<std::int64_t>(l.bias[o]));
-            if (worst > std::numeric_limits<std::int32_t>::max())
-                throw ConfigError("integer engine: layer " + model.params[i].name + " at " +
-                                  std::to_string(q.bits[i]) + " bits could overflow a 32-bit "
-                                  "accumulator (worst case " + std::to_string(worst) +
-                                  "), expected fewer weight or activation bits, or the float engine");
-        }
+        const std::int64_t worst = detail::worst_accumulator(l.weight, l.bias, input_max);
+        if (worst > std::numeric_limits<std::int32_t>::max())
+            throw ConfigError("integer engine: layer " + model.params[i].name + " at " +
+                              std::to_string(q.bits[i]) + " bits could overflow a 32-bit "
+                              "accumulator (worst case " + std::to_string(worst) +
+                              "), expected fewer weight or activation bits, or the float engine");
         const bool last = i + 1 == q.layers.size();
         if (last) {
             l.score_scale.resize(l.weight.rows());
@@ -82,7 +48,7 @@ IntegerEngine::IntegerEngine(const Model& model, const QuantizedNetwork& q, int 
                 l.score_scale[o] = ql.weight.scale(o) * ql.input_scale;
         } else {
             for (Eigen::Index o = 0; o < l.weight.rows(); ++o)
-                l.requant.push_back(to_fixed_point(static_cast<double>(ql.weight.scale(o)) *
+                l.requant.push_back(detail::to_fixed_point(static_cast<double>(ql.weight.scale(o)) *
                                                    ql.input_scale / ql.output_scale));
         }
         impl_->layers.push_back(std::move(l));
@@ -125,7 +91,7 @@ void IntegerEngine::predict(const Dataset& data, std::int64_t begin, std::int64_
                 const Eigen::Index rows = acc.rows();
                 for (Eigen::Index c = 0; c < acc.cols(); ++c)
                     for (Eigen::Index o = 0; o < rows; ++o) {
-                        const std::int64_t v = apply(acc(o, c), l.requant[static_cast<std::size_t>(o)]);
+                        const std::int64_t v = detail::requantize(acc(o, c), l.requant[static_cast<std::size_t>(o)]);
                         y(o, c) = static_cast<std::int32_t>(
                             std::clamp<std::int64_t>(v, 0, impl_->max_code));
                     }

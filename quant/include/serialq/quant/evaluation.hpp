@@ -112,6 +112,6 @@ std::string evaluation_identity(const Model& model, const Dataset& data, const D
                                 const EvaluationSettings& settings);
 
 // The first field of every identity; bump it when a change alters any answer.
-inline constexpr const char* kEvaluationVersion = "serialq-builtin-eval/1";
+inline constexpr const char* kEvaluationVersion = "serialq-builtin-eval/2";
 
 }  // namespace serialq::quant

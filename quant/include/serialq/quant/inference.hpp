@@ -1,15 +1,19 @@
 #pragma once
 // Inference engines. Both run a Model's layers on batches of images, im2col + GEMM for convs:
 //
-//   FloatEngine    float arithmetic; from a Model (full precision) or from a QuantizedNetwork
-//                  (dequantized weights and biases, activations rounded to their codes and
-//                  back): the "fake-quantized" network.
+//   FloatEngine    float arithmetic; from a Model (full precision), or from a QuantizedNetwork:
+//                  the quantized network's function computed in float, with the integer codes
+//                  of weights, biases and activations held in floats (the scales factored out,
+//                  as a fake-quantized network computes W s_w x s_x = s_w s_x (W x)), and the
+//                  same fixed-point requantisation as the integer engine. While every
+//                  accumulator stays below 2^24 (exact()), floats hold every integer exactly,
+//                  so the result equals IntegerEngine's bit for bit, at float GEMM speed.
 //   IntegerEngine  true integer arithmetic from a QuantizedNetwork: integer weight codes times
 //                  integer activation codes, accumulated in 32 bits, plus an int32 bias, then
 //                  requantised to the next layer's codes by a fixed-point multiplier and shift;
 //                  only the last layer's scores are scaled to real numbers for the argmax.
 //
-// The two compute the same function up to float rounding, and agree on predictions.
+// The two compute the same function, and agree on every prediction when exact().
 #include "serialq/quant/idx_dataset.hpp"
 #include "serialq/quant/model.hpp"
 #include "serialq/quant/quantized_network.hpp"
@@ -42,6 +46,12 @@ public:
     void predict(const Dataset& data, std::int64_t begin, std::int64_t end,
                  int* predictions) const override;
     int batch_size() const override { return batch_; }
+    // Softmax of the class scores of images [begin, end): (classes x images), one column per
+    // image. The predictions are the column-wise argmax.
+    Eigen::MatrixXf probabilities(const Dataset& data, std::int64_t begin, std::int64_t end) const;
+    // Quantized mode: true when no accumulator can reach 2^24, so that float arithmetic on the
+    // codes is exact (IntegerEngine's results). Always true at full precision.
+    bool exact() const;
 
 private:
     struct Impl;

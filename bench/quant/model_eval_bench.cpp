@@ -1,0 +1,112 @@
+// One quantized LeNet evaluation on the 10,000 Fashion-MNIST test images: the float engine
+// (full precision, and quantized: what the builtin oracle runs), the integer engine, and the
+// whole ModelEvaluator path (quantize + calibrate + count). Prints the minimum and median of
+// several repetitions, and the machine.
+//
+//   bench_quant_model_eval_bench [trace] [threads] [repetitions]
+#include "serialq/quant/evaluation.hpp"
+#include "serialq/quant/inference.hpp"
+#include "serialq/quant/quantized_network.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace serialq::quant;
+
+namespace {
+
+std::string cpu_name() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
+}
+
+struct Timing {
+    double wall_min = 0, wall_median = 0;  // seconds
+    double cpu_min = 0;                    // seconds of CPU, all threads together
+};
+
+double cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Runs `f` `reps` times. The CPU time tells what the work costs when the machine is shared:
+// on an idle machine the wall time of an evaluation split over k cores is about cpu / k.
+Timing time_it(int reps, const std::function<void()>& f) {
+    std::vector<double> wall, cpu;
+    for (int r = 0; r < reps; ++r) {
+        const double c0 = cpu_seconds();
+        const auto start = std::chrono::steady_clock::now();
+        f();
+        wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        cpu.push_back(cpu_seconds() - c0);
+    }
+    std::sort(wall.begin(), wall.end());
+    std::sort(cpu.begin(), cpu.end());
+    return {wall.front(), wall[wall.size() / 2], cpu.front()};
+}
+
+void report(const std::string& what, const Timing& t, double accuracy) {
+    std::printf("%-58s wall min %7.4f s  median %7.4f s  cpu min %7.4f s  accuracy %6.2f %%\n",
+                what.c_str(), t.wall_min, t.wall_median, t.cpu_min, accuracy);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string trace = argc > 1 ? argv[1] : SERIALQ_SOURCE_DIR "/traces/lenet.yaml";
+    const int threads = argc > 2 ? std::stoi(argv[2]) : 0;
+    const int reps = argc > 3 ? std::stoi(argv[3]) : 7;
+    std::printf("machine: %s, %u hardware threads; evaluation threads: %d (0 = all)\n",
+                cpu_name().c_str(), std::thread::hardware_concurrency(), threads);
+
+    EvaluationSettings settings;
+    settings.split = Split::Test;
+    settings.threads = threads;
+    settings.quantizer = "wrpn";
+    const ModelEvaluator evaluator(trace, settings);
+    const Model& model = evaluator.model();
+    const Dataset& test = evaluator.data();
+    const std::int64_t n = test.size();
+    std::printf("model %s (%s), %lld test images, quantizer %s, 8-bit activations\n\n",
+                model.name.c_str(), trace.c_str(), static_cast<long long>(n),
+                settings.quantizer.c_str());
+    const auto percent = [&](std::int64_t correct) { return 100.0 * static_cast<double>(correct) / static_cast<double>(n); };
+
+    std::int64_t correct = 0;
+    const FloatEngine full(model);
+    Timing t = time_it(reps, [&] { correct = count_correct(full, test, 0, n, threads); });
+    report("float engine, full precision", t, percent(correct));
+
+    const auto quantizer = make_quantizer(settings.quantizer);
+    const Dataset calibration = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), kCalibrationImages);
+    for (const std::vector<int>& bits : {std::vector<int>{8, 8, 8, 8}, std::vector<int>{2, 2, 2, 2}}) {
+        const QuantizedNetwork q = quantize_network(model, bits, *quantizer, 8, calibration);
+        const FloatEngine fake(model, q);
+        const std::string b = std::to_string(bits[0]) + "," + std::to_string(bits[1]) + "," +
+                              std::to_string(bits[2]) + "," + std::to_string(bits[3]);
+        t = time_it(reps, [&] { correct = count_correct(fake, test, 0, n, threads); });
+        report("float engine, quantized " + b + " (exact: " + (fake.exact() ? "yes" : "no") + ")", t,
+               percent(correct));
+        const IntegerEngine integer(model, q);
+        t = time_it(reps, [&] { correct = count_correct(integer, test, 0, n, threads); });
+        report("integer engine, quantized " + b, t, percent(correct));
+    }
+    t = time_it(reps, [&] { correct = evaluator.prepare({8, 8, 8, 8}).count_correct(0, n); });
+    report("ModelEvaluator: prepare 8,8,8,8 + count_correct(0, 10000)", t, percent(correct));
+    t = time_it(reps, [&] { evaluator.prepare({8, 8, 8, 8}); });
+    report("ModelEvaluator: prepare 8,8,8,8 only", t, 0.0);
+    return 0;
+}

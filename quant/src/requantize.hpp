@@ -1,0 +1,57 @@
+#pragma once
+// Requantisation of an integer accumulator to the next layer's activation code: round(acc * M)
+// with M = s_w s_x / s_y held as a 31-bit fixed-point multiplier and a right shift (as gemmlowp
+// and TFLite do). Shared by the integer engine and the float engine's quantized mode, so that
+// both round at exactly the same points.
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace serialq::quant::detail {
+
+// M = multiplier * 2^-shift with multiplier in [2^30, 2^31).
+struct FixedPoint {
+    std::int64_t multiplier = 0;
+    int shift = 0;
+};
+
+inline FixedPoint to_fixed_point(double m) {
+    FixedPoint f;
+    if (!(m > 0.0)) return f;
+    int exponent = 0;
+    const double fraction = std::frexp(m, &exponent);  // m = fraction * 2^exponent, [0.5, 1)
+    f.multiplier = std::llround(fraction * 2147483648.0);
+    if (f.multiplier == (std::int64_t{1} << 31)) {
+        f.multiplier /= 2;
+        ++exponent;
+    }
+    f.shift = 31 - exponent;
+    return f;
+}
+
+// floor(acc * M + 1/2), exactly, for |acc| < 2^31 (the shift floors negative values too; the
+// caller clamps them to 0 anyway: they are the ReLU's).
+inline std::int64_t requantize(std::int64_t acc, const FixedPoint& f) {
+    if (f.shift >= 63) return 0;
+    if (f.shift <= 0) return acc * f.multiplier * (std::int64_t{1} << -f.shift);
+    return (acc * f.multiplier + (std::int64_t{1} << (f.shift - 1))) >> f.shift;
+}
+
+// The largest |accumulator| any input can produce in a layer: per output channel, sum |w| times
+// the largest input code, plus |bias|. The integer engine needs it below 2^31, the float
+// engine's quantized mode below 2^24 (where floats hold every integer exactly).
+template <class Codes, class Bias>
+std::int64_t worst_accumulator(const Codes& weight, const Bias& bias, std::int64_t input_max) {
+    std::int64_t worst = 0;
+    for (Eigen::Index o = 0; o < weight.rows(); ++o) {
+        std::int64_t sum = 0;
+        for (Eigen::Index k = 0; k < weight.cols(); ++k)
+            sum += std::abs(static_cast<std::int64_t>(weight(o, k)));
+        worst = std::max(worst, sum * input_max + std::abs(static_cast<std::int64_t>(bias[o])));
+    }
+    return worst;
+}
+
+}  // namespace serialq::quant::detail
