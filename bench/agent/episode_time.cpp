@@ -81,7 +81,10 @@ int main(int argc, char** argv) {
     }
     const Network net = load_network(src + "/traces/resnet20.yaml");
     const SearchConfig config =
-        config_file.empty() ? SearchConfig{} : load_search_config(src + "/" + config_file);
+        config_file.empty() ? SearchConfig{}
+                            : load_search_config(config_file.starts_with("/") ? config_file
+                                                                              : src + "/" + config_file);
+    const std::string load_before = bench::load_average();
     InstantOracle oracle(static_cast<int>(net.weight_layer_count()));
     InstantHardware hw;
 
@@ -122,9 +125,11 @@ int main(int argc, char** argv) {
     const double update = with_update - rollout;
     std::printf("serialq agent time per episode: ResNet-20 (%zu weight layers), PPO %s network "
                 "(trunk %d), %d episodes per update, %d epochs; oracle and simulator replaced by "
-                "instant stand-ins\nmachine: %s\n\n",
+                "instant stand-ins; %zu bitwidth choices\nmachine: %s; load average %s at the start, "
+                "%s at the end\n\n",
                 net.weight_layer_count(), config.network.kind.c_str(), config.network.trunk_size, E,
-                config.ppo.epochs, bench::machine().c_str());
+                config.ppo.epochs, config.environment.bits.size(), bench::machine().c_str(),
+                load_before.c_str(), bench::load_average().c_str());
     std::printf("episodes %lld in %.2f s of CPU time (%.2f s wall): %.1f us per episode on "
                 "average (all included); figures below are thread CPU time\n",
                 episodes, total_s, wall_s, 1e6 * total_s / double(episodes));

@@ -17,4 +17,13 @@ inline std::string machine() {
     return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
 }
 
+// The 1-, 5- and 15-minute load averages (/proc/loadavg): the machine is shared, so a figure
+// means little without the load it was measured under.
+inline std::string load_average() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    if (!(in >> one >> five >> fifteen)) return "unknown";
+    return one + " " + five + " " + fifteen;
+}
+
 }  // namespace serialq::bench

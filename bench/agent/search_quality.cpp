@@ -4,6 +4,12 @@
 // accuracy-vs-latency frontier (computed by the exhaustive strategy)
 //   (a) with accuracy >= 99 % of the best accuracy, and
 //   (b) the frontier's knee (pareto.hpp).
+// (a') is also reported: any frontier assignment with accuracy >= 99 % of the best (13 of the
+// 17 frontier points qualify, so it is an easy target that random search meets quickly).
+// A run that never evaluates a target within its budget is charged the whole table (625
+// calls: enumerating it would have found the target for sure) in the means and medians, and
+// counted as "never" in the table. The target: PPO within 100 calls in >= 9 of 10
+// seeds, and >= 3x fewer calls than random.
 //
 //   bench_agent_search_quality [--config configs/search/X.yaml] [--seeds N]
 //                              [--max-episodes N] [--reward latency] [--verbose]
@@ -105,6 +111,13 @@ int main(int argc, char** argv) {
     }
     const SearchConfig config = load_search_config(config_file.starts_with("/") ? config_file : src + "/" + config_file);
     const RewardKind reward = reward_kind_from_name(reward_name);
+    // The progress callback sees each episode's final assignment only; with per-step accuracy
+    // feedback the oracle also answers partial assignments, which this count would miss.
+    if (config.environment.step_accuracy) {
+        std::cerr << config_file << ": accuracy_feedback: step is not supported by this benchmark\n";
+        return 2;
+    }
+    const std::string load_before = bench::load_average();
 
     // The exact frontier, from the exhaustive strategy.
     std::vector<std::vector<int>> all;
@@ -128,9 +141,10 @@ int main(int argc, char** argv) {
     const std::size_t knee = *pareto_knee(acc, cycles, front);
     const double best_acc = *std::max_element(acc.begin(), acc.end());
     std::printf("serialq agent search quality: ReLeQ LeNet table (%zu assignments), Stripes latency "
-                "(analytic), PPO reward %s, config %s\nmachine: %s\n\nexact accuracy-vs-latency "
-                "frontier (%ld points):\n",
+                "(analytic), PPO reward %s, config %s\nmachine: %s, load average %s at the "
+                "start\n\nexact accuracy-vs-latency frontier (%ld points):\n",
                 all.size(), reward_name.c_str(), config_file.c_str(), bench::machine().c_str(),
+                load_before.c_str(),
                 static_cast<long>(std::count(front.begin(), front.end(), true)));
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < all.size(); ++i)
@@ -174,31 +188,36 @@ int main(int argc, char** argv) {
                     p.episodes);
         std::fflush(stdout);
     }
-    // Summary; a run that never found a target counts as the calls it had made (the whole
-    // table, 625, at most), so its figure is a lower bound.
+    // Summary; a run that never found a target is charged the whole table (625 calls).
     const char* names[3] = {"(a) cheapest >= 99 % of best", "(a') any >= 99 % of best",
                             "(b) knee"};
+    const double table = double(all.size());
     for (int target = 0; target < 3; ++target) {
         auto calls = [&](const Hits& h) {
-            const long long c = target == 0 ? h.high : target == 1 ? h.high_any : h.knee;
-            return c;
+            return target == 0 ? h.high : target == 1 ? h.high_any : h.knee;
         };
         std::vector<double> ppo, rnd;
-        int within_100 = 0;
+        int within_100 = 0, ppo_never = 0, rnd_never = 0;
         for (const Hits& h : results["ppo"]) {
-            ppo.push_back(double(calls(h) < 0 ? h.calls : calls(h)));
+            ppo.push_back(calls(h) < 0 ? table : double(calls(h)));
             within_100 += calls(h) >= 0 && calls(h) <= 100;
+            ppo_never += calls(h) < 0;
         }
-        for (const Hits& h : results["random"]) rnd.push_back(double(calls(h) < 0 ? h.calls : calls(h)));
+        for (const Hits& h : results["random"]) {
+            rnd.push_back(calls(h) < 0 ? table : double(calls(h)));
+            rnd_never += calls(h) < 0;
+        }
         double mp = 0, mr = 0;
         for (double v : ppo) mp += v / double(ppo.size());
         for (double v : rnd) mr += v / double(rnd.size());
-        std::printf("\n%s: ppo within 100 calls in %d/%d seeds; mean calls ppo %.1f, random %.1f "
-                    "(random/ppo %.2fx); median ppo %.1f, random %.1f (%.2fx)",
-                    names[target], within_100, seeds, mp, mr, mr / mp, median(ppo), median(rnd),
-                    median(rnd) / median(ppo));
+        std::printf("\n%s: ppo within 100 calls in %d/%d seeds (never in %d, random never in %d); "
+                    "mean calls ppo %.1f, random %.1f (random/ppo %.2fx); median ppo %.1f, "
+                    "random %.1f (%.2fx)",
+                    names[target], within_100, seeds, ppo_never, rnd_never, mp, mr, mr / mp,
+                    median(ppo), median(rnd), median(rnd) / median(ppo));
     }
-    std::printf("\n\nwall time %.1f s\n",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    std::printf("\n\nwall time %.1f s; load average %s at the end\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                bench::load_average().c_str());
     return 0;
 }
