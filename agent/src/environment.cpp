@@ -79,7 +79,13 @@ double Environment::normalized_bits(int bits) const {
     return max_bits_ > lo ? double(bits - lo) / double(max_bits_ - lo) : 1.0;
 }
 
-void Environment::begin_episode() { previous_bits_ = max_bits_; }
+void Environment::begin_episode() {
+    previous_bits_ = max_bits_;
+    if (!params_.carry_assignment) {
+        std::fill(current_.begin(), current_.end(), max_bits_);
+        y_ = 1.0;
+    }
+}
 
 template <typename S>
 void Environment::observe(Index t, S* state) {

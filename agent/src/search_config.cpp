@@ -83,6 +83,9 @@ SearchConfig load_search_config(const std::filesystem::path& yaml) {
     c.environment.step_accuracy =
         m.choice_or("accuracy_feedback", c.environment.step_accuracy ? "step" : "episode",
                     {"episode", "step"}) == "step";
+    c.environment.carry_assignment =
+        m.choice_or("episode_start", c.environment.carry_assignment ? "carry" : "reset",
+                    {"carry", "reset"}) == "carry";
     c.checkpoint_every =
         static_cast<int>(m.integer_or("checkpoint_every", c.checkpoint_every, 1, 1000000000));
     if (auto r = m.map_if_present("reward")) read_reward(*r, c.reward);

@@ -97,6 +97,28 @@ TEST_CASE("environment: state features follow ReLeQ table 1, normalised", "[agen
     CHECK(f[10] == Approx(FakeOracle::accuracy({2, 4, 8, 8}) / 99.0));
 }
 
+TEST_CASE("environment: episode_start reset starts every episode from the largest choice",
+          "[agent][env]") {
+    Setup s;
+    EnvironmentParams ep;
+    ep.carry_assignment = false;
+    Environment env = s.make(RewardKind::Releq, ep);
+    env.play({2, 4, 3, 5});
+    env.begin_episode();
+    double f[Environment::kStateSize];
+    for (Index t = 0; t < 4; ++t) {
+        env.observe(t, f);
+        CHECK(f[7] == 1.0);            // every layer back at 8 bits
+        CHECK(f[9] == Approx(1.0));    // State of Quantization of all-8
+        CHECK(f[10] == 1.0);           // relative accuracy reset
+    }
+    // Within the episode the state still follows the actions.
+    env.act(0, 0);
+    env.observe(1, f);
+    CHECK(f[8] == 0.0);
+    CHECK(f[9] == Approx(quantization_state(s.net, {2, 8, 8, 8}, 8, 120)));
+}
+
 TEST_CASE("environment: an episode's accuracy, costs and reward", "[agent][env]") {
     Setup s;
     Environment env = s.make(RewardKind::Releq);

@@ -20,6 +20,7 @@ TEST_CASE("search config: configs/search/default.yaml spells out the defaults",
     CHECK(f.environment.bits == d.environment.bits);
     CHECK(f.environment.baseline_bits == d.environment.baseline_bits);
     CHECK(f.environment.step_accuracy == d.environment.step_accuracy);
+    CHECK(f.environment.carry_assignment == d.environment.carry_assignment);
     CHECK(f.checkpoint_every == d.checkpoint_every);
     CHECK(f.reward.a == d.reward.a);
     CHECK(f.reward.b == d.reward.b);

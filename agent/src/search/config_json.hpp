@@ -16,6 +16,7 @@ inline nlohmann::ordered_json config_json(const SearchConfig& c) {
         {"bits", c.environment.bits},
         {"baseline_bits", c.environment.baseline_bits},
         {"accuracy_feedback", c.environment.step_accuracy ? "step" : "episode"},
+        {"episode_start", c.environment.carry_assignment ? "carry" : "reset"},
         {"checkpoint_every", c.checkpoint_every},
         {"reward",
          {{"a", r.a},

@@ -3,9 +3,12 @@
 // layer's bits from a fixed set; at the end the oracle says what accuracy survives, the
 // simulator what the accelerator spends, and the reward combines the two.
 //
-// The network being quantized keeps its assignment between episodes: an episode starts from
-// the previous episode's assignment (all layers at the largest choice before the first) and
-// overwrites it layer by layer. The state of step t (ReLeQ table 1), every feature in [0, 1]
+// With episode_start = carry (ReLeQ), the network being quantized keeps its assignment between
+// episodes: an episode starts from the previous episode's assignment (all layers at the largest
+// choice before the first) and overwrites it layer by layer, and the relative accuracy is the
+// latest evaluated. With episode_start = reset, every episode starts from all layers at the
+// largest choice and a relative accuracy of 1, so a step's state depends only on the choices
+// made earlier in the same episode (the final reward depends on nothing else either). The state of step t (ReLeQ table 1), every feature in [0, 1]
 // (relative accuracy may exceed 1 slightly when quantization helps):
 //   0  layer index                t / (T - 1)                                      static
 //   1  input channels             log(1 + c_in) / log(1 + max over layers)          static
@@ -36,6 +39,9 @@ struct EnvironmentParams {
     bool step_accuracy = false;   // true: ask the oracle after every layer, as ReLeQ does (feature
                                   // 10 then follows the episode; more oracle calls); false: once
                                   // per episode, at its end
+    bool carry_assignment = true; // true (carry, ReLeQ): an episode starts from the previous
+                                  // episode's assignment and accuracy; false (reset): from every
+                                  // layer at the largest choice and relative accuracy 1
     void check() const;           // throws ConfigError naming the field
 };
 

@@ -25,7 +25,8 @@ struct SearchConfig {
 };
 
 // Keys (all optional; see configs/search/default.yaml):
-//   bits, baseline_bits, accuracy_feedback (episode | step), checkpoint_every,
+//   bits, baseline_bits, accuracy_feedback (episode | step), episode_start (carry | reset),
+//   checkpoint_every,
 //   reward: {a, b, threshold, mem_to_mac_energy, hardware_shape},
 //   network: {kind, trunk_size, policy_hidden, value_hidden, activation, policy_output_gain},
 //   ppo: {learning_rate, adam_beta1, adam_beta2, adam_epsilon, gae_lambda, epochs, clip, gamma,
