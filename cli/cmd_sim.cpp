@@ -6,15 +6,18 @@
 #include "table.hpp"
 
 #include "serialq/common/bits_spec.hpp"
+#include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/baseline.hpp"
 #include "serialq/sim/hardware_model.hpp"
 #include "serialq/sim/report.hpp"
+#include "serialq/sim/vcd_trace.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <optional>
 #include <iostream>
 
 namespace serialq::cli {
@@ -27,7 +30,7 @@ using namespace serialq::sim;
 const char* kUsage =
     "serialq sim --trace T.yaml --bits B [--bits B2 ...] [--accel A.yaml] [--set key=value ...]\n"
     "            [--baseline uniform:N|A.yaml|A.yaml@N] [--model cycle|analytic]\n"
-    "            [--format table|csv|json] [--out FILE]";
+    "            [--format table|csv|json] [--out FILE] [--vcd FILE --vcd-layer NAME]";
 
 struct Run {
     std::string spec;  // as given to --bits
@@ -214,7 +217,10 @@ int sim_main(const Args& args) {
          "uniform:N (this accelerator), A.yaml (at its max_bits) or A.yaml@N")
         ("model", po::value(&model_kind)->default_value(default_model_kind()), "cycle | analytic")
         ("format", po::value(&format)->default_value("table"), "table | csv | json")
-        ("out", po::value<std::string>(), "write to this file instead of stdout");
+        ("out", po::value<std::string>(), "write to this file instead of stdout")
+        ("vcd", po::value<std::string>(),
+         "cycle model: write a VCD (GTKWave) of the --vcd-layer layer, first --bits run")
+        ("vcd-layer", po::value<std::string>(), "the layer the VCD shows (a name in the trace)");
     po::variables_map vm;
     if (!parse_command_line(kUsage, opts, {}, args, vm)) return 0;
     check_choice("model", model_kind, {"cycle", "analytic"});
@@ -233,11 +239,38 @@ int sim_main(const Args& args) {
     const BaselineRun baseline =
         resolve_baseline(parse_baseline(baseline_text, "--baseline"), config, net, "--baseline");
 
+    const bool vcd = vm.count("vcd") > 0;
+    if (vcd != (vm.count("vcd-layer") > 0))
+        throw UsageError("--vcd and --vcd-layer go together");
+    if (vcd && model_kind != "cycle")
+        throw UsageError("--vcd: found --model " + model_kind + ", expected --model cycle");
+    std::string vcd_layer;
+    if (vcd) {
+        vcd_layer = vm["vcd-layer"].as<std::string>();
+        std::string names;
+        bool found = false;
+        for (const auto& l : net.layers) {
+            names += (names.empty() ? "" : ", ") + l.name;
+            found = found || l.name == vcd_layer;
+        }
+        if (!found)
+            throw ConfigError(trace + ": --vcd-layer: found '" + vcd_layer +
+                              "', expected a layer of " + net.name + ": " + names);
+    }
+
     auto model = make_hardware_model(model_kind, config);
+    // The VCD shows the first --bits run alone: it is simulated first, then tracing stops
+    // before the baseline and the other runs (which run the same layer again).
+    std::optional<NetworkReport> first;
+    if (vcd) {
+        start_vcd_trace(vm["vcd"].as<std::string>(), vcd_layer);
+        first = model->simulate(net, assignments.front());
+        stop_vcd_trace();
+    }
     const NetworkReport base = run_baseline(baseline, *model, net);
     std::vector<Run> runs;
     for (std::size_t k = 0; k < assignments.size(); ++k)
-        runs.push_back({bit_specs[k], compare(model->simulate(net, assignments[k]), base)});
+        runs.push_back({bit_specs[k], compare(k == 0 && first ? *first : model->simulate(net, assignments[k]), base)});
     const double clock = config.clock_ghz;
 
     std::string text;

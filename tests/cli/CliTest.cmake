@@ -1,9 +1,10 @@
 # serialq_add_cli_test(NAME n ARGS a b ... EXIT code [STDOUT regex] [STDERR regex]
-#                      [ONE_LINE_ERROR])
+#                      [ONE_LINE_ERROR] [FILE path FILE_MATCHES regex])
 # Runs `serialq ARGS` from the source tree as a user would, and checks the exit code and what
-# it printed. ONE_LINE_ERROR also asserts that stderr is exactly one line.
+# it printed. ONE_LINE_ERROR also asserts that stderr is exactly one line. FILE is removed
+# before the run and must exist after it, its content matching FILE_MATCHES.
 function(serialq_add_cli_test)
-  cmake_parse_arguments(T "ONE_LINE_ERROR" "NAME;EXIT;STDOUT;STDERR;WORKDIR" "ARGS" ${ARGN})
+  cmake_parse_arguments(T "ONE_LINE_ERROR" "NAME;EXIT;STDOUT;STDERR;WORKDIR;FILE;FILE_MATCHES" "ARGS" ${ARGN})
   if(NOT DEFINED T_WORKDIR)
     set(T_WORKDIR ${SERIALQ_SOURCE_DIR})
   endif()
@@ -17,6 +18,8 @@ function(serialq_add_cli_test)
       "-DEXPECT_STDOUT=${T_STDOUT}"
       "-DEXPECT_STDERR=${T_STDERR}"
       -DONE_LINE_ERROR=${T_ONE_LINE_ERROR}
+      "-DEXPECT_FILE=${T_FILE}"
+      "-DEXPECT_FILE_MATCHES=${T_FILE_MATCHES}"
       -P ${SERIALQ_SOURCE_DIR}/tests/cli/run_cli.cmake
     WORKING_DIRECTORY ${T_WORKDIR})
   set_tests_properties(cli:${T_NAME} PROPERTIES TIMEOUT 600)

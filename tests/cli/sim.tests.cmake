@@ -102,3 +102,23 @@ serialq_add_cli_test(NAME sim_out_file
   ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model analytic --format json
     --out ${CMAKE_CURRENT_BINARY_DIR}/sim-out/lenet.json
   EXIT 0 STDOUT "^$")
+# --vcd: the signals of one layer of the first --bits run, for GTKWave. LeNet conv2 at 4 bits
+# runs as pass 0 with 50 x 16 = 800 SIPs busy (tests/sim/systemc_vcd_test.cpp checks the values).
+serialq_add_cli_test(NAME sim_vcd
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --bits uniform:8 --model cycle
+    --vcd ${CMAKE_CURRENT_BINARY_DIR}/sim-lenet-conv2.vcd --vcd-layer conv2
+  EXIT 0 STDOUT "\\[1\\] uniform:4"
+  FILE ${CMAKE_CURRENT_BINARY_DIR}/sim-lenet-conv2.vcd
+  FILE_MATCHES "\\$timescale.*\\$var wire +32 +[a-z]+ +pass .*\\$var wire +1 +[a-z]+ +array_stalled .*\\$var wire +32 +[a-z]+ +active_sips .*\\$enddefinitions.*\nb1100100000 [a-z]+\n")
+serialq_add_cli_test(NAME sim_vcd_unknown_layer
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model cycle --vcd ${CMAKE_CURRENT_BINARY_DIR}/x.vcd --vcd-layer conv9
+  EXIT 1 ONE_LINE_ERROR STDERR "traces/lenet.yaml: --vcd-layer: found 'conv9', expected a layer of lenet: conv1, pool1, conv2, pool2, fc1, fc2")
+serialq_add_cli_test(NAME sim_vcd_needs_cycle_model
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model analytic --vcd x.vcd --vcd-layer conv2
+  EXIT 2 ONE_LINE_ERROR STDERR "--vcd: found --model analytic, expected --model cycle")
+serialq_add_cli_test(NAME sim_vcd_needs_layer
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model cycle --vcd x.vcd
+  EXIT 2 ONE_LINE_ERROR STDERR "--vcd and --vcd-layer go together")
+serialq_add_cli_test(NAME sim_vcd_unwritable
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model cycle --vcd /nonexistent-dir/x.vcd --vcd-layer conv2
+  EXIT 1 ONE_LINE_ERROR STDERR "/nonexistent-dir/x.vcd: cannot open for writing \\(--vcd\\)")

@@ -130,6 +130,11 @@ void Kernel::trace_to(const std::string& path, const std::string& layer_name) {
     vcd_layer_ = layer_name;
 }
 
+void Kernel::trace_layer(const std::string& layer_name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    vcd_layer_ = layer_name;
+}
+
 void Kernel::use_clock(bool clocked) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (top_ != nullptr && clocked != clocked_)

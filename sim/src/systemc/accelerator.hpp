@@ -46,6 +46,8 @@ public:
     // `layer_name`; the other layers leave them idle. Throws ConfigError after the first run,
     // InputError if the file cannot be written.
     void trace_to(const std::string& path, const std::string& layer_name);
+    // Changes the traced layer at any time ("" : none from now on); only matters after trace_to.
+    void trace_layer(const std::string& layer_name);
 
     // The naive clocked variant (for bench/sim): every unit counts its busy cycles on a clock
     // edge instead of one timed wait. Same counts, far more events. Before the first run only.
