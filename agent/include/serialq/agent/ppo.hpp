@@ -14,7 +14,8 @@ struct PpoParams {
     double gae_lambda = 0.99;         // GAE parameter (ReLeQ table 3)
     int epochs = 3;                   // optimisation passes over each batch (ReLeQ table 3)
     double clip = 0.1;                // probability-ratio clip epsilon (ReLeQ table 3)
-    double gamma = 1.0;               // discount over the layers of one episode (ReLeQ's code)
+    double gamma = 1.0;               // no discount over the layers of one episode: the reward comes
+                                      // at its end and every layer counts alike
     double value_coef = 0.5;          // weight of the value loss
     double entropy_coef = 0.01;       // weight of the entropy bonus (ReLeQ's code)
     int episodes_per_update = 4;      // episodes collected before each update (one batch)
