@@ -14,10 +14,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 
@@ -193,6 +195,28 @@ int search_main(const Args& args) {
       << " cycles), energy reduction " << fixed(s.energy_reduction, 2) << "x ("
       << fixed(best.energy_pj / 1e6, 3) << " vs " << fixed(s.baseline.energy_pj / 1e6, 3)
       << " uJ)\n";
+    // The reward picks one point; an architect also wants the trade-offs around it.
+    if (!s.latency_front.empty()) {
+        constexpr std::size_t kShown = 10;
+        o << "accuracy-vs-latency frontier of the " << s.distinct_oracle_calls
+          << " configurations evaluated (most accurate first"
+          << (oracle_kind == "builtin" ? ", accuracy on the " + split + " split" : std::string());
+        if (s.latency_front.size() > kShown)
+            o << "; " << kShown << " of " << s.latency_front.size() << ", all in pareto.json";
+        o << "):\n";
+        o << "  bits" << std::string(std::max<std::size_t>(4, 3 * best.bits.size()) - 2, ' ')
+          << "accuracy_percent  speedup  energy_reduction\n";
+        for (std::size_t i = 0; i < s.latency_front.size(); ++i) {
+            const agent::FrontPoint& p = s.latency_front[i];
+            if (i >= kShown && !p.knee && p.bits != best.bits) continue;
+            std::string bits = format_bits(p.bits);
+            bits.resize(std::max(bits.size() + 2, 3 * best.bits.size() + 2), ' ');
+            o << "  " << bits << std::setw(16) << fixed(p.accuracy_percent, 2) << std::setw(8)
+              << fixed(double(s.baseline.cycles) / double(p.cycles), 2) << "x" << std::setw(16)
+              << fixed(s.baseline.energy_pj / p.energy_pj, 2) << "x"
+              << (p.knee ? "  knee" : "") << (p.bits == best.bits ? "  chosen" : "") << "\n";
+        }
+    }
     o << "outputs in " << out
       << "/: episodes.csv, action_probabilities.csv, best.json, pareto.json, checkpoint.bin\n";
     std::cout << o.str() << std::flush;

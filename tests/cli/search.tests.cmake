@@ -15,7 +15,7 @@ foreach(strategy ppo random)
 endforeach()
 serialq_add_cli_test(NAME search_exhaustive ARGS search ${search_common} --strategy exhaustive
   --out ${search_out}/exhaustive EXIT 0
-  STDOUT "episodes 625, distinct oracle calls 625,.*${search_report}")
+  STDOUT "episodes 625, distinct oracle calls 625,.*${search_report}.*frontier of the 625 configurations evaluated \\(most accurate first; 10 of 17, all in pareto.json\\):\n  bits +accuracy_percent  speedup  energy_reduction\n  3,8,8,5 +99.85 +1.12x +1.01x\n.*  3,2,2,4 +98.42 +2.82x +3.70x  knee\n  2,2,2,4 +93.78 +2.96x +3.71x  chosen\n")
 foreach(reward releq ratio difference latency energy)
   serialq_add_cli_test(NAME search_reward_${reward} ARGS search ${search_common}
     --reward ${reward} --episodes 12 --out ${search_out}/reward-${reward} EXIT 0

@@ -117,4 +117,27 @@ std::string pareto_json(const nlohmann::ordered_json& identity,
     return j.dump(2) + "\n";
 }
 
+std::vector<FrontPoint> latency_front(const std::vector<AccuracyMemo::Entry>& evaluated,
+                                      HardwareCosts& hardware) {
+    std::vector<double> acc, cycles;
+    std::vector<HardwareCost> costs;
+    for (const auto& e : evaluated) {
+        costs.push_back(hardware.network(e.bits));
+        acc.push_back(e.accuracy_percent);
+        cycles.push_back(static_cast<double>(costs.back().cycles));
+    }
+    const auto on = pareto_front(acc, cycles);
+    const auto knee = pareto_knee(acc, cycles, on);
+    std::vector<FrontPoint> front;
+    for (std::size_t i = 0; i < evaluated.size(); ++i)
+        if (on[i])
+            front.push_back({evaluated[i].bits, acc[i], costs[i].cycles, costs[i].energy_pj,
+                             knee && *knee == i});
+    std::stable_sort(front.begin(), front.end(), [](const FrontPoint& a, const FrontPoint& b) {
+        return a.accuracy_percent > b.accuracy_percent ||
+               (a.accuracy_percent == b.accuracy_percent && a.cycles < b.cycles);
+    });
+    return front;
+}
+
 }  // namespace serialq::agent::detail

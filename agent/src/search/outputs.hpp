@@ -23,5 +23,9 @@ std::string best_json(const nlohmann::ordered_json& identity, const SearchSummar
 std::string pareto_json(const nlohmann::ordered_json& identity,
                         const std::vector<AccuracyMemo::Entry>& evaluated,
                         HardwareCosts& hardware);
+// The accuracy-vs-latency frontier of `evaluated` (pareto.json's pareto_latency points, with
+// its knee), most accurate first.
+std::vector<FrontPoint> latency_front(const std::vector<AccuracyMemo::Entry>& evaluated,
+                                      HardwareCosts& hardware);
 
 }  // namespace serialq::agent::detail

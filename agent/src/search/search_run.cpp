@@ -182,7 +182,9 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     }
     if (logs.empty()) throw InputError(checkpoint_file.string() + ": holds no episodes");
     save();
-    return summary();
+    SearchSummary s = summary();
+    s.latency_front = detail::latency_front(memo.entries(), costs);
+    return s;
 }
 
 }  // namespace serialq::agent

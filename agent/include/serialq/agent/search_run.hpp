@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace serialq::agent {
 
@@ -48,8 +49,20 @@ struct SearchProgress {
     HardwareCost baseline;              // every layer at baseline_bits
 };
 
+// One point of the accuracy-vs-latency frontier of the assignments a search evaluated.
+struct FrontPoint {
+    std::vector<int> bits;
+    double accuracy_percent = 0;
+    long long cycles = 0;
+    double energy_pj = 0;
+    bool knee = false;
+};
+
 struct SearchSummary {
     EpisodeLog best;
+    // The accuracy-vs-latency Pareto frontier of every assignment evaluated (as pareto.json
+    // marks it), most accurate first: the trade-offs beside the one the reward chose.
+    std::vector<FrontPoint> latency_front;
     long long best_episode = 0;         // 1-based
     long long episodes = 0;
     long long distinct_oracle_calls = 0;
