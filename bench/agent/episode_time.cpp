@@ -6,7 +6,7 @@
 // forward and backward over the batch and Adam); the update is charged to its episodes.
 //
 //   bench_agent_episode_time [--episodes N] [--config configs/search/X.yaml]
-#include "machine.hpp"
+#include "../machine.hpp"
 
 #include "serialq/agent/search_run.hpp"
 #include "serialq/common/network_loader.hpp"

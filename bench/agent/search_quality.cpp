@@ -16,7 +16,7 @@
 // The reported figures use seeds 1..10; settings are compared on other seeds (--first-seed
 // 101), so that a choice is not fitted to the seeds it is reported on.
 // Paths are relative to the source tree.
-#include "machine.hpp"
+#include "../machine.hpp"
 
 #include "serialq/agent/pareto.hpp"
 #include "serialq/agent/search_run.hpp"

@@ -4,6 +4,8 @@
 // several repetitions, and the machine.
 //
 //   bench_quant_model_eval_bench [trace] [threads] [repetitions]
+#include "../machine.hpp"
+
 #include "serialq/quant/evaluation.hpp"
 #include "serialq/quant/inference.hpp"
 #include "serialq/quant/quantized_network.hpp"
@@ -22,14 +24,6 @@
 using namespace serialq::quant;
 
 namespace {
-
-std::string cpu_name() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    return "unknown CPU";
-}
 
 struct Timing {
     double wall_min = 0, wall_median = 0;  // seconds
@@ -69,8 +63,8 @@ int main(int argc, char** argv) {
     const std::string trace = argc > 1 ? argv[1] : SERIALQ_SOURCE_DIR "/traces/lenet.yaml";
     const int threads = argc > 2 ? std::stoi(argv[2]) : 0;
     const int reps = argc > 3 ? std::stoi(argv[3]) : 7;
-    std::printf("machine: %s, %u hardware threads; evaluation threads: %d (0 = all)\n",
-                cpu_name().c_str(), std::thread::hardware_concurrency(), threads);
+    std::printf("machine: %s, load average %s; evaluation threads: %d (0 = all)\n",
+                serialq::bench::machine().c_str(), serialq::bench::load_average().c_str(), threads);
 
     EvaluationSettings settings;
     settings.split = Split::Test;

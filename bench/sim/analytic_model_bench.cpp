@@ -3,6 +3,8 @@
 // traces, cycling the bits 1..16 so that no evaluation repeats the previous one.
 //
 //   build-<you>/bench/sim/bench_sim_analytic_model_bench [min_seconds_per_row]
+#include "../machine.hpp"
+
 #include "serialq/common/network_loader.hpp"
 #include "serialq/sim/analytic_model.hpp"
 
@@ -18,17 +20,6 @@ using namespace serialq;
 using namespace serialq::sim;
 
 namespace {
-
-std::string machine() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line, model = "unknown CPU";
-    while (std::getline(in, line))
-        if (line.rfind("model name", 0) == 0) {
-            model = line.substr(line.find(':') + 2);
-            break;
-        }
-    return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
-}
 
 using Clock = std::chrono::steady_clock;
 volatile long long sink = 0;  // keeps the evaluations from being optimised away
@@ -57,7 +48,7 @@ Rate measure(double min_seconds, F one) {
 int main(int argc, char** argv) {
     const double min_seconds = argc > 1 ? std::atof(argv[1]) : 1.0;
     const std::string root = SERIALQ_SOURCE_DIR;
-    std::printf("analytic model speed on %s (one thread)\n", machine().c_str());
+    std::printf("analytic model speed on %s (one thread)\n", serialq::bench::machine().c_str());
     std::printf("%-12s %-13s %7s %16s %12s %14s\n", "accelerator", "trace", "layers",
                 "layer_evals_per_s", "ns_per_eval", "networks_per_s");
     for (const char* accel : {"stripes", "stripes-act", "loom", "dadiannao"}) {

@@ -6,6 +6,7 @@
 //
 //   build-<you>/bench/sim/bench_sim_cycle_model_bench [min_seconds_per_row]
 #include "../../sim/src/systemc/cycle_model.hpp"
+#include "../machine.hpp"
 
 #include "serialq/common/network_loader.hpp"
 #include "serialq/sim/accelerator_config.hpp"
@@ -42,14 +43,6 @@ struct Measure {
     long long steps = 0;
     int repetitions = 0;
 };
-
-std::string cpu_name() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    return "unknown CPU";
-}
 
 Measure measure(HardwareModel& model, const Network& net, const std::vector<int>& bits,
                 double min_seconds) {
@@ -130,8 +123,8 @@ int main(int argc, char** argv) {
 
     auto model = make_hardware_model("cycle", config);
     std::printf("cycle-level model (SystemC 2.3.4, timed waits), accelerator %s\n", config.name.c_str());
-    std::printf("machine: %s, %u hardware threads; min %.2f s per row (clocked: a quarter)\n",
-                cpu_name().c_str(), std::thread::hardware_concurrency(), min_seconds);
+    std::printf("machine: %s, load average %s; min %.2f s per row (clocked: a quarter)\n",
+                serialq::bench::machine().c_str(), serialq::bench::load_average().c_str(), min_seconds);
     std::printf("wall_ms: one network, elaboration excluded; steps: lane-chunk steps simulated;\n"
                 "runs: runs of identical steps (one timed wait per unit each); clocked_ms: the\n"
                 "naive clocked variant; timed_x: clocked_ms / wall_ms\n");

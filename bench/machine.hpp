@@ -1,5 +1,5 @@
 #pragma once
-// The machine a benchmark ran on, for its printout.
+// The machine a benchmark ran on and its load, for its printout (shared by every bench/<area>).
 #include <fstream>
 #include <string>
 #include <thread>
