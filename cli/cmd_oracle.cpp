@@ -48,7 +48,8 @@ int oracle_eval(const Args& args) {
     po::options_description opts("serialq oracle eval options");
     std::string spec, format, cache, split, quantizer;
     std::vector<std::string> bit_specs;
-    int finetune_steps = 0, threads = 0;
+    int finetune_steps = 0, threads = 0, activation_bits = 8, finetune_batch = 64;
+    double finetune_lr = 1e-4;
     unsigned long long seed = 1;
     double early_stop = 0, confidence = 0.99, timeout = 60;
     long long first_samples = 500;
@@ -62,14 +63,20 @@ int oracle_eval(const Args& args) {
          "builtin: validation (search) | test (final reports)")
         ("quantizer", po::value(&quantizer)->default_value(defaults.quantizer),
          "builtin: weight quantizer")
+        ("activation-bits", po::value(&activation_bits)->default_value(defaults.activation_bits),
+         "builtin: bits of the activation codes (2..16; 0: float activations)")
         ("finetune-steps", po::value(&finetune_steps)->default_value(defaults.finetune_steps),
          "builtin: quantization-aware fine-tuning steps before evaluating")
+        ("finetune-batch", po::value(&finetune_batch)->default_value(defaults.finetune_batch),
+         "builtin: images per fine-tuning step")
+        ("finetune-lr", po::value(&finetune_lr)->default_value(defaults.finetune_learning_rate, "0.0001"),
+         "builtin: fine-tuning's Adam step")
         ("seed", po::value(&seed)->default_value(defaults.seed), "builtin: fine-tuning seed")
         ("threads", po::value(&threads)->default_value(defaults.threads),
          "builtin: threads (0: all cores)")
         ("early-stop-below", po::value(&early_stop)->default_value(defaults.early_stop_below_percent),
          "builtin: stop once the accuracy is surely below this percentage (0: off)")
-        ("confidence", po::value(&confidence)->default_value(defaults.early_stop_confidence),
+        ("confidence", po::value(&confidence)->default_value(defaults.early_stop_confidence, "0.99"),
          "builtin: confidence of that 'surely'")
         ("first-samples", po::value(&first_samples)->default_value(defaults.early_stop_first_samples),
          "builtin: images in the first subset of early termination")
@@ -89,8 +96,9 @@ int oracle_eval(const Args& args) {
         throw UsageError("--no-cache and --cache exclude each other");
     // Options of one kind of oracle given to another are mistakes, not silently ignored.
     const std::string kind = spec.substr(0, spec.find(':'));
-    for (const char* o : {"split", "quantizer", "finetune-steps", "seed", "threads",
-                          "early-stop-below", "confidence", "first-samples"})
+    for (const char* o : {"split", "quantizer", "activation-bits", "finetune-steps",
+                          "finetune-batch", "finetune-lr", "seed", "threads", "early-stop-below",
+                          "confidence", "first-samples"})
         if (!vm[o].defaulted() && kind != "builtin")
             throw UsageError(std::string("--") + o + " applies to builtin: oracles only");
     if (!vm["timeout"].defaulted() && kind != "exec")
@@ -100,7 +108,10 @@ int oracle_eval(const Args& args) {
     if (!vm.count("no-cache")) options.cache_file = cache;
     options.split = split;
     options.quantizer = quantizer;
+    options.activation_bits = activation_bits;
     options.finetune_steps = finetune_steps;
+    options.finetune_batch = finetune_batch;
+    options.finetune_learning_rate = finetune_lr;
     options.seed = seed;
     options.threads = threads;
     options.early_stop_below_percent = early_stop;
@@ -125,7 +136,9 @@ int oracle_eval(const Args& args) {
         j["cache"] = options.cache_file.empty() ? json(nullptr) : json(options.cache_file.string());
         if (kind == "builtin")
             j["options"] = {{"split", split}, {"quantizer", quantizer},
-                            {"finetune_steps", finetune_steps}, {"seed", seed},
+                            {"activation_bits", activation_bits},
+                            {"finetune_steps", finetune_steps}, {"finetune_batch", finetune_batch},
+                            {"finetune_learning_rate", finetune_lr}, {"seed", seed},
                             {"early_stop_below_percent", early_stop},
                             {"early_stop_confidence", confidence},
                             {"early_stop_first_samples", first_samples}};

@@ -14,7 +14,10 @@ EvaluationSettings builtin_settings(const OracleOptions& options) {
         throw ConfigError("split: found 'train', expected validation (for the search) or test "
                           "(for final reports)");
     s.quantizer = options.quantizer;
+    s.activation_bits = options.activation_bits;
     s.finetune.steps = options.finetune_steps;
+    s.finetune.batch = options.finetune_batch;
+    s.finetune.learning_rate = options.finetune_learning_rate;
     s.finetune.seed = options.seed;
     s.threads = options.threads;
     s.check();

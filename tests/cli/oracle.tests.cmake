@@ -126,6 +126,21 @@ serialq_add_cli_test(NAME oracle_builtin_bad_quantizer
 serialq_add_cli_test(NAME oracle_builtin_bad_threshold
   ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --early-stop-below 150
   EXIT 1 ONE_LINE_ERROR STDERR "early_stop_below_percent: found 150, expected 0 \\(off\\) or a percentage up to 100\n$")
+serialq_add_cli_test(NAME oracle_builtin_bad_activation_bits
+  ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --activation-bits 1
+  EXIT 1 ONE_LINE_ERROR STDERR "activation_bits: found 1, expected 0 \\(float activations\\) or 2..16\n$")
+serialq_add_cli_test(NAME oracle_builtin_bad_finetune_lr
+  ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --finetune-lr 2
+  EXIT 1 ONE_LINE_ERROR STDERR "finetune.learning_rate: found 2.0+, expected a number in \\(0, 1\\)\n$")
+serialq_add_cli_test(NAME oracle_activation_bits_for_table
+  ARGS oracle eval --oracle table:tests/data/quant/releq-lenet-mnist-accuracy.csv --bits uniform:8 --no-cache --activation-bits 4
+  EXIT 2 ONE_LINE_ERROR STDERR "--activation-bits applies to builtin: oracles only")
+# Weights-only quantization (float activations) and the fine-tuning settings reach the
+# evaluation and its identity (the cache key).
+serialq_add_cli_test(NAME oracle_builtin_weights_only
+  ARGS oracle eval --oracle builtin:traces/lenet.yaml --bits 8,8,8,8 --no-cache --activation-bits 0
+    --finetune-steps 2 --finetune-batch 16 --finetune-lr 0.0005 --format json
+  EXIT 0 STDOUT "\"identity\": \"builtin:serialq-builtin-eval/[0-9]+ .* activations=float finetune=ste,steps=2,batch=16,lr=0.0005[0-9]*,seed=1,.*\"activation_bits\": 0,.*\"accuracy_percent\": (89|9[0-9])\\.")
 serialq_add_cli_test(NAME oracle_timeout_for_builtin
   ARGS oracle eval --oracle builtin:traces/vgg11.yaml --bits uniform:8 --no-cache --timeout 3
   EXIT 2 ONE_LINE_ERROR STDERR "--timeout applies to exec: oracles only")

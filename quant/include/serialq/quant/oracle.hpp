@@ -35,7 +35,10 @@ struct OracleOptions {
     std::filesystem::path cache_file;  // empty: no cache
     std::string split = "validation";  // builtin: "validation" | "test"
     std::string quantizer = "wrpn";    // builtin: see quantizer.hpp
+    int activation_bits = 8;           // builtin: activation codes (2..16), 0 = float activations
     int finetune_steps = 0;            // builtin: quantization-aware fine-tuning steps
+    int finetune_batch = 64;           // builtin: images per fine-tuning step
+    double finetune_learning_rate = 1e-4;  // builtin: Adam step of fine-tuning
     unsigned long long seed = 1;       // builtin: fine-tuning seed
     double early_stop_below_percent = 0;  // 0: off; else stop once surely below this
     double early_stop_confidence = 0.99;  // builtin: overall confidence of "surely below"
