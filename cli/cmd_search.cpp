@@ -93,6 +93,8 @@ int search_main(const Args& args) {
     long long episodes = 0;
     unsigned long long seed = 1;
     const quant::OracleOptions oracle_defaults;
+    std::string quantizer;
+    int activation_bits = 0, finetune_steps = 0;
     opts.add_options()
         ("trace", po::value(&trace)->default_value("traces/lenet.yaml"), "network trace (YAML)")
         ("oracle", po::value(&oracle_spec)->default_value("builtin:traces/lenet.yaml"),
@@ -113,6 +115,12 @@ int search_main(const Args& args) {
          "default: the values in configs/search/default.yaml")
         ("split", po::value(&split)->default_value(oracle_defaults.split),
          "builtin: the split the search evaluates on (the result is also reported on test)")
+        ("quantizer", po::value(&quantizer)->default_value(oracle_defaults.quantizer),
+         "builtin: weight quantizer (serialq oracle eval --help)")
+        ("activation-bits", po::value(&activation_bits)->default_value(oracle_defaults.activation_bits),
+         "builtin: activation bits, 2..16, or 0 for float activations")
+        ("finetune-steps", po::value(&finetune_steps)->default_value(oracle_defaults.finetune_steps),
+         "builtin: short fine-tuning (ReLeQ's retraining) before each evaluation")
         ("cache", po::value(&cache)->default_value(quant::kDefaultCacheFile.string()),
          "oracle cache (SQLite)")
         ("no-cache", "neither read nor write an oracle cache")
@@ -129,8 +137,20 @@ int search_main(const Args& args) {
     if (vm.count("no-cache") && !vm["cache"].defaulted())
         throw UsageError("--no-cache and --cache exclude each other");
     const std::string oracle_kind = oracle_spec.substr(0, oracle_spec.find(':'));
-    if (!vm["split"].defaulted() && oracle_kind != "builtin")
-        throw UsageError("--split applies to builtin: oracles only");
+    // What the builtin oracle is asked with beyond its defaults; recorded in every output (and
+    // checked on --resume) through settings.oracle.
+    std::string builtin_extras;
+    for (const char* o : {"split", "quantizer", "activation-bits", "finetune-steps"}) {
+        if (vm[o].defaulted()) continue;
+        if (oracle_kind != "builtin")
+            throw UsageError(std::string("--") + o + " applies to builtin: oracles only");
+        if (std::string(o) != "split") {
+            builtin_extras += std::string(", ") + o + " ";
+            builtin_extras += std::string(o) == "quantizer" ? quantizer
+                              : std::string(o) == "activation-bits" ? std::to_string(activation_bits)
+                                                                    : std::to_string(finetune_steps);
+        }
+    }
 
     const Network net = load_network(trace);
     const agent::SearchConfig config =
@@ -140,6 +160,9 @@ int search_main(const Args& args) {
     quant::OracleOptions oracle_options;
     oracle_options.cache_file = vm.count("no-cache") ? std::filesystem::path() : std::filesystem::path(cache);
     oracle_options.split = split;
+    oracle_options.quantizer = quantizer;
+    oracle_options.activation_bits = activation_bits;
+    oracle_options.finetune_steps = finetune_steps;
     auto oracle = quant::make_oracle(oracle_spec, oracle_options);
 
     agent::SearchSettings settings;
@@ -150,7 +173,7 @@ int search_main(const Args& args) {
     settings.out_dir = out;
     settings.resume = vm.count("resume") > 0;
     settings.trace = trace;
-    settings.oracle = oracle_spec + (oracle_kind == "builtin" ? " (" + split + ")" : "");
+    settings.oracle = oracle_spec + (oracle_kind == "builtin" ? " (" + split + builtin_extras + ")" : "");
     settings.accelerator = accel_file;
     settings.hardware_model = model_kind;
 

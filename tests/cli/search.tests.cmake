@@ -90,3 +90,9 @@ serialq_add_cli_test(NAME search_resume_nothing ARGS search ${search_common} --r
 serialq_add_cli_test(NAME search_oracle_layers ARGS search --trace traces/svhn.yaml
   --oracle ${search_table} --config configs/search/releq-lenet-table.yaml --no-cache
   --out ${search_out}/bad EXIT 1 ONE_LINE_ERROR STDERR "oracle table:tests/data/quant/releq-lenet-mnist-accuracy.csv answers for 4 weight layers, the trace traces/svhn.yaml has 8")
+# The builtin oracle's settings: recorded in the run's identity line, refused for other oracles.
+serialq_add_cli_test(NAME search_builtin_quantizer ARGS search --quantizer linear-channel-max
+  --activation-bits 6 --episodes 3 --no-cache --quiet --out ${search_out}/builtin-quantizer EXIT 0
+  STDOUT "oracle builtin:traces/lenet.yaml \\(validation, quantizer linear-channel-max, activation-bits 6\\), .*accuracy: [0-9.]+ % on the validation split, [0-9.]+ % on the test split")
+serialq_add_cli_test(NAME search_finetune_for_table ARGS search ${search_common} --finetune-steps 10
+  --out ${search_out}/bad EXIT 2 ONE_LINE_ERROR STDERR "--finetune-steps applies to builtin: oracles only")
