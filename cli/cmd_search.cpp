@@ -140,16 +140,16 @@ int search_main(const Args& args) {
     // What the builtin oracle is asked with beyond its defaults; recorded in every output (and
     // checked on --resume) through settings.oracle.
     std::string builtin_extras;
-    for (const char* o : {"split", "quantizer", "activation-bits", "finetune-steps"}) {
-        if (vm[o].defaulted()) continue;
+    const std::pair<std::string, std::string> builtin_options[] = {
+        {"split", split},
+        {"quantizer", quantizer},
+        {"activation-bits", std::to_string(activation_bits)},
+        {"finetune-steps", std::to_string(finetune_steps)}};
+    for (const auto& [name, value] : builtin_options) {
+        if (vm[name].defaulted()) continue;
         if (oracle_kind != "builtin")
-            throw UsageError(std::string("--") + o + " applies to builtin: oracles only");
-        if (std::string(o) != "split") {
-            builtin_extras += std::string(", ") + o + " ";
-            builtin_extras += std::string(o) == "quantizer" ? quantizer
-                              : std::string(o) == "activation-bits" ? std::to_string(activation_bits)
-                                                                    : std::to_string(finetune_steps);
-        }
+            throw UsageError("--" + name + " applies to builtin: oracles only");
+        if (name != "split") builtin_extras += ", " + name + " " + value;  // split: shown anyway
     }
 
     const Network net = load_network(trace);

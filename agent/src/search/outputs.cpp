@@ -79,16 +79,27 @@ std::string best_json(const nlohmann::ordered_json& identity, const SearchSummar
     return j.dump(2) + "\n";
 }
 
+namespace {
+// The evaluated assignments' accuracy and network costs, as columns for pareto.hpp.
+struct CostedColumns {
+    std::vector<double> acc, cycles, energy;
+};
+CostedColumns costed(const std::vector<AccuracyMemo::Entry>& evaluated, HardwareCosts& hardware) {
+    CostedColumns c;
+    for (const auto& e : evaluated) {
+        const HardwareCost cost = hardware.network(e.bits);
+        c.acc.push_back(e.accuracy_percent);
+        c.cycles.push_back(static_cast<double>(cost.cycles));
+        c.energy.push_back(cost.energy_pj);
+    }
+    return c;
+}
+}  // namespace
+
 std::string pareto_json(const nlohmann::ordered_json& identity,
                         const std::vector<AccuracyMemo::Entry>& evaluated,
                         HardwareCosts& hardware) {
-    std::vector<double> acc, cycles, energy;
-    for (const auto& e : evaluated) {
-        const HardwareCost c = hardware.network(e.bits);
-        acc.push_back(e.accuracy_percent);
-        cycles.push_back(static_cast<double>(c.cycles));
-        energy.push_back(c.energy_pj);
-    }
+    const auto [acc, cycles, energy] = costed(evaluated, hardware);
     const auto on_latency = pareto_front(acc, cycles);
     const auto on_energy = pareto_front(acc, energy);
     const auto knee_latency = pareto_knee(acc, cycles, on_latency);
@@ -119,20 +130,14 @@ std::string pareto_json(const nlohmann::ordered_json& identity,
 
 std::vector<FrontPoint> latency_front(const std::vector<AccuracyMemo::Entry>& evaluated,
                                       HardwareCosts& hardware) {
-    std::vector<double> acc, cycles;
-    std::vector<HardwareCost> costs;
-    for (const auto& e : evaluated) {
-        costs.push_back(hardware.network(e.bits));
-        acc.push_back(e.accuracy_percent);
-        cycles.push_back(static_cast<double>(costs.back().cycles));
-    }
+    const auto [acc, cycles, energy] = costed(evaluated, hardware);
     const auto on = pareto_front(acc, cycles);
     const auto knee = pareto_knee(acc, cycles, on);
     std::vector<FrontPoint> front;
     for (std::size_t i = 0; i < evaluated.size(); ++i)
         if (on[i])
-            front.push_back({evaluated[i].bits, acc[i], costs[i].cycles, costs[i].energy_pj,
-                             knee && *knee == i});
+            front.push_back({evaluated[i].bits, acc[i], static_cast<long long>(cycles[i]),
+                             energy[i], knee && *knee == i});
     std::stable_sort(front.begin(), front.end(), [](const FrontPoint& a, const FrontPoint& b) {
         return a.accuracy_percent > b.accuracy_percent ||
                (a.accuracy_percent == b.accuracy_percent && a.cycles < b.cycles);
