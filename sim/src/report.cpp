@@ -1,8 +1,26 @@
 #include "serialq/sim/report.hpp"
 
 #include "serialq/common/error.hpp"
+#include "serialq/sim/energy.hpp"
 
 namespace serialq::sim {
+
+LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts) {
+    const AcceleratorConfig& c = mapping.config();
+    LayerReport r;
+    r.name = mapping.layer().name;
+    r.layer_index = mapping.layer_index();
+    r.bits = mapping.precision().bits;
+    r.compute_cycles = counts.compute_cycles;
+    r.total_cycles = counts.total_cycles;
+    r.stall_cycles = counts.total_cycles - counts.compute_cycles - c.pipeline_cycles;
+    r.macs = counts.macs;
+    r.utilization = static_cast<double>(counts.events.lane_cycles) /
+                    (static_cast<double>(counts.total_cycles) * static_cast<double>(c.total_lanes()));
+    r.traffic = counts.traffic;
+    r.energy = layer_energy(c, counts.events, counts.traffic, counts.total_cycles);
+    return r;
+}
 
 NetworkReport simulate_by_layers(HardwareModel& model, const Network& net,
                                  const std::vector<int>& bits) {

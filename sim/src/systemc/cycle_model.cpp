@@ -4,7 +4,6 @@
 
 #include "functional/functional_array.hpp"
 
-#include "serialq/sim/energy.hpp"
 #include "serialq/sim/mapping.hpp"
 #include "serialq/sim/report.hpp"
 
@@ -12,22 +11,9 @@ namespace serialq::sim {
 
 namespace {
 
-LayerReport report_of(const AcceleratorConfig& config, const LayerMapping& mapping,
-                      const sc::LayerRun& run) {
-    LayerReport r;
-    r.name = mapping.layer().name;
-    r.layer_index = mapping.layer_index();
-    r.bits = mapping.precision().bits;
-    r.compute_cycles = run.compute_cycles;
-    r.total_cycles = run.total_cycles;
-    r.stall_cycles = run.total_cycles - run.compute_cycles - config.pipeline_cycles;
-    r.macs = run.macs;
-    r.utilization = static_cast<double>(run.events.lane_cycles) /
-                    (static_cast<double>(run.total_cycles) *
-                     static_cast<double>(config.total_lanes()));
-    r.traffic = run.traffic;
-    r.energy = layer_energy(config, run.events, run.traffic, run.total_cycles);
-    return r;
+LayerReport report_of(const LayerMapping& mapping, const sc::LayerRun& run) {
+    return layer_report(mapping, {run.compute_cycles, run.total_cycles, run.macs, run.events,
+                                  run.traffic});
 }
 
 class CycleModel final : public HardwareModel {
@@ -43,7 +29,7 @@ public:
 
     LayerReport simulate_layer(const Network& net, int layer_index, int bits) override {
         const LayerMapping mapping(config_, net, layer_index, bits);  // validates first
-        return report_of(config_, mapping, sc::Kernel::instance().run(mapping));
+        return report_of(mapping, sc::Kernel::instance().run(mapping));
     }
 
 private:
@@ -64,7 +50,7 @@ CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, co
     const LayerMapping mapping(config, net, layer_index, bits);
     FunctionalArray array(mapping, operands, options);  // checks the operands before simulating
     CycleFunctionalRun out;
-    out.report = report_of(config, mapping, sc::Kernel::instance().run(mapping, &array));
+    out.report = report_of(mapping, sc::Kernel::instance().run(mapping, &array));
     out.functional = array.result();
     return out;
 }

@@ -6,11 +6,26 @@
 // per layer and for the network (network: sums of cycles and of energy, not a mean of ratios).
 #include "serialq/common/network.hpp"
 #include "serialq/sim/hardware_model.hpp"
+#include "serialq/sim/mapping.hpp"
+#include "serialq/sim/sip.hpp"
 
 #include <string>
 #include <vector>
 
 namespace serialq::sim {
+
+// What running one layer counted, whichever model counted it.
+struct LayerCounts {
+    long long compute_cycles = 0;
+    long long total_cycles = 0;
+    long long macs = 0;
+    SipEvents events;  // the SIPs' lane, adder-tree and accumulator cycles
+    Traffic traffic;
+};
+
+// The layer's report from its counts: stall cycles, utilization and energy are derived here,
+// once, so that the analytic and the cycle-level model price equal counts equally.
+LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts);
 
 // Runs `model` on every weight layer in order and sums them. bits.size() must equal
 // net.weight_layer_count() (else ConfigError). What both models' simulate() use.
