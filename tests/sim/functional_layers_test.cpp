@@ -1,5 +1,7 @@
 // Functional mode: the SIP array's integer outputs equal a plain integer convolution
 // bit-exactly, for every precision 1..8, each serial operand, and the edge shapes.
+#include "functional_fixtures.hpp"
+
 #include "serialq/common/error.hpp"
 #include "serialq/sim/functional.hpp"
 #include "serialq/sim/mapping.hpp"
@@ -11,6 +13,7 @@
 
 using namespace serialq;
 using namespace serialq::sim;
+using serialq::sim::test::random_operands;
 
 namespace {
 
@@ -48,18 +51,6 @@ AcceleratorConfig small_array(SerialOperand serial) {
     c.weight_bits = 8;
     c.activation_bits = 5;
     return c;
-}
-
-LayerOperands random_operands(std::mt19937_64& rng, const Layer& l, OperandFormat wf,
-                              OperandFormat af) {
-    LayerOperands ops;
-    std::uniform_int_distribution<std::int64_t> wd(wf.min_value(), wf.max_value());
-    std::uniform_int_distribution<std::int64_t> ad(af.min_value(), af.max_value());
-    ops.weights.resize(static_cast<std::size_t>(l.weights()));
-    ops.activations.resize(static_cast<std::size_t>(l.input.elements()));
-    for (auto& x : ops.weights) x = static_cast<std::int32_t>(wd(rng));
-    for (auto& x : ops.activations) x = static_cast<std::int32_t>(ad(rng));
-    return ops;
 }
 
 std::vector<Layer> shapes() {

@@ -2,6 +2,7 @@
 // its tile array computes every step with the SIP cores. The outputs equal the reference
 // integer convolution bit-exactly, and the report is the timing-only model's.
 #include "../../sim/src/systemc/cycle_model.hpp"
+#include "functional_fixtures.hpp"
 #include "mapping_fixtures.hpp"
 
 #include "serialq/common/error.hpp"
@@ -15,22 +16,6 @@
 using namespace serialq;
 using namespace serialq::sim;
 using namespace serialq::sim::test;
-
-namespace {
-
-LayerOperands random_operands(std::mt19937_64& rng, const Layer& l, OperandFormat wf,
-                              OperandFormat af) {
-    LayerOperands ops;
-    std::uniform_int_distribution<std::int64_t> wd(wf.min_value(), wf.max_value());
-    std::uniform_int_distribution<std::int64_t> ad(af.min_value(), af.max_value());
-    ops.weights.resize(static_cast<std::size_t>(l.weights()));
-    ops.activations.resize(static_cast<std::size_t>(l.input.elements()));
-    for (auto& x : ops.weights) x = static_cast<std::int32_t>(wd(rng));
-    for (auto& x : ops.activations) x = static_cast<std::int32_t>(ad(rng));
-    return ops;
-}
-
-}  // namespace
 
 TEST_CASE("systemc functional: the simulated SIPs compute every layer exactly",
           "[sim][systemc][functional]") {
