@@ -15,14 +15,10 @@ using namespace serialq::sim;
 using namespace serialq::sim::test;
 
 namespace {
-const std::string kRoot = SERIALQ_SOURCE_DIR;
 const std::vector<std::string> kAccels{"stripes", "stripes-act", "loom", "dadiannao"};
 const std::vector<std::string> kTraces{"lenet", "simplenet", "svhn", "svhn-dorefa", "vgg11",
                                        "resnet20", "alexnet", "alexnet-dorefa", "mobilenet-v1",
                                        "resnet18", "resnet50"};
-AcceleratorConfig accel(const std::string& name) {
-    return load_accelerator_config(kRoot + "/configs/accel/" + name + ".yaml");
-}
 }  // namespace
 
 TEST_CASE("analytic: a layer's report is its schedule priced by the energy table", "[sim][analytic]") {
@@ -57,9 +53,9 @@ TEST_CASE("analytic: a layer's report is its schedule priced by the energy table
 
 TEST_CASE("analytic: every shipped trace runs on every shipped accelerator", "[sim][analytic]") {
     for (const auto& trace : kTraces) {
-        const Network net = load_network(kRoot + "/traces/" + trace + ".yaml");
+        const Network net = shipped_trace(trace);
         for (const auto& name : kAccels) {
-            auto model = make_hardware_model("analytic", accel(name));
+            auto model = make_hardware_model("analytic", shipped_accel(name));
             const std::vector<int> bits(net.weight_layer_count(), 8);
             const NetworkReport r = model->simulate(net, bits);
             INFO(trace << " on " << name);
@@ -86,8 +82,8 @@ TEST_CASE("analytic: every shipped trace runs on every shipped accelerator", "[s
 }
 
 TEST_CASE("analytic: bits must match the weight layers and the accelerator", "[sim][analytic]") {
-    const Network net = load_network(kRoot + "/traces/lenet.yaml");
-    auto model = make_hardware_model("analytic", accel("stripes"));
+    const Network net = shipped_trace("lenet");
+    auto model = make_hardware_model("analytic", shipped_accel("stripes"));
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 8}),
                         "bits: found 2 bitwidths for lenet, expected 4 (one per conv/fc layer)");
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 17, 8, 8}),
@@ -97,7 +93,7 @@ TEST_CASE("analytic: bits must match the weight layers and the accelerator", "[s
 }
 
 TEST_CASE("analytic: the model factory", "[sim][analytic]") {
-    const AcceleratorConfig c = accel("stripes");
+    const AcceleratorConfig c = shipped_accel("stripes");
     CHECK(make_hardware_model("analytic", c)->name() == "analytic");
     CHECK(make_hardware_model("analytic", c)->config().name == "stripes");
     REQUIRE_THROWS_WITH(make_hardware_model("rtl", c),

@@ -12,11 +12,6 @@ using namespace serialq::sim;
 using namespace serialq::sim::test;
 
 namespace {
-const std::string kRoot = SERIALQ_SOURCE_DIR;
-AcceleratorConfig accel(const std::string& name) {
-    return load_accelerator_config(kRoot + "/configs/accel/" + name + ".yaml");
-}
-Network trace(const std::string& name) { return load_network(kRoot + "/traces/" + name + ".yaml"); }
 
 std::vector<int> weight_layer_indices(const Network& net) {
     std::vector<int> out;
@@ -43,9 +38,9 @@ TEST_CASE("laws: compute cycles scale exactly with the serial precision", "[sim]
     }
     // The shipped serial designs on every weight layer of AlexNet and MobileNet.
     for (const char* name : {"stripes", "stripes-act", "loom"}) {
-        AnalyticModel model(accel(name));
+        AnalyticModel model(shipped_accel(name));
         for (const char* t : {"alexnet", "mobilenet-v1"}) {
-            const Network net = trace(t);
+            const Network net = shipped_trace(t);
             for (int index : weight_layer_indices(net)) {
                 const long long one = model.simulate_layer(net, index, 1).compute_cycles;
                 for (int b : {2, 5, 8, 13, 16})
@@ -67,11 +62,11 @@ TEST_CASE("laws: compute cycles scale exactly with the serial precision", "[sim]
 // chunk, 65536 bits per tile at 4096 bits per cycle, so 16 cycles a chunk at any p: the same
 // time as DaDianNao, which the paper reports for FC layers.
 TEST_CASE("laws: Stripes at full precision matches DaDianNao and speeds up 16/p", "[sim][laws]") {
-    AnalyticModel stripes(accel("stripes-act"));
-    AnalyticModel dadn(accel("dadiannao"));
+    AnalyticModel stripes(shipped_accel("stripes-act"));
+    AnalyticModel dadn(shipped_accel("dadiannao"));
     int convs = 0, fcs = 0, exact = 0;
     for (const char* t : {"alexnet", "resnet18", "vgg11", "resnet20"}) {
-        const Network net = trace(t);
+        const Network net = shipped_trace(t);
         for (int index : weight_layer_indices(net)) {
             const LayerMapping m(stripes.config(), net, index, 16);
             const long long p_positions = m.positions();
@@ -106,10 +101,10 @@ TEST_CASE("laws: Stripes at full precision matches DaDianNao and speeds up 16/p"
 
 TEST_CASE("laws: energy grows monotonically with bits", "[sim][laws]") {
     for (const char* name : {"stripes", "stripes-act", "loom", "dadiannao"}) {
-        AnalyticModel model(accel(name));
+        AnalyticModel model(shipped_accel(name));
         const bool serial = model.config().serial != SerialOperand::None;
         for (const char* t : {"lenet", "resnet20", "alexnet", "mobilenet-v1"}) {
-            const Network net = trace(t);
+            const Network net = shipped_trace(t);
             for (int index : weight_layer_indices(net)) {
                 double previous = 0;
                 for (int b = 1; b <= model.config().max_bits; ++b) {
@@ -220,8 +215,8 @@ TEST_CASE("laws: AlexNet conv1 on the shipped Stripes, by hand", "[sim][laws]") 
     // 190 x 23 x 8 = 34960. Off-chip, pass 0 fetches the weights (96 x 363 x 8 = 278784 bits) and
     // the network input (3 x 227 x 227 x 16 = 2473392 bits) at 256 GB/s / 0.98 GHz = 2089.8 bits
     // per cycle: ceil(1316.96) = 1317 cycles after ceil(100 ns x 0.98) = 98 cycles of latency.
-    AnalyticModel model(accel("stripes"));
-    const LayerReport r = model.simulate_layer(trace("alexnet"), 0, 8);
+    AnalyticModel model(shipped_accel("stripes"));
+    const LayerReport r = model.simulate_layer(shipped_trace("alexnet"), 0, 8);
     CHECK(r.compute_cycles == 34960);
     CHECK(r.stall_cycles == 98 + 1317);
     CHECK(r.total_cycles == 98 + 1317 + 34960 + 3);

@@ -3,6 +3,7 @@
 // cycle-level equivalence test), plus a reference evaluation of the schedule that follows
 // mapping.hpp's rules pass by pass and step by step.
 #include "serialq/common/network.hpp"
+#include "serialq/common/network_loader.hpp"
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/mapping.hpp"
 
@@ -11,6 +12,14 @@
 #include <string>
 
 namespace serialq::sim::test {
+
+// The shipped accelerators (configs/accel/<name>.yaml) and traces (traces/<name>.yaml).
+inline AcceleratorConfig shipped_accel(const std::string& name) {
+    return load_accelerator_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/accel/" + name + ".yaml");
+}
+inline Network shipped_trace(const std::string& name) {
+    return load_network(std::string(SERIALQ_SOURCE_DIR) + "/traces/" + name + ".yaml");
+}
 
 struct ConvSpec {
     int in_channels = 16, height = 8, width = 8;

@@ -13,12 +13,6 @@ using namespace serialq::sim::test;
 
 namespace {
 
-const std::string kRoot = SERIALQ_SOURCE_DIR;
-
-AcceleratorConfig accel(const std::string& name) {
-    return load_accelerator_config(kRoot + "/configs/accel/" + name + ".yaml");
-}
-
 long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
 
 }  // namespace
@@ -26,9 +20,9 @@ long long ceil_div(long long a, long long b) { return (a + b - 1) / b; }
 TEST_CASE("systemc laws: compute cycles scale exactly with the serial precision",
           "[sim][systemc][laws]") {
     for (const std::string trace : {"lenet", "resnet20"}) {
-        const Network net = load_network(kRoot + "/traces/" + trace + ".yaml");
+        const Network net = shipped_trace(trace);
         for (const std::string name : {"stripes", "stripes-act", "loom"}) {
-            auto model = make_hardware_model("cycle", accel(name));
+            auto model = make_hardware_model("cycle", shipped_accel(name));
             for (const Layer* l : net.weight_layers()) {
                 const int index = static_cast<int>(l - net.layers.data());
                 const LayerReport one = model->simulate_layer(net, index, 1);
@@ -44,8 +38,8 @@ TEST_CASE("systemc laws: compute cycles scale exactly with the serial precision"
 }
 
 TEST_CASE("systemc laws: bit-parallel compute does not depend on the bits", "[sim][systemc][laws]") {
-    const Network net = load_network(kRoot + "/traces/lenet.yaml");
-    auto model = make_hardware_model("cycle", accel("dadiannao"));
+    const Network net = shipped_trace("lenet");
+    auto model = make_hardware_model("cycle", shipped_accel("dadiannao"));
     const LayerReport base = model->simulate_layer(net, 2, 16);
     for (int bits = 1; bits < 16; ++bits) {
         const LayerReport r = model->simulate_layer(net, 2, bits);
@@ -61,11 +55,11 @@ TEST_CASE("systemc laws: Stripes at p bits vs DaDianNao, as the Stripes paper de
     // 16-bit serial operand takes, so at 16 bits Stripes matches DaDianNao and at p bits it is
     // 16 / p times faster, up to the rounding of the windows to 16 (conv) or of the filters to
     // 4096 vs 256 (FC, where the 16 columns hold 16 filters).
-    const AcceleratorConfig str = accel("stripes-act"), dadn = accel("dadiannao");
+    const AcceleratorConfig str = shipped_accel("stripes-act"), dadn = shipped_accel("dadiannao");
     auto s = make_hardware_model("cycle", str);
     auto d = make_hardware_model("cycle", dadn);
     for (const std::string trace : {"lenet", "alexnet", "resnet20"}) {
-        const Network net = load_network(kRoot + "/traces/" + trace + ".yaml");
+        const Network net = shipped_trace(trace);
         for (const Layer* l : net.weight_layers()) {
             const int index = static_cast<int>(l - net.layers.data());
             const LayerReport base = d->simulate_layer(net, index, 16);
@@ -90,9 +84,9 @@ TEST_CASE("systemc laws: Stripes at p bits vs DaDianNao, as the Stripes paper de
 }
 
 TEST_CASE("systemc laws: energy grows with the bits", "[sim][systemc][laws]") {
-    const Network net = load_network(kRoot + "/traces/lenet.yaml");
+    const Network net = shipped_trace("lenet");
     for (const std::string name : {"stripes", "stripes-act", "loom", "dadiannao"}) {
-        auto model = make_hardware_model("cycle", accel(name));
+        auto model = make_hardware_model("cycle", shipped_accel(name));
         for (const Layer* l : net.weight_layers()) {
             const int index = static_cast<int>(l - net.layers.data());
             double previous = 0;

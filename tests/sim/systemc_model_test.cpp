@@ -14,12 +14,6 @@ using namespace serialq::sim::test;
 
 namespace {
 
-const std::string kRoot = SERIALQ_SOURCE_DIR;
-
-AcceleratorConfig accel(const std::string& name) {
-    return load_accelerator_config(kRoot + "/configs/accel/" + name + ".yaml");
-}
-
 void check_same(const LayerReport& c, const LayerReport& a) {
     INFO("layer " << c.name);
     CHECK(c.name == a.name);
@@ -45,9 +39,9 @@ TEST_CASE("systemc: every shipped trace on every shipped accelerator equals the 
     for (const std::string trace : {"lenet", "simplenet", "svhn", "svhn-dorefa", "vgg11", "resnet20",
                                     "alexnet", "alexnet-dorefa", "mobilenet-v1", "resnet18",
                                     "resnet50"}) {
-        const Network net = load_network(kRoot + "/traces/" + trace + ".yaml");
+        const Network net = shipped_trace(trace);
         for (const std::string name : {"stripes", "stripes-act", "loom", "dadiannao"}) {
-            const AcceleratorConfig c = accel(name);
+            const AcceleratorConfig c = shipped_accel(name);
             auto cycle = make_hardware_model("cycle", c);
             auto analytic = make_hardware_model("analytic", c);
             // Mixed precisions: 8 at the ends, 4 inside (as ReLeQ's solutions look).
@@ -71,11 +65,11 @@ TEST_CASE("systemc: many models and configurations share one elaborated design",
           "[sim][systemc]") {
     // Models made one after another and used interleaved (as the RL loop and sweeps do) give
     // the same reports as each alone: nothing of one layer leaks into the next.
-    const Network net = load_network(kRoot + "/traces/lenet.yaml");
+    const Network net = shipped_trace("lenet");
     std::vector<std::unique_ptr<HardwareModel>> cycle, analytic;
     for (const std::string name : {"stripes", "loom", "dadiannao", "stripes-act"}) {
-        cycle.push_back(make_hardware_model("cycle", accel(name)));
-        analytic.push_back(make_hardware_model("analytic", accel(name)));
+        cycle.push_back(make_hardware_model("cycle", shipped_accel(name)));
+        analytic.push_back(make_hardware_model("analytic", shipped_accel(name)));
     }
     for (int round = 0; round < 3; ++round)
         for (std::size_t m = 0; m < cycle.size(); ++m)
@@ -94,8 +88,8 @@ TEST_CASE("systemc: many models and configurations share one elaborated design",
 
 TEST_CASE("systemc: bad requests fail before simulating and leave the model usable",
           "[sim][systemc]") {
-    const Network net = load_network(kRoot + "/traces/lenet.yaml");
-    auto model = make_hardware_model("cycle", accel("stripes"));
+    const Network net = shipped_trace("lenet");
+    auto model = make_hardware_model("cycle", shipped_accel("stripes"));
     CHECK(model->name() == "cycle");
     CHECK(model->config().name == "stripes");
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 8}),
@@ -104,7 +98,7 @@ TEST_CASE("systemc: bad requests fail before simulating and leave the model usab
                         "layer 2 (conv2): bits: found 17 bits, expected 1..16 on stripes");
     REQUIRE_THROWS_WITH(model->simulate_layer(net, 1, 8),
                         "layer 1 (pool1): a maxpool layer has no weights to map onto the array");
-    AcceleratorConfig bad = accel("stripes");
+    AcceleratorConfig bad = shipped_accel("stripes");
     bad.min_bits = 9;
     bad.max_bits = 8;
     REQUIRE_THROWS_AS(make_hardware_model("cycle", bad), ConfigError);
