@@ -29,16 +29,70 @@ namespace {
 
 const char* kUsage =
     "serialq search [--trace T.yaml] [--oracle SPEC] [--accel A.yaml]\n"
-    "               [--strategy ppo|random|exhaustive]\n"
-    "               [--reward releq|ratio|difference|latency|energy] [--episodes N] [--seed S]\n"
-    "               [--out DIR] [--resume] [--config configs/search/X.yaml]\n\n"
-    "Searches a bitwidth per weight layer. Every default together is the README's quick start:\n"
-    "LeNet on Fashion-MNIST (builtin oracle) on Stripes, steered by latency. DIR receives\n"
+    "               [--strategy STRATEGY] [--objective latency|energy|size --max-loss P]\n"
+    "               [--objective accuracy --budget latency:F|energy:F|size:F]\n"
+    "               [--objective reward --reward releq|ratio|difference|latency|energy]\n"
+    "               [--episodes N] [--seed S] [--out DIR] [--resume] [--config X.yaml]\n\n"
+    "Searches a bitwidth per weight layer for an objective: the cheapest configuration within\n"
+    "P points of the reference (full-precision) accuracy, the most accurate within F x the\n"
+    "8-bit baseline's cost, or ReLeQ's reward. Every default together is the README's quick\n"
+    "start: LeNet on Fashion-MNIST (builtin oracle) on Stripes, lowest latency within 1 point.\n"
+    "DIR receives\n"
     "episodes.csv, action_probabilities.csv, best.json, pareto.json and checkpoint.bin\n"
     "(--resume continues from it exactly). Ctrl-C stops after the current episode, with a\n"
     "checkpoint. docs/agent.md describes the search and its files.";
 
 std::atomic<bool> interrupted{false};
+
+// Options that only steer this process (how long, where, how loud), not what the run is.
+bool describes_run(const std::string& name) {
+    for (const char* o : {"episodes", "out", "resume", "cache", "no-cache", "quiet", "help"})
+        if (name == o) return false;
+    return true;
+}
+
+// The run-describing options given in `args`, by their full names, in order.
+std::vector<std::pair<std::string, std::string>> given_run_options(
+    const po::options_description& opts, const Args& args) {
+    std::vector<std::pair<std::string, std::string>> given;
+    po::parsed_options parsed(&opts);
+    try {
+        parsed = po::command_line_parser(args).options(opts).run();
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    for (const auto& o : parsed.options)
+        if (describes_run(o.string_key))
+            given.emplace_back(o.string_key, o.value.empty() ? "" : o.value.front());
+    return given;
+}
+
+// Equal as text, or as the same number ("1" and "1.0").
+bool same_value(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    try {
+        std::size_t ua = 0, ub = 0;
+        const double x = std::stod(a, &ua), y = std::stod(b, &ub);
+        return ua == a.size() && ub == b.size() && x == y;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+// "--seed 1 (given 2); --budget none (given latency:0.5)" for every given option that the
+// saved run did not have, or had with another value.
+std::string contradictions(const std::vector<std::pair<std::string, std::string>>& saved,
+                           const std::vector<std::pair<std::string, std::string>>& given) {
+    std::string out;
+    for (const auto& [name, value] : given) {
+        const auto it = std::find_if(saved.begin(), saved.end(),
+                                     [&](const auto& s) { return s.first == name; });
+        if (it != saved.end() && same_value(it->second, value)) continue;
+        out += (out.empty() ? "--" : "; --") + name + " " +
+               (it == saved.end() ? std::string("not given") : it->second) + " (given " + value + ")";
+    }
+    return out;
+}
 
 extern "C" void on_interrupt(int) { interrupted = true; }
 
@@ -89,12 +143,14 @@ private:
 int search_main(const Args& args) {
     po::options_description opts("serialq search options");
     std::string trace, oracle_spec, accel_file, model_kind, strategy, reward, out, config_file,
-        cache, split;
+        cache, split, objective, budget;
+    double max_loss = 0, reference_accuracy = 0;
     long long episodes = 0;
     unsigned long long seed = 1;
     const quant::OracleOptions oracle_defaults;
     std::string quantizer;
     int activation_bits = 0, finetune_steps = 0;
+    auto describe = [&](po::options_description& opts) {
     opts.add_options()
         ("trace", po::value(&trace)->default_value("traces/lenet.yaml"), "network trace (YAML)")
         ("oracle", po::value(&oracle_spec)->default_value("builtin:traces/lenet.yaml"),
@@ -103,9 +159,20 @@ int search_main(const Args& args) {
          "accelerator (YAML)")
         ("model", po::value(&model_kind)->default_value("analytic"),
          "accelerator model: analytic | cycle (each layer and bitwidth is simulated once)")
-        ("strategy", po::value(&strategy)->default_value("ppo"), "ppo | random | exhaustive")
+        ("strategy", po::value(&strategy)->default_value(agent::kDefaultStrategy),
+         agent::strategy_help().c_str())
+        ("objective", po::value(&objective)->default_value("latency"),
+         "latency | energy | size (lowest cost within --max-loss), accuracy (highest within "
+         "--budget), reward (ReLeQ's reward, --reward)")
+        ("max-loss", po::value(&max_loss)->default_value(agent::Objective{}.max_loss_points, "1"),
+         "latency|energy|size: accuracy points below the reference that are acceptable")
+        ("budget", po::value(&budget),
+         "accuracy: METRIC:F, the cost at most F x the baseline's (latency:0.5, energy:0.4, size:0.25)")
         ("reward", po::value(&reward)->default_value("latency"),
-         "releq | ratio | difference | latency | energy")
+         "objective reward: releq | ratio | difference | latency | energy")
+        ("reference-accuracy", po::value(&reference_accuracy),
+         "the full-precision accuracy (percent) the objective is relative to; default: the "
+         "oracle's (a table's '# reference_accuracy_percent:' line)")
         ("episodes", po::value(&episodes)->default_value(200),
          "episodes in all, resumed ones included (exhaustive: every assignment)")
         ("seed", po::value(&seed)->default_value(1), "seed of the whole search")
@@ -125,10 +192,65 @@ int search_main(const Args& args) {
          "oracle cache (SQLite)")
         ("no-cache", "neither read nor write an oracle cache")
         ("quiet", "no progress line");
+    };
+    describe(opts);
     po::variables_map vm;
     if (!parse_command_line(kUsage, opts, {}, args, vm)) return 0;
-    check_choice("strategy", strategy, {"ppo", "random", "exhaustive"});
+    // The options that describe the run: recorded in its checkpoint, so that --resume takes
+    // them from there (and refuses any that contradict them, all named at once).
+    std::vector<std::pair<std::string, std::string>> run_options = given_run_options(opts, args);
+    if (vm.count("resume")) {
+        const auto saved = agent::saved_run_options(out);
+        const std::string conflicts = contradictions(saved, run_options);
+        if (!conflicts.empty())
+            throw UsageError("--resume: " + (std::filesystem::path(out) / "checkpoint.bin").string() +
+                             " was started with other options: " + conflicts +
+                             "; leave them out to continue that run, or use another --out");
+        Args merged = args;
+        for (const auto& [name, value] : saved)
+            if (std::none_of(run_options.begin(), run_options.end(),
+                             [&](const auto& g) { return g.first == name; })) {
+                merged.push_back("--" + name);
+                merged.push_back(value);
+            }
+        po::options_description again("serialq search options");
+        describe(again);
+        vm = po::variables_map();
+        parse_command_line(kUsage, again, {}, merged, vm);
+        run_options = saved;
+    }
+    check_choice("strategy", strategy, agent::strategy_names());
+    check_choice("objective", objective, {"latency", "energy", "size", "accuracy", "reward"});
     check_choice("reward", reward, {"releq", "ratio", "difference", "latency", "energy"});
+    agent::Objective goal;
+    goal.kind = agent::objective_kind_from_name(objective);
+    if (goal.kind == agent::ObjectiveKind::Reward) {
+        goal.reward = agent::reward_kind_from_name(reward);
+    } else if (!vm["reward"].defaulted()) {
+        throw UsageError("--reward applies to --objective reward only (the objective is " +
+                         objective + ")");
+    }
+    if (goal.kind == agent::ObjectiveKind::Accuracy) {
+        if (!vm.count("budget"))
+            throw UsageError("--objective accuracy needs --budget METRIC:F, e.g. latency:0.5");
+        try {
+            agent::parse_budget(budget, goal);
+        } catch (const ConfigError& e) {
+            throw UsageError(std::string("--") + e.what());
+        }
+    } else if (vm.count("budget")) {
+        throw UsageError("--budget applies to --objective accuracy only");
+    }
+    const bool cost_objective = goal.kind != agent::ObjectiveKind::Accuracy &&
+                                goal.kind != agent::ObjectiveKind::Reward;
+    if (!vm["max-loss"].defaulted() && !cost_objective)
+        throw UsageError("--max-loss applies to --objective latency, energy or size only");
+    goal.max_loss_points = max_loss;
+    try {
+        goal.check();
+    } catch (const ConfigError& e) {
+        throw UsageError(std::string("--") + e.what());
+    }
     check_choice("model", model_kind, {"analytic", "cycle"});
     check_choice("split", split, {"validation", "test"});
     if (episodes < 1)
@@ -167,7 +289,8 @@ int search_main(const Args& args) {
 
     agent::SearchSettings settings;
     settings.strategy = strategy;
-    settings.reward = agent::reward_kind_from_name(reward);
+    settings.objective = goal;
+    if (vm.count("reference-accuracy")) settings.reference_accuracy_percent = reference_accuracy;
     settings.episodes = episodes;
     settings.seed = seed;
     settings.out_dir = out;
@@ -176,6 +299,7 @@ int search_main(const Args& args) {
     settings.oracle = oracle_spec + (oracle_kind == "builtin" ? " (" + split + builtin_extras + ")" : "");
     settings.accelerator = accel_file;
     settings.hardware_model = model_kind;
+    settings.options = run_options;
 
     ProgressLine progress;
     agent::ProgressCallback callback;
@@ -192,13 +316,16 @@ int search_main(const Args& args) {
     for (std::size_t l = 0; l < layers.size(); ++l)
         per_layer += (l ? ", " : "") + layers[l]->name + " " + std::to_string(best.bits[l]);
     std::ostringstream o;
-    o << "search: " << strategy << " on " << net.name << " (" << trace << "), reward " << reward
-      << ", seed " << seed << ", oracle " << settings.oracle << ", accelerator " << accel.name
+    o << "search: " << strategy << " on " << net.name << " (" << trace << "), objective: "
+      << s.objective << ", seed " << seed << ", oracle " << settings.oracle << ", accelerator " << accel.name
       << " (" << model_kind << ")\n";
     o << "episodes " << s.episodes << (interrupted ? " (interrupted; --resume continues)" : "")
       << ", distinct oracle calls " << s.distinct_oracle_calls << ", best found in episode "
       << s.best_episode << "\n";
-    o << "chosen bits: " << per_layer << "  (" << format_bits(best.bits) << ")\n";
+    if (!s.best_feasible)
+        o << "no feasible configuration was evaluated; the closest one:\n";
+    o << (s.best_feasible ? "chosen bits: " : "closest bits: ") << per_layer << "  ("
+      << format_bits(best.bits) << ")\n";
     o << "accuracy: " << fixed(best.accuracy_percent, 2) << " %";
     if (oracle_kind == "builtin") {
         o << " on the " << split << " split";

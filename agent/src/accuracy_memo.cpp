@@ -30,6 +30,13 @@ double AccuracyMemo::reference_accuracy_percent() {
     return *reference_;
 }
 
+void AccuracyMemo::set_reference(double accuracy_percent) {
+    if (!std::isfinite(accuracy_percent) || accuracy_percent <= 0 || accuracy_percent > 100)
+        throw ConfigError("--reference-accuracy: found " + std::to_string(accuracy_percent) +
+                          ", expected a percentage in (0, 100]");
+    reference_ = accuracy_percent;
+}
+
 std::optional<double> AccuracyMemo::find(const std::vector<int>& bits) const {
     const auto it = index_.find(bits);
     if (it == index_.end()) return std::nullopt;

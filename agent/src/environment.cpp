@@ -7,17 +7,28 @@
 
 namespace serialq::agent {
 
-void EnvironmentParams::check() const {
-    if (bits.empty()) throw ConfigError("bits: found an empty list, expected at least one bitwidth");
+namespace {
+
+// Ascending distinct bitwidths in 1..16; `what` names the list in the error.
+void check_choice_list(const std::vector<int>& bits, const std::string& what) {
+    if (bits.empty())
+        throw ConfigError(what + ": found an empty list, expected at least one bitwidth");
     for (std::size_t i = 0; i < bits.size(); ++i) {
         if (bits[i] < 1 || bits[i] > 16)
-            throw ConfigError("bits: found " + std::to_string(bits[i]) + " at position " +
+            throw ConfigError(what + ": found " + std::to_string(bits[i]) + " at position " +
                               std::to_string(i) + ", expected bitwidths in 1..16");
         if (i > 0 && bits[i] <= bits[i - 1])
-            throw ConfigError("bits: found " + std::to_string(bits[i]) + " after " +
+            throw ConfigError(what + ": found " + std::to_string(bits[i]) + " after " +
                               std::to_string(bits[i - 1]) +
                               ", expected distinct bitwidths in ascending order");
     }
+}
+
+}  // namespace
+
+void EnvironmentParams::check() const {
+    check_choice_list(bits, "bits");
+    for (const auto& [name, list] : layer_bits) check_choice_list(list, "layers." + name);
     if (baseline_bits < 1 || baseline_bits > 16)
         throw ConfigError("baseline_bits: found " + std::to_string(baseline_bits) +
                           ", expected an integer in 1..16");
@@ -31,23 +42,25 @@ double log_scaled(double v, double max) { return std::log1p(v) / std::log1p(std:
 }  // namespace
 
 Environment::Environment(const Network& net, AccuracyMemo& accuracy, HardwareCosts& hardware,
-                         RewardKind reward, const RewardParams& reward_params,
+                         const Objective& objective, const RewardParams& reward_params,
                          const EnvironmentParams& params, const std::vector<double>& weight_std)
     : net_(&net),
       accuracy_(&accuracy),
       hardware_(&hardware),
-      reward_(reward),
+      objective_(objective),
       reward_params_(reward_params),
       params_(params) {
     params_.check();
     reward_params_.check();
+    objective_.check();
     const auto layers = net.weight_layers();
     steps_ = static_cast<Index>(layers.size());
     if (weight_std.size() != layers.size())
         throw ConfigError("environment: " + std::to_string(weight_std.size()) +
                           " weight statistics for " + std::to_string(layers.size()) +
                           " weight layers");
-    max_bits_ = params_.bits.back();
+    resolve_layer_choices();
+    max_bits_ = choices_.back();
     double max_in = 0, max_out = 0, max_k = 0, max_w = 0, max_m = 0, max_std = 0;
     for (std::size_t l = 0; l < layers.size(); ++l) {
         max_in = std::max(max_in, double(layers[l]->in_channels()));
@@ -71,18 +84,46 @@ Environment::Environment(const Network& net, AccuracyMemo& accuracy, HardwareCos
         quant_cost_.push_back(double(L.weights()) * reward_params_.mem_to_mac_energy +
                               double(L.macs()));
     }
-    current_.assign(layers.size(), max_bits_);
+    current_ = top_bits();
+}
+
+void Environment::resolve_layer_choices() {
+    const auto layers = net_->weight_layers();
+    std::string names;
+    for (const Layer* L : layers) names += (names.empty() ? "" : ", ") + L->name;
+    for (const auto& entry : params_.layer_bits) {
+        const auto it = std::find_if(layers.begin(), layers.end(),
+                                     [&](const Layer* L) { return L->name == entry.first; });
+        if (it == layers.end())
+            throw ConfigError("layers." + entry.first + ": " + net_->file +
+                              " has no weight layer of that name, expected one of " + names);
+    }
+    choices_ = params_.bits;
+    for (const Layer* L : layers) {
+        const auto own = params_.layer_bits.find(L->name);
+        layer_choices_.push_back(own == params_.layer_bits.end() ? params_.bits : own->second);
+        for (int b : layer_choices_.back())
+            if (std::find(choices_.begin(), choices_.end(), b) == choices_.end())
+                choices_.push_back(b);
+    }
+    std::sort(choices_.begin(), choices_.end());
+}
+
+std::vector<int> Environment::top_bits() const {
+    std::vector<int> top;
+    for (const auto& c : layer_choices_) top.push_back(c.back());
+    return top;
 }
 
 double Environment::normalized_bits(int bits) const {
-    const int lo = params_.bits.front();
+    const int lo = choices_.front();
     return max_bits_ > lo ? double(bits - lo) / double(max_bits_ - lo) : 1.0;
 }
 
 void Environment::begin_episode() {
     previous_bits_ = max_bits_;
     if (!params_.carry_assignment) {
-        std::fill(current_.begin(), current_.end(), max_bits_);
+        current_ = top_bits();
         y_ = 1.0;
     }
 }
@@ -99,8 +140,26 @@ void Environment::observe(Index t, S* state) {
 template void Environment::observe<float>(Index, float*);
 template void Environment::observe<double>(Index, double*);
 
-void Environment::act(Index t, Index action) {
-    const int bits = params_.bits[static_cast<std::size_t>(action)];
+int Environment::bits_for_action(Index t, Index action) const {
+    const int wanted = choices_[static_cast<std::size_t>(action)];
+    const auto& own = layer_choices(t);
+    int bits = own.front();
+    for (int b : own)
+        if (std::abs(b - wanted) <= std::abs(bits - wanted)) bits = b;
+    return bits;
+}
+
+void Environment::act(Index t, Index action) { set_bits(t, bits_for_action(t, action)); }
+
+void Environment::act_bits(Index t, int bits) {
+    const auto& own = layer_choices(t);
+    if (std::find(own.begin(), own.end(), bits) == own.end())
+        throw ConfigError("bits: " + std::to_string(bits) + " for weight layer " +
+                          std::to_string(t) + " is not one of its choices in the search");
+    set_bits(t, bits);
+}
+
+void Environment::set_bits(Index t, int bits) {
     current_[static_cast<std::size_t>(t)] = bits;
     previous_bits_ = bits;
     if (params_.step_accuracy)
@@ -118,27 +177,26 @@ EpisodeResult Environment::play(const std::vector<int>& bits) {
         throw ConfigError("bits: " + std::to_string(bits.size()) + " values for " +
                           std::to_string(steps_) + " weight layers");
     begin_episode();
-    for (Index t = 0; t < steps_; ++t) {
-        const int b = bits[static_cast<std::size_t>(t)];
-        const auto it = std::find(params_.bits.begin(), params_.bits.end(), b);
-        if (it == params_.bits.end())
-            throw ConfigError("bits: " + std::to_string(b) + " for weight layer " +
-                              std::to_string(t) + " is not one of the search's choices");
-        act(t, it - params_.bits.begin());
-    }
+    for (Index t = 0; t < steps_; ++t) act_bits(t, bits[static_cast<std::size_t>(t)]);
     return finish_episode();
 }
 
+double Environment::cost_ratio(CostMetric metric, const std::vector<int>& bits) {
+    const HardwareCost c = hardware_->network(bits);
+    const HardwareCost base = baseline_cost();
+    switch (metric) {
+        case CostMetric::Latency: return double(c.cycles) / double(base.cycles);
+        case CostMetric::Energy: return c.energy_pj / base.energy_pj;
+        case CostMetric::Size: return double(c.weight_bits) / double(base.weight_bits);
+    }
+    return 0;
+}
+
 double Environment::cost(const std::vector<int>& bits) {
-    switch (reward_) {
-        case RewardKind::Latency: {
-            const HardwareCost c = hardware_->network(bits);
-            return double(c.cycles) / double(baseline_cost().cycles);
-        }
-        case RewardKind::Energy: {
-            const HardwareCost c = hardware_->network(bits);
-            return c.energy_pj / baseline_cost().energy_pj;
-        }
+    if (!objective_.uses_reward()) return cost_ratio(objective_.metric(), bits);
+    switch (objective_.reward) {
+        case RewardKind::Latency: return cost_ratio(CostMetric::Latency, bits);
+        case RewardKind::Energy: return cost_ratio(CostMetric::Energy, bits);
         default: {
             double used = 0, full = 0;
             for (std::size_t l = 0; l < bits.size(); ++l) {
@@ -151,16 +209,28 @@ double Environment::cost(const std::vector<int>& bits) {
 }
 
 EpisodeResult Environment::evaluate(const std::vector<int>& bits) {
+    return with_accuracy(bits, accuracy_->accuracy_percent(bits));
+}
+
+EpisodeResult Environment::with_accuracy(const std::vector<int>& bits, double accuracy_percent) {
     EpisodeResult r;
     r.bits = bits;
-    r.accuracy_percent = accuracy_->accuracy_percent(bits);
+    r.accuracy_percent = accuracy_percent;
     r.relative_accuracy = r.accuracy_percent / accuracy_->reference_accuracy_percent();
     const HardwareCost hw = hardware_->network(bits);
     r.cycles = hw.cycles;
     r.energy_pj = hw.energy_pj;
+    r.weight_bits = hw.weight_bits;
     r.cost = cost(bits);
-    r.reward = shaped_reward(shape_of(reward_, reward_params_), r.cost, r.relative_accuracy,
-                             reward_params_);
+    const double releq =
+        objective_.uses_reward()
+            ? shaped_reward(shape_of(objective_.reward, reward_params_), r.cost,
+                            r.relative_accuracy, reward_params_)
+            : 0.0;
+    const Verdict v = judge(objective_, r.accuracy_percent,
+                            accuracy_->reference_accuracy_percent(), r.cost, releq);
+    r.feasible = v.feasible;
+    r.reward = v.reward;
     return r;
 }
 

@@ -21,9 +21,12 @@ const HardwareCost& HardwareCosts::layer(std::size_t l, int bits) {
     const std::size_t k = l * static_cast<std::size_t>(max_bits_) + static_cast<std::size_t>(bits - 1);
     if (!known_[k]) {
         const sim::LayerReport r = model_->simulate_layer(*net_, layer_index_[l], bits);
-        costs_[k] = {r.total_cycles, r.energy_pj()};
+        const Layer& L = net_->layers[static_cast<std::size_t>(layer_index_[l])];
+        costs_[k] = {r.total_cycles, r.energy_pj(), L.weights() * bits};
         known_[k] = 1;
         ++simulations_;
+        order_.push_back(static_cast<int>(l));
+        order_.push_back(bits);
     }
     return costs_[k];
 }
@@ -34,6 +37,7 @@ HardwareCost HardwareCosts::network(const std::vector<int>& bits) {
         const HardwareCost& c = layer(l, bits[l]);
         total.cycles += c.cycles;
         total.energy_pj += c.energy_pj;
+        total.weight_bits += c.weight_bits;
     }
     return total;
 }

@@ -26,6 +26,8 @@ void PpoParams::check() const {
         fail("episodes_per_update", episodes_per_update, "an integer in 1..100000");
     if (!(max_grad_norm >= 0 && max_grad_norm <= 1e6))
         fail("max_grad_norm", max_grad_norm, "a number in [0, 1e6] (0: no clip)");
+    if (!(exploration_floor >= 0 && exploration_floor <= 1))
+        fail("exploration_floor", exploration_floor, "a number in [0, 1]");
 }
 
 template <typename S>

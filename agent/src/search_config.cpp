@@ -10,6 +10,7 @@ void SearchConfig::check() const {
     reward.check();
     network.check();
     ppo.check();
+    adrl.check();
     if (checkpoint_every < 1)
         throw ConfigError("checkpoint_every: found " + std::to_string(checkpoint_every) +
                           ", expected a positive integer");
@@ -68,16 +69,52 @@ void read_ppo(YamlMap m, PpoParams& p) {
         static_cast<int>(m.integer_or("episodes_per_update", p.episodes_per_update, 1, 100000));
     p.max_grad_norm = m.number_or("max_grad_norm", p.max_grad_norm, 0, 1e6);
     p.normalize_advantages = m.boolean_or("normalize_advantages", p.normalize_advantages);
+    p.exploration_floor = m.number_or("exploration_floor", p.exploration_floor, 0, 1);
     m.finish();
 }
 
+void read_adrl(YamlMap m, AdrlParams& a) {
+    a.candidates = static_cast<int>(m.integer_or("candidates", a.candidates, 1, 64));
+    m.finish();
+}
+
+// layers: {name: B | [B, ...]}: a layer pinned at B bits, or given its own choices.
+void read_layer_bits(YamlMap& m, EnvironmentParams& e) {
+    if (!m.has("layers")) {
+        m.allow("layers");
+        return;
+    }
+    const YAML::Node node = m.raw("layers");
+    if (!node.IsMap())
+        m.fail("layers", describe_node(node),
+               "a mapping from layer names to bits or lists of bits (layers: {conv1: 8})");
+    YamlMap layers(node, m.file(), m.key_path("layers"));
+    for (const auto& kv : node) {
+        const std::string name = kv.first.as<std::string>();
+        std::vector<int> bits;
+        if (kv.second.IsScalar())
+            bits.push_back(static_cast<int>(layers.integer(name, 1, 16)));
+        else
+            for (long long v : layers.integer_list(name, 1, 16)) bits.push_back(static_cast<int>(v));
+        e.layer_bits[name] = bits;
+    }
+    layers.finish();
+}
+
 }  // namespace
+
+void AdrlParams::check() const {
+    if (candidates < 1 || candidates > 64)
+        throw ConfigError("adrl.candidates: found " + std::to_string(candidates) +
+                          ", expected an integer in 1..64");
+}
 
 SearchConfig load_search_config(const std::filesystem::path& yaml) {
     SearchConfig c;
     c.file = yaml.string();
     YamlMap m(load_yaml_file(yaml), c.file);
     c.environment.bits = int_list(m, "bits", c.environment.bits, 1, 16);
+    read_layer_bits(m, c.environment);
     c.environment.baseline_bits =
         static_cast<int>(m.integer_or("baseline_bits", c.environment.baseline_bits, 1, 16));
     c.environment.step_accuracy =
@@ -91,6 +128,7 @@ SearchConfig load_search_config(const std::filesystem::path& yaml) {
     if (auto r = m.map_if_present("reward")) read_reward(*r, c.reward);
     if (auto n = m.map_if_present("network")) read_network(*n, c.network);
     if (auto p = m.map_if_present("ppo")) read_ppo(*p, c.ppo);
+    if (auto a = m.map_if_present("adrl")) read_adrl(*a, c.adrl);
     if (auto e = m.map_if_present("exhaustive")) {
         c.max_exhaustive_configurations = e->integer_or(
             "max_configurations", c.max_exhaustive_configurations, 1, 1000000000000LL);

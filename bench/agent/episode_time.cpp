@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
     us.reserve(static_cast<std::size_t>(episodes));
     SearchSettings s;
     s.strategy = "ppo";
-    s.reward = RewardKind::Latency;
+    s.objective.kind = ObjectiveKind::Reward;
+    s.objective.reward = RewardKind::Latency;
     s.episodes = episodes;
     double last = thread_cpu_us();
     const double t0 = last;

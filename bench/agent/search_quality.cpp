@@ -18,7 +18,7 @@
 // Paths are relative to the source tree.
 #include "../machine.hpp"
 
-#include "serialq/agent/pareto.hpp"
+#include "serialq/common/pareto.hpp"
 #include "serialq/agent/search_run.hpp"
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/network_loader.hpp"
@@ -58,7 +58,8 @@ Hits run(const std::string& strategy, std::uint64_t seed, const SearchConfig& co
         "analytic", sim::load_accelerator_config(src + "/configs/accel/stripes.yaml"));
     SearchSettings s;
     s.strategy = strategy;
-    s.reward = reward;
+    s.objective.kind = ObjectiveKind::Reward;
+    s.objective.reward = reward;
     s.episodes = max_episodes;
     s.seed = seed;
     Hits h;
@@ -132,7 +133,8 @@ int main(int argc, char** argv) {
             "analytic", sim::load_accelerator_config(src + "/configs/accel/stripes.yaml"));
         SearchSettings s;
         s.strategy = "exhaustive";
-        s.reward = reward;
+        s.objective.kind = ObjectiveKind::Reward;
+    s.objective.reward = reward;
         run_search(net, *oracle, *hw, config, s, [&](const SearchProgress& p) {
             all.push_back(p.last->result.bits);
             acc.push_back(p.last->result.accuracy_percent);

@@ -31,8 +31,15 @@ struct Setup {
     HardwareCosts costs{net, hw};
     std::vector<double> stds = weight_statistics(net).std_dev;
 
+    // A reward-driven environment (objective reward with `kind`).
     Environment make(RewardKind kind, EnvironmentParams ep = {}, RewardParams rp = {}) {
-        return Environment(net, memo, costs, kind, rp, ep, stds);
+        Objective o;
+        o.kind = ObjectiveKind::Reward;
+        o.reward = kind;
+        return Environment(net, memo, costs, o, rp, ep, stds);
+    }
+    Environment make(const Objective& o, EnvironmentParams ep = {}) {
+        return Environment(net, memo, costs, o, RewardParams{}, ep, stds);
     }
 };
 

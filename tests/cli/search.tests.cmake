@@ -8,7 +8,7 @@ set(search_common --trace traces/lenet.yaml --oracle ${search_table}
   --config configs/search/releq-lenet-table.yaml --no-cache --quiet)
 set(search_report "chosen bits: conv1 [2-8], conv2 [2-8], fc1 [2-8], fc2 [2-8] .*accuracy: [0-9.]+ % \\(full precision 99.80 %\\)\nagainst 8 bits on every layer: speedup [0-9.]+x .*energy reduction [0-9.]+x")
 
-foreach(strategy ppo random)
+foreach(strategy ppo adrl random)
   serialq_add_cli_test(NAME search_${strategy} ARGS search ${search_common} --strategy ${strategy}
     --episodes 40 --seed 5 --out ${search_out}/${strategy} EXIT 0
     STDOUT "^search: ${strategy} on lenet .*episodes 40, distinct oracle calls [0-9]+.*${search_report}")
@@ -18,8 +18,8 @@ serialq_add_cli_test(NAME search_exhaustive ARGS search ${search_common} --strat
   STDOUT "episodes 625, distinct oracle calls 625,.*${search_report}.*frontier of the 625 configurations evaluated \\(most accurate first; 10 of 17, all in pareto.json\\):\n  bits +accuracy_percent  speedup  energy_reduction\n  3,8,8,5 +99.85 +1.12x +1.01x\n.*  3,2,2,4 +98.42 +2.82x +3.70x  knee\n  2,2,2,4 +93.78 +2.96x +3.71x  chosen\n")
 foreach(reward releq ratio difference latency energy)
   serialq_add_cli_test(NAME search_reward_${reward} ARGS search ${search_common}
-    --reward ${reward} --episodes 12 --out ${search_out}/reward-${reward} EXIT 0
-    STDOUT "reward ${reward}, .*${search_report}")
+    --objective reward --reward ${reward} --episodes 12 --out ${search_out}/reward-${reward} EXIT 0
+    STDOUT "objective: highest reward \\(${reward}\\), .*${search_report}")
 endforeach()
 serialq_add_cli_test(NAME search_cycle_model ARGS search ${search_common} --model cycle
   --strategy random --episodes 5 --out ${search_out}/cycle EXIT 0 STDOUT "stripes \\(cycle\\)")
@@ -62,7 +62,15 @@ endif()
 run(parts 17)
 run(parts 30 --resume)
 same(first parts)
-message(STATUS "same seed: identical; stopped at 17 and resumed: identical to one run of 30")
+# Resumed with none of the run's options: they come from the checkpoint.
+run(parts-bare 17)
+execute_process(COMMAND ${EXE} search --episodes 30 --out ${OUT}/parts-bare --resume --quiet
+  RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "bare --resume: exit ${rc}: ${err}")
+endif()
+same(first parts-bare)
+message(STATUS "same seed: identical; stopped at 17 and resumed (with or without the options): identical to one run of 30")
 ]=])
 string(REPLACE ";" "@@" search_common_escaped "--trace;traces/lenet.yaml;--oracle;${search_table};--config;configs/search/releq-lenet-table.yaml;--no-cache;--quiet")
 add_test(NAME cli:search_same_seed_and_resume
@@ -73,9 +81,44 @@ set_tests_properties(cli:search_same_seed_and_resume PROPERTIES TIMEOUT 600)
 
 # Bad input: one line, exit 1 (bad files and values) or 2 (misused command line).
 serialq_add_cli_test(NAME search_bad_strategy ARGS search --strategy annealing EXIT 2 ONE_LINE_ERROR
-  STDERR "--strategy: found 'annealing', expected one of ppo, random, exhaustive")
+  STDERR "--strategy: found 'annealing', expected one of ppo, adrl, random, greedy, exhaustive")
 serialq_add_cli_test(NAME search_bad_reward ARGS search --reward accuracy EXIT 2 ONE_LINE_ERROR
   STDERR "--reward: found 'accuracy', expected one of releq, ratio, difference, latency, energy")
+# Resume: options that contradict the checkpoint are named together, in one line.
+serialq_add_cli_test(NAME search_resume_conflicts_setup ARGS search ${search_common} --strategy random
+  --episodes 3 --out ${search_out}/conflicts EXIT 0)
+serialq_add_cli_test(NAME search_resume_conflicts ARGS search --resume --out ${search_out}/conflicts
+  --strategy ppo --seed 2 --max-loss 2 --episodes 6 EXIT 2 ONE_LINE_ERROR
+  STDERR "--resume: .*conflicts/checkpoint.bin was started with other options: --strategy random \\(given ppo\\); --seed not given \\(given 2\\); --max-loss not given \\(given 2\\); leave them out")
+set_tests_properties(cli:search_resume_conflicts PROPERTIES DEPENDS cli:search_resume_conflicts_setup)
+# Objectives: misused options are one-line usage errors.
+serialq_add_cli_test(NAME search_objective_needs_budget ARGS search --objective accuracy EXIT 2
+  ONE_LINE_ERROR STDERR "--objective accuracy needs --budget METRIC:F")
+serialq_add_cli_test(NAME search_objective_bad_budget ARGS search --objective accuracy
+  --budget latency:lots EXIT 2 ONE_LINE_ERROR STDERR "--budget: found the fraction 'lots'")
+serialq_add_cli_test(NAME search_objective_budget_misplaced ARGS search --budget latency:0.5 EXIT 2
+  ONE_LINE_ERROR STDERR "--budget applies to --objective accuracy only")
+serialq_add_cli_test(NAME search_objective_reward_misplaced ARGS search --reward releq EXIT 2
+  ONE_LINE_ERROR STDERR "--reward applies to --objective reward only")
+serialq_add_cli_test(NAME search_objective_bad_loss ARGS search --max-loss=-3 EXIT 2
+  ONE_LINE_ERROR STDERR "--max_loss: found -3")
+# Every strategy with every objective from the CLI, on the table.
+foreach(strategy ppo adrl random greedy)
+  foreach(objective "latency;--max-loss;1" "energy;--max-loss;2" "size;--max-loss;1"
+                    "accuracy;--budget;latency:0.5" "accuracy;--budget;size:0.4" "reward;--reward;releq")
+    list(GET objective 0 kind)
+    list(GET objective 2 value)
+    string(REPLACE ":" "-" tag "${strategy}-${kind}-${value}")
+    serialq_add_cli_test(NAME search_objective_${tag} ARGS search ${search_common} --strategy ${strategy}
+      --objective ${objective} --episodes 30 --out ${search_out}/objective-${tag} EXIT 0
+      STDOUT "objective: (lowest ${kind}|highest accuracy with|highest reward).*(chosen|closest) bits: ")
+  endforeach()
+endforeach()
+# Nothing feasible: said, and the closest named.
+serialq_add_cli_test(NAME search_objective_infeasible ARGS search ${search_common} --strategy greedy
+  --max-loss 0 --reference-accuracy 100 --out ${search_out}/infeasible EXIT 0
+  STDOUT "reference 100 % - 0 points.*no feasible configuration was evaluated; the closest one:
+closest bits: ")
 serialq_add_cli_test(NAME search_bad_episodes ARGS search --episodes 0 EXIT 2 ONE_LINE_ERROR
   STDERR "--episodes: found 0, expected a positive integer")
 serialq_add_cli_test(NAME search_bad_config ARGS search --trace traces/lenet.yaml

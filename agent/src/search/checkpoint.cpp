@@ -12,7 +12,7 @@ namespace serialq::agent::detail {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'Q', 'S', 'E', 'A', 'R', 'C', 'H'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: objectives (weight bits, feasibility)
 
 std::uint64_t fnv1a(const char* data, std::size_t n) {
     std::uint64_t h = 14695981039346656037ULL;
@@ -31,6 +31,8 @@ void put_log(ByteWriter& w, const EpisodeLog& l) {
     w.put(r.cost);
     w.put<std::int64_t>(r.cycles);
     w.put(r.energy_pj);
+    w.put<std::int64_t>(r.weight_bits);
+    w.put<std::uint8_t>(r.feasible ? 1 : 0);
     w.put(r.reward);
     w.put(l.policy_entropy_nats);
     w.put_array(l.action_probabilities.data(),
@@ -45,6 +47,8 @@ EpisodeLog get_log(ByteReader& r) {
     l.result.cost = r.get<double>();
     l.result.cycles = r.get<std::int64_t>();
     l.result.energy_pj = r.get<double>();
+    l.result.weight_bits = r.get<std::int64_t>();
+    l.result.feasible = r.get<std::uint8_t>() != 0;
     l.result.reward = r.get<double>();
     l.policy_entropy_nats = r.get<double>();
     l.action_probabilities = r.get_array<double>();
@@ -73,6 +77,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
     for (const auto& l : c.logs) put_log(w, l);
     w.put_array(c.distinct_calls.data(), static_cast<std::int64_t>(c.distinct_calls.size()));
     w.put_string(c.strategy_state);
+    w.put_array(c.simulated_pairs.data(), static_cast<std::int64_t>(c.simulated_pairs.size()));
     std::string bytes = w.bytes();
     const std::uint64_t h = fnv1a(bytes.data(), bytes.size());
     bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
@@ -118,6 +123,9 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     for (std::int64_t i = 0; i < logs; ++i) c.logs.push_back(get_log(r));
     c.distinct_calls = r.get_array<long long>(logs);
     c.strategy_state = r.get_string();
+    c.simulated_pairs = r.get_array<int>();
+    if (c.simulated_pairs.size() % 2)
+        throw InputError(file + ": an odd count of simulated (layer, bits) values");
     r.expect_end();
     return c;
 }

@@ -24,6 +24,7 @@ struct Checkpoint {
     std::vector<EpisodeLog> logs;
     std::vector<long long> distinct_calls;  // after each episode
     std::string strategy_state;
+    std::vector<int> simulated_pairs;       // HardwareCosts::simulated_pairs()
 };
 
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c);

@@ -14,6 +14,7 @@ inline nlohmann::ordered_json config_json(const SearchConfig& c) {
     return {
         {"file", c.file},
         {"bits", c.environment.bits},
+        {"layers", c.environment.layer_bits},
         {"baseline_bits", c.environment.baseline_bits},
         {"accuracy_feedback", c.environment.step_accuracy ? "step" : "episode"},
         {"episode_start", c.environment.carry_assignment ? "carry" : "reset"},
@@ -44,7 +45,9 @@ inline nlohmann::ordered_json config_json(const SearchConfig& c) {
           {"entropy_coef", p.entropy_coef},
           {"episodes_per_update", p.episodes_per_update},
           {"max_grad_norm", p.max_grad_norm},
-          {"normalize_advantages", p.normalize_advantages}}},
+          {"normalize_advantages", p.normalize_advantages},
+          {"exploration_floor", p.exploration_floor}}},
+        {"adrl", {{"candidates", c.adrl.candidates}}},
         {"exhaustive", {{"max_configurations", c.max_exhaustive_configurations}}},
     };
 }

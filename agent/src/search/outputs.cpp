@@ -1,6 +1,6 @@
 #include "outputs.hpp"
 
-#include "serialq/agent/pareto.hpp"
+#include "serialq/common/pareto.hpp"
 #include "serialq/common/bits_spec.hpp"
 
 #include <charconv>
@@ -16,13 +16,14 @@ std::string number(double v) {
 std::string episodes_csv(const std::vector<EpisodeLog>& logs,
                          const std::vector<long long>& distinct_calls) {
     std::string s =
-        "episode,bits,accuracy_percent,cycles,energy_pj,reward,policy_entropy_nats,"
-        "distinct_oracle_calls\n";
+        "episode,bits,accuracy_percent,cycles,energy_pj,weight_bits,feasible,reward,"
+        "policy_entropy_nats,distinct_oracle_calls\n";
     for (std::size_t i = 0; i < logs.size(); ++i) {
         const EpisodeResult& r = logs[i].result;
         s += std::to_string(i + 1) + ",\"" + format_bits(r.bits) + "\"," +
              number(r.accuracy_percent) + "," + std::to_string(r.cycles) + "," +
-             number(r.energy_pj) + "," + number(r.reward) + "," +
+             number(r.energy_pj) + "," + std::to_string(r.weight_bits) + "," +
+             (r.feasible ? "1," : "0,") + number(r.reward) + "," +
              number(logs[i].policy_entropy_nats) + "," + std::to_string(distinct_calls[i]) + "\n";
     }
     return s;
@@ -54,6 +55,8 @@ nlohmann::ordered_json result_json(const EpisodeResult& r) {
             {"cost_x", r.cost},
             {"cycles", r.cycles},
             {"energy_pj", r.energy_pj},
+            {"weight_bits", r.weight_bits},
+            {"feasible", r.feasible},
             {"reward", r.reward}};
 }
 
@@ -65,6 +68,8 @@ std::string best_json(const nlohmann::ordered_json& identity, const SearchSummar
     best["speedup_vs_baseline"] = s.speedup;
     best["energy_reduction_vs_baseline"] = s.energy_reduction;
     nlohmann::ordered_json j = {
+        {"objective", s.objective},
+        {"best_is_feasible", s.best_feasible},
         {"best", best},
         {"baseline",
          {{"bits", identity["config"]["baseline_bits"]},

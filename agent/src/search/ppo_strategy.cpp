@@ -2,13 +2,19 @@
 
 #include "../byte_io.hpp"
 
+#include "serialq/agent/nn/random.hpp"
+
+#include <algorithm>
 #include <cmath>
 
 namespace serialq::agent {
 
 PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env,
-                         std::mt19937_64& rng)
-    : net_(make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), rng)),
+                         std::mt19937_64& rng, bool augmented)
+    : augmented_(augmented),
+      floor_(config.ppo.exploration_floor),
+      candidates_(config.adrl.candidates),
+      net_(make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), rng)),
       trainer_(*net_, config.ppo) {
     // The copy draws no random numbers of its own: its weights are overwritten at once.
     std::mt19937_64 unused(0);
@@ -17,6 +23,42 @@ PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env,
     rollout_->resize(env.steps(), 1);
     net_->resize(env.steps(), config.ppo.episodes_per_update);
     buffer_.reset(env.steps(), config.ppo.episodes_per_update, Environment::kStateSize);
+}
+
+Index PpoStrategy::explore(std::mt19937_64& rng) const {
+    // No draw at all without a floor: ReLeQ's PPO keeps its random stream.
+    if (floor_ > 0 && uniform01(rng) < floor_)
+        return static_cast<Index>(uniform_index(rng, static_cast<std::uint64_t>(dist_.probs().rows())));
+    return dist_.sample(0, rng);
+}
+
+Index PpoStrategy::augmented_action(Environment& env, Index t, std::mt19937_64& rng) {
+    // The floor applies to the action taken: the indicator would otherwise override it.
+    if (floor_ > 0 && uniform01(rng) < floor_)
+        return static_cast<Index>(uniform_index(rng, static_cast<std::uint64_t>(env.actions())));
+    std::vector<Index> proposed;
+    std::vector<int> proposed_bits;
+    for (int tries = 0; tries < 4 * candidates_ && static_cast<int>(proposed.size()) < candidates_;
+         ++tries) {
+        const Index a = dist_.sample(0, rng);
+        const int b = env.bits_for_action(t, a);
+        if (std::find(proposed_bits.begin(), proposed_bits.end(), b) != proposed_bits.end()) continue;
+        proposed.push_back(a);
+        proposed_bits.push_back(b);
+    }
+    if (proposed.size() == 1) return proposed.front();
+    std::vector<int> bits = env.current_bits();
+    Index best = proposed.front();
+    double best_score = -INFINITY;
+    for (std::size_t i = 0; i < proposed.size(); ++i) {
+        bits[static_cast<std::size_t>(t)] = proposed_bits[i];
+        const double s = indicator_.score(env, bits);
+        if (s > best_score) {
+            best_score = s;
+            best = proposed[i];
+        }
+    }
+    return best;
 }
 
 EpisodeLog PpoStrategy::run_episode(Environment& env, std::mt19937_64& rng) {
@@ -30,7 +72,7 @@ EpisodeLog PpoStrategy::run_episode(Environment& env, std::mt19937_64& rng) {
         env.observe(t, state.data());
         rollout_->forward_step(t, state, false);
         dist_.set_logits(rollout_->logits().col(t));
-        const Index a = dist_.sample(0, rng);
+        const Index a = augmented_ ? augmented_action(env, t, rng) : explore(rng);
         entropy += static_cast<double>(dist_.entropy(0));
         for (Index k = 0; k < A; ++k)
             log.action_probabilities[static_cast<std::size_t>(t * A + k)] =

@@ -12,13 +12,18 @@
 #include "serialq/agent/rollout_buffer.hpp"
 #include "serialq/agent/search_strategy.hpp"
 
+#include "profiling_indicator.hpp"
+
 namespace serialq::agent {
 
 class PpoStrategy final : public SearchStrategy {
 public:
-    PpoStrategy(const SearchConfig& config, const Environment& env, std::mt19937_64& rng);
+    // augmented: ADRL (the actor proposes adrl.candidates actions per layer, the profiling
+    // indicator picks one); else ReLeQ's PPO, sampling the policy.
+    PpoStrategy(const SearchConfig& config, const Environment& env, std::mt19937_64& rng,
+                bool augmented = false);
 
-    std::string name() const override { return "ppo"; }
+    std::string name() const override { return augmented_ ? "adrl" : "ppo"; }
     EpisodeLog run_episode(Environment& env, std::mt19937_64& rng) override;
     std::string save_state() const override;
     void load_state(const std::string& bytes) override;
@@ -29,6 +34,15 @@ public:
     long long updates() const { return updates_; }
 
 private:
+    // An action from the policy, or uniformly at random with probability exploration_floor.
+    Index explore(std::mt19937_64& rng) const;
+    // ADRL: up to k distinct candidates (by the bits they give layer t), the indicator's best.
+    Index augmented_action(Environment& env, Index t, std::mt19937_64& rng);
+
+    bool augmented_;
+    double floor_;
+    int candidates_;
+    detail::ProfilingIndicator indicator_;
     std::unique_ptr<ActorCritic<float>> net_;      // trained
     std::unique_ptr<ActorCritic<float>> rollout_;  // plays; a copy of net_'s parameters
     PpoTrainer<float> trainer_;

@@ -34,16 +34,86 @@ std::string first_difference(const json& saved, const json& now, const std::stri
     return "";
 }
 
-// best index (0-based) by reward, earliest on ties; -1 if empty.
-long long best_of(const std::vector<EpisodeLog>& logs) {
-    long long best = -1;
-    for (std::size_t i = 0; i < logs.size(); ++i)
-        if (best < 0 || logs[i].result.reward > logs[static_cast<std::size_t>(best)].result.reward)
-            best = static_cast<long long>(i);
-    return best;
+// The best assignment the oracle has answered, by the objective (the earliest on ties): every
+// answer counts, the episodes' and any a strategy asked on the side (ADRL's profiles, ReLeQ's
+// per-step feedback). A function of the memo and the calls per episode alone, so a resumed
+// run finds the same one.
+class BestSoFar {
+public:
+    // Looks at the memo's entries not seen yet; `episode` (1-based) is the one that asked them.
+    void update(Environment& env, long long episode) {
+        const auto& entries = env.accuracy().entries();
+        for (; seen_ < entries.size(); ++seen_) {
+            const EpisodeResult r = env.evaluate(entries[seen_].bits);  // a memo hit
+            if (episode_ == 0 || better(env.objective(), judged(r), judged(best_.result))) {
+                best_.result = r;
+                episode_ = episode;
+            }
+        }
+    }
+    // After a resume: the entries asked by each episode, as `calls` (cumulative) says.
+    void replay(Environment& env, const std::vector<long long>& calls) {
+        for (std::size_t e = 0; e < calls.size(); ++e) {
+            const auto& entries = env.accuracy().entries();
+            const std::size_t upto = std::min(entries.size(), static_cast<std::size_t>(calls[e]));
+            while (seen_ < upto) {
+                const EpisodeResult r = env.evaluate(entries[seen_].bits);
+                if (episode_ == 0 || better(env.objective(), judged(r), judged(best_.result))) {
+                    best_.result = r;
+                    episode_ = static_cast<long long>(e) + 1;
+                }
+                ++seen_;
+            }
+        }
+    }
+    bool known() const { return episode_ > 0; }
+    const EpisodeLog& log() const { return best_; }
+    long long episode() const { return episode_; }
+
+private:
+    EpisodeLog best_;
+    long long episode_ = 0;
+    std::size_t seen_ = 0;
+};
+
+json options_json(const std::vector<std::pair<std::string, std::string>>& options) {
+    json j = json::object();
+    for (const auto& [name, value] : options) j[name] = value;
+    return j;
+}
+
+json objective_json(const Objective& o) {
+    json j = {{"kind", to_string(o.kind)}};
+    switch (o.kind) {
+        case ObjectiveKind::Accuracy: j["budget"] = budget_text(o); break;
+        case ObjectiveKind::Reward: j["reward"] = to_string(o.reward); break;
+        default: j["max_loss_points"] = o.max_loss_points;
+    }
+    return j;
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> saved_run_options(
+    const std::filesystem::path& out_dir) {
+    const std::filesystem::path file = out_dir / "checkpoint.bin";
+    const detail::Checkpoint c = detail::read_checkpoint(file);
+    json saved;
+    try {
+        saved = json::parse(c.identity);
+    } catch (const json::exception&) {
+        throw InputError(file.string() + ": unreadable run settings");
+    }
+    if (!saved.is_object() || !saved.contains("options") || !saved["options"].is_object())
+        throw InputError(file.string() + ": records no run options");
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto it = saved["options"].begin(); it != saved["options"].end(); ++it) {
+        if (!it.value().is_string())
+            throw InputError(file.string() + ": run option '" + it.key() + "' is not text");
+        out.emplace_back(it.key(), it.value().get<std::string>());
+    }
+    return out;
+}
 
 SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
                          sim::HardwareModel& hardware, const SearchConfig& config,
@@ -70,19 +140,24 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
                           net.file + " has " + std::to_string(net.weight_layer_count()));
     const json identity = {
         {"strategy", settings.strategy},
-        {"reward", to_string(settings.reward)},
+        {"objective", objective_json(settings.objective)},
+        {"reference_accuracy_percent",
+         settings.reference_accuracy_percent ? json(*settings.reference_accuracy_percent)
+                                             : json("oracle")},
         {"seed", settings.seed},
         {"trace", settings.trace},
         {"oracle", settings.oracle},
         {"accelerator", settings.accelerator},
         {"hardware_model", settings.hardware_model},
+        {"options", options_json(settings.options)},
         {"config", detail::config_json(config)},
     };
 
     AccuracyMemo memo(oracle);
+    if (settings.reference_accuracy_percent) memo.set_reference(*settings.reference_accuracy_percent);
     HardwareCosts costs(net, hardware);
     const WeightStatistics stats = weight_statistics(net);
-    Environment env(net, memo, costs, settings.reward, config.reward, config.environment,
+    Environment env(net, memo, costs, settings.objective, config.reward, config.environment,
                     stats.std_dev);
     std::mt19937_64 rng(settings.seed);
     auto strategy = make_search_strategy(settings.strategy, config, env, rng);
@@ -111,19 +186,26 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         rs >> rng;
         if (!rs) throw InputError(checkpoint_file.string() + ": unreadable random state");
         env.restore(c.env_bits, c.env_relative_accuracy);
-        memo.restore(std::move(c.memo), c.reference_accuracy_percent);
+        memo.restore(std::move(c.memo), settings.reference_accuracy_percent
+                                             ? settings.reference_accuracy_percent
+                                             : c.reference_accuracy_percent);
         strategy->load_state(c.strategy_state);
+        for (std::size_t i = 0; i + 1 < c.simulated_pairs.size(); i += 2)
+            costs.layer(static_cast<std::size_t>(c.simulated_pairs[i]), c.simulated_pairs[i + 1]);
         logs = std::move(c.logs);
         calls = std::move(c.distinct_calls);
     }
 
     const HardwareCost baseline = env.baseline_cost();
-    long long best = best_of(logs);
+    BestSoFar best;
+    best.replay(env, calls);
 
     auto summary = [&] {
         SearchSummary s;
-        s.best = logs[static_cast<std::size_t>(best)];
-        s.best_episode = best + 1;
+        s.best = best.log();
+        s.best_episode = best.episode();
+        s.best_feasible = s.best.result.feasible;
+        s.objective = settings.objective.describe(memo.reference_accuracy_percent());
         s.episodes = static_cast<long long>(logs.size());
         s.distinct_oracle_calls = memo.distinct_calls();
         s.simulations = costs.simulations();
@@ -156,23 +238,23 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         c.logs = logs;
         c.distinct_calls = calls;
         c.strategy_state = strategy->save_state();
+        c.simulated_pairs = costs.simulated_pairs();
         detail::write_checkpoint(checkpoint_file, c);
     };
 
-    while (static_cast<long long>(logs.size()) < total) {
+    while (static_cast<long long>(logs.size()) < total && !strategy->finished()) {
         logs.push_back(strategy->run_episode(env, rng));
         calls.push_back(memo.distinct_calls());
         const long long done = static_cast<long long>(logs.size());
-        if (best < 0 || logs.back().result.reward > logs[static_cast<std::size_t>(best)].result.reward)
-            best = done - 1;
+        best.update(env, done);
         bool go_on = true;
         if (progress) {
             SearchProgress p;
             p.episodes_done = done;
             p.episodes_total = total;
             p.last = &logs.back();
-            p.best = &logs[static_cast<std::size_t>(best)];
-            p.best_episode = best + 1;
+            p.best = &best.log();
+            p.best_episode = best.episode();
             p.distinct_oracle_calls = memo.distinct_calls();
             p.baseline = baseline;
             go_on = progress(p);

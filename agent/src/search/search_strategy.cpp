@@ -4,28 +4,45 @@
 
 #include "../byte_io.hpp"
 #include "ppo_strategy.hpp"
+#include "strategies.hpp"
 
 #include "serialq/common/error.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 namespace serialq::agent {
 
 namespace {
 
-// Each layer's bits drawn uniformly and independently from the choices.
+// The probability row of layer t for a choice `bits` taken with certainty.
+void mark_choice(EpisodeLog& log, const Environment& env, Index t, int bits, double p) {
+    const auto& all = env.choices();
+    const auto a = std::find(all.begin(), all.end(), bits) - all.begin();
+    log.action_probabilities[static_cast<std::size_t>(t * env.actions() + a)] = p;
+}
+
+// Each layer's bits drawn uniformly and independently from its own choices.
 class RandomStrategy final : public SearchStrategy {
 public:
     std::string name() const override { return "random"; }
     EpisodeLog run_episode(Environment& env, std::mt19937_64& rng) override {
         const Index T = env.steps(), A = env.actions();
         EpisodeLog log;
-        log.action_probabilities.assign(static_cast<std::size_t>(T * A), 1.0 / double(A));
+        log.action_probabilities.assign(static_cast<std::size_t>(T * A), 0.0);
         env.begin_episode();
-        for (Index t = 0; t < T; ++t)
-            env.act(t, static_cast<Index>(uniform_index(rng, static_cast<std::uint64_t>(A))));
+        double entropy = 0;
+        for (Index t = 0; t < T; ++t) {
+            const auto& own = env.layer_choices(t);
+            const int b = own[uniform_index(rng, own.size())];
+            for (int c : own) mark_choice(log, env, t, c, 1.0 / double(own.size()));
+            entropy += std::log(double(own.size()));
+            env.act_bits(t, b);
+        }
         log.result = env.finish_episode();
-        log.policy_entropy_nats = std::log(double(A));
+        log.policy_entropy_nats = entropy / double(T);
         return log;
     }
 };
@@ -36,14 +53,19 @@ class ExhaustiveStrategy final : public SearchStrategy {
 public:
     ExhaustiveStrategy(const Environment& env, long long max_configurations) {
         total_ = 1;
+        double all = 1;  // the space's size, for the message (may exceed long long)
+        for (Index t = 0; t < env.steps(); ++t) all *= double(env.layer_choices(t).size());
         for (Index t = 0; t < env.steps(); ++t) {
-            if (total_ > max_configurations / env.actions())
-                throw ConfigError("exhaustive: " + std::to_string(env.actions()) + "^" +
-                                  std::to_string(env.steps()) +
+            const auto n = static_cast<long long>(env.layer_choices(t).size());
+            if (total_ > max_configurations / n) {
+                std::ostringstream size;
+                size << std::setprecision(4) << all;
+                throw ConfigError("exhaustive: " + size.str() +
                                   " assignments exceed exhaustive.max_configurations = " +
                                   std::to_string(max_configurations) +
                                   "; use a smaller network or bit set, or another strategy");
-            total_ *= env.actions();
+            }
+            total_ *= n;
         }
     }
     std::string name() const override { return "exhaustive"; }
@@ -52,18 +74,21 @@ public:
     EpisodeLog run_episode(Environment& env, std::mt19937_64&) override {
         const Index T = env.steps(), A = env.actions();
         if (next_ >= total_) throw std::logic_error("exhaustive: every assignment was played");
-        std::vector<Index> digits(static_cast<std::size_t>(T));
+        // Mixed radix: layer t's digit runs over its own choices, the last layer fastest.
+        std::vector<int> bits(static_cast<std::size_t>(T));
         long long k = next_++;
         for (Index t = T - 1; t >= 0; --t) {
-            digits[static_cast<std::size_t>(t)] = static_cast<Index>(k % A);
-            k /= A;
+            const auto& own = env.layer_choices(t);
+            const auto n = static_cast<long long>(own.size());
+            bits[static_cast<std::size_t>(t)] = own[static_cast<std::size_t>(k % n)];
+            k /= n;
         }
         EpisodeLog log;
         log.action_probabilities.assign(static_cast<std::size_t>(T * A), 0.0);
         env.begin_episode();
         for (Index t = 0; t < T; ++t) {
-            log.action_probabilities[static_cast<std::size_t>(t * A + digits[static_cast<std::size_t>(t)])] = 1.0;
-            env.act(t, digits[static_cast<std::size_t>(t)]);
+            mark_choice(log, env, t, bits[static_cast<std::size_t>(t)], 1.0);
+            env.act_bits(t, bits[static_cast<std::size_t>(t)]);
         }
         log.result = env.finish_episode();
         return log;
@@ -90,15 +115,61 @@ private:
 
 }  // namespace
 
+namespace {
+
+using Factory = std::unique_ptr<SearchStrategy> (*)(const SearchConfig&, const Environment&,
+                                                    std::mt19937_64&);
+struct StrategyEntry {
+    const char* name;
+    const char* help;
+    Factory make;
+};
+
+const StrategyEntry kStrategies[] = {
+    {"ppo", "ReLeQ's PPO with LSTM policy and value networks",
+     [](const SearchConfig& c, const Environment& e, std::mt19937_64& rng)
+         -> std::unique_ptr<SearchStrategy> { return std::make_unique<PpoStrategy>(c, e, rng); }},
+    {"adrl", "ADRL: PPO whose actor proposes k actions per layer, a profiling indicator picks",
+     [](const SearchConfig& c, const Environment& e, std::mt19937_64& rng)
+         -> std::unique_ptr<SearchStrategy> {
+         return std::make_unique<PpoStrategy>(c, e, rng, true);
+     }},
+    {"random", "each layer's bits uniformly at random",
+     [](const SearchConfig&, const Environment&, std::mt19937_64&)
+         -> std::unique_ptr<SearchStrategy> { return std::make_unique<RandomStrategy>(); }},
+    {"greedy", "lower the layer that loses least accuracy per cost saved, while feasible",
+     [](const SearchConfig&, const Environment&, std::mt19937_64&)
+         -> std::unique_ptr<SearchStrategy> { return detail::make_greedy_strategy(); }},
+    {"exhaustive", "every assignment once (the exact answer)",
+     [](const SearchConfig& c, const Environment& e, std::mt19937_64&)
+         -> std::unique_ptr<SearchStrategy> {
+         return std::make_unique<ExhaustiveStrategy>(e, c.max_exhaustive_configurations);
+     }},
+};
+
+}  // namespace
+
+std::vector<std::string> strategy_names() {
+    std::vector<std::string> names;
+    for (const auto& s : kStrategies) names.emplace_back(s.name);
+    return names;
+}
+
+std::string strategy_help() {
+    std::string h;
+    for (const auto& s : kStrategies) h += std::string(h.empty() ? "" : "; ") + s.name + ": " + s.help;
+    return h;
+}
+
 std::unique_ptr<SearchStrategy> make_search_strategy(const std::string& name,
                                                      const SearchConfig& config,
                                                      const Environment& env,
                                                      std::mt19937_64& rng) {
-    if (name == "ppo") return std::make_unique<PpoStrategy>(config, env, rng);
-    if (name == "random") return std::make_unique<RandomStrategy>();
-    if (name == "exhaustive")
-        return std::make_unique<ExhaustiveStrategy>(env, config.max_exhaustive_configurations);
-    throw ConfigError("strategy: found '" + name + "', expected one of ppo, random, exhaustive");
+    for (const auto& s : kStrategies)
+        if (name == s.name) return s.make(config, env, rng);
+    std::string names;
+    for (const auto& s : kStrategies) names += std::string(names.empty() ? "" : ", ") + s.name;
+    throw ConfigError("strategy: found '" + name + "', expected one of " + names);
 }
 
 }  // namespace serialq::agent

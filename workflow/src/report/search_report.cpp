@@ -5,7 +5,7 @@
 
 #include "../xml_text.hpp"
 
-#include "serialq/workflow/pareto.hpp"
+#include "serialq/common/pareto.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -43,7 +43,12 @@ Figure scatter_figure(const std::string& id, const std::string& caption, const s
         cost.push_back(energy ? e->energy_pj : e->cycles);
         acc.push_back(e->accuracy_percent);
     }
-    const auto front = pareto_frontier(cost, acc);
+    const std::vector<bool> on = pareto_front(acc, cost);
+    std::vector<std::size_t> front;  // cheapest first
+    for (std::size_t i = 0; i < on.size(); ++i)
+        if (on[i]) front.push_back(i);
+    std::stable_sort(front.begin(), front.end(),
+                     [&](std::size_t a, std::size_t b) { return cost[a] < cost[b]; });
     std::set<std::size_t> on_front(front.begin(), front.end());
     ScatterChart c;
     c.title = title;
@@ -103,7 +108,7 @@ Report search_report(const SearchData& s) {
                 for (const auto& [k2, v2] : v.items()) add(k + "." + k2, v2);
             else add(k, v);
         }
-        best.blocks.push_back(Paragraph{"From best.json: the configuration with the highest reward."});
+        best.blocks.push_back(Paragraph{"From best.json: the best feasible configuration by the search's objective."});
         best.blocks.push_back(TableBlock{"", t});
         report.sections.push_back(std::move(best));
     }

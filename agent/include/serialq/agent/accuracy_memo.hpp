@@ -20,8 +20,11 @@ public:
     explicit AccuracyMemo(quant::AccuracyOracle& oracle) : oracle_(&oracle) {}
 
     double accuracy_percent(const std::vector<int>& bits);
-    // The full-precision accuracy, asked once.
+    // The full-precision accuracy, asked once (or as set_reference() gave it).
     double reference_accuracy_percent();
+    // Overrides the oracle's full-precision accuracy (--reference-accuracy): a table may not
+    // know it, and a user may hold a better-measured figure.
+    void set_reference(double accuracy_percent);
     long long distinct_calls() const { return static_cast<long long>(entries_.size()); }
     // Every assignment asked, in the order first asked.
     const std::vector<Entry>& entries() const { return entries_; }

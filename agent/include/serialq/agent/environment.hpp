@@ -27,14 +27,20 @@
 #include "serialq/agent/accuracy_memo.hpp"
 #include "serialq/agent/hardware_costs.hpp"
 #include "serialq/agent/nn/tensor.hpp"
+#include "serialq/agent/objective.hpp"
 #include "serialq/agent/reward.hpp"
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace serialq::agent {
 
 struct EnvironmentParams {
     std::vector<int> bits{2, 3, 4, 5, 6, 7, 8};  // the choices for every layer, ascending
+    // Per-layer choices by layer name, replacing `bits` for that layer (ascending); one value
+    // pins the layer (HAQ and ReLeQ keep the first and last layers at 8 bits).
+    std::map<std::string, std::vector<int>> layer_bits;
     int baseline_bits = 8;        // reference of the hardware cost x, speedup, energy reduction
     bool step_accuracy = false;   // true: ask the oracle after every layer, as ReLeQ does (feature
                                   // 10 then follows the episode; more oracle calls); false: once
@@ -49,32 +55,55 @@ struct EpisodeResult {
     std::vector<int> bits;          // per weight layer
     double accuracy_percent = 0;
     double relative_accuracy = 0;   // y
-    double cost = 0;                // x (of the reward kind)
+    double cost = 0;                // x: the objective's cost relative to the baseline's
     long long cycles = 0;
     double energy_pj = 0;
-    double reward = 0;
+    long long weight_bits = 0;
+    bool feasible = true;           // meets the objective's constraint
+    double reward = 0;              // derived from the objective (objective.hpp)
 };
+
+// How objective.hpp's better() sees a result.
+inline Judged judged(const EpisodeResult& r) {
+    return {r.feasible, r.reward, r.accuracy_percent, r.cost};
+}
 
 class Environment {
 public:
     static constexpr Index kStateSize = 11;
 
     // `weight_std`: one per weight layer (weight_statistics.hpp).
+    // Per-layer choices naming a layer the network lacks are a ConfigError.
     Environment(const Network& net, AccuracyMemo& accuracy, HardwareCosts& hardware,
-                RewardKind reward, const RewardParams& reward_params,
+                const Objective& objective, const RewardParams& reward_params,
                 const EnvironmentParams& params, const std::vector<double>& weight_std);
 
     Index steps() const { return steps_; }
-    Index actions() const { return static_cast<Index>(params_.bits.size()); }
-    const std::vector<int>& choices() const { return params_.bits; }
-    RewardKind reward_kind() const { return reward_; }
+    // The action space: every bitwidth any layer may take, ascending. A layer given an action
+    // outside its own choices takes its nearest choice (the higher on a tie).
+    Index actions() const { return static_cast<Index>(choices_.size()); }
+    const std::vector<int>& choices() const { return choices_; }
+    const std::vector<int>& layer_choices(Index t) const {
+        return layer_choices_[static_cast<std::size_t>(t)];
+    }
+    // Every layer at its largest choice.
+    std::vector<int> top_bits() const;
+    const Objective& objective() const { return objective_; }
+    double reference_accuracy_percent() { return accuracy_->reference_accuracy_percent(); }
+    AccuracyMemo& accuracy() { return *accuracy_; }
+    HardwareCosts& hardware() { return *hardware_; }
+    const Network& network() const { return *net_; }
 
     void begin_episode();
     // The state of step t (kStateSize values) into `state`.
     template <typename S>
     void observe(Index t, S* state);
-    // Gives weight layer t the bits of choice `action`.
+    // Gives weight layer t the bits of choice `action` (nearest of its own choices).
     void act(Index t, Index action);
+    // The bits act(t, action) gives layer t.
+    int bits_for_action(Index t, Index action) const;
+    // Gives weight layer t `bits`, one of its own choices (else ConfigError).
+    void act_bits(Index t, int bits);
     // Evaluates the assignment the episode built.
     EpisodeResult finish_episode();
     // A whole episode with the given assignment (the baselines play this way).
@@ -82,8 +111,14 @@ public:
 
     // Evaluates an assignment without changing the episode state.
     EpisodeResult evaluate(const std::vector<int>& bits);
-    // x of the reward kind for `bits`.
+    // The result `bits` would have at `accuracy_percent` (costs simulated, no oracle call):
+    // how a predicted accuracy is judged.
+    EpisodeResult with_accuracy(const std::vector<int>& bits, double accuracy_percent);
+    // x of the objective for `bits`: its cost relative to the baseline's (objective reward:
+    // the reward kind's x).
     double cost(const std::vector<int>& bits);
+    // The objective's cost metric relative to the baseline's.
+    double cost_ratio(CostMetric metric, const std::vector<int>& bits);
     HardwareCost baseline_cost() { return hardware_->uniform(params_.baseline_bits); }
 
     // The state carried between episodes, for checkpoints.
@@ -93,13 +128,17 @@ public:
 
 private:
     double normalized_bits(int bits) const;
+    void resolve_layer_choices();
+    void set_bits(Index t, int bits);
 
     const Network* net_;
     AccuracyMemo* accuracy_;
     HardwareCosts* hardware_;
-    RewardKind reward_;
+    Objective objective_;
     RewardParams reward_params_;
     EnvironmentParams params_;
+    std::vector<int> choices_;                     // the action space (union of the layers')
+    std::vector<std::vector<int>> layer_choices_;  // per weight layer
     Index steps_;
     int max_bits_;
     std::vector<double> quant_cost_;   // n_w * E_mem/E_MAC + n_MAC per layer (State of Quantization)

@@ -12,6 +12,7 @@ namespace serialq::agent {
 struct HardwareCost {
     long long cycles = 0;
     double energy_pj = 0;
+    long long weight_bits = 0;  // the weights' storage: weights x bits (the "size" cost)
 };
 
 class HardwareCosts {
@@ -25,6 +26,9 @@ public:
     HardwareCost uniform(int bits);
 
     long long simulations() const { return simulations_; }  // distinct (layer, bits) simulated
+    // The (layer, bits) pairs simulated, in order, flattened: checkpoints keep them, and a
+    // resumed search simulates them again, so its figures equal an uninterrupted run's.
+    const std::vector<int>& simulated_pairs() const { return order_; }
     const sim::HardwareModel& model() const { return *model_; }
 
 private:
@@ -34,6 +38,7 @@ private:
     std::vector<int> layer_index_;              // weight layer -> index in Network::layers
     std::vector<HardwareCost> costs_;           // [l * max_bits + bits - 1]
     std::vector<char> known_;
+    std::vector<int> order_;                    // l0, b0, l1, b1, ...
     long long simulations_ = 0;
 };
 

@@ -21,6 +21,10 @@ struct PpoParams {
     int episodes_per_update = 4;      // episodes collected before each update (one batch)
     double max_grad_norm = 0.5;       // clip of the global gradient norm; 0 = no clip
     bool normalize_advantages = true; // standardise advantages over the batch
+    // Probability of a uniformly random action at each step (ours, issue 12: without a floor
+    // the policy's entropy can collapse to ~0 and the search stops asking new assignments).
+    // The update still uses the policy's own probability of the action taken.
+    double exploration_floor = 0.05;
     void check() const;               // throws ConfigError naming the field
 };
 

@@ -13,24 +13,35 @@
 
 namespace serialq::agent {
 
+// ADRL's augmentation of the policy (Ning et al., ICLR 2021; docs/agent.md): at each layer the
+// actor proposes `candidates` distinct actions and the profiling indicator picks one.
+struct AdrlParams {
+    int candidates = 3;  // k (ours: the paper's k could not be confirmed, docs/agent.md)
+    void check() const;  // throws ConfigError naming the field
+};
+
 struct SearchConfig {
     std::string file;  // the YAML it was loaded from ("" for the built-in defaults)
     EnvironmentParams environment;
     RewardParams reward;
     NetworkParams network;
     PpoParams ppo;
+    AdrlParams adrl;
     int checkpoint_every = 50;  // episodes between checkpoints (and output rewrites)
     long long max_exhaustive_configurations = 1000000;  // exhaustive refuses larger spaces
     void check() const;  // throws ConfigError naming the field
 };
 
 // Keys (all optional; see configs/search/default.yaml):
-//   bits, baseline_bits, accuracy_feedback (episode | step), episode_start (carry | reset),
+//   bits, layers: {NAME: B | [B, ...]} (a pinned layer, or its own choices), baseline_bits,
+//   accuracy_feedback (episode | step), episode_start (carry | reset),
 //   checkpoint_every,
 //   reward: {a, b, threshold, mem_to_mac_energy, hardware_shape},
 //   network: {kind, trunk_size, policy_hidden, value_hidden, activation, policy_output_gain},
 //   ppo: {learning_rate, adam_beta1, adam_beta2, adam_epsilon, gae_lambda, epochs, clip, gamma,
-//         value_coef, entropy_coef, episodes_per_update, max_grad_norm, normalize_advantages},
+//         value_coef, entropy_coef, episodes_per_update, max_grad_norm, normalize_advantages,
+//         exploration_floor},
+//   adrl: {candidates},
 //   exhaustive: {max_configurations}
 // Unknown keys and out-of-range values are ConfigErrors naming the file, line and key.
 SearchConfig load_search_config(const std::filesystem::path& yaml);

@@ -7,8 +7,8 @@
 //   episodes.csv              episode, bits, accuracy_percent, cycles, energy_pj, reward,
 //                             policy_entropy_nats, distinct_oracle_calls (cumulative)
 //   action_probabilities.csv  episode, layer, layer_name, p_<b>_bits for each choice b
-//   best.json                 the best configuration (by reward), with the settings and the
-//                             full search configuration that produced it
+//   best.json                 the best feasible configuration (by the objective), with the
+//                             settings and the full search configuration that produced it
 //   pareto.json               every configuration the oracle evaluated, with the accuracy-vs-
 //                             latency and accuracy-vs-energy Pareto sets and knees marked
 //   checkpoint.bin            everything --resume needs (strategy, optimizer, RNG, memo, logs)
@@ -20,14 +20,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace serialq::agent {
 
 struct SearchSettings {
-    std::string strategy = "ppo";             // ppo | random | exhaustive
-    RewardKind reward = RewardKind::Latency;
+    std::string strategy = "ppo";             // search_strategy.hpp's names
+    Objective objective;                      // what is searched for (objective.hpp)
+    // Overrides the oracle's full-precision accuracy, the reference of the objective.
+    std::optional<double> reference_accuracy_percent;
     long long episodes = 100;                 // total, including any resumed ones
     std::uint64_t seed = 1;
     std::filesystem::path out_dir;            // empty: no files (benchmarks, tests)
@@ -37,13 +41,20 @@ struct SearchSettings {
     std::string oracle;
     std::string accelerator;
     std::string hardware_model;
+    // The options the run was started with, as (name, value) in a fixed order: recorded in
+    // the checkpoint so that --resume needs none of them again (saved_run_options()).
+    std::vector<std::pair<std::string, std::string>> options;
 };
+
+// The options recorded in out_dir/checkpoint.bin (InputError if it is missing or damaged).
+std::vector<std::pair<std::string, std::string>> saved_run_options(
+    const std::filesystem::path& out_dir);
 
 struct SearchProgress {
     long long episodes_done = 0;
     long long episodes_total = 0;
     const EpisodeLog* last = nullptr;
-    const EpisodeLog* best = nullptr;   // highest reward so far (the earliest on ties)
+    const EpisodeLog* best = nullptr;   // best by the objective so far (the earliest on ties)
     long long best_episode = 0;         // 1-based
     long long distinct_oracle_calls = 0;
     HardwareCost baseline;              // every layer at baseline_bits
@@ -59,7 +70,11 @@ struct FrontPoint {
 };
 
 struct SearchSummary {
+    // The best feasible assignment evaluated (objective.hpp's better()); when none was
+    // feasible, the closest (highest reward), and best_feasible is false.
     EpisodeLog best;
+    bool best_feasible = false;
+    std::string objective;              // Objective::describe()
     // The accuracy-vs-latency Pareto frontier of every assignment evaluated (as pareto.json
     // marks it), most accurate first: the trade-offs beside the one the reward chose.
     std::vector<FrontPoint> latency_front;

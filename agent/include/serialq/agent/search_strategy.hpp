@@ -1,7 +1,7 @@
 #pragma once
-// How a search proposes bit assignments, one episode at a time: the PPO agent (ppo), uniform
-// random assignments (random), or every assignment in order (exhaustive). All play the same
-// Environment, so they are compared on the same oracle calls, costs and rewards.
+// How a search proposes bit assignments, one episode at a time (strategy_help() lists them).
+// All play the same Environment, so they are compared on the same oracle calls, costs and
+// rewards, and all learn from (or are ranked by) the reward the objective derives.
 #include "serialq/agent/environment.hpp"
 #include "serialq/agent/search_config.hpp"
 
@@ -27,14 +27,22 @@ public:
     virtual long long episodes(long long requested) const { return requested; }
     // Plays one episode, drawing randomness only from `rng`.
     virtual EpisodeLog run_episode(Environment& env, std::mt19937_64& rng) = 0;
+    // True when the strategy has nothing left to try (greedy at its stopping rule); the run
+    // then ends before the episodes asked for.
+    virtual bool finished() const { return false; }
     // The strategy's own state for checkpoints (the caller saves the RNG and the environment);
     // load_state throws InputError on bytes it cannot read.
     virtual std::string save_state() const { return {}; }
     virtual void load_state(const std::string& bytes) { (void)bytes; }
 };
 
-// name: ppo | random | exhaustive (else ConfigError). The PPO networks are initialised from
-// `rng`.
+// The strategies by name, in one table (search_strategy.cpp): the CLI's choices and help
+// come from it.
+inline constexpr const char* kDefaultStrategy = "ppo";
+std::vector<std::string> strategy_names();
+std::string strategy_help();  // "adrl: ...; haq: ..." one line each
+
+// name: one of strategy_names() (else ConfigError). The networks are initialised from `rng`.
 std::unique_ptr<SearchStrategy> make_search_strategy(const std::string& name,
                                                      const SearchConfig& config,
                                                      const Environment& env,

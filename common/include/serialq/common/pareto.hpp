@@ -1,13 +1,15 @@
 #pragma once
-// The accuracy-versus-cost Pareto frontier of a set of evaluated assignments, and its knee.
+// The accuracy-versus-cost Pareto frontier of a set of points, and its knee: the one
+// implementation every part uses (the search's pareto.json and summary, the reports' plots).
 #include <cstddef>
 #include <optional>
 #include <vector>
 
-namespace serialq::agent {
+namespace serialq {
 
 // on_front[i] is true when no point j has accuracy_j >= accuracy_i and cost_j <= cost_i with
-// one of the two strict (points with identical accuracy and cost are all on the front).
+// one of the two strict (points with identical accuracy and cost are all on the front). A point
+// with a non-finite accuracy or cost is never on the front and dominates nothing.
 std::vector<bool> pareto_front(const std::vector<double>& accuracy,
                                const std::vector<double>& cost);
 
@@ -19,4 +21,4 @@ std::optional<std::size_t> pareto_knee(const std::vector<double>& accuracy,
                                        const std::vector<double>& cost,
                                        const std::vector<bool>& on_front);
 
-}  // namespace serialq::agent
+}  // namespace serialq

@@ -1,21 +1,25 @@
-#include "serialq/agent/pareto.hpp"
+#include "serialq/common/pareto.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
-namespace serialq::agent {
+namespace serialq {
 
 std::vector<bool> pareto_front(const std::vector<double>& accuracy,
                                const std::vector<double>& cost) {
-    const std::size_t n = accuracy.size();
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
+    if (accuracy.size() != cost.size())
+        throw std::invalid_argument("pareto_front: accuracy and cost differ in length");
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < accuracy.size(); ++i)
+        if (std::isfinite(accuracy[i]) && std::isfinite(cost[i])) order.push_back(i);
+    const std::size_t n = order.size();
     // Cheapest first; among equal costs the most accurate first.
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return cost[a] != cost[b] ? cost[a] < cost[b] : accuracy[a] > accuracy[b];
     });
-    std::vector<bool> on(n, false);
+    std::vector<bool> on(accuracy.size(), false);
     double best_cheaper = -INFINITY;  // best accuracy among strictly cheaper points
     for (std::size_t i = 0; i < n;) {
         std::size_t j = i;
@@ -56,4 +60,4 @@ std::optional<std::size_t> pareto_knee(const std::vector<double>& accuracy,
     return best;
 }
 
-}  // namespace serialq::agent
+}  // namespace serialq
