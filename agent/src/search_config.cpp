@@ -11,6 +11,7 @@ void SearchConfig::check() const {
     network.check();
     ppo.check();
     adrl.check();
+    haq.check();
     if (checkpoint_every < 1)
         throw ConfigError("checkpoint_every: found " + std::to_string(checkpoint_every) +
                           ", expected a positive integer");
@@ -73,6 +74,25 @@ void read_ppo(YamlMap m, PpoParams& p) {
     m.finish();
 }
 
+void read_haq(YamlMap m, DdpgParams& d) {
+    d.actor_hidden = int_list(m, "actor_hidden", d.actor_hidden, 1, 4096);
+    d.critic_hidden = int_list(m, "critic_hidden", d.critic_hidden, 1, 4096);
+    d.actor_adam.learning_rate =
+        m.number_or("actor_learning_rate", d.actor_adam.learning_rate, 1e-12, 0.999);
+    d.critic_adam.learning_rate =
+        m.number_or("critic_learning_rate", d.critic_adam.learning_rate, 1e-12, 0.999);
+    d.tau = m.number_or("tau", d.tau, 0, 1);
+    d.discount = m.number_or("discount", d.discount, 0, 1);
+    d.replay_per_layer = static_cast<int>(m.integer_or("replay_per_layer", d.replay_per_layer, 1, 1000000));
+    d.batch_size = static_cast<int>(m.integer_or("batch_size", d.batch_size, 1, 100000));
+    d.warmup_episodes = static_cast<int>(m.integer_or("warmup_episodes", d.warmup_episodes, 0, 1000000));
+    d.noise_sigma = m.number_or("noise_sigma", d.noise_sigma, 0, 10);
+    d.noise_decay = m.number_or("noise_decay", d.noise_decay, 0, 1);
+    d.baseline_step = m.number_or("baseline_step", d.baseline_step, 0, 1);
+    d.updates_per_step = static_cast<int>(m.integer_or("updates_per_step", d.updates_per_step, 0, 1000));
+    m.finish();
+}
+
 void read_adrl(YamlMap m, AdrlParams& a) {
     a.candidates = static_cast<int>(m.integer_or("candidates", a.candidates, 1, 64));
     m.finish();
@@ -129,6 +149,7 @@ SearchConfig load_search_config(const std::filesystem::path& yaml) {
     if (auto n = m.map_if_present("network")) read_network(*n, c.network);
     if (auto p = m.map_if_present("ppo")) read_ppo(*p, c.ppo);
     if (auto a = m.map_if_present("adrl")) read_adrl(*a, c.adrl);
+    if (auto h = m.map_if_present("haq")) read_haq(*h, c.haq);
     if (auto e = m.map_if_present("exhaustive")) {
         c.max_exhaustive_configurations = e->integer_or(
             "max_configurations", c.max_exhaustive_configurations, 1, 1000000000000LL);

@@ -24,6 +24,8 @@ struct Run {
         config.network.trunk_size = 16;
         config.network.policy_hidden = {16};
         config.network.value_hidden = {16};
+        config.haq.actor_hidden = {16};
+        config.haq.critic_hidden = {16};
         config.checkpoint_every = 5;
         settings.strategy = strategy;
         settings.objective.kind = agent::ObjectiveKind::Reward;

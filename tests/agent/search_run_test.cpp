@@ -70,7 +70,7 @@ TEST_CASE("search: the same seed gives byte-identical outputs, another seed does
 
 TEST_CASE("search: killed after a checkpoint and resumed, it ends exactly as if never stopped",
           "[agent][search]") {
-    for (const char* strategy : {"ppo", "adrl", "random", "greedy"}) {
+    for (const char* strategy : {"ppo", "adrl", "haq", "random", "greedy"}) {
         INFO(strategy);
         Run whole(std::string("whole-") + strategy, strategy), parts(std::string("parts-") + strategy, strategy);
         for (Run* r : {&whole, &parts}) {  // greedy stops early with the reward objective

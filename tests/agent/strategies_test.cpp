@@ -19,8 +19,8 @@ using serialq::test::Run;
 
 namespace {
 
-const char* kLearned[] = {"ppo", "adrl"};
-const char* kAll[] = {"ppo", "adrl", "random", "greedy", "exhaustive"};
+const char* kLearned[] = {"ppo", "adrl", "haq"};
+const char* kAll[] = {"ppo", "adrl", "haq", "random", "greedy", "exhaustive"};
 
 // The fakes' cost of `bits` under `metric`, relative to every layer at 8 bits.
 double cost_x(const Network& net, const std::vector<int>& bits, CostMetric metric) {
@@ -99,14 +99,16 @@ TEST_CASE("strategies: every strategy and objective reports the best feasible it
         Run exact("exact", "exhaustive");
         exact.settings.objective = o;
         exact.config.checkpoint_every = 1000000;  // outputs at the end only
+        exact.config.environment.bits = {2, 3, 4, 6, 8};  // 625 assignments keep it quick
         const SearchSummary truth = exact.go();
         REQUIRE(truth.best_feasible);
-        CHECK(truth.episodes == 2401);
+        CHECK(truth.episodes == 625);
         CHECK(truth.best.result.bits == best_feasible(exact.net, o, 99.0, evaluated(exact)));
         for (const char* strategy : kAll) {
             INFO(strategy << " " << o.describe(99.0));
             Run r(std::string("objective-") + strategy, strategy);
             r.settings.objective = o;
+            r.config.environment.bits = exact.config.environment.bits;
             r.settings.episodes = 60;
             const SearchSummary s = r.go();
             const auto expected = best_feasible(r.net, o, 99.0, evaluated(r));
@@ -259,4 +261,20 @@ TEST_CASE("strategies: the exploration floor keeps the policy asking new assignm
         CHECK(late_new[1] > late_new[0]);
         CHECK(late_new[1] >= 5);
     }
+}
+
+TEST_CASE("strategies: haq enforces the budget on every episode, as HAQ does",
+          "[agent][strategies]") {
+    Run r("haq-budget", "haq");
+    Objective o;
+    o.kind = ObjectiveKind::Accuracy;
+    parse_budget("latency:0.45", o);
+    r.settings.objective = o;
+    r.settings.episodes = 30;
+    r.go([&](const SearchProgress& p) {
+        const auto& bits = p.last->result.bits;
+        CHECK(cost_x(r.net, bits, CostMetric::Latency) <= 0.45);
+        CHECK(p.last->result.feasible);
+        return true;
+    });
 }

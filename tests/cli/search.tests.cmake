@@ -8,7 +8,7 @@ set(search_common --trace traces/lenet.yaml --oracle ${search_table}
   --config configs/search/releq-lenet-table.yaml --no-cache --quiet)
 set(search_report "chosen bits: conv1 [2-8], conv2 [2-8], fc1 [2-8], fc2 [2-8] .*accuracy: [0-9.]+ % \\(full precision 99.80 %\\)\nagainst 8 bits on every layer: speedup [0-9.]+x .*energy reduction [0-9.]+x")
 
-foreach(strategy ppo adrl random)
+foreach(strategy ppo adrl haq random)
   serialq_add_cli_test(NAME search_${strategy} ARGS search ${search_common} --strategy ${strategy}
     --episodes 40 --seed 5 --out ${search_out}/${strategy} EXIT 0
     STDOUT "^search: ${strategy} on lenet .*episodes 40, distinct oracle calls [0-9]+.*${search_report}")
@@ -81,7 +81,7 @@ set_tests_properties(cli:search_same_seed_and_resume PROPERTIES TIMEOUT 600)
 
 # Bad input: one line, exit 1 (bad files and values) or 2 (misused command line).
 serialq_add_cli_test(NAME search_bad_strategy ARGS search --strategy annealing EXIT 2 ONE_LINE_ERROR
-  STDERR "--strategy: found 'annealing', expected one of ppo, adrl, random, greedy, exhaustive")
+  STDERR "--strategy: found 'annealing', expected one of ppo, adrl, haq, random, greedy, exhaustive")
 serialq_add_cli_test(NAME search_bad_reward ARGS search --reward accuracy EXIT 2 ONE_LINE_ERROR
   STDERR "--reward: found 'accuracy', expected one of releq, ratio, difference, latency, energy")
 # Resume: options that contradict the checkpoint are named together, in one line.
@@ -103,7 +103,7 @@ serialq_add_cli_test(NAME search_objective_reward_misplaced ARGS search --reward
 serialq_add_cli_test(NAME search_objective_bad_loss ARGS search --max-loss=-3 EXIT 2
   ONE_LINE_ERROR STDERR "--max_loss: found -3")
 # Every strategy with every objective from the CLI, on the table.
-foreach(strategy ppo adrl random greedy)
+foreach(strategy ppo adrl haq random greedy)
   foreach(objective "latency;--max-loss;1" "energy;--max-loss;2" "size;--max-loss;1"
                     "accuracy;--budget;latency:0.5" "accuracy;--budget;size:0.4" "reward;--reward;releq")
     list(GET objective 0 kind)

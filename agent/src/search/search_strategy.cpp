@@ -134,6 +134,9 @@ const StrategyEntry kStrategies[] = {
          -> std::unique_ptr<SearchStrategy> {
          return std::make_unique<PpoStrategy>(c, e, rng, true);
      }},
+    {"haq", "HAQ's DDPG: a continuous action per layer, decaying noise, budget enforcement",
+     [](const SearchConfig& c, const Environment& e, std::mt19937_64& rng)
+         -> std::unique_ptr<SearchStrategy> { return detail::make_haq_strategy(c.haq, e, rng); }},
     {"random", "each layer's bits uniformly at random",
      [](const SearchConfig&, const Environment&, std::mt19937_64&)
          -> std::unique_ptr<SearchStrategy> { return std::make_unique<RandomStrategy>(); }},

@@ -4,6 +4,7 @@
 // default.yaml spells the same values out, and a test keeps the two equal);
 // load_search_config() is the only place that reads the YAML.
 #include "serialq/agent/actor_critic.hpp"
+#include "serialq/agent/ddpg.hpp"
 #include "serialq/agent/environment.hpp"
 #include "serialq/agent/ppo.hpp"
 #include "serialq/agent/reward.hpp"
@@ -27,6 +28,7 @@ struct SearchConfig {
     NetworkParams network;
     PpoParams ppo;
     AdrlParams adrl;
+    DdpgParams haq;  // strategy haq (HAQ's DDPG)
     int checkpoint_every = 50;  // episodes between checkpoints (and output rewrites)
     long long max_exhaustive_configurations = 1000000;  // exhaustive refuses larger spaces
     void check() const;  // throws ConfigError naming the field
@@ -42,6 +44,9 @@ struct SearchConfig {
 //         value_coef, entropy_coef, episodes_per_update, max_grad_norm, normalize_advantages,
 //         exploration_floor},
 //   adrl: {candidates},
+//   haq: {actor_hidden, critic_hidden, actor_learning_rate, critic_learning_rate, tau,
+//         discount, replay_per_layer, batch_size, warmup_episodes, noise_sigma, noise_decay,
+//         baseline_step, updates_per_step},
 //   exhaustive: {max_configurations}
 // Unknown keys and out-of-range values are ConfigErrors naming the file, line and key.
 SearchConfig load_search_config(const std::filesystem::path& yaml);
