@@ -38,7 +38,7 @@ public:
 
 // The strategies by name, in one table (search_strategy.cpp): the CLI's choices and help
 // come from it.
-inline constexpr const char* kDefaultStrategy = "ppo";
+inline constexpr const char* kDefaultStrategy = "adrl";
 std::vector<std::string> strategy_names();
 std::string strategy_help();  // "adrl: ...; haq: ..." one line each
 
