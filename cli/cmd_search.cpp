@@ -199,6 +199,7 @@ int search_main(const Args& args) {
     // The options that describe the run: recorded in its checkpoint, so that --resume takes
     // them from there (and refuses any that contradict them, all named at once).
     std::vector<std::pair<std::string, std::string>> run_options = given_run_options(opts, args);
+    Args effective = args;  // args, with what --resume restores
     if (vm.count("resume")) {
         const auto saved = agent::saved_run_options(out);
         const std::string conflicts = contradictions(saved, run_options);
@@ -218,6 +219,31 @@ int search_main(const Args& args) {
         vm = po::variables_map();
         parse_command_line(kUsage, again, {}, merged, vm);
         run_options = saved;
+        effective = merged;
+    }
+    // A search configuration's search: section stands in for options the command line lacks;
+    // the objective's options go together (a command-line objective takes none from the file).
+    if (vm.count("config")) {
+        Args merged = effective;
+        bool added = false;
+        auto given = [&](const std::string& name) {
+            return std::any_of(run_options.begin(), run_options.end(),
+                               [&](const auto& g) { return g.first == name; });
+        };
+        const bool cli_objective = given("objective") || given("max-loss") || given("budget") ||
+                                   given("reward");
+        for (const auto& [name, value] : agent::load_search_config(config_file).search_options) {
+            if (given(name) || (name != "strategy" && cli_objective)) continue;
+            merged.push_back("--" + name);
+            merged.push_back(value);
+            added = true;
+        }
+        if (added) {
+            po::options_description again("serialq search options");
+            describe(again);
+            vm = po::variables_map();
+            parse_command_line(kUsage, again, {}, merged, vm);
+        }
     }
     check_choice("strategy", strategy, agent::strategy_names());
     check_choice("objective", objective, {"latency", "energy", "size", "accuracy", "reward"});

@@ -2,6 +2,9 @@
 
 #include "serialq/common/error.hpp"
 #include "serialq/common/yaml_fields.hpp"
+#include "serialq/agent/objective.hpp"
+#include "serialq/agent/search_strategy.hpp"
+#include "text.hpp"
 
 namespace serialq::agent {
 
@@ -93,6 +96,27 @@ void read_haq(YamlMap m, DdpgParams& d) {
     m.finish();
 }
 
+void read_search_options(YamlMap m, SearchConfig& c) {
+    auto put = [&](const char* option, std::string value) { c.search_options.emplace_back(option, value); };
+    if (m.has("strategy")) put("strategy", m.choice("strategy", strategy_names()));
+    if (m.has("objective"))
+        put("objective", m.choice("objective", {"latency", "energy", "size", "accuracy", "reward"}));
+    if (m.has("max_loss")) put("max-loss", detail::number_text(m.number("max_loss", 0, 100)));
+    if (m.has("budget")) {
+        const std::string b = m.string("budget");
+        Objective probe;
+        try {
+            parse_budget(b, probe);
+        } catch (const ConfigError& e) {
+            m.fail("budget", "'" + b + "'", "METRIC:FRACTION such as latency:0.5");
+        }
+        put("budget", b);
+    }
+    if (m.has("reward"))
+        put("reward", m.choice("reward", {"releq", "ratio", "difference", "latency", "energy"}));
+    m.finish();
+}
+
 void read_adrl(YamlMap m, AdrlParams& a) {
     a.candidates = static_cast<int>(m.integer_or("candidates", a.candidates, 1, 64));
     m.finish();
@@ -149,6 +173,7 @@ SearchConfig load_search_config(const std::filesystem::path& yaml) {
     if (auto n = m.map_if_present("network")) read_network(*n, c.network);
     if (auto p = m.map_if_present("ppo")) read_ppo(*p, c.ppo);
     if (auto a = m.map_if_present("adrl")) read_adrl(*a, c.adrl);
+    if (auto o = m.map_if_present("search")) read_search_options(*o, c);
     if (auto h = m.map_if_present("haq")) read_haq(*h, c.haq);
     if (auto e = m.map_if_present("exhaustive")) {
         c.max_exhaustive_configurations = e->integer_or(

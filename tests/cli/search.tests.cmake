@@ -114,6 +114,19 @@ foreach(strategy ppo adrl haq random greedy)
       STDOUT "objective: (lowest ${kind}|highest accuracy with|highest reward).*(chosen|closest) bits: ")
   endforeach()
 endforeach()
+# The objective and strategy from the search configuration; the command line wins.
+serialq_add_cli_test(NAME search_config_objective ARGS search --trace traces/lenet.yaml
+  --oracle ${search_table} --config tests/data/agent/search-section.yaml --no-cache --quiet
+  --out ${search_out}/config-objective EXIT 0
+  STDOUT "^search: greedy on lenet .*objective: highest accuracy with latency <= 0.5x the baseline's.*chosen bits: conv1 8, ")
+serialq_add_cli_test(NAME search_config_objective_overridden ARGS search --trace traces/lenet.yaml
+  --oracle ${search_table} --config tests/data/agent/search-section.yaml --no-cache --quiet
+  --strategy random --objective latency --episodes 20 --out ${search_out}/config-objective-cli EXIT 0
+  STDOUT "^search: random on lenet .*objective: lowest latency with accuracy >= 98.8 %")
+serialq_add_cli_test(NAME search_config_bad_budget ARGS search --trace traces/lenet.yaml
+  --oracle ${search_table} --config tests/data/agent/bad-budget.yaml --no-cache
+  --out ${search_out}/bad EXIT 1 ONE_LINE_ERROR
+  STDERR "tests/data/agent/bad-budget.yaml:4: search.budget: found 'latency', expected METRIC:FRACTION")
 # Nothing feasible: said, and the closest named.
 serialq_add_cli_test(NAME search_objective_infeasible ARGS search ${search_common} --strategy greedy
   --max-loss 0 --reference-accuracy 100 --out ${search_out}/infeasible EXIT 0

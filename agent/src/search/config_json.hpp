@@ -7,6 +7,12 @@
 
 namespace serialq::agent::detail {
 
+inline nlohmann::ordered_json search_options_json(const SearchConfig& c) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const auto& [option, value] : c.search_options) j[option] = value;
+    return j;
+}
+
 inline nlohmann::ordered_json config_json(const SearchConfig& c) {
     const auto& r = c.reward;
     const auto& n = c.network;
@@ -47,6 +53,7 @@ inline nlohmann::ordered_json config_json(const SearchConfig& c) {
           {"max_grad_norm", p.max_grad_norm},
           {"normalize_advantages", p.normalize_advantages},
           {"exploration_floor", p.exploration_floor}}},
+        {"search", search_options_json(c)},
         {"adrl", {{"candidates", c.adrl.candidates}}},
         {"haq",
          {{"actor_hidden", c.haq.actor_hidden},

@@ -11,6 +11,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace serialq::agent {
 
@@ -29,6 +31,10 @@ struct SearchConfig {
     PpoParams ppo;
     AdrlParams adrl;
     DdpgParams haq;  // strategy haq (HAQ's DDPG)
+    // search: {strategy, objective, max_loss, budget, reward}: what `serialq search` takes
+    // when its command line does not say (the command line wins), as (option, value) pairs
+    // with the CLI's option names, each value checked when loaded.
+    std::vector<std::pair<std::string, std::string>> search_options;
     int checkpoint_every = 50;  // episodes between checkpoints (and output rewrites)
     long long max_exhaustive_configurations = 1000000;  // exhaustive refuses larger spaces
     void check() const;  // throws ConfigError naming the field
@@ -43,6 +49,7 @@ struct SearchConfig {
 //   ppo: {learning_rate, adam_beta1, adam_beta2, adam_epsilon, gae_lambda, epochs, clip, gamma,
 //         value_coef, entropy_coef, episodes_per_update, max_grad_norm, normalize_advantages,
 //         exploration_floor},
+//   search: {strategy, objective, max_loss, budget, reward} (the CLI's defaults for this file),
 //   adrl: {candidates},
 //   haq: {actor_hidden, critic_hidden, actor_learning_rate, critic_learning_rate, tau,
 //         discount, replay_per_layer, batch_size, warmup_episodes, noise_sigma, noise_decay,
