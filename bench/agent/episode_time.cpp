@@ -53,8 +53,12 @@ class InstantHardware final : public sim::HardwareModel {
 public:
     std::string name() const override { return "instant"; }
     const sim::AcceleratorConfig& config() const override { return config_; }
-    sim::NetworkReport simulate(const Network&, const std::vector<int>&) override { return {}; }
-    sim::LayerReport simulate_layer(const Network& net, int index, int bits) override {
+    sim::NetworkReport simulate(const Network&, const std::vector<int>&,
+                                const std::vector<int>& = {}) override {
+        return {};
+    }
+    sim::LayerReport run_layer(const Network& net, int index, const sim::LayerSpec& spec) override {
+        const int bits = spec.weight_bits;
         sim::LayerReport r;
         r.total_cycles = net.layers[static_cast<std::size_t>(index)].macs() * bits / 4096 + 1;
         r.energy.sip_lanes_pj = double(r.total_cycles);

@@ -23,6 +23,10 @@ const char* to_string(SerialOperand operand) {
     return "?";
 }
 
+const char* to_string(WeightResidency residency) {
+    return residency == WeightResidency::Resident ? "resident" : "streamed";
+}
+
 namespace {
 
 constexpr long long kMaxCount = 4096;        // tiles, SIP rows and columns, lanes
@@ -120,6 +124,11 @@ AcceleratorConfig parse(const YAML::Node& node, const std::filesystem::path& yam
     c.accumulator_bits = read_int(root, "accumulator_bits", c.accumulator_bits, 1, 64);
     c.pipeline_cycles = read_int(root, "pipeline_cycles", c.pipeline_cycles, 0, 1000000);
     c.clock_ghz = root.number_or("clock_ghz", c.clock_ghz, 1e-3, 100);
+    c.weights = root.choice_or("weights", to_string(c.weights), {"resident", "streamed"}) ==
+                        "resident"
+                    ? WeightResidency::Resident
+                    : WeightResidency::Streamed;
+    c.batch = read_int(root, "batch", c.batch, 1, kMaxCount);
     read_memory(root, "weight_buffer", c.weight_buffer);
     read_memory(root, "activation_memory", c.activation_memory);
     read_off_chip(root, c.off_chip);
@@ -257,6 +266,8 @@ std::vector<ConfigOverride> accelerator_config_values(const AcceleratorConfig& c
         {"accumulator_bits", i(c.accumulator_bits)},
         {"pipeline_cycles", i(c.pipeline_cycles)},
         {"clock_ghz", number_text(c.clock_ghz)},
+        {"weights", to_string(c.weights)},
+        {"batch", i(c.batch)},
         {"weight_buffer.capacity_bytes", i(c.weight_buffer.capacity_bytes)},
         {"weight_buffer.width_bits", i(c.weight_buffer.width_bits)},
         {"activation_memory.capacity_bytes", i(c.activation_memory.capacity_bytes)},

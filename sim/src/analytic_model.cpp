@@ -26,12 +26,8 @@ AnalyticModel::AnalyticModel(AcceleratorConfig config) : config_(std::move(confi
     config_.check();
 }
 
-LayerReport AnalyticModel::simulate_layer(const Network& net, int layer_index, int bits) {
-    return analytic_layer_report(LayerMapping(config_, net, layer_index, bits));
-}
-
-NetworkReport AnalyticModel::simulate(const Network& net, const std::vector<int>& bits) {
-    return simulate_by_layers(*this, net, bits);
+LayerReport AnalyticModel::run_layer(const Network& net, int layer_index, const LayerSpec& spec) {
+    return analytic_layer_report(LayerMapping(config_, net, layer_index, spec));
 }
 
 }  // namespace serialq::sim

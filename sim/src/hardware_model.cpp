@@ -3,6 +3,7 @@
 
 #include "serialq/common/error.hpp"
 #include "serialq/sim/analytic_model.hpp"
+#include "serialq/sim/report.hpp"
 
 namespace serialq::sim {
 
@@ -26,6 +27,15 @@ std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,
     if (kind == "analytic") return std::make_unique<AnalyticModel>(config);
     if (kind == "cycle") return make_cycle_model(config);
     throw ConfigError("model: found '" + kind + "', expected one of cycle, analytic");
+}
+
+NetworkReport HardwareModel::simulate(const Network& net, const std::vector<int>& bits,
+                                      const std::vector<int>& act_bits) {
+    return simulate_by_layers(*this, net, bits, act_bits);
+}
+
+LayerReport HardwareModel::simulate_layer(const Network& net, int layer_index, int bits) {
+    return run_layer(net, layer_index, single_layer_spec(config(), net, layer_index, bits));
 }
 
 double EnergyBreakdown::total_pj() const {

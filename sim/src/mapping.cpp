@@ -29,31 +29,59 @@ const char* to_string(Arrangement arrangement) {
     return arrangement == Arrangement::Windows ? "windows" : "filters";
 }
 
-LayerPrecision layer_precision(const AcceleratorConfig& c, int bits, const std::string& what) {
-    if (bits < c.min_bits || bits > c.max_bits)
-        throw ConfigError(what + ": found " + std::to_string(bits) + " bits, expected " +
-                          std::to_string(c.min_bits) + ".." + std::to_string(c.max_bits) +
-                          " on " + c.name);
+BitsRange weight_bits_range(const AcceleratorConfig& c) {
+    const bool serial = c.serial == SerialOperand::Weights || c.serial == SerialOperand::Both ||
+                        c.serial == SerialOperand::None;  // bit-parallel: the multipliers' range
+    return {c.min_bits, serial ? c.max_bits : c.weight_bits};
+}
+
+BitsRange activation_bits_range(const AcceleratorConfig& c) {
+    const bool serial = c.serial == SerialOperand::Activations;
+    return {c.min_bits, serial ? c.max_bits : c.activation_bits};
+}
+
+LayerPrecision layer_precision(const AcceleratorConfig& c, int weight_bits, int activation_bits,
+                               const std::string& what) {
+    const auto check = [&](int bits, BitsRange r, const char* operand) {
+        if (bits < r.min || bits > r.max)
+            throw ConfigError(what + ": found " + std::to_string(bits) + " " + operand +
+                              " bits, expected " + std::to_string(r.min) + ".." +
+                              std::to_string(r.max) + " on " + c.name);
+    };
+    check(weight_bits, weight_bits_range(c), "weight");
+    check(activation_bits, activation_bits_range(c), "activation");
     const auto serial = [&](int b) { return static_cast<int>(ceil_div(b, c.bits_per_cycle)); };
-    LayerPrecision p;
-    p.bits = bits;
-    p.output_bits = c.activation_bits;
+    int cycles = 1;
     switch (c.serial) {
-        case SerialOperand::Weights:
-            p = {bits, bits, c.activation_bits, c.activation_bits, serial(bits)};
-            break;
-        case SerialOperand::Activations:
-            p = {bits, c.weight_bits, bits, c.activation_bits, serial(bits)};
-            break;
-        case SerialOperand::Both:
-            p = {bits, bits, c.activation_bits, c.activation_bits,
-                 serial(bits) * serial(c.activation_bits)};
-            break;
-        case SerialOperand::None:
-            p = {bits, bits, c.activation_bits, c.activation_bits, 1};
-            break;
+        case SerialOperand::Weights: cycles = serial(weight_bits); break;
+        case SerialOperand::Activations: cycles = serial(activation_bits); break;
+        case SerialOperand::Both: cycles = serial(weight_bits) * serial(activation_bits); break;
+        case SerialOperand::None: cycles = 1; break;
     }
-    return p;
+    return {weight_bits, weight_bits, activation_bits, c.activation_bits, cycles};
+}
+
+bool layer_spills(const AcceleratorConfig& c, const Layer& l, int activation_bits) {
+    const long long input_bits = l.input.elements() * c.batch * activation_bits;
+    const long long output_bits = l.output.elements() * c.batch * c.activation_bits;
+    return input_bits + output_bits > c.activation_memory.capacity_bytes * 8;
+}
+
+LayerSpec single_layer_spec(const AcceleratorConfig& c, const Network& net, int layer_index,
+                            int bits) {
+    LayerSpec spec;
+    spec.weight_bits = bits;
+    spec.activation_bits = c.activation_bits;
+    if (layer_index >= 0 && static_cast<std::size_t>(layer_index) < net.layers.size()) {
+        const Layer& l = net.layers[static_cast<std::size_t>(layer_index)];
+        spec.input_off_chip = std::find(l.inputs.begin(), l.inputs.end(), -1) != l.inputs.end();
+        if (c.weights == WeightResidency::Resident && l.has_weights() && bits >= 1) {
+            const LayerMapping streamed(c, net, layer_index, LayerSpec{spec});
+            spec.weights_resident =
+                streamed.resident_bits_per_tile() <= c.weight_buffer.capacity_bytes * 8;
+        }
+    }
+    return spec;
 }
 
 Channel::Channel(const AcceleratorConfig& c)
@@ -75,7 +103,11 @@ long long Step::cycles() const {
 
 LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, int layer_index,
                            int bits)
-    : config_(&config), layer_index_(layer_index), channel_(config) {
+    : LayerMapping(config, net, layer_index, single_layer_spec(config, net, layer_index, bits)) {}
+
+LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, int layer_index,
+                           const LayerSpec& spec)
+    : config_(&config), layer_index_(layer_index), spec_(spec), channel_(config) {
     if (layer_index < 0 || static_cast<std::size_t>(layer_index) >= net.layers.size())
         throw ConfigError("layer index " + std::to_string(layer_index) + " is outside " +
                           net.name + " (" + std::to_string(net.layers.size()) + " layers)");
@@ -86,12 +118,16 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
     if (!l.has_weights())
         throw ConfigError(label() + ": a " + std::string(serialq::to_string(l.kind)) +
                           " layer has no weights to map onto the array");
-    if (bits < config.min_bits || bits > config.max_bits) layer_precision(config, bits, label() + ": bits");
-    precision_ = layer_precision(config, bits);
+    const auto& r = weight_bits_range(config);
+    const auto& ra = activation_bits_range(config);
+    if (spec.weight_bits < r.min || spec.weight_bits > r.max || spec.activation_bits < ra.min ||
+        spec.activation_bits > ra.max)
+        layer_precision(config, spec.weight_bits, spec.activation_bits, label() + ": bits");
+    precision_ = layer_precision(config, spec.weight_bits, spec.activation_bits);
 
     groups_ = l.kind == LayerKind::Conv ? l.groups : 1;
     filters_per_group_ = l.out_channels() / groups_;
-    positions_ = static_cast<long long>(l.output.height) * l.output.width;
+    positions_ = static_cast<long long>(l.output.height) * l.output.width * config.batch;
     reduction_ = l.reduction_length();
 
     arrangement_ = positions_ == 1 ? Arrangement::Filters : Arrangement::Windows;
@@ -106,27 +142,54 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
     chunks_ = ceil_div(reduction_, config.lanes);
     last_chunk_lanes_ = static_cast<int>(reduction_ - (chunks_ - 1) * config.lanes);
 
-    // A pass's weights take at most half a tile's weight buffer (double buffering).
-    const long long busiest = std::min<long long>(rows_per_tile_, filters_per_group_);
-    const long long chunk_bits =
-        busiest * config.lanes * static_cast<long long>(precision_.weight_bits);
-    const long long half_buffer = config.weight_buffer.capacity_bytes * 8 / 2;
-    chunks_per_segment_ = std::min(chunks_, half_buffer / chunk_bits);
-    if (chunks_per_segment_ < 1)
-        throw ConfigError(label() + ": one lane chunk of weights for a tile (" +
-                          std::to_string(busiest) + " filters x " + std::to_string(config.lanes) +
-                          " lanes x " + std::to_string(precision_.weight_bits) + " bits = " +
-                          std::to_string(chunk_bits) + " bits) does not fit half of " +
-                          "weight_buffer.capacity_bytes (" +
-                          std::to_string(config.weight_buffer.capacity_bytes) + " bytes) on " +
-                          config.name);
+    const long long capacity_bits = config.weight_buffer.capacity_bytes * 8;
+    if (spec.weights_resident) {
+        // Every weight is in the buffers: one segment, nothing fetched.
+        if (resident_bits_per_tile() > capacity_bits)
+            throw ConfigError(label() + ": resident weights need " +
+                              std::to_string(resident_bits_per_tile()) +
+                              " bits on tile 0, expected at most weight_buffer.capacity_bytes (" +
+                              std::to_string(config.weight_buffer.capacity_bytes) +
+                              " bytes) on " + config.name);
+        chunks_per_segment_ = chunks_;
+    } else {
+        // A pass's weights take at most half the streaming buffer (double buffering).
+        const long long busiest = filters_on_tile(
+            static_cast<int>(std::min<long long>(filters_per_pass_, filters_per_group_)), 0);
+        const long long chunk_bits =
+            busiest * config.lanes * static_cast<long long>(precision_.weight_bits);
+        const long long stream_bits =
+            spec.stream_buffer_bits > 0 ? spec.stream_buffer_bits : capacity_bits;
+        chunks_per_segment_ = std::min(chunks_, stream_bits / 2 / chunk_bits);
+        if (chunks_per_segment_ < 1)
+            throw ConfigError(label() + ": one lane chunk of weights for a tile (" +
+                              std::to_string(busiest) + " filters x " +
+                              std::to_string(config.lanes) + " lanes x " +
+                              std::to_string(precision_.weight_bits) + " bits = " +
+                              std::to_string(chunk_bits) + " bits) does not fit half of the " +
+                              std::to_string(stream_bits) + " bits per tile that streamed " +
+                              "weights may use (weight_buffer.capacity_bytes " +
+                              std::to_string(config.weight_buffer.capacity_bytes) + ") on " +
+                              config.name);
+    }
     segments_ = static_cast<int>(ceil_div(chunks_, chunks_per_segment_));
 
-    network_input_ = std::find(l.inputs.begin(), l.inputs.end(), -1) != l.inputs.end();
-    const long long input_bits = l.input.elements() * precision_.activation_bits;
-    const long long output_bits = l.output.elements() * precision_.output_bits;
-    spilled_ = input_bits + output_bits > config.activation_memory.capacity_bytes * 8;
-    group_input_bits_ = input_bits / groups_;
+    spilled_ = layer_spills(config, l, precision_.activation_bits);
+    group_input_bits_ = l.input.elements() * config.batch * precision_.activation_bits / groups_;
+}
+
+int LayerMapping::filters_on_tile(int pass_filters, int tile) const {
+    const int tiles = config_->tiles;
+    return pass_filters / tiles + (tile < pass_filters % tiles ? 1 : 0);
+}
+
+long long LayerMapping::resident_bits_per_tile() const {
+    const long long full_blocks = filters_per_group_ / filters_per_pass_;
+    const int rest = static_cast<int>(filters_per_group_ - full_blocks * filters_per_pass_);
+    const long long filters =
+        full_blocks * filters_on_tile(static_cast<int>(filters_per_pass_), 0) +
+        (rest > 0 ? filters_on_tile(rest, 0) : 0);
+    return groups_ * filters * reduction_ * precision_.weight_bits;
 }
 
 long long LayerMapping::step_cycles(int filters_in_tile, int windows, int lanes) const {
@@ -174,7 +237,7 @@ Pass LayerMapping::pass(long long index) const {
     p.segment = static_cast<int>(index % segments_);
     p.filters = static_cast<int>(std::min<long long>(
         filters_per_pass_, filters_per_group_ - p.filter_block * filters_per_pass_));
-    p.busiest_tile_filters = std::min(rows_per_tile_, p.filters);
+    p.busiest_tile_filters = filters_on_tile(p.filters, 0);
     p.first_chunk = p.segment * chunks_per_segment_;
     p.chunks = std::min(chunks_per_segment_, chunks_ - p.first_chunk);
     p.first_segment = p.segment == 0;
@@ -187,11 +250,12 @@ Pass LayerMapping::pass(long long index) const {
     const long long weight_bits = f * p.terms * precision_.weight_bits;
     const long long outputs = f * positions_;
     const long long inputs_in = spilled_ ? group_input_bits_
-                                         : (index == 0 && network_input_
+                                         : (index == 0 && spec_.input_off_chip
                                                 ? group_input_bits_ * groups_ : 0);
-    p.offchip_read_bits = weight_bits + inputs_in;
+    const long long fetched_weight_bits = spec_.weights_resident ? 0 : weight_bits;
+    p.offchip_read_bits = fetched_weight_bits + inputs_in;
     p.offchip_write_bits = spilled_ && p.last_segment ? outputs * precision_.output_bits : 0;
-    p.weight_buffer_write_bits = weight_bits;
+    p.weight_buffer_write_bits = fetched_weight_bits;
     p.weight_buffer_read_bits = window_blocks_ * weight_bits;
     p.activation_memory_read_bits =
         positions_ * p.terms * precision_.activation_bits +

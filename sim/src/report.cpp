@@ -2,6 +2,7 @@
 
 #include "serialq/common/error.hpp"
 #include "serialq/sim/energy.hpp"
+#include "serialq/sim/network_plan.hpp"
 
 namespace serialq::sim {
 
@@ -10,7 +11,9 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
     LayerReport r;
     r.name = mapping.layer().name;
     r.layer_index = mapping.layer_index();
-    r.bits = mapping.precision().bits;
+    r.bits = mapping.precision().weight_bits;
+    r.act_bits = mapping.precision().activation_bits;
+    r.weights_resident = mapping.weights_resident();
     r.compute_cycles = counts.compute_cycles;
     r.total_cycles = counts.total_cycles;
     r.stall_cycles = counts.total_cycles - counts.compute_cycles - c.pipeline_cycles;
@@ -23,22 +26,22 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
 }
 
 NetworkReport simulate_by_layers(HardwareModel& model, const Network& net,
-                                 const std::vector<int>& bits) {
-    const auto weight_layers = net.weight_layers();
-    if (bits.size() != weight_layers.size())
-        throw ConfigError("bits: found " + std::to_string(bits.size()) + " bitwidths for " +
-                          net.name + ", expected " + std::to_string(weight_layers.size()) +
-                          " (one per conv/fc layer)");
+                                 const std::vector<int>& bits, const std::vector<int>& act_bits) {
+    const auto plan = plan_layers(model.config(), net, bits, act_bits);
     NetworkReport r;
     r.network = net.name;
     r.accelerator = model.config().name;
     r.model = model.name();
     r.bits = bits;
-    for (std::size_t i = 0; i < weight_layers.size(); ++i) {
-        const int index = static_cast<int>(weight_layers[i] - net.layers.data());
-        r.layers.push_back(model.simulate_layer(net, index, bits[i]));
+    r.batch = model.config().batch;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        if (!net.layers[i].has_weights()) continue;
+        r.layers.push_back(model.run_layer(net, static_cast<int>(i), plan[k++]));
+        r.act_bits.push_back(r.layers.back().act_bits);
     }
     r.total = total_of(r.layers);
+    r.weight_load = resident_weight_load(model.config(), net, plan);
     return r;
 }
 
@@ -56,6 +59,7 @@ LayerReport total_of(const std::vector<LayerReport>& layers) {
         t.energy += l.energy;
         busy_lane_share += l.utilization * static_cast<double>(l.total_cycles);
         t.bits = (&l == &layers.front() || t.bits == l.bits) ? l.bits : 0;
+        t.act_bits = (&l == &layers.front() || t.act_bits == l.act_bits) ? l.act_bits : 0;
     }
     if (t.total_cycles > 0) t.utilization = busy_lane_share / static_cast<double>(t.total_cycles);
     return t;

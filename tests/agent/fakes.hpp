@@ -48,7 +48,8 @@ class FakeHardware final : public sim::HardwareModel {
 public:
     std::string name() const override { return "fake"; }
     const sim::AcceleratorConfig& config() const override { return config_; }
-    sim::NetworkReport simulate(const Network& net, const std::vector<int>& bits) override {
+    sim::NetworkReport simulate(const Network& net, const std::vector<int>& bits,
+                                const std::vector<int>& = {}) override {
         sim::NetworkReport r;
         std::size_t l = 0;
         for (std::size_t i = 0; i < net.layers.size(); ++i)
@@ -56,8 +57,10 @@ public:
                 r.layers.push_back(simulate_layer(net, static_cast<int>(i), bits[l++]));
         return r;
     }
-    sim::LayerReport simulate_layer(const Network& net, int layer_index, int bits) override {
+    sim::LayerReport run_layer(const Network& net, int layer_index,
+                               const sim::LayerSpec& spec) override {
         ++calls;
+        const int bits = spec.weight_bits;
         const Layer& L = net.layers[static_cast<std::size_t>(layer_index)];
         sim::LayerReport r;
         r.layer_index = layer_index;

@@ -26,19 +26,20 @@ TEST_CASE("analytic: a layer's report is its schedule priced by the energy table
     for (int i = 0; i < 1000; ++i) {
         RandomCase rc = random_case(rng);
         rc.config.energy.static_power.sip_array_mw = 5;
-        const LayerMapping m(rc.config, rc.net, rc.layer_index, rc.bits);
+        const LayerMapping m(rc.config, rc.net, rc.layer_index, rc.spec);
         const LayerTotals t = reference_totals(m, false);
         AnalyticModel model(rc.config);
-        const LayerReport r = model.simulate_layer(rc.net, rc.layer_index, rc.bits);
+        const LayerReport r = model.run_layer(rc.net, rc.layer_index, rc.spec);
         INFO(rc.describe());
         CHECK(r.name == m.layer().name);
         CHECK(r.layer_index == rc.layer_index);
-        CHECK(r.bits == rc.bits);
+        CHECK(r.bits == rc.spec.weight_bits);
+        CHECK(r.act_bits == rc.spec.activation_bits);
         CHECK(r.total_cycles == t.total_cycles);
         CHECK(r.compute_cycles == t.compute_cycles);
         CHECK(r.stall_cycles == t.total_cycles - t.compute_cycles - rc.config.pipeline_cycles);
         CHECK(r.stall_cycles >= 0);
-        CHECK(r.macs == m.layer().macs());
+        CHECK(r.macs == m.layer().macs() * rc.config.batch);  // the batch's MACs
         CHECK(r.traffic.off_chip_read_bits == t.offchip_read_bits);
         CHECK(r.traffic.activation_memory_write_bits == t.activation_memory_write_bits);
         CHECK(r.utilization > 0);
@@ -87,7 +88,7 @@ TEST_CASE("analytic: bits must match the weight layers and the accelerator", "[s
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 8}),
                         "bits: found 2 bitwidths for lenet, expected 4 (one per conv/fc layer)");
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 17, 8, 8}),
-                        "layer 2 (conv2): bits: found 17 bits, expected 1..16 on stripes");
+                        "layer 2 (conv2): bits: found 17 weight bits, expected 1..16 on stripes");
     REQUIRE_THROWS_WITH(model->simulate_layer(net, 1, 8),
                         "layer 1 (pool1): a maxpool layer has no weights to map onto the array");
 }

@@ -66,13 +66,29 @@ std::vector<Layer> shapes() {
     };
 }
 
-// The mapping's closed-form sums for `l` alone on `cfg` (what the analytic model reports).
-LayerTotals mapped_totals(const AcceleratorConfig& cfg, const Layer& l, int bits) {
+// `l` alone, its weights streamed, as run_functional() maps it.
+LayerMapping alone(const AcceleratorConfig& cfg, const Network& net, int w, int a) {
+    LayerSpec spec;
+    spec.weight_bits = w;
+    spec.activation_bits = a;
+    spec.input_off_chip = true;
+    return LayerMapping(cfg, net, 0, spec);
+}
+
+Network network_of(const Layer& l) {
     Network net;
     net.input = l.input;
     net.layers = {l};
     net.layers[0].inputs = {-1};
-    return LayerMapping(cfg, net, 0, bits).totals();
+    return net;
+}
+
+// The activations' precision paired with weight precision `bits` in these tests: the serial
+// operand's when the activations are serial, and a varying one otherwise (both operands always
+// run at their own precision).
+int act_bits_for(const AcceleratorConfig& cfg, int bits) {
+    if (cfg.serial == SerialOperand::Activations) return bits;
+    return 1 + (bits * 3) % cfg.activation_bits;
 }
 
 void check_layers(SerialOperand serial, bool signed_activations, int bits_per_cycle = 1,
@@ -85,10 +101,13 @@ void check_layers(SerialOperand serial, bool signed_activations, int bits_per_cy
     int segmented = 0;  // layers whose reduction was split (partial sums went through memory)
     for (int bits = 1; bits <= 8; ++bits) {
         for (const Layer& l : shapes()) {
-            const auto wf = weight_format(cfg, bits);
-            const auto af = activation_format(cfg, bits, opts);
+            // With the activations serial, `bits` is their precision and the weights vary.
+            const int a = act_bits_for(cfg, bits);
+            const int w = cfg.serial == SerialOperand::Activations ? 1 + (bits * 5) % 8 : bits;
+            const auto wf = weight_format(w);
+            const auto af = activation_format(a, opts);
             const auto ops = random_operands(rng, l, wf, af);
-            const auto got = run_functional(cfg, l, ops, bits, opts);
+            const auto got = run_functional(cfg, l, ops, w, a, opts);
             INFO(to_string(serial) << " bits " << bits << " layer " << to_string(l.kind) << " "
                  << l.input.channels << "x" << l.input.height << "x" << l.input.width << " -> "
                  << l.output.channels << "x" << l.output.height << "x" << l.output.width
@@ -102,15 +121,15 @@ void check_layers(SerialOperand serial, bool signed_activations, int bits_per_cy
             if (serial == SerialOperand::Both) per_mac = static_cast<long long>(cyc(wf.bits)) * cyc(af.bits);
             CHECK(got.events.lane_cycles == l.macs() * per_mac);
             // The SIPs did exactly the work the mapping's closed form counts.
-            const LayerTotals t = mapped_totals(cfg, l, bits);
+            const Network net = network_of(l);
+            const LayerMapping m = alone(cfg, net, w, a);
+            const LayerTotals t = m.totals();
             CHECK(got.compute_cycles == t.compute_cycles);
             CHECK(got.busy_cycles == t.busy_cycles);
             CHECK(got.events.lane_cycles == t.active_lane_cycles);
             CHECK(got.events.adder_tree_cycles == t.active_sip_cycles);
             CHECK(got.events.accumulator_cycles == t.active_sip_cycles);
-            Network one;
-            one.layers = {l};
-            if (LayerMapping(cfg, one, 0, bits).segments() > 1) ++segmented;
+            if (m.segments() > 1) ++segmented;
         }
     }
     if (weight_buffer_bytes > 0) CHECK(segmented > 10);
@@ -158,8 +177,8 @@ TEST_CASE("functional: the default Stripes array computes a layer exactly", "[si
     const AcceleratorConfig cfg;  // 16 tiles x 16 x 16 SIPs x 16 lanes
     const Layer l = conv(20, 6, 6, 40, 3, 1, 1);
     for (int bits : {1, 4, 8, 16}) {
-        const auto ops = random_operands(rng, l, weight_format(cfg, bits), activation_format(cfg, bits, {}));
-        const auto got = run_functional(cfg, l, ops, bits);
+        const auto ops = random_operands(rng, l, weight_format(bits), activation_format(16, {}));
+        const auto got = run_functional(cfg, l, ops, bits, 16);
         CHECK(got.outputs == reference_layer(l, ops));
         // 40 filters fit one pass of 256 rows; 36 windows take 3 column passes of 16;
         // 180 terms take 12 chunks of 16 lanes; each chunk takes `bits` cycles.
@@ -171,9 +190,10 @@ TEST_CASE("functional: compute cycles scale exactly with the serial precision", 
     std::mt19937_64 rng(6);
     const AcceleratorConfig cfg = small_array(SerialOperand::Weights);
     const Layer l = conv(4, 7, 5, 6, 3, 2, 1, 2);
-    const auto base = run_functional(cfg, l, random_operands(rng, l, {1, true}, {5, false}), 1);
+    const auto base = run_functional(cfg, l, random_operands(rng, l, {1, true}, {5, false}), 1, 5);
     for (int bits = 2; bits <= 8; ++bits) {
-        const auto r = run_functional(cfg, l, random_operands(rng, l, {bits, true}, {5, false}), bits);
+        const auto r =
+            run_functional(cfg, l, random_operands(rng, l, {bits, true}, {5, false}), bits, 5);
         CHECK(r.compute_cycles == bits * base.compute_cycles);
         CHECK(r.events.adder_tree_cycles == bits * base.events.adder_tree_cycles);
     }
@@ -186,14 +206,18 @@ TEST_CASE("functional: bad operands are one-line errors", "[sim][functional]") {
     ops.weights.assign(9, 1);
     ops.activations.assign(9, 1);
     ops.weights[4] = 8;  // does not fit 4 signed bits
-    CHECK_THROWS_WITH(run_functional(cfg, l, ops, 4),
+    CHECK_THROWS_WITH(run_functional(cfg, l, ops, 4, 5),
                       Catch::Contains("weights[4]: found 8, expected a signed 4-bit value in [-8, 7]"));
     ops.weights[4] = 7;
     ops.activations.pop_back();
-    CHECK_THROWS_AS(run_functional(cfg, l, ops, 4), InputError);
+    CHECK_THROWS_AS(run_functional(cfg, l, ops, 4, 5), InputError);
     ops.activations.push_back(1);
-    CHECK_THROWS_AS(run_functional(cfg, l, ops, 17), ConfigError);
+    CHECK_THROWS_AS(run_functional(cfg, l, ops, 17, 5), ConfigError);
+    CHECK_THROWS_AS(run_functional(cfg, l, ops, 4, 6), ConfigError);  // above activation_bits
+    AcceleratorConfig batched = cfg;
+    batched.batch = 2;
+    CHECK_THROWS_WITH(run_functional(batched, l, ops, 4, 5), Catch::Contains("batch: found 2"));
     Layer pool = l;
     pool.kind = LayerKind::MaxPool;
-    CHECK_THROWS_AS(run_functional(cfg, pool, ops, 4), ConfigError);
+    CHECK_THROWS_AS(run_functional(cfg, pool, ops, 4, 5), ConfigError);
 }

@@ -28,10 +28,10 @@ TEST_CASE("laws: compute cycles scale exactly with the serial precision", "[sim]
         RandomCase rc = random_case(rng);
         rc.config.bits_per_cycle = 1;
         AnalyticModel model(rc.config);
-        const long long one = model.simulate_layer(rc.net, rc.layer_index, 1).compute_cycles;
+        const long long one = model.run_layer(rc.net, rc.layer_index, serial_spec(model.config(), rc.net, rc.layer_index, 1)).compute_cycles;
         INFO(rc.describe());
         for (int b = 1; b <= rc.config.max_bits; ++b) {
-            const long long cycles = model.simulate_layer(rc.net, rc.layer_index, b).compute_cycles;
+            const long long cycles = model.run_layer(rc.net, rc.layer_index, serial_spec(model.config(), rc.net, rc.layer_index, b)).compute_cycles;
             if (rc.config.serial == SerialOperand::None) CHECK(cycles == one);  // bits: storage only
             else CHECK(cycles == b * one);
         }
@@ -42,9 +42,9 @@ TEST_CASE("laws: compute cycles scale exactly with the serial precision", "[sim]
         for (const char* t : {"alexnet", "mobilenet-v1"}) {
             const Network net = shipped_trace(t);
             for (int index : weight_layer_indices(net)) {
-                const long long one = model.simulate_layer(net, index, 1).compute_cycles;
+                const long long one = model.run_layer(net, index, serial_spec(model.config(), net, index, 1)).compute_cycles;
                 for (int b : {2, 5, 8, 13, 16})
-                    CHECK(model.simulate_layer(net, index, b).compute_cycles == b * one);
+                    CHECK(model.run_layer(net, index, serial_spec(model.config(), net, index, b)).compute_cycles == b * one);
             }
         }
     }
@@ -68,27 +68,27 @@ TEST_CASE("laws: Stripes at full precision matches DaDianNao and speeds up 16/p"
     for (const char* t : {"alexnet", "resnet18", "vgg11", "resnet20"}) {
         const Network net = shipped_trace(t);
         for (int index : weight_layer_indices(net)) {
-            const LayerMapping m(stripes.config(), net, index, 16);
+            const LayerMapping m(stripes.config(), net, index, serial_spec(stripes.config(), net, index, 16));
             const long long p_positions = m.positions();
-            const LayerReport base = dadn.simulate_layer(net, index, 16);
+            const LayerReport base = dadn.run_layer(net, index, serial_spec(dadn.config(), net, index, 16));
             INFO(t << " " << m.layer().name);
             if (m.arrangement() == Arrangement::Windows) {
                 ++convs;
                 for (int p : {16, 8, 4, 1}) {
-                    const LayerReport s = stripes.simulate_layer(net, index, p);
+                    const LayerReport s = stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, p));
                     CHECK(s.compute_cycles * p_positions ==
                           base.compute_cycles * p * ceil_div(p_positions, 16));
                 }
                 if (p_positions % 16 == 0) {
                     ++exact;
-                    CHECK(stripes.simulate_layer(net, index, 16).compute_cycles == base.compute_cycles);
-                    CHECK(base.compute_cycles == 2 * stripes.simulate_layer(net, index, 8).compute_cycles);
+                    CHECK(stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, 16)).compute_cycles == base.compute_cycles);
+                    CHECK(base.compute_cycles == 2 * stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, 8)).compute_cycles);
                 }
             } else if (m.layer().out_channels() % 4096 == 0) {
                 ++fcs;
-                const LayerMapping dm(dadn.config(), net, index, 16);
+                const LayerMapping dm(dadn.config(), net, index, serial_spec(dadn.config(), net, index, 16));
                 for (int p : {16, 8, 2}) {
-                    const LayerMapping sm(stripes.config(), net, index, p);
+                    const LayerMapping sm(stripes.config(), net, index, serial_spec(stripes.config(), net, index, p));
                     CHECK(sm.totals().busy_cycles == dm.totals().busy_cycles);
                 }
             }
@@ -108,7 +108,7 @@ TEST_CASE("laws: energy grows monotonically with bits", "[sim][laws]") {
             for (int index : weight_layer_indices(net)) {
                 double previous = 0;
                 for (int b = 1; b <= model.config().max_bits; ++b) {
-                    const double e = model.simulate_layer(net, index, b).energy_pj();
+                    const double e = model.run_layer(net, index, serial_spec(model.config(), net, index, b)).energy_pj();
                     INFO(name << " " << t << " layer " << index << " bits " << b);
                     if (serial) CHECK(e > previous);
                     else CHECK(e >= previous);
@@ -124,7 +124,7 @@ TEST_CASE("laws: energy grows monotonically with bits", "[sim][laws]") {
         AnalyticModel model(rc.config);
         double previous = 0;
         for (int b = 1; b <= rc.config.max_bits; ++b) {
-            const double e = model.simulate_layer(rc.net, rc.layer_index, b).energy_pj();
+            const double e = model.run_layer(rc.net, rc.layer_index, serial_spec(model.config(), rc.net, rc.layer_index, b)).energy_pj();
             INFO(rc.describe() << " bits " << b);
             CHECK(e >= previous);
             previous = e;
@@ -200,7 +200,7 @@ TEST_CASE("laws: edge shapes map as computed by hand", "[sim][laws]") {
         slow.off_chip.bandwidth_gb_per_s = 0.1;
         AnalyticModel m(slow);
         const Network net = conv_network({5, 6, 6, 11, 3, 3, 1, 1, 1});
-        const LayerReport r = m.simulate_layer(net, 1, 4);
+        const LayerReport r = m.run_layer(net, 1, serial_spec(m.config(), net, 1, 4));
         CHECK(r.compute_cycles == 864);
         CHECK(r.total_cycles == 1810 + 685 + 432 + 3);
         CHECK(r.stall_cycles == r.total_cycles - 864 - 3);
@@ -212,13 +212,30 @@ TEST_CASE("laws: AlexNet conv1 on the shipped Stripes, by hand", "[sim][laws]") 
     // blocks of 16 (the last holds 1); reduction 363 = 23 chunks of 16 lanes (the last 11); 96
     // filters fit one pass. Weights serial at 8 bits: a step reads 16 x 16 x 8 weight bits and
     // 16 x 16 x 16 activation bits through 4096-bit ports (1 cycle each), so takes 8 cycles:
-    // 190 x 23 x 8 = 34960. Off-chip, pass 0 fetches the weights (96 x 363 x 8 = 278784 bits) and
-    // the network input (3 x 227 x 227 x 16 = 2473392 bits) at 256 GB/s / 0.98 GHz = 2089.8 bits
-    // per cycle: ceil(1316.96) = 1317 cycles after ceil(100 ns x 0.98) = 98 cycles of latency.
-    AnalyticModel model(shipped_accel("stripes"));
-    const LayerReport r = model.simulate_layer(shipped_trace("alexnet"), 0, 8);
-    CHECK(r.compute_cycles == 34960);
-    CHECK(r.stall_cycles == 98 + 1317);
-    CHECK(r.total_cycles == 98 + 1317 + 34960 + 3);
-    CHECK(r.traffic.off_chip_read_bits == 278784 + 2473392);
+    // 190 x 23 x 8 = 34960. The channel moves 256 GB/s / 0.98 GHz = 2089.8 bits per cycle after
+    // ceil(100 ns x 0.98) = 98 cycles of latency.
+    const Network net = shipped_trace("alexnet");
+    AcceleratorConfig config = shipped_accel("stripes");
+    SECTION("resident weights (the shipped design): only the network input comes from off-chip") {
+        // 3 x 227 x 227 x 16 = 2473392 bits: ceil(1183.56) = 1184 cycles.
+        AnalyticModel model(config);
+        const LayerReport r = model.simulate_layer(net, 0, 8);
+        CHECK(r.weights_resident);
+        CHECK(r.compute_cycles == 34960);
+        CHECK(r.stall_cycles == 98 + 1184);
+        CHECK(r.total_cycles == 98 + 1184 + 34960 + 3);
+        CHECK(r.traffic.off_chip_read_bits == 2473392);
+        CHECK(r.traffic.weight_buffer_write_bits == 0);
+    }
+    SECTION("streamed weights: pass 0 also fetches them") {
+        // 96 x 363 x 8 = 278784 weight bits more: ceil(1316.96) = 1317 cycles.
+        config.weights = WeightResidency::Streamed;
+        AnalyticModel model(config);
+        const LayerReport r = model.simulate_layer(net, 0, 8);
+        CHECK(!r.weights_resident);
+        CHECK(r.compute_cycles == 34960);
+        CHECK(r.stall_cycles == 98 + 1317);
+        CHECK(r.total_cycles == 98 + 1317 + 34960 + 3);
+        CHECK(r.traffic.off_chip_read_bits == 278784 + 2473392);
+    }
 }

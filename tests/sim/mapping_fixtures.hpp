@@ -83,6 +83,7 @@ inline AcceleratorConfig small_config(SerialOperand serial = SerialOperand::Weig
     c.windows_per_tile = serial == SerialOperand::None ? 1 : 4;
     c.lanes = 4;
     c.serial = serial;
+    c.weights = WeightResidency::Streamed;  // the schedule tests count streamed weights
     c.weight_bits = 8;
     c.activation_bits = 8;
     c.max_bits = 8;
@@ -94,13 +95,22 @@ inline AcceleratorConfig small_config(SerialOperand serial = SerialOperand::Weig
     return c;
 }
 
+// The layer alone with its serial operand at precision p (the weights' on `both` and on a
+// bit-parallel design) and the other operand at its stored width: how the laws are stated.
+inline LayerSpec serial_spec(const AcceleratorConfig& c, const Network& net, int index, int p) {
+    const bool acts = c.serial == SerialOperand::Activations;
+    LayerSpec s = single_layer_spec(c, net, index, acts ? c.weight_bits : p);
+    if (acts) s.activation_bits = p;
+    return s;
+}
+
 // A random layer, accelerator and precision, over ranges that reach every case of the mapping:
 // partial blocks, several segments, spills, fetch-bound and read-bound steps.
 struct RandomCase {
     AcceleratorConfig config;
     Network net;
     int layer_index = 0;
-    int bits = 1;
+    LayerSpec spec;  // both precisions, residency, an off-chip input, a streaming buffer
     std::string describe() const;
 };
 
@@ -125,8 +135,12 @@ inline RandomCase random_case(std::mt19937_64& rng) {
     c.off_chip = {static_cast<double>(pick(1, 400)), static_cast<double>(pick(0, 200))};
     c.clock_ghz = pick(0, 1) ? 1.0 : 0.98;
     c.pipeline_cycles = pick(0, 5);
-    rc.bits = pick(c.min_bits, c.max_bits);
+    c.batch = pick(0, 3) == 0 ? pick(2, 3) : 1;
+    const BitsRange wr = weight_bits_range(c), ar = activation_bits_range(c);
+    rc.spec.weight_bits = pick(wr.min, wr.max);
+    rc.spec.activation_bits = pick(ar.min, ar.max);
     const bool first = pick(0, 3) == 0;
+    rc.spec.input_off_chip = first || pick(0, 5) == 0;  // the network's or a spilled layer's
     if (pick(0, 4) == 0) {
         rc.net = fc_network(pick(1, 16), pick(1, 4), pick(1, 4), pick(1, 100), first);
     } else {
@@ -147,10 +161,19 @@ inline RandomCase random_case(std::mt19937_64& rng) {
     // A buffer too small for one chunk is a configuration error; keep the cases valid.
     const long long rows =
         static_cast<long long>(c.filters_per_tile) * std::max(1, c.windows_per_tile);
-    const long long max_weight_bits = std::max(c.weight_bits, rc.bits);
+    const long long max_weight_bits = std::max(c.weight_bits, rc.spec.weight_bits);
     c.weight_buffer.capacity_bytes =
         std::max(c.weight_buffer.capacity_bytes, rows * c.lanes * max_weight_bits / 4 + 1);
     rc.layer_index = weight_layer_index(rc.net);
+    // Resident when the weights fit (a third of the cases that can); else sometimes streamed
+    // in part of the buffer, as the network plan streams layers beside resident ones.
+    const long long capacity = c.weight_buffer.capacity_bytes * 8;
+    const long long resident =
+        LayerMapping(c, rc.net, rc.layer_index, rc.spec).resident_bits_per_tile();
+    if (resident <= capacity && pick(0, 2) == 0)
+        rc.spec.weights_resident = true;
+    else if (pick(0, 3) == 0)
+        rc.spec.stream_buffer_bits = capacity - pick(0, 1) * (capacity / 4);
     return rc;
 }
 
@@ -159,7 +182,10 @@ inline std::string RandomCase::describe() const {
     return std::string(to_string(config.serial)) + " tiles=" + std::to_string(config.tiles) +
            " F=" + std::to_string(config.filters_per_tile) +
            " W=" + std::to_string(config.windows_per_tile) +
-           " L=" + std::to_string(config.lanes) + " bits=" + std::to_string(bits) + " layer " +
+           " L=" + std::to_string(config.lanes) + " bits=" + std::to_string(spec.weight_bits) + "/" +
+           std::to_string(spec.activation_bits) + (spec.weights_resident ? " resident" : "") +
+           (spec.input_off_chip ? " input-off-chip" : "") + " batch=" +
+           std::to_string(config.batch) + " layer " +
            serialq::to_string(l.kind) + " in=" + std::to_string(l.input.channels) + "x" +
            std::to_string(l.input.height) + "x" + std::to_string(l.input.width) +
            " out=" + std::to_string(l.output.channels) + "x" + std::to_string(l.output.height) +

@@ -35,15 +35,18 @@ TEST_CASE("mapping: closed-form totals equal the schedule walked step by step", 
     int spilled = 0, segmented = 0, partial = 0, filters = 0, grouped = 0, fetch_bound = 0;
     for (int i = 0; i < 3000; ++i) {
         const RandomCase rc = random_case(rng);
-        const LayerMapping m(rc.config, rc.net, rc.layer_index, rc.bits);
+        const LayerMapping m(rc.config, rc.net, rc.layer_index, rc.spec);
         const LayerTotals closed = m.totals();
         const LayerTotals walked = reference_totals(m);
         REQUIRE(walked.passes == m.passes());  // 0 would mean a pass's steps disagree with it
         check_equal(closed, walked, rc.describe());
         const Layer& l = m.layer();
-        CHECK(closed.macs == l.macs());
-        CHECK(closed.weight_buffer_write_bits == l.weights() * m.precision().weight_bits);
-        CHECK(closed.active_lane_cycles == l.macs() * m.precision().serial_cycles);
+        const long long batch = rc.config.batch;
+        CHECK(closed.macs == l.macs() * batch);
+        // Each weight is fetched once per batch when streamed, never when resident.
+        CHECK(closed.weight_buffer_write_bits ==
+              (rc.spec.weights_resident ? 0 : l.weights() * m.precision().weight_bits));
+        CHECK(closed.active_lane_cycles == l.macs() * batch * m.precision().serial_cycles);
         CHECK(closed.total_cycles >= closed.busy_cycles + rc.config.pipeline_cycles);
         CHECK(closed.busy_cycles >= closed.compute_cycles);
         const Channel ch(rc.config);
@@ -69,28 +72,38 @@ TEST_CASE("mapping: closed-form totals equal the schedule walked step by step", 
     CHECK(fetch_bound > 50);
 }
 
-TEST_CASE("mapping: precision of each serial operand", "[sim][mapping]") {
+TEST_CASE("mapping: precision of each operand, whichever is serial", "[sim][mapping]") {
     AcceleratorConfig c = small_config(SerialOperand::Weights);
     c.weight_bits = 16;
     c.activation_bits = 12;
     c.max_bits = 12;
-    auto p = layer_precision(c, 5);
-    CHECK((p.weight_bits == 5 && p.activation_bits == 12 && p.serial_cycles == 5));
+    auto p = layer_precision(c, 5, 7);
+    CHECK((p.weight_bits == 5 && p.activation_bits == 7 && p.serial_cycles == 5));
     c.serial = SerialOperand::Activations;
-    p = layer_precision(c, 5);
-    CHECK((p.weight_bits == 16 && p.activation_bits == 5 && p.serial_cycles == 5));
+    p = layer_precision(c, 5, 7);
+    CHECK((p.weight_bits == 5 && p.activation_bits == 7 && p.serial_cycles == 7));
     c.serial = SerialOperand::Both;
-    p = layer_precision(c, 5);
+    p = layer_precision(c, 5, 12);
     CHECK((p.weight_bits == 5 && p.activation_bits == 12 && p.serial_cycles == 60));
     c.serial = SerialOperand::None;
-    p = layer_precision(c, 5);
+    p = layer_precision(c, 5, 12);
     CHECK((p.weight_bits == 5 && p.activation_bits == 12 && p.serial_cycles == 1));
     c.serial = SerialOperand::Weights;
     c.bits_per_cycle = 2;
-    CHECK(layer_precision(c, 5).serial_cycles == 3);
+    CHECK(layer_precision(c, 5, 12).serial_cycles == 3);
     c.serial = SerialOperand::Both;
-    CHECK(layer_precision(c, 5).serial_cycles == 18);
-    CHECK(layer_precision(c, 5).output_bits == 12);
+    CHECK(layer_precision(c, 5, 12).serial_cycles == 18);
+    CHECK(layer_precision(c, 5, 3).serial_cycles == 6);
+    CHECK(layer_precision(c, 5, 12).output_bits == 12);
+    // Each operand has its own range: the serial one [min_bits, max_bits], a parallel one up
+    // to its stored width.
+    c.serial = SerialOperand::Weights;
+    CHECK_THROWS_WITH(layer_precision(c, 5, 13, "conv1"),
+                      "conv1: found 13 activation bits, expected 1..12 on small");
+    CHECK_THROWS_WITH(layer_precision(c, 13, 8, "conv1"),
+                      "conv1: found 13 weight bits, expected 1..12 on small");
+    c.serial = SerialOperand::Activations;
+    CHECK(layer_precision(c, 16, 12).weight_bits == 16);
 }
 
 TEST_CASE("mapping: geometry of a conv, a depthwise conv and an FC layer", "[sim][mapping]") {
@@ -109,9 +122,9 @@ TEST_CASE("mapping: geometry of a conv, a depthwise conv and an FC layer", "[sim
     CHECK(m.segments() == 1);
     CHECK(m.passes() == 2);
     CHECK(m.pass(1).filters == 3);
-    CHECK(m.pass(1).busiest_tile_filters == 3);
+    CHECK(m.pass(1).busiest_tile_filters == 2);  // 3 filters spread over 2 tiles
     CHECK(m.pass(0).busiest_tile_filters == 4);
-    CHECK(!m.reads_network_input());
+    CHECK(!m.reads_input_off_chip());
     CHECK(!m.spilled());
 
     // Depthwise: one filter per group, one pass per group.
@@ -134,8 +147,8 @@ TEST_CASE("mapping: geometry of a conv, a depthwise conv and an FC layer", "[sim
     CHECK(f.filter_blocks() == 1);
     CHECK(f.window_blocks() == 1);
     CHECK(f.chunks() == 8);           // 32 / 4
-    CHECK(f.pass(0).busiest_tile_filters == 10);
-    CHECK(f.reads_network_input());
+    CHECK(f.pass(0).busiest_tile_filters == 5);  // 10 filters over both tiles, not one
+    CHECK(f.reads_input_off_chip());
     // Pass 0 fetches the weights and the network input (32 activations x 8 bits).
     CHECK(f.pass(0).offchip_read_bits == 10 * 32 * 4 + 32 * 8);
 }
@@ -177,13 +190,14 @@ TEST_CASE("mapping: errors name the layer and what was expected", "[sim][mapping
     REQUIRE_THROWS_WITH(LayerMapping(c, conv, 0, 4),
                         "layer 0 (pass): a maxpool layer has no weights to map onto the array");
     REQUIRE_THROWS_WITH(LayerMapping(c, conv, 1, 9),
-                        "layer 1 (conv): bits: found 9 bits, expected 1..8 on small");
-    REQUIRE_THROWS_WITH(LayerMapping(c, conv, 1, 0), Catch::Contains("found 0 bits"));
+                        "layer 1 (conv): bits: found 9 weight bits, expected 1..8 on small");
+    REQUIRE_THROWS_WITH(LayerMapping(c, conv, 1, 0), Catch::Contains("found 0 weight bits"));
     REQUIRE_THROWS_AS(LayerMapping(c, conv, 2, 4), ConfigError);
     AcceleratorConfig tiny = c;
     tiny.weight_buffer.capacity_bytes = 4;
     REQUIRE_THROWS_WITH(LayerMapping(tiny, conv, 1, 8),
                         Catch::StartsWith("layer 1 (conv): one lane chunk of weights for a tile "
-                                          "(4 filters x 4 lanes x 8 bits = 128 bits) does not "
-                                          "fit half of weight_buffer.capacity_bytes (4 bytes)"));
+                                          "(2 filters x 4 lanes x 8 bits = 64 bits) does not "
+                                          "fit half of the 32 bits per tile that streamed "
+                                          "weights may use (weight_buffer.capacity_bytes 4)"));
 }

@@ -22,15 +22,16 @@ TEST_CASE("systemc functional: the simulated SIPs compute every layer exactly",
     std::mt19937_64 rng(31);
     int per_serial[4] = {0, 0, 0, 0};
     for (int i = 0; i < 300; ++i) {
-        const RandomCase rc = random_case(rng);
+        RandomCase rc = random_case(rng);
+        rc.config.batch = 1;  // functional operands are one input's
         const Layer& l = rc.net.layers[static_cast<std::size_t>(rc.layer_index)];
         const FunctionalOptions opts{i % 2 == 0};
-        const LayerOperands ops = random_operands(rng, l, weight_format(rc.config, rc.bits),
-                                                  activation_format(rc.config, rc.bits, opts));
+        const LayerOperands ops = random_operands(rng, l, weight_format(rc.spec.weight_bits),
+                                                  activation_format(rc.spec.activation_bits, opts));
         const CycleFunctionalRun run =
-            simulate_layer_functional(rc.config, rc.net, rc.layer_index, rc.bits, ops, opts);
+            simulate_layer_functional(rc.config, rc.net, rc.layer_index, rc.spec, ops, opts);
         const LayerReport timing =
-            make_hardware_model("cycle", rc.config)->simulate_layer(rc.net, rc.layer_index, rc.bits);
+            make_hardware_model("cycle", rc.config)->run_layer(rc.net, rc.layer_index, rc.spec);
         INFO("case " << i << ": " << rc.describe());
         REQUIRE(run.functional.outputs == reference_layer(l, ops));
         CHECK(run.report.total_cycles == timing.total_cycles);
@@ -56,9 +57,9 @@ TEST_CASE("systemc functional: operands are checked before the simulation",
     ops.weights.assign(static_cast<std::size_t>(net.layers[1].weights()), 1);
     ops.activations.assign(static_cast<std::size_t>(net.layers[1].input.elements()), 1);
     ops.activations[5] = -1;  // unsigned activations by default
-    CHECK_THROWS_WITH(simulate_layer_functional(c, net, 1, 4, ops),
+    CHECK_THROWS_WITH(simulate_layer_functional(c, net, 1, single_layer_spec(c, net, 1, 4), ops),
                       Catch::Contains("activations[5]: found -1, expected an unsigned 8-bit value"));
     ops.activations[5] = 1;
-    const CycleFunctionalRun run = simulate_layer_functional(c, net, 1, 4, ops);
+    const CycleFunctionalRun run = simulate_layer_functional(c, net, 1, single_layer_spec(c, net, 1, 4), ops);
     CHECK(run.functional.outputs == reference_layer(net.layers[1], ops));
 }

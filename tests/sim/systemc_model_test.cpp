@@ -95,7 +95,7 @@ TEST_CASE("systemc: bad requests fail before simulating and leave the model usab
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 8}),
                         "bits: found 2 bitwidths for lenet, expected 4 (one per conv/fc layer)");
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 17, 8, 8}),
-                        "layer 2 (conv2): bits: found 17 bits, expected 1..16 on stripes");
+                        "layer 2 (conv2): bits: found 17 weight bits, expected 1..16 on stripes");
     REQUIRE_THROWS_WITH(model->simulate_layer(net, 1, 8),
                         "layer 1 (pool1): a maxpool layer has no weights to map onto the array");
     AcceleratorConfig bad = shipped_accel("stripes");

@@ -18,7 +18,8 @@ public:
     LawModel(std::string kind, sim::AcceleratorConfig c) : kind_(std::move(kind)), c_(std::move(c)) {}
     std::string name() const override { return kind_; }
     const sim::AcceleratorConfig& config() const override { return c_; }
-    sim::LayerReport simulate_layer(const Network& net, int index, int bits) override {
+    sim::LayerReport run_layer(const Network& net, int index, const sim::LayerSpec& spec) override {
+        const int bits = spec.weight_bits;
         const Layer& l = net.layers[static_cast<std::size_t>(index)];
         sim::LayerReport r;
         r.name = l.name;
@@ -37,7 +38,8 @@ public:
         r.energy.off_chip_pj = static_cast<double>(r.traffic.off_chip_read_bits) * c_.energy.off_chip_bit_pj;
         return r;
     }
-    sim::NetworkReport simulate(const Network& net, const std::vector<int>& bits) override {
+    sim::NetworkReport simulate(const Network& net, const std::vector<int>& bits,
+                                const std::vector<int>& = {}) override {
         if (law_fail_after >= 0 && law_simulations >= law_fail_after)
             throw std::runtime_error("simulated crash");
         ++law_simulations;

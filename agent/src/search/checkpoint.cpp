@@ -12,7 +12,7 @@ namespace serialq::agent::detail {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'Q', 'S', 'E', 'A', 'R', 'C', 'H'};
-constexpr std::uint32_t kVersion = 2;  // 2: objectives (weight bits, feasibility)
+constexpr std::uint32_t kVersion = 3;  // 2: objectives (weight bits, feasibility); 3: planned layer specs
 
 std::uint64_t fnv1a(const char* data, std::size_t n) {
     std::uint64_t h = 14695981039346656037ULL;
@@ -77,7 +77,7 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
     for (const auto& l : c.logs) put_log(w, l);
     w.put_array(c.distinct_calls.data(), static_cast<std::int64_t>(c.distinct_calls.size()));
     w.put_string(c.strategy_state);
-    w.put_array(c.simulated_pairs.data(), static_cast<std::int64_t>(c.simulated_pairs.size()));
+    w.put_array(c.simulated_layers.data(), static_cast<std::int64_t>(c.simulated_layers.size()));
     std::string bytes = w.bytes();
     const std::uint64_t h = fnv1a(bytes.data(), bytes.size());
     bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
@@ -123,9 +123,11 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     for (std::int64_t i = 0; i < logs; ++i) c.logs.push_back(get_log(r));
     c.distinct_calls = r.get_array<long long>(logs);
     c.strategy_state = r.get_string();
-    c.simulated_pairs = r.get_array<int>();
-    if (c.simulated_pairs.size() % 2)
-        throw InputError(file + ": an odd count of simulated (layer, bits) values");
+    c.simulated_layers = r.get_array<long long>();
+    if (c.simulated_layers.size() % HardwareCosts::kSimulatedStride)
+        throw InputError(file + ": simulated layers: found " +
+                         std::to_string(c.simulated_layers.size()) + " values, expected a multiple of " +
+                         std::to_string(HardwareCosts::kSimulatedStride));
     r.expect_end();
     return c;
 }

@@ -3,6 +3,7 @@
 // as if it had never stopped. One binary file, written atomically:
 //   "SQSEARCH" | u32 version | payload | u64 FNV-1a hash of every byte before it
 // A wrong magic or version, a truncated file or a bad hash is an InputError naming the file.
+#include "serialq/agent/hardware_costs.hpp"
 #include "serialq/agent/accuracy_memo.hpp"
 #include "serialq/agent/search_strategy.hpp"
 
@@ -24,7 +25,7 @@ struct Checkpoint {
     std::vector<EpisodeLog> logs;
     std::vector<long long> distinct_calls;  // after each episode
     std::string strategy_state;
-    std::vector<int> simulated_pairs;       // HardwareCosts::simulated_pairs()
+    std::vector<long long> simulated_layers;  // HardwareCosts::simulated_layers()
 };
 
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& c);

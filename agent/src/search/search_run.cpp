@@ -190,8 +190,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
                                              ? settings.reference_accuracy_percent
                                              : c.reference_accuracy_percent);
         strategy->load_state(c.strategy_state);
-        for (std::size_t i = 0; i + 1 < c.simulated_pairs.size(); i += 2)
-            costs.layer(static_cast<std::size_t>(c.simulated_pairs[i]), c.simulated_pairs[i + 1]);
+        costs.replay(c.simulated_layers);
         logs = std::move(c.logs);
         calls = std::move(c.distinct_calls);
     }
@@ -238,7 +237,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         c.logs = logs;
         c.distinct_calls = calls;
         c.strategy_state = strategy->save_state();
-        c.simulated_pairs = costs.simulated_pairs();
+        c.simulated_layers = costs.simulated_layers();
         detail::write_checkpoint(checkpoint_file, c);
     };
 

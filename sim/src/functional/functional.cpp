@@ -12,20 +12,10 @@
 
 namespace serialq::sim {
 
-OperandFormat weight_format(const AcceleratorConfig& config, int bits) {
-    switch (config.serial) {
-        case SerialOperand::Weights:
-        case SerialOperand::Both:
-        case SerialOperand::None: return {bits, true};
-        case SerialOperand::Activations: return {config.weight_bits, true};
-    }
-    return {bits, true};
-}
+OperandFormat weight_format(int weight_bits) { return {weight_bits, true}; }
 
-OperandFormat activation_format(const AcceleratorConfig& config, int bits,
-                                const FunctionalOptions& options) {
-    const int width = config.serial == SerialOperand::Activations ? bits : config.activation_bits;
-    return {width, options.signed_activations};
+OperandFormat activation_format(int activation_bits, const FunctionalOptions& options) {
+    return {activation_bits, options.signed_activations};
 }
 
 namespace {
@@ -56,8 +46,8 @@ void check_operands(const Layer& layer, const LayerOperands& ops, OperandFormat 
 }  // namespace
 
 FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& layer,
-                                const LayerOperands& operands, int bits,
-                                const FunctionalOptions& options) {
+                                const LayerOperands& operands, int weight_bits,
+                                int activation_bits, const FunctionalOptions& options) {
     if (!layer.has_weights())
         throw ConfigError("functional mode: layer " + layer.name + " has no weights");
     // The mapping checks the precision; a one-layer network lets it map the layer alone.
@@ -66,7 +56,11 @@ FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& la
     net.input = layer.input;
     net.layers = {layer};
     net.layers[0].inputs = {-1};
-    const LayerMapping m(config, net, 0, bits);
+    LayerSpec spec;
+    spec.weight_bits = weight_bits;
+    spec.activation_bits = activation_bits;
+    spec.input_off_chip = true;
+    const LayerMapping m(config, net, 0, spec);
     FunctionalArray array(m, operands, options);
     for (long long pi = 0; pi < m.passes(); ++pi) {
         const Pass pass = m.pass(pi);
@@ -80,9 +74,12 @@ FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& la
 FunctionalArray::FunctionalArray(const LayerMapping& m, const LayerOperands& operands,
                                  const FunctionalOptions& options)
     : m_(m), layer_(m.layer()), ops_(operands),
-      wf_(weight_format(m.config(), m.precision().bits)),
-      af_(activation_format(m.config(), m.precision().bits, options)),
+      wf_(weight_format(m.precision().weight_bits)),
+      af_(activation_format(m.precision().activation_bits, options)),
       k_(m.config().bits_per_cycle) {
+    if (m.config().batch != 1)
+        throw ConfigError("functional mode: batch: found " + std::to_string(m.config().batch) +
+                          ", expected 1 (operands are one input's)");
     check_operands(layer_, ops_, wf_, af_);
     const auto filters = static_cast<std::size_t>(m.filters_per_pass());
     const auto windows = static_cast<std::size_t>(m.windows_per_block());

@@ -23,12 +23,8 @@ public:
     std::string name() const override { return "cycle"; }
     const AcceleratorConfig& config() const override { return config_; }
 
-    NetworkReport simulate(const Network& net, const std::vector<int>& bits) override {
-        return simulate_by_layers(*this, net, bits);
-    }
-
-    LayerReport simulate_layer(const Network& net, int layer_index, int bits) override {
-        const LayerMapping mapping(config_, net, layer_index, bits);  // validates first
+    LayerReport run_layer(const Network& net, int layer_index, const LayerSpec& spec) override {
+        const LayerMapping mapping(config_, net, layer_index, spec);  // validates first
         return report_of(mapping, sc::Kernel::instance().run(mapping));
     }
 
@@ -43,11 +39,11 @@ std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config)
 }
 
 CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, const Network& net,
-                                             int layer_index, int bits,
+                                             int layer_index, const LayerSpec& spec,
                                              const LayerOperands& operands,
                                              const FunctionalOptions& options) {
     config.check();
-    const LayerMapping mapping(config, net, layer_index, bits);
+    const LayerMapping mapping(config, net, layer_index, spec);
     FunctionalArray array(mapping, operands, options);  // checks the operands before simulating
     CycleFunctionalRun out;
     out.report = report_of(mapping, sc::Kernel::instance().run(mapping, &array));

@@ -18,14 +18,14 @@ std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config)
 
 // Functional mode on the cycle-level model: while the design simulates the layer, its tile
 // array computes every step from `operands` with the SIP cores. The report is the one
-// simulate_layer() gives; `functional` holds the outputs (equal to reference_layer()) and the
+// run_layer() gives; `functional` holds the outputs (equal to reference_layer()) and the
 // SIPs' own event counts.
 struct CycleFunctionalRun {
     LayerReport report;
     FunctionalResult functional;
 };
 CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, const Network& net,
-                                             int layer_index, int bits,
+                                             int layer_index, const LayerSpec& spec,
                                              const LayerOperands& operands,
                                              const FunctionalOptions& options = {});
 

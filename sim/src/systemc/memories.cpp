@@ -15,7 +15,7 @@ WeightBuffers::WeightBuffers(sc_core::sc_module_name name, const sc_core::sc_clo
 
 void WeightBuffers::configure(const LayerMapping& m) {
     tiles_ = m.config().tiles;
-    rows_per_tile_ = m.rows_per_tile();
+    mapping_ = &m;
     width_bits_ = m.config().weight_buffer.width_bits;
     weight_bits_ = m.precision().weight_bits;
     tile_read_bits_.assign(static_cast<std::size_t>(tiles_), 0);
@@ -31,8 +31,8 @@ void WeightBuffers::serve() {
         // slowest tile.
         long long step_cycles = 0;
         for (int t = 0; t < tiles_; ++t) {
-            const int filters = std::clamp(r.filters - t * rows_per_tile_, 0, rows_per_tile_);
-            if (filters == 0) break;  // tiles fill in order
+            const int filters = mapping_->filters_on_tile(r.filters, t);
+            if (filters == 0) break;  // the first tiles take the odd filters
             const long long bits = static_cast<long long>(filters) * r.lanes * weight_bits_;
             step_cycles = std::max(step_cycles, ceil_div(bits, width_bits_));
             tile_read_bits_[static_cast<std::size_t>(t)] += bits * r.steps;

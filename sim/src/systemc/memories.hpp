@@ -14,7 +14,7 @@
 namespace serialq::sim::sc {
 
 // One weight buffer per tile, read in parallel: tile t holds the pass's filters
-// [t x rows_per_tile, (t + 1) x rows_per_tile) and reads `lanes` weights of each per step.
+// filters_on_tile(filters, t) of the pass (spread evenly) and reads `lanes` weights of each per step.
 class WeightBuffers : public sc_core::sc_module {
 public:
     sc_core::sc_fifo_in<Run> requests;
@@ -34,7 +34,7 @@ private:
 
     Pacer pacer_;
     int tiles_ = 0;
-    int rows_per_tile_ = 0;
+    const LayerMapping* mapping_ = nullptr;
     int width_bits_ = 1;
     int weight_bits_ = 0;
     std::vector<long long> tile_read_bits_;  // per tile

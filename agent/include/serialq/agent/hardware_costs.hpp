@@ -1,10 +1,14 @@
 #pragma once
-// The accelerator's cost of a bit assignment, from the simulator's per-layer results. Each
-// (weight layer, bits) pair is simulated once per search and remembered: a network's cost is
-// the sum of its layers' (the HardwareModel contract: NetworkReport::total sums the layers).
+// The accelerator's cost of a bit assignment, from the simulator's per-layer results. A
+// network's cost is the sum of its layers' (the HardwareModel contract: NetworkReport::total
+// sums the layers), each layer run as the network plan says (sim/network_plan.hpp: whether its
+// weights are resident and its input off-chip depend on the other layers' bits). Each distinct
+// (weight layer, LayerSpec) is simulated once per search and remembered.
 #include "serialq/common/network.hpp"
 #include "serialq/sim/hardware_model.hpp"
 
+#include <map>
+#include <utility>
 #include <vector>
 
 namespace serialq::agent {
@@ -17,29 +21,30 @@ struct HardwareCost {
 
 class HardwareCosts {
 public:
-    // Layer results are cached for bits 1..max_bits.
+    // Bits outside 1..max_bits are refused.
     HardwareCosts(const Network& net, sim::HardwareModel& model, int max_bits = 16);
 
-    // Weight layer `l` (0-based, Network::weight_layers() order) at `bits`.
-    const HardwareCost& layer(std::size_t l, int bits);
+    // Weight layer `l` (0-based, Network::weight_layers() order) run as `spec`.
+    const HardwareCost& layer(std::size_t l, const sim::LayerSpec& spec);
     HardwareCost network(const std::vector<int>& bits);
     HardwareCost uniform(int bits);
 
-    long long simulations() const { return simulations_; }  // distinct (layer, bits) simulated
-    // The (layer, bits) pairs simulated, in order, flattened: checkpoints keep them, and a
-    // resumed search simulates them again, so its figures equal an uninterrupted run's.
-    const std::vector<int>& simulated_pairs() const { return order_; }
+    long long simulations() const { return static_cast<long long>(costs_.size()); }
+    // The (layer, spec) runs simulated, in order, flattened kSimulatedStride values each:
+    // checkpoints keep them, and a resumed search simulates them again, so its figures equal an
+    // uninterrupted run's.
+    static constexpr std::size_t kSimulatedStride = 6;
+    const std::vector<long long>& simulated_layers() const { return order_; }
+    void replay(const std::vector<long long>& simulated_layers);
     const sim::HardwareModel& model() const { return *model_; }
 
 private:
     const Network* net_;
     sim::HardwareModel* model_;
     int max_bits_;
-    std::vector<int> layer_index_;              // weight layer -> index in Network::layers
-    std::vector<HardwareCost> costs_;           // [l * max_bits + bits - 1]
-    std::vector<char> known_;
-    std::vector<int> order_;                    // l0, b0, l1, b1, ...
-    long long simulations_ = 0;
+    std::vector<int> layer_index_;  // weight layer -> index in Network::layers
+    std::map<std::pair<std::size_t, sim::LayerSpec>, HardwareCost> costs_;
+    std::vector<long long> order_;  // l, weight bits, act bits, resident, input off-chip, stream
 };
 
 }  // namespace serialq::agent

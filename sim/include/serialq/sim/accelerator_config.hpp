@@ -16,6 +16,13 @@ namespace serialq::sim {
 enum class SerialOperand { Weights, Activations, Both, None };
 const char* to_string(SerialOperand operand);
 
+// Where a layer's weights live between inferences. `resident`: loaded into the weight buffers
+// once and read from there afterwards, as DaDianNao and Stripes keep every synapse in on-chip
+// eDRAM; a layer that does not fit what the layers before it left is streamed. `streamed`:
+// every layer's weights come over the off-chip channel on every inference (or batch).
+enum class WeightResidency { Resident, Streamed };
+const char* to_string(WeightResidency residency);
+
 struct MemoryConfig {
     long long capacity_bytes = 0;  // capacity (per tile for the weight buffer)
     int width_bits = 0;            // bits delivered per cycle (per tile for the weight buffer)
@@ -68,6 +75,8 @@ struct AcceleratorConfig {
     int accumulator_bits = 32;  // width of a partial sum kept between reduction segments
     int pipeline_cycles = 3;    // SIP pipeline fill + drain, once per layer
     double clock_ghz = 0.98;
+    WeightResidency weights = WeightResidency::Resident;
+    int batch = 1;              // inferences run together: each pass's weights serve all of them
 
     MemoryConfig weight_buffer{2LL * 1024 * 1024, 4096};      // per tile
     MemoryConfig activation_memory{4LL * 1024 * 1024, 4096};  // shared, broadcast to tiles

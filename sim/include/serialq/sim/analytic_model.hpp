@@ -15,8 +15,7 @@ public:
     explicit AnalyticModel(AcceleratorConfig config);
     std::string name() const override { return "analytic"; }
     const AcceleratorConfig& config() const override { return config_; }
-    NetworkReport simulate(const Network& net, const std::vector<int>& bits) override;
-    LayerReport simulate_layer(const Network& net, int layer_index, int bits) override;
+    LayerReport run_layer(const Network& net, int layer_index, const LayerSpec& spec) override;
 
 private:
     AcceleratorConfig config_;

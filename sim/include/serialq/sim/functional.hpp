@@ -28,12 +28,10 @@ struct FunctionalOptions {
     bool signed_activations = false;
 };
 
-// The formats the operands take on `config` at serial precision `bits` (see hardware_model.hpp:
-// the serial operand at `bits`, the other at its configured width; with `both`, the activations
-// at activation_bits; bit-parallel, the weights stored at `bits`).
-OperandFormat weight_format(const AcceleratorConfig& config, int bits);
-OperandFormat activation_format(const AcceleratorConfig& config, int bits,
-                                const FunctionalOptions& options);
+// The formats the operands take at a layer's precisions (mapping.hpp: each operand at its own
+// precision, whichever is serial): weights signed, activations as `options` say.
+OperandFormat weight_format(int weight_bits);
+OperandFormat activation_format(int activation_bits, const FunctionalOptions& options);
 
 struct FunctionalResult {
     // out_channels x out_height x out_width (FC: out_features).
@@ -43,11 +41,12 @@ struct FunctionalResult {
     long long busy_cycles = 0;     // the steps' cycles, on-chip operand reads included
 };
 
-// Throws ConfigError for a layer without weights or `bits` outside the accelerator's range, and
-// InputError when an operand has the wrong size or a value that does not fit its format.
+// Throws ConfigError for a layer without weights, precisions outside the accelerator's ranges
+// or a batch other than 1, and InputError when an operand has the wrong size or a value that
+// does not fit its format. The layer runs alone, its weights streamed.
 FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& layer,
-                                const LayerOperands& operands, int bits,
-                                const FunctionalOptions& options = {});
+                                const LayerOperands& operands, int weight_bits,
+                                int activation_bits, const FunctionalOptions& options = {});
 
 // Plain integer convolution / matrix-vector product (zero padding), the functional mode's
 // reference. Sizes as in LayerOperands.

@@ -3,12 +3,14 @@
 // implementations derive from the same AcceleratorConfig and the same layer-to-array mapping:
 // the cycle-level SystemC model ("cycle") and its analytic twin ("analytic").
 //
-// Bits are per weight layer (Network::weight_layers() order): the precision of the serial
-// operand of that layer (for `both`, of the weights; the activations use
-// AcceleratorConfig::activation_bits). For a bit-parallel design they set the stored width,
-// which changes memory traffic but not compute cycles.
+// Bits are per weight layer (Network::weight_layers() order): `bits` the weights' precision,
+// `act_bits` the input activations' (empty: every layer at AcceleratorConfig::activation_bits).
+// The serial operand's precision sets the compute cycles; the other's changes storage and
+// traffic only (mapping.hpp). Where each layer's weights and input live comes from the
+// network plan (network_plan.hpp).
 #include "serialq/common/network.hpp"
 #include "serialq/sim/accelerator_config.hpp"
+#include "serialq/sim/mapping.hpp"
 
 #include <memory>
 #include <string>
@@ -43,7 +45,9 @@ struct Traffic {
 struct LayerReport {
     std::string name;
     int layer_index = -1;        // index in Network::layers
-    int bits = 0;                // serial precision used
+    int bits = 0;                // the weights' precision
+    int act_bits = 0;            // the input activations' precision
+    bool weights_resident = false;  // read from the weight buffers, not fetched
     long long compute_cycles = 0;
     long long stall_cycles = 0;  // cycles the array waited for data
     long long total_cycles = 0;  // compute + stall (+ pipeline fill/drain)
@@ -54,14 +58,25 @@ struct LayerReport {
     double energy_pj() const { return energy.total_pj(); }
 };
 
+// Loading the resident weights into the weight buffers, once, before the first inference:
+// reported apart from the per-inference (per-batch) figures, which it is not part of.
+struct WeightLoad {
+    long long bits = 0;     // resident weights over the off-chip channel
+    long long cycles = 0;   // latency + transfer at the channel's bandwidth
+    double energy_pj = 0;   // off-chip reads + weight-buffer writes
+};
+
 struct NetworkReport {
     std::string network;
     std::string accelerator;
     std::string model;                // "cycle" or "analytic"
-    std::vector<int> bits;            // per weight layer
+    std::vector<int> bits;            // weights' precision, per weight layer
+    std::vector<int> act_bits;        // activations' precision, per weight layer
+    int batch = 1;                    // inferences per run: the figures are the batch's
     std::vector<LayerReport> layers;  // one per weight layer
     LayerReport total;                // sums; utilization: useful lane-cycles over available
                                       // ones (layers weighted by total_cycles); see report.hpp
+    WeightLoad weight_load;           // one-time, not in `total`
 };
 
 class HardwareModel {
@@ -69,10 +84,16 @@ public:
     virtual ~HardwareModel() = default;
     virtual std::string name() const = 0;  // "cycle" or "analytic"
     virtual const AcceleratorConfig& config() const = 0;
-    // Whole network; bits.size() must equal net.weight_layer_count() (else ConfigError).
-    virtual NetworkReport simulate(const Network& net, const std::vector<int>& bits) = 0;
-    // One weight layer (index into Network::layers) at `bits`; what the agent memoizes.
-    virtual LayerReport simulate_layer(const Network& net, int layer_index, int bits) = 0;
+    // One weight layer (index into Network::layers) as `spec` says; what the agent memoizes.
+    virtual LayerReport run_layer(const Network& net, int layer_index, const LayerSpec& spec) = 0;
+
+    // Whole network: plan_layers() then every layer (simulate_by_layers, report.hpp).
+    // bits.size() (and act_bits.size() unless empty) must equal net.weight_layer_count(), else
+    // ConfigError. Virtual for test doubles only.
+    virtual NetworkReport simulate(const Network& net, const std::vector<int>& bits,
+                                   const std::vector<int>& act_bits = {});
+    // One weight layer alone at weight precision `bits` (single_layer_spec).
+    LayerReport simulate_layer(const Network& net, int layer_index, int bits);
 };
 
 // kind: "cycle" | "analytic"; anything else is a ConfigError naming the valid kinds.

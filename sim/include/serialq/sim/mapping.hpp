@@ -11,8 +11,8 @@
 //
 // ## The loop nest (one layer)
 //   for group g < G                          conv groups; filters of one group share inputs
-//     for filter block fb < NFB              filters_per_pass filters of group g, filling
-//                                            tile 0's rows first, then tile 1's, ...
+//     for filter block fb < NFB              filters_per_pass filters of group g, spread
+//                                            evenly over the tiles (filters_on_tile)
 //       for segment s < NS                   reduction segments (weight buffer capacity)
 //         = one PASS: its weights must be on chip (double-buffered, see timing)
 //         for window block wb < NWB          windows_per_block output positions at a time
@@ -36,13 +36,20 @@
 // extra data and get no report row.
 //
 // ## Precision (layer_precision)
-//   serial     weight_bits   activation_bits     serial_cycles per step
-//   weights    bits          activation_bits     ceil(bits / k)
-//   activations weight_bits  bits                ceil(bits / k)
-//   both       bits          activation_bits     ceil(bits / k) x ceil(activation_bits / k)
-//   none       bits          activation_bits     1   (bits only change storage and traffic)
-// with k = bits_per_cycle. Outputs are written at activation_bits. Each operand is stored,
-// fetched and read at the width it runs at (packed).
+// Every layer has a weight precision w (the per-layer bits) and an input-activation precision
+// a (per-layer act bits, by default activation_bits). Each operand is stored, fetched and read
+// at its precision (packed), whichever is serial; the serial one sets the step's cycles:
+//   serial        serial_cycles per step
+//   weights       ceil(w / k)
+//   activations   ceil(a / k)
+//   both          ceil(w / k) x ceil(a / k)
+//   none          1   (precisions only change storage and traffic)
+// with k = bits_per_cycle. Outputs are written at activation_bits.
+//
+// ## Batches
+// With batch N the layer's output positions are N x (height x width): the windows of N
+// inputs fill the window blocks, so a pass's weights serve every inference of the batch, and a
+// fully connected layer (one position per input) runs the batch across the SIP columns.
 //
 // ## What a step costs
 // A step's operands are read from the on-chip memories while the previous step computes
@@ -56,15 +63,18 @@
 // partial sums are written through a separate port (DaDianNao's NBout) off the critical path.
 //
 // ## Data movement
-// Weights stream from off-chip once per layer (each weight once), into the weight buffers. A
-// pass's weights must fit half a tile's weight buffer (the other half holds the next pass's),
-// which sets the reduction segment length. Partial sums of a segment that does not end the
-// reduction go to the activation memory at accumulator_bits and come back for the next segment.
-// The layer's input and output live in the activation memory. Two exceptions read inputs from
-// off-chip: the network's first layer reads its input once (in pass 0), and a layer whose input
-// plus output do not fit the activation memory ("spilled") re-reads its group's whole input for
-// every pass and writes its outputs off-chip. Inputs that come from off-chip are written into
-// the activation memory before they are read.
+// Streamed weights come from off-chip once per layer (each weight once) into the weight
+// buffers; a pass's weights must fit half the streaming buffer (the other half holds the next
+// pass's), which sets the reduction segment length. Resident weights (spec.weights_resident)
+// are in the buffers before the layer starts: no off-chip reads, no buffer writes, one segment.
+// Partial sums of a segment that does not end the reduction go to the activation memory at
+// accumulator_bits and come back for the next segment. The layer's input and output live in
+// the activation memory, with two exceptions. A layer whose input comes from off-chip
+// (spec.input_off_chip: the network's input, or outputs a spilled layer wrote there) reads it
+// once, in pass 0. A layer whose input plus output do not fit the activation memory
+// ("spilled", layer_spills) re-reads its group's whole input from off-chip for every pass and
+// writes its outputs off-chip. Inputs that come from off-chip are written into the activation
+// memory before they are read.
 //
 // ## Timing of a layer (off-chip channel, double buffering)
 // Pass i needs its off-chip data (read_i bits) before it starts; it then keeps the array busy
@@ -88,18 +98,40 @@
 
 namespace serialq::sim {
 
-// The widths a layer runs at on `config` with `bits` for its serial operand.
+// What one layer's run depends on beyond its shape and the accelerator: both operands'
+// precisions and where its data lives. plan_layers() (network_plan.hpp) derives it for every
+// layer of a network; single_layer_spec() for a layer run alone.
+struct LayerSpec {
+    int weight_bits = 0;               // the weights' precision
+    int activation_bits = 0;           // the input activations' precision
+    bool weights_resident = false;     // in the weight buffers before the layer starts
+    bool input_off_chip = false;       // the network's input, or a spilled producer's outputs
+    long long stream_buffer_bits = 0;  // per tile, what streamed weights may double-buffer in
+                                       // (0: the whole weight buffer)
+    auto operator<=>(const LayerSpec&) const = default;
+};
+
+// The precisions each operand may take per layer on `config`: the serial operand's range is
+// [min_bits, max_bits]; a parallel operand's is [min_bits, its stored width].
+struct BitsRange {
+    int min = 1, max = 16;
+};
+BitsRange weight_bits_range(const AcceleratorConfig& config);
+BitsRange activation_bits_range(const AcceleratorConfig& config);
+
+// The widths a layer runs at on `config` with weights at `weight_bits` and input activations
+// at `activation_bits`.
 struct LayerPrecision {
-    int bits = 0;             // as given
+    int bits = 0;             // the weights' precision, as given
     int weight_bits = 0;      // per weight, stored, fetched and read
     int activation_bits = 0;  // per input activation read
     int output_bits = 0;      // per output activation written
     int serial_cycles = 0;    // cycles of one step
 };
 
-// Throws ConfigError if bits is outside [min_bits, max_bits]; `what` names the layer.
-LayerPrecision layer_precision(const AcceleratorConfig& config, int bits,
-                               const std::string& what = "bits");
+// Throws ConfigError if either precision is outside its range; `what` names the layer.
+LayerPrecision layer_precision(const AcceleratorConfig& config, int weight_bits,
+                               int activation_bits, const std::string& what = "bits");
 
 enum class Arrangement { Windows, Filters };
 const char* to_string(Arrangement arrangement);
@@ -131,7 +163,7 @@ struct Pass {
     long long filter_block = 0;
     int segment = 0;
     int filters = 0;                  // filters in this pass
-    int busiest_tile_filters = 0;     // filters on tile 0 (tiles fill in order)
+    int busiest_tile_filters = 0;     // filters on tile 0 (filters spread evenly over tiles)
     long long first_chunk = 0;        // chunks [first_chunk, first_chunk + chunks)
     long long chunks = 0;
     long long terms = 0;              // reduction terms covered (sum of the chunks' lanes)
@@ -172,8 +204,12 @@ struct LayerTotals {
 // Keeps pointers to `config` and to the layer in `net`: both must outlive the mapping.
 class LayerMapping {
 public:
-    // Throws ConfigError for a layer without weights, bits out of range, or a layer whose one
-    // lane chunk of weights does not fit half a tile's weight buffer.
+    // Throws ConfigError for a layer without weights, bits out of range, a streamed layer whose
+    // one lane chunk of weights does not fit half its streaming buffer, or resident weights
+    // that do not fit the weight buffers.
+    LayerMapping(const AcceleratorConfig& config, const Network& net, int layer_index,
+                 const LayerSpec& spec);
+    // The layer alone (single_layer_spec), its activations at the accelerator's width.
     LayerMapping(const AcceleratorConfig& config, const Network& net, int layer_index, int bits);
 
     const AcceleratorConfig& config() const { return *config_; }
@@ -195,8 +231,15 @@ public:
     long long chunks() const { return chunks_; }              // per output
     long long chunks_per_segment() const { return chunks_per_segment_; }
     int segments() const { return segments_; }
-    bool reads_network_input() const { return network_input_; }
+    const LayerSpec& spec() const { return spec_; }
+    bool reads_input_off_chip() const { return spec_.input_off_chip; }
+    bool weights_resident() const { return spec_.weights_resident; }
     bool spilled() const { return spilled_; }
+    // Filters of a pass of `pass_filters` on tile `tile`: spread evenly, the first tiles taking
+    // one more when they do not divide (so a small layer uses every tile).
+    int filters_on_tile(int pass_filters, int tile) const;
+    // The layer's weights on its busiest tile (tile 0) when all of them are held at once.
+    long long resident_bits_per_tile() const;
 
     // The schedule, in order: pass(0) .. pass(passes() - 1), each with window_blocks() x
     // pass.chunks steps (window block outer, chunk inner).
@@ -218,6 +261,7 @@ private:
     const AcceleratorConfig* config_;
     const Layer* layer_;
     int layer_index_;
+    LayerSpec spec_;
     LayerPrecision precision_;
     Arrangement arrangement_;
     Channel channel_;
@@ -235,9 +279,18 @@ private:
     int last_chunk_lanes_;
     long long chunks_per_segment_;
     int segments_;
-    bool network_input_;
     bool spilled_;
     long long group_input_bits_;  // one group's whole input at activation_bits
 };
+
+// The layer alone: resident if the accelerator keeps weights resident and the layer's fit the
+// buffers by themselves, its input off-chip if it reads the network's input; activations at
+// activation_bits. What simulate_layer(net, index, bits) runs.
+LayerSpec single_layer_spec(const AcceleratorConfig& config, const Network& net, int layer_index,
+                            int bits);
+
+// Whether a layer's input and output at these precisions exceed the activation memory, so that
+// it re-reads its input from off-chip for every pass and writes its outputs there.
+bool layer_spills(const AcceleratorConfig& config, const Layer& layer, int activation_bits);
 
 }  // namespace serialq::sim

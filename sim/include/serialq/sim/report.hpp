@@ -27,14 +27,16 @@ struct LayerCounts {
 // once, so that the analytic and the cycle-level model price equal counts equally.
 LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts);
 
-// Runs `model` on every weight layer in order and sums them. bits.size() must equal
-// net.weight_layer_count() (else ConfigError). What both models' simulate() use.
+// Plans the network (network_plan.hpp), runs `model` on every weight layer in order and sums
+// them. bits.size() (and act_bits.size() unless empty) must equal net.weight_layer_count()
+// (else ConfigError). What HardwareModel::simulate() is.
 NetworkReport simulate_by_layers(HardwareModel& model, const Network& net,
-                                 const std::vector<int>& bits);
+                                 const std::vector<int>& bits, const std::vector<int>& act_bits);
 
 // The network row: cycles, MACs, traffic and energy add up; utilization is useful lane-cycles
 // over available lane-cycles, i.e. the layers' utilizations weighted by their total_cycles;
-// bits is the common width if all layers share one, else 0. name "total", layer_index -1.
+// bits (act_bits) is the common width if all layers share one, else 0. name "total",
+// layer_index -1.
 LayerReport total_of(const std::vector<LayerReport>& layers);
 
 struct Ratios {

@@ -1,0 +1,36 @@
+#pragma once
+// The network plan: what each layer's run depends on that only the whole network decides —
+// which layers' weights stay resident in the weight buffers, and which layers read their input
+// from off-chip because the layer producing it spilled. Both models run the layers of a plan.
+//
+// Residency (AcceleratorConfig::weights == resident), per tile, on the busiest tile's share:
+//  - if every layer's weights fit the weight buffer together, every layer is resident (the
+//    premise of DaDianNao and Stripes: all synapses in on-chip eDRAM);
+//  - otherwise resident layers take at most half of each buffer, first fit in layer order, and
+//    the others are streamed, double-buffering in what the resident ones leave.
+// With `streamed`, no layer is resident and streamed layers use the whole buffer.
+//
+// Off-chip inputs: a layer reads its input from off-chip if it is the network's input or a
+// spilled layer wrote it there (pooling and element-wise add layers pass that on: they run in
+// their producer's output stage).
+#include "serialq/common/network.hpp"
+#include "serialq/sim/accelerator_config.hpp"
+#include "serialq/sim/hardware_model.hpp"
+#include "serialq/sim/mapping.hpp"
+
+#include <vector>
+
+namespace serialq::sim {
+
+// One spec per weight layer (Network::weight_layers() order). bits: the weights' precisions;
+// act_bits: the activations' (empty: every layer at config.activation_bits). Throws ConfigError
+// for a list of the wrong length or a precision out of range (naming the layer).
+std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
+                                   const std::vector<int>& bits,
+                                   const std::vector<int>& act_bits = {});
+
+// The one-time load of the plan's resident weights (all tiles).
+WeightLoad resident_weight_load(const AcceleratorConfig& config, const Network& net,
+                                const std::vector<LayerSpec>& plan);
+
+}  // namespace serialq::sim

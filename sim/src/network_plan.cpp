@@ -1,0 +1,96 @@
+#include "serialq/sim/network_plan.hpp"
+
+#include "serialq/common/error.hpp"
+
+namespace serialq::sim {
+
+namespace {
+
+void check_length(const std::vector<int>& v, std::size_t n, const Network& net, const char* what) {
+    if (v.size() != n)
+        throw ConfigError(std::string(what) + ": found " + std::to_string(v.size()) +
+                          " bitwidths for " + net.name + ", expected " + std::to_string(n) +
+                          " (one per conv/fc layer)");
+}
+
+// Which layers' outputs end up off-chip: a spilled weight layer's, and a weightless layer's
+// whose input came from off-chip. Index -1 (the network's input) is off-chip.
+class OffChipOutputs {
+public:
+    explicit OffChipOutputs(const Network& net) : off_(net.layers.size(), 0) {}
+    bool input_off_chip(const Layer& l) const {
+        for (int i : l.inputs)
+            if (i < 0 || off_[static_cast<std::size_t>(i)]) return true;
+        return false;
+    }
+    void set(std::size_t layer, bool off_chip) { off_[layer] = off_chip ? 1 : 0; }
+
+private:
+    std::vector<char> off_;
+};
+
+}  // namespace
+
+std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
+                                   const std::vector<int>& bits,
+                                   const std::vector<int>& act_bits) {
+    const std::size_t n = net.weight_layer_count();
+    check_length(bits, n, net, "bits");
+    if (!act_bits.empty()) check_length(act_bits, n, net, "act_bits");
+
+    std::vector<LayerSpec> plan;
+    std::vector<int> index;  // weight layer -> network layer
+    OffChipOutputs off_chip(net);
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        const Layer& l = net.layers[i];
+        const bool input_off_chip = off_chip.input_off_chip(l);
+        if (!l.has_weights()) {
+            off_chip.set(i, input_off_chip);
+            continue;
+        }
+        LayerSpec s;
+        s.weight_bits = bits[plan.size()];
+        s.activation_bits = act_bits.empty() ? config.activation_bits : act_bits[plan.size()];
+        s.input_off_chip = input_off_chip;
+        const LayerMapping m(config, net, static_cast<int>(i), s);  // checks the precisions
+        off_chip.set(i, m.spilled());
+        plan.push_back(s);
+        index.push_back(static_cast<int>(i));
+    }
+    if (config.weights != WeightResidency::Resident) return plan;
+
+    const long long capacity = config.weight_buffer.capacity_bytes * 8;
+    std::vector<long long> need(plan.size());
+    long long total = 0;
+    for (std::size_t k = 0; k < plan.size(); ++k) {
+        need[k] = LayerMapping(config, net, index[k], plan[k]).resident_bits_per_tile();
+        total += need[k];
+    }
+    const long long budget = total <= capacity ? capacity : capacity / 2;
+    long long used = 0;
+    for (std::size_t k = 0; k < plan.size(); ++k) {
+        if (used + need[k] > budget) continue;
+        plan[k].weights_resident = true;
+        used += need[k];
+    }
+    for (auto& s : plan)
+        if (!s.weights_resident) s.stream_buffer_bits = capacity - used;
+    return plan;
+}
+
+WeightLoad resident_weight_load(const AcceleratorConfig& config, const Network& net,
+                                const std::vector<LayerSpec>& plan) {
+    WeightLoad load;
+    std::size_t k = 0;
+    for (const auto& l : net.layers) {
+        if (!l.has_weights()) continue;
+        if (plan.at(k).weights_resident) load.bits += l.weights() * plan[k].weight_bits;
+        ++k;
+    }
+    load.cycles = Channel(config).fetch_cycles(load.bits, 0);
+    load.energy_pj = static_cast<double>(load.bits) *
+                     (config.energy.off_chip_bit_pj + config.energy.weight_buffer_bit_pj);
+    return load;
+}
+
+}  // namespace serialq::sim
