@@ -28,12 +28,15 @@ using json = nlohmann::ordered_json;
 using namespace serialq::sim;
 
 const char* kUsage =
-    "serialq sim --trace T.yaml --bits B [--bits B2 ...] [--accel A.yaml] [--set key=value ...]\n"
-    "            [--baseline uniform:N|A.yaml|A.yaml@N] [--model cycle|analytic]\n"
-    "            [--format table|csv|json] [--out FILE] [--vcd FILE --vcd-layer NAME]";
+    "serialq sim --trace T.yaml --bits B [--bits B2 ...] [--act-bits A ...] [--batch N]\n"
+    "            [--accel A.yaml] [--set key=value ...]\n"
+    "            [--baseline uniform:N|A.yaml|A.yaml@N] [--baseline-set key=value ...]\n"
+    "            [--model cycle|analytic] [--format table|csv|json] [--out FILE]\n"
+    "            [--vcd FILE --vcd-layer NAME]";
 
 struct Run {
-    std::string spec;  // as given to --bits
+    std::string spec;      // as given to --bits
+    std::string act_spec;  // as given to --act-bits ("" for the accelerator's activation_bits)
     Comparison comparison;
 };
 
@@ -46,8 +49,13 @@ std::string number(const Field& f) {
 }
 
 // The table shows fewer decimals than the CSV and sums each memory level's reads and writes.
+std::string resident_cell(const LayerReport& r) {
+    return r.layer_index < 0 ? "" : (r.weights_resident ? "yes" : "no");
+}
+
 std::vector<std::string> table_cells(const LayerReport& r, const Ratios& x, double clock_ghz) {
-    std::vector<std::string> cells{std::to_string(r.bits)};
+    std::vector<std::string> cells{std::to_string(r.bits), std::to_string(r.act_bits),
+                                   resident_cell(r)};
     for (const auto& f : report_fields(r, clock_ghz)) {
         if (f.name.ends_with("_bits")) continue;
         if (f.integer) cells.push_back(number(f));
@@ -69,7 +77,7 @@ std::string layer_number(const LayerReport& r) {
 }
 
 std::string detail_table(const Run& run, double clock_ghz) {
-    std::vector<std::string> columns{"layer", "name", "bits"};
+    std::vector<std::string> columns{"layer", "name", "bits", "act_bits", "resident"};
     for (const auto& f : report_fields(LayerReport{}, clock_ghz))
         if (!f.name.ends_with("_bits")) columns.push_back(f.name);
     for (const char* c : {"weight_buffer_bits", "activation_memory_bits", "off_chip_bits",
@@ -81,6 +89,7 @@ std::string detail_table(const Run& run, double clock_ghz) {
         auto cells = table_cells(r, x, clock_ghz);
         cells.insert(cells.begin(), {layer_number(r), r.layer_index < 0 ? "" : r.name});
         if (r.layer_index < 0 && r.bits == 0) cells[2] = "-";
+        if (r.layer_index < 0 && r.act_bits == 0) cells[3] = "-";
         t.add_row(cells);
     };
     for (std::size_t i = 0; i < c.run.layers.size(); ++i) add(c.run.layers[i], c.layers[i]);
@@ -125,7 +134,8 @@ std::string side_by_side_table(const std::vector<Run>& runs) {
 
 // One row per run x layer (and a total row per run), every figure in full precision.
 std::string csv_rows(const std::vector<Run>& runs, double clock_ghz) {
-    std::vector<std::string> columns{"run", "bits_spec", "layer", "name", "bits"};
+    std::vector<std::string> columns{"run", "bits_spec", "act_bits_spec", "layer", "name",
+                                     "bits", "act_bits", "weights_resident"};
     for (const auto& f : report_fields(LayerReport{}, clock_ghz)) columns.push_back(f.name);
     for (const char* c : {"baseline_total_cycles", "baseline_energy_pj", "speedup",
                           "energy_reduction"})
@@ -134,9 +144,12 @@ std::string csv_rows(const std::vector<Run>& runs, double clock_ghz) {
     for (std::size_t k = 0; k < runs.size(); ++k) {
         const auto& c = runs[k].comparison;
         const auto add = [&](const LayerReport& r, const LayerReport& base, const Ratios& x) {
-            std::vector<std::string> cells{std::to_string(k + 1), runs[k].spec, layer_number(r),
-                                           r.layer_index < 0 ? "" : r.name,
-                                           r.bits == 0 ? "" : std::to_string(r.bits)};
+            const bool total = r.layer_index < 0;
+            std::vector<std::string> cells{std::to_string(k + 1), runs[k].spec, runs[k].act_spec,
+                                           layer_number(r), total ? "" : r.name,
+                                           r.bits == 0 ? "" : std::to_string(r.bits),
+                                           r.act_bits == 0 ? "" : std::to_string(r.act_bits),
+                                           total ? "" : (r.weights_resident ? "1" : "0")};
             for (const auto& f : report_fields(r, clock_ghz)) cells.push_back(number(f));
             cells.push_back(std::to_string(base.total_cycles));
             cells.push_back(number(Field{"", base.energy_pj(), false}));
@@ -156,6 +169,8 @@ json fields_json(const LayerReport& r, double clock_ghz) {
     o["name"] = r.layer_index < 0 ? "total" : r.name;
     if (r.layer_index >= 0) o["layer_index"] = r.layer_index;
     o["bits"] = r.bits;
+    o["act_bits"] = r.act_bits;
+    if (r.layer_index >= 0) o["weights_resident"] = r.weights_resident;
     o["cycles"] = r.total_cycles;
     for (const auto& f : report_fields(r, clock_ghz)) {
         if (f.integer) o[f.name] = static_cast<long long>(f.value);
@@ -195,26 +210,82 @@ json run_json(const Run& run, double clock_ghz) {
     json layers = json::array();
     for (std::size_t i = 0; i < c.run.layers.size(); ++i)
         layers.push_back(layer_json(c.run.layers[i], c.baseline.layers[i], c.layers[i], clock_ghz));
+    json network = json::object();
+    for (const auto& f : network_fields(c.run)) {
+        if (f.integer) network[f.name] = static_cast<long long>(f.value);
+        else network[f.name] = f.value;
+    }
     return {{"bits_spec", run.spec},
             {"bits", c.run.bits},
+            {"act_bits_spec", run.act_spec},
+            {"act_bits", c.run.act_bits},
             {"layers", layers},
-            {"total", layer_json(c.run.total, c.baseline.total, c.total, clock_ghz)}};
+            {"total", layer_json(c.run.total, c.baseline.total, c.total, clock_ghz)},
+            {"network", network}};
+}
+
+// Which designs each override reached: the run's, and the baseline's where its file writes the
+// key; --baseline-set ones the baseline's alone.
+std::string overrides_text(const std::vector<ConfigOverride>& run, const std::string& run_name,
+                           const BaselineRun& baseline) {
+    std::string text;
+    const auto reached_baseline = [&](const ConfigOverride& o) {
+        for (const auto& b : baseline.overrides)
+            if (b == o) return true;
+        return false;
+    };
+    const std::string base = baseline.same_accelerator ? run_name : baseline.config.name;
+    for (const auto& o : run)
+        text += "override " + o.first + "=" + o.second + ": " + run_name +
+                (reached_baseline(o) ? " and the baseline (" + base + ")"
+                                     : "; not the baseline (" + base + "), whose file does not set it") +
+                "\n";
+    for (const auto& o : baseline.overrides) {
+        bool from_run = false;
+        for (const auto& r : run) from_run = from_run || r == o;
+        if (!from_run) text += "override " + o.first + "=" + o.second + ": the baseline (" + base + ") alone\n";
+    }
+    return text;
+}
+
+// Batch and per-inference figures and the resident weights' one-time load.
+std::string network_text(const NetworkReport& r) {
+    std::string text;
+    if (r.batch > 1)
+        text += "batch " + std::to_string(r.batch) + ": per inference " +
+                fixed(static_cast<double>(r.total.total_cycles) / r.batch, 1) + " cycles, " +
+                fixed(r.total.energy_pj() / r.batch, 1) + " pJ (the table gives the batch's)\n";
+    int resident = 0;
+    for (const auto& l : r.layers) resident += l.weights_resident ? 1 : 0;
+    text += "resident weights: " + std::to_string(resident) + " of " +
+            std::to_string(r.layers.size()) + " layers";
+    if (r.weight_load.bits > 0)
+        text += ", loaded once: " + std::to_string(r.weight_load.bits) + " bits, " +
+                std::to_string(r.weight_load.cycles) + " cycles, " +
+                fixed(r.weight_load.energy_pj, 1) + " pJ (not in the figures below)";
+    return text + "\n";
 }
 
 int sim_main(const Args& args) {
     po::options_description opts("serialq sim options");
     std::string trace, accel_file, baseline_text, model_kind, format;
-    std::vector<std::string> bit_specs, sets;
+    std::vector<std::string> bit_specs, act_specs, sets, baseline_sets;
     opts.add_options()
         ("trace", po::value(&trace)->required(), "network trace (YAML)")
         ("bits", po::value(&bit_specs)->required()->composing(),
-         "bits per conv/fc layer, 8,4,4,8 or uniform:N; repeat to compare several")
+         "weight bits per conv/fc layer, 8,4,4,8 or uniform:N; repeat to compare several")
+        ("act-bits", po::value(&act_specs)->composing(),
+         "activation bits per conv/fc layer, as --bits; once for every --bits or once per "
+         "--bits (default: the accelerator's activation_bits)")
+        ("batch", po::value<int>(), "inferences per run, the accelerator's batch key (default 1)")
         ("accel", po::value(&accel_file)->default_value("configs/accel/stripes.yaml"),
          "accelerator (YAML)")
         ("set", po::value(&sets)->composing(),
          "override an accelerator field, key=value with a dotted key (repeatable)")
         ("baseline", po::value(&baseline_text)->default_value("uniform:8"),
          "uniform:N (this accelerator), A.yaml (at its max_bits) or A.yaml@N")
+        ("baseline-set", po::value(&baseline_sets)->composing(),
+         "override a field of the baseline alone, key=value (repeatable)")
         ("model", po::value(&model_kind)->default_value(default_model_kind()), "cycle | analytic")
         ("format", po::value(&format)->default_value("table"), "table | csv | json")
         ("out", po::value<std::string>(), "write to this file instead of stdout")
@@ -230,14 +301,39 @@ int sim_main(const Args& args) {
 
     std::vector<ConfigOverride> overrides;
     for (const auto& s : sets) overrides.push_back(parse_config_override(s, "--set"));
+    BaselineOverrides baseline_overrides;
+    for (const auto& s : baseline_sets)
+        baseline_overrides.baseline.push_back(parse_config_override(s, "--baseline-set"));
+    if (vm.count("batch")) {
+        // A batch is the run's, and the baseline runs the same batch whatever its file says.
+        const ConfigOverride batch{"batch", std::to_string(vm["batch"].as<int>())};
+        overrides.push_back(batch);
+        baseline_overrides.baseline.insert(baseline_overrides.baseline.begin(), batch);
+    }
+    baseline_overrides.run = overrides;
     const AcceleratorConfig config = load_accelerator_config(accel_file, overrides);
     const Network net = load_network(trace);
-    std::vector<std::vector<int>> assignments;
+    const BitsRange wr = weight_bits_range(config), ar = activation_bits_range(config);
+    std::vector<std::vector<int>> assignments, act_assignments;
     for (const auto& spec : bit_specs)
-        assignments.push_back(parse_bits(spec, net.weight_layer_count(), config.min_bits,
-                                         config.max_bits, "--bits"));
-    const BaselineRun baseline =
-        resolve_baseline(parse_baseline(baseline_text, "--baseline"), config, net, "--baseline");
+        assignments.push_back(parse_bits(spec, net.weight_layer_count(), wr.min, wr.max, "--bits"));
+    if (!act_specs.empty() && act_specs.size() != 1 && act_specs.size() != bit_specs.size())
+        throw UsageError("--act-bits: found " + std::to_string(act_specs.size()) +
+                         " assignments for " + std::to_string(bit_specs.size()) +
+                         " --bits, expected one or one per --bits");
+    for (const auto& spec : act_specs)
+        act_assignments.push_back(
+            parse_bits(spec, net.weight_layer_count(), ar.min, ar.max, "--act-bits"));
+    const auto act_of = [&](std::size_t k) -> std::vector<int> {
+        if (act_assignments.empty()) return {};
+        return act_assignments[act_assignments.size() == 1 ? 0 : k];
+    };
+    const auto act_spec_of = [&](std::size_t k) -> std::string {
+        if (act_specs.empty()) return "";
+        return act_specs[act_specs.size() == 1 ? 0 : k];
+    };
+    const BaselineRun baseline = resolve_baseline(parse_baseline(baseline_text, "--baseline"),
+                                                  config, net, "--baseline", baseline_overrides);
 
     const bool vcd = vm.count("vcd") > 0;
     if (vcd != (vm.count("vcd-layer") > 0))
@@ -264,13 +360,16 @@ int sim_main(const Args& args) {
     std::optional<NetworkReport> first;
     if (vcd) {
         start_vcd_trace(vm["vcd"].as<std::string>(), vcd_layer);
-        first = model->simulate(net, assignments.front());
+        first = model->simulate(net, assignments.front(), act_of(0));
         stop_vcd_trace();
     }
     const NetworkReport base = run_baseline(baseline, *model, net);
     std::vector<Run> runs;
     for (std::size_t k = 0; k < assignments.size(); ++k)
-        runs.push_back({bit_specs[k], compare(k == 0 && first ? *first : model->simulate(net, assignments[k]), base)});
+        runs.push_back({bit_specs[k], act_spec_of(k),
+                        compare(k == 0 && first ? *first
+                                                : model->simulate(net, assignments[k], act_of(k)),
+                                base)});
     const double clock = config.clock_ghz;
 
     std::string text;
@@ -285,16 +384,25 @@ int sim_main(const Args& args) {
         doc["accelerator"] = {{"file", accel_file},
                               {"overrides", overrides_json},
                               {"values", config_json(config)}};
+        json baseline_overrides_json = json::object();
+        for (const auto& [k, v] : baseline.overrides) baseline_overrides_json[k] = v;
+        json skipped = json::array();
+        for (const auto& o : baseline.skipped) skipped.push_back(o.first);
         doc["baseline"] = {{"spec", baseline_text},
                            {"label", baseline.label},
+                           {"overrides", baseline_overrides_json},
+                           {"overrides_not_in_file", skipped},
                            {"accelerator", config_json(baseline.config)},
                            {"bits", baseline.bits},
                            {"total", fields_json(base.total, baseline.config.clock_ghz)}};
         const json first = run_json(runs.front(), clock);
         doc["bits_spec"] = first["bits_spec"];
         doc["bits"] = first["bits"];
+        doc["act_bits_spec"] = first["act_bits_spec"];
+        doc["act_bits"] = first["act_bits"];
         doc["layers"] = first["layers"];
         doc["total"] = first["total"];
+        doc["network_figures"] = first["network"];
         json all = json::array();
         for (const auto& r : runs) all.push_back(run_json(r, clock));
         doc["runs"] = all;
@@ -304,19 +412,19 @@ int sim_main(const Args& args) {
     } else {
         text = "network " + net.name + " (" + trace + ") on " + config.name + " (" + accel_file +
                "), " + model_kind + " model\n";
-        if (!overrides.empty()) {
-            text += "overrides:";
-            for (const auto& [k, v] : overrides) text += " " + k + "=" + v;
-            text += "\n";
-        }
+        text += overrides_text(overrides, config.name, baseline);
         text += "baseline: " + baseline.label + ": " + std::to_string(base.total.total_cycles) +
                 " cycles, " + fixed(base.total.energy_pj(), 1) + " pJ\n";
+        text += network_text(runs.front().comparison.run);
         if (runs.size() == 1) {
-            text += "bits: " + format_bits(runs.front().comparison.run.bits) + "\n\n";
+            const auto& r = runs.front().comparison.run;
+            text += "bits: " + format_bits(r.bits) + "; act_bits: " + format_bits(r.act_bits) +
+                    "\n\n";
             text += detail_table(runs.front(), clock);
         } else {
             for (std::size_t k = 0; k < runs.size(); ++k)
-                text += "[" + std::to_string(k + 1) + "] " + runs[k].spec + "\n";
+                text += "[" + std::to_string(k + 1) + "] " + runs[k].spec +
+                        (runs[k].act_spec.empty() ? "" : ", act_bits " + runs[k].act_spec) + "\n";
             text += "\n" + side_by_side_table(runs);
         }
     }

@@ -19,7 +19,8 @@ namespace {
 
 const char* kUsage =
     "serialq sweep [SWEEP.yaml] --accel A.yaml [--accel B.yaml ...] [--set key=v1,v2,...]...\n"
-    "                     --trace T.yaml [--trace ...] [--bits B]... [--model analytic|cycle]...\n"
+    "                     --trace T.yaml [--trace ...] [--bits B]... [--act-bits A]...\n"
+    "                     [--model analytic|cycle]...\n"
     "                     [--baseline uniform:8|A.yaml[@N]] [--jobs N] [--shard i/N] --out DIR\n"
     "       serialq sweep merge SHARD_DIR... --out DIR";
 
@@ -108,6 +109,8 @@ int sweep_main(const Args& args) {
         ("set", po::value<std::vector<std::string>>(), "key=v1,v2,...: sweep a dotted accelerator key (repeat for more axes)")
         ("trace", po::value<std::vector<std::string>>(), "network trace (repeat: an axis)")
         ("bits", po::value<std::vector<std::string>>(), "8,4,4,8 | uniform:N | a search's best.json (repeat: an axis)")
+        ("act-bits", po::value<std::vector<std::string>>(),
+         "activation bits, 8,4,4,8 | uniform:N (repeat: an axis crossed with --bits)")
         ("model", po::value<std::vector<std::string>>(), "analytic | cycle (repeat or comma-separate: an axis)")
         ("baseline", po::value<std::string>(), "what each point is compared with: uniform:N (default uniform:8), A.yaml or A.yaml@N")
         ("jobs,j", po::value(&jobs), "points simulated at once (threads; worker processes for the cycle model)")
@@ -123,6 +126,7 @@ int sweep_main(const Args& args) {
     replace_if_given(vm, "accel", spec.accels);
     replace_if_given(vm, "trace", spec.traces);
     replace_if_given(vm, "bits", spec.bits);
+    replace_if_given(vm, "act-bits", spec.act_bits);
     if (vm.count("model")) spec.models = split_commas(vm["model"].as<std::vector<std::string>>());
     for (const auto& m : spec.models) check_choice("model", m, {"analytic", "cycle"});
     if (vm.count("baseline")) spec.baseline = vm["baseline"].as<std::string>();

@@ -45,17 +45,33 @@ BaselineSpec parse_baseline(const std::string& text, const std::string& what) {
 }
 
 BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& run_config,
-                             const Network& net, const std::string& what) {
+                             const Network& net, const std::string& what,
+                             const BaselineOverrides& overrides) {
     BaselineRun b;
-    b.config = spec.accelerator.empty() ? run_config : load_accelerator_config(spec.accelerator);
+    const bool own = spec.accelerator.empty();
+    if (own) {
+        b.overrides = overrides.run;
+    } else {
+        for (const auto& o : overrides.run)
+            (accelerator_yaml_sets(spec.accelerator, o.first) ? b.overrides : b.skipped).push_back(o);
+    }
+    b.overrides.insert(b.overrides.end(), overrides.baseline.begin(), overrides.baseline.end());
+    if (own && overrides.baseline.empty()) {
+        b.config = run_config;
+    } else {
+        const std::string file = own ? run_config.file : spec.accelerator;
+        if (file.empty())
+            throw ConfigError(what + "-set: the run's accelerator has no file to apply it to");
+        b.config = load_accelerator_config(file, b.overrides);
+    }
     const int bits = spec.bits.value_or(b.config.max_bits);
     b.bits = parse_bits("uniform:" + std::to_string(bits), net.weight_layer_count(),
                         b.config.min_bits, b.config.max_bits, what + " (" + b.config.name + ")");
-    b.same_accelerator = spec.accelerator.empty();
-    b.label = spec.accelerator.empty()
-                  ? "uniform:" + std::to_string(bits) + " on " + b.config.name
+    b.same_accelerator = own && overrides.baseline.empty();
+    b.label = own ? "uniform:" + std::to_string(bits) + " on " + b.config.name
                   : b.config.name + " (" + spec.accelerator + ") at " + std::to_string(bits) +
                         " bits";
+    if (!overrides.baseline.empty()) b.label += " with --baseline-set";
     return b;
 }
 

@@ -121,4 +121,14 @@ std::vector<Field> report_fields(const LayerReport& r, double clock_ghz) {
             count("off_chip_write_bits", t.off_chip_write_bits)};
 }
 
+std::vector<Field> network_fields(const NetworkReport& r) {
+    const double batch = r.batch > 0 ? r.batch : 1;
+    return {{"batch", batch, true},
+            {"cycles_per_inference", static_cast<double>(r.total.total_cycles) / batch, false},
+            {"energy_pj_per_inference", r.total.energy_pj() / batch, false},
+            {"weight_load_bits", static_cast<double>(r.weight_load.bits), true},
+            {"weight_load_cycles", static_cast<double>(r.weight_load.cycles), true},
+            {"weight_load_pj", r.weight_load.energy_pj, false}};
+}
+
 }  // namespace serialq::sim

@@ -3,10 +3,11 @@
 # the cycle-level model's runs are in its own tests.
 
 # AlexNet with ReLeQ's bits on the default accelerator (Stripes, weights serial). conv1's row is
-# the hand computation of tests/sim/laws_stripes_test.cpp: 34960 compute + 1415 stall + 3.
+# the hand computation of tests/sim/laws_stripes_test.cpp: 34960 compute + 1282 stall + 3, the
+# weights resident.
 serialq_add_cli_test(NAME sim_alexnet_table
   ARGS sim --trace traces/alexnet.yaml --bits 8,4,4,4,4,4,4,8 --model analytic EXIT 0
-  STDOUT "^network alexnet \\(traces/alexnet.yaml\\) on stripes \\(configs/accel/stripes.yaml\\), analytic model\nbaseline: uniform:8 on stripes: [0-9]+ cycles, [0-9.]+ pJ\nbits: 8,4,4,4,4,4,4,8\n\nlayer +name +bits +macs +compute_cycles +stall_cycles +total_cycles +time_us +utilization +energy_pj .* speedup +energy_reduction\n-+ .*\n +0 +conv1 +8 +105415200 +34960 +1282 +36245 .* 1.000 +1.000\n.*\ntotal +- +724406816 ")
+  STDOUT "^network alexnet \\(traces/alexnet.yaml\\) on stripes \\(configs/accel/stripes.yaml\\), analytic model\nbaseline: uniform:8 on stripes: [0-9]+ cycles, [0-9.]+ pJ\nresident weights: 8 of 8 layers, loaded once: [0-9]+ bits, [0-9]+ cycles, [0-9.]+ pJ \\(not in the figures below\\)\nbits: 8,4,4,4,4,4,4,8; act_bits: 16,16,16,16,16,16,16,16\n\nlayer +name +bits +act_bits +resident +macs +compute_cycles +stall_cycles +total_cycles +time_us +utilization +energy_pj .* speedup +energy_reduction\n-+ .*\n +0 +conv1 +8 +16 +yes +105415200 +34960 +1282 +36245 .* 1.000 +1.000\n.*\ntotal +- +16 +724406816 ")
 
 # Every shipped trace on every shipped accelerator.
 foreach(accel stripes stripes-act loom dadiannao)
@@ -14,17 +15,17 @@ foreach(accel stripes stripes-act loom dadiannao)
     serialq_add_cli_test(NAME sim_${trace}_on_${accel}
       ARGS sim --trace traces/${trace}.yaml --accel configs/accel/${accel}.yaml --bits uniform:4
         --model analytic --format csv
-      EXIT 0 STDOUT "^run,bits_spec,layer,name,bits,macs,compute_cycles,.*\n1,uniform:4,total,,4,[0-9]+,")
+      EXIT 0 STDOUT "^run,bits_spec,act_bits_spec,layer,name,bits,act_bits,weights_resident,macs,compute_cycles,.*\n1,uniform:4,,total,,4,16,,[0-9]+,")
   endforeach()
 endforeach()
 
 serialq_add_cli_test(NAME sim_csv_columns
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format csv EXIT 0
-  STDOUT "^run,bits_spec,layer,name,bits,macs,compute_cycles,stall_cycles,total_cycles,time_us,utilization,energy_pj,sip_lanes_pj,adder_trees_pj,accumulators_pj,weight_buffer_pj,activation_memory_pj,off_chip_pj,static_pj,weight_buffer_read_bits,weight_buffer_write_bits,activation_memory_read_bits,activation_memory_write_bits,off_chip_read_bits,off_chip_write_bits,baseline_total_cycles,baseline_energy_pj,speedup,energy_reduction\n1,\"8,4,4,8\",0,conv1,8,288000,")
+  STDOUT "^run,bits_spec,act_bits_spec,layer,name,bits,act_bits,weights_resident,macs,compute_cycles,stall_cycles,total_cycles,time_us,utilization,energy_pj,sip_lanes_pj,adder_trees_pj,accumulators_pj,weight_buffer_pj,activation_memory_pj,off_chip_pj,static_pj,weight_buffer_read_bits,weight_buffer_write_bits,activation_memory_read_bits,activation_memory_write_bits,off_chip_read_bits,off_chip_write_bits,baseline_total_cycles,baseline_energy_pj,speedup,energy_reduction\n1,\"8,4,4,8\",,0,conv1,8,16,1,288000,")
 serialq_add_cli_test(NAME sim_json
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format json
     --set off_chip.bandwidth_gb_per_s=128 EXIT 0
-  STDOUT "^{\n  \"command\": \"sim\",\n  \"network\": \"lenet\",\n  \"trace\": \"traces/lenet.yaml\",\n  \"model\": \"analytic\",\n  \"accelerator\": {\n    \"file\": \"configs/accel/stripes.yaml\",\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"128\"\n    },\n    \"values\": {\n      \"name\": \"stripes\",.*\"tiles\": 16,.*\"off_chip.bandwidth_gb_per_s\": 128,.*\"baseline\": {\n    \"spec\": \"uniform:8\",.*\"bits\": \\[\n    8,\n    4,\n    4,\n    8\n  \\],\n  \"layers\": \\[\n    {\n      \"name\": \"conv1\",\n      \"layer_index\": 0,\n      \"bits\": 8,\n      \"cycles\": [0-9]+,.*\"energy_pj\": [0-9.e+]+,.*\"speedup\": 1.0,\n      \"energy_reduction\": 1.0\n    },.*\"total\": {\n    \"name\": \"total\",.*\"runs\": \\[")
+  STDOUT "^{\n  \"command\": \"sim\",\n  \"network\": \"lenet\",\n  \"trace\": \"traces/lenet.yaml\",\n  \"model\": \"analytic\",\n  \"accelerator\": {\n    \"file\": \"configs/accel/stripes.yaml\",\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"128\"\n    },\n    \"values\": {\n      \"name\": \"stripes\",.*\"tiles\": 16,.*\"off_chip.bandwidth_gb_per_s\": 128,.*\"baseline\": {\n    \"spec\": \"uniform:8\",.*\"bits\": \\[\n    8,\n    4,\n    4,\n    8\n  \\],\n  \"act_bits_spec\": \"\",\n  \"act_bits\": \\[\n    16,.*\"layers\": \\[\n    {\n      \"name\": \"conv1\",\n      \"layer_index\": 0,\n      \"bits\": 8,\n      \"act_bits\": 16,\n      \"weights_resident\": true,\n      \"cycles\": [0-9]+,.*\"energy_pj\": [0-9.e+]+,.*\"speedup\": 1.0,\n      \"energy_reduction\": 1.0\n    },.*\"total\": {\n    \"name\": \"total\",.*\"runs\": \\[")
 serialq_add_cli_test(NAME sim_compare_several_bits
   ARGS sim --trace traces/lenet.yaml --bits uniform:8 --bits uniform:4 --bits 8,2,2,8 --model analytic EXIT 0
   STDOUT "\\[1\\] uniform:8\n\\[2\\] uniform:4\n\\[3\\] 8,2,2,8\n\nlayer +name +baseline_total_cycles +baseline_energy_pj +\\[1\\]bits +\\[1\\]total_cycles +\\[1\\]energy_pj +\\[1\\]speedup +\\[1\\]energy_reduction +\\[2\\]bits .*\\[3\\]energy_reduction\n.*\n +0 +conv1 +[0-9]+ +[0-9.]+ +8 +[0-9]+ +[0-9.]+ +1.000 +1.000 +4 ")
@@ -34,7 +35,49 @@ serialq_add_cli_test(NAME sim_baseline_dadiannao
   STDOUT "baseline: dadiannao \\(configs/accel/dadiannao.yaml\\) at 16 bits: [0-9]+ cycles")
 serialq_add_cli_test(NAME sim_set_override
   ARGS sim --trace traces/lenet.yaml --bits uniform:4 --set tiles=8 --set serial=activations --model analytic EXIT 0
-  STDOUT "\noverrides: tiles=8 serial=activations\n")
+  STDOUT "\noverride tiles=8: stripes and the baseline \\(stripes\\)\noverride serial=activations: stripes and the baseline \\(stripes\\)\n")
+# Both operands' precisions per layer: with the activations serial, --act-bits sets the cycles.
+serialq_add_cli_test(NAME sim_act_bits
+  ARGS sim --trace traces/lenet.yaml --bits uniform:16 --act-bits 8,4,4,8
+    --accel configs/accel/stripes-act.yaml --baseline configs/accel/dadiannao.yaml --model analytic EXIT 0
+  STDOUT "bits: 16,16,16,16; act_bits: 8,4,4,8\n.*\n +2 +conv2 +16 +4 +yes +1600000 +512 ")
+serialq_add_cli_test(NAME sim_act_bits_per_run
+  ARGS sim --trace traces/lenet.yaml --bits uniform:8 --bits uniform:4 --act-bits uniform:8
+    --act-bits uniform:4 --accel configs/accel/loom.yaml --model analytic EXIT 0
+  STDOUT "\\[1\\] uniform:8, act_bits uniform:8\n\\[2\\] uniform:4, act_bits uniform:4\n")
+serialq_add_cli_test(NAME sim_act_bits_range
+  ARGS sim --trace traces/lenet.yaml --bits uniform:8 --act-bits 8,17,4,4 EXIT 1
+  ONE_LINE_ERROR STDERR "^serialq sim: error: --act-bits: found 17 bits, expected 1..16\n$")
+serialq_add_cli_test(NAME sim_act_bits_count
+  ARGS sim --trace traces/lenet.yaml --bits uniform:8 --bits uniform:4 --bits uniform:2
+    --act-bits uniform:8 --act-bits uniform:4 EXIT 2
+  ONE_LINE_ERROR STDERR "--act-bits: found 2 assignments for 3 --bits, expected one or one per --bits")
+# Batches: the figures are the batch's; the header gives them per inference.
+serialq_add_cli_test(NAME sim_batch
+  ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --batch 16 --model analytic EXIT 0
+  STDOUT "override batch=16: stripes and the baseline \\(stripes\\)\n.*batch 16: per inference [0-9.]+ cycles, [0-9.]+ pJ")
+serialq_add_cli_test(NAME sim_batch_zero
+  ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --batch 0 EXIT 1
+  ONE_LINE_ERROR STDERR "batch: found '0', expected an integer in 1..4096")
+# --set reaches a baseline file that writes the key (it used to be silently dropped), says so,
+# and does not reach one that leaves it to the default; --baseline-set reaches the baseline alone.
+serialq_add_cli_test(NAME sim_set_reaches_baseline_file
+  ARGS sim --trace traces/lenet.yaml --bits uniform:16 --accel configs/accel/stripes-act.yaml
+    --baseline configs/accel/dadiannao.yaml --set off_chip.bandwidth_gb_per_s=64 --model analytic
+    --format json EXIT 0
+  STDOUT "\"baseline\": {\n    \"spec\": \"configs/accel/dadiannao.yaml\",\n    \"label\": [^\n]*\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"64\"\n    },\n    \"overrides_not_in_file\": \\[\\],\n    \"accelerator\": {.*\"off_chip.bandwidth_gb_per_s\": 64,")
+serialq_add_cli_test(NAME sim_set_says_which_designs
+  ARGS sim --trace traces/lenet.yaml --bits uniform:16 --accel configs/accel/stripes-act.yaml
+    --baseline tests/data/sim/minimal-dadiannao.yaml --set off_chip.bandwidth_gb_per_s=64
+    --baseline-set clock_ghz=0.606 --model analytic EXIT 0
+  STDOUT "override off_chip.bandwidth_gb_per_s=64: stripes-act; not the baseline \\(minimal-dadiannao\\), whose file does not set it\noverride clock_ghz=0.606: the baseline \\(minimal-dadiannao\\) alone\nbaseline: minimal-dadiannao \\(tests/data/sim/minimal-dadiannao.yaml\\) at 16 bits with --baseline-set: ")
+serialq_add_cli_test(NAME sim_baseline_set_own_accelerator
+  ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --baseline-set off_chip.bandwidth_gb_per_s=32
+    --model analytic EXIT 0
+  STDOUT "override off_chip.bandwidth_gb_per_s=32: the baseline \\(stripes\\) alone\nbaseline: uniform:8 on stripes with --baseline-set: ")
+serialq_add_cli_test(NAME sim_baseline_set_bad_key
+  ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --baseline-set off_chip.bandwdth=32 EXIT 1
+  ONE_LINE_ERROR STDERR "configs/accel/stripes.yaml: override off_chip.bandwdth: unknown key 'bandwdth'")
 serialq_add_cli_test(NAME sim_help ARGS sim --help EXIT 0 STDOUT "usage: serialq sim --trace")
 
 # Misuse: one line naming the option or file, the field and what was expected.

@@ -14,6 +14,8 @@ nlohmann::ordered_json layer_json(const sim::LayerReport& l) {
     return {{"name", l.name},
             {"layer_index", l.layer_index},
             {"bits", l.bits},
+            {"act_bits", l.act_bits},
+            {"weights_resident", l.weights_resident},
             {"macs", l.macs},
             {"compute_cycles", l.compute_cycles},
             {"stall_cycles", l.stall_cycles},
@@ -43,7 +45,7 @@ nlohmann::ordered_json cost_json(const sim::LayerReport& l) {
 
 nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory& make_model) {
     auto model = make_model(p.model, *p.config);
-    const sim::NetworkReport report = model->simulate(*p.network, p.bits);
+    const sim::NetworkReport report = model->simulate(*p.network, p.bits, p.act_bits);
     // The baseline on the point's own model when it is the same accelerator (the cycle-level
     // model wants one model per process), else on a model of its accelerator.
     std::unique_ptr<sim::HardwareModel> other;
@@ -75,6 +77,8 @@ nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory&
               {"trace", p.trace},
               {"bits_spec", p.bits_spec},
               {"bits", format_bits(p.bits)},
+              {"act_bits_spec", p.act_bits_spec},
+              {"act_bits", format_bits(report.act_bits)},
               {"baseline", p.baseline.label},
               {"baseline_bits", format_bits(p.baseline.bits)}}},
             {"layers", layers},

@@ -33,10 +33,21 @@ std::vector<int> resolve_bits(const std::string& spec, const Network& net,
     std::vector<int> bits;
     const bool is_path = spec.find('/') != std::string::npos || spec.ends_with(".json") ||
                          std::filesystem::exists(spec);
-    if (!is_path) return parse_bits(spec, net.weight_layer_count(), config.min_bits, config.max_bits, what);
+    const sim::BitsRange r = sim::weight_bits_range(config);
+    if (!is_path) return parse_bits(spec, net.weight_layer_count(), r.min, r.max, what);
     bits = read_best_bits(spec);
-    return parse_bits(format_bits(bits), net.weight_layer_count(), config.min_bits,
-                      config.max_bits, what + " " + spec);
+    return parse_bits(format_bits(bits), net.weight_layer_count(), r.min, r.max,
+                      what + " " + spec);
+}
+
+// Every (bits, act_bits) pair, act_bits varying fastest ("" when the spec has none).
+std::vector<std::pair<std::string, std::string>> bits_pairs(const SweepSpec& spec) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& b : spec.bits) {
+        if (spec.act_bits.empty()) out.emplace_back(b, "");
+        for (const auto& a : spec.act_bits) out.emplace_back(b, a);
+    }
+    return out;
 }
 
 // Every combination of the --set axes, the last axis varying fastest.
@@ -83,12 +94,14 @@ SweepPlan make_plan(const SweepSpec& spec) {
             for (const auto& model : spec.models) {
                 for (std::size_t t = 0; t < spec.traces.size(); ++t) {
                     const Network& net = *networks[t];
-                    const sim::BaselineRun baseline =
-                        sim::resolve_baseline(baseline_spec, *config, net, "baseline");
+                    // The point's overrides reach a baseline file that writes their keys.
+                    const sim::BaselineRun baseline = sim::resolve_baseline(
+                        baseline_spec, *config, net, "baseline", {overrides, {}});
                     nlohmann::ordered_json baseline_config = nlohmann::ordered_json::object();
                     for (const auto& [k, v] : sim::accelerator_config_values(baseline.config))
                         baseline_config[k] = v;
-                    for (const auto& bits_spec : spec.bits) {
+                    const sim::BitsRange ar = sim::activation_bits_range(*config);
+                    for (const auto& [bits_spec, act_spec] : bits_pairs(spec)) {
                         PlannedPoint p;
                         p.index = index++;
                         p.accel_file = accel;
@@ -99,8 +112,12 @@ SweepPlan make_plan(const SweepSpec& spec) {
                         p.network = &net;
                         p.bits_spec = bits_spec;
                         p.bits = resolve_bits(bits_spec, net, *config, "--bits");
+                        p.act_bits_spec = act_spec;
+                        if (!act_spec.empty())
+                            p.act_bits = parse_bits(act_spec, net.weight_layer_count(), ar.min,
+                                                    ar.max, "--act-bits");
                         p.baseline = baseline;
-                        p.baseline_on_own_accelerator = baseline_spec.accelerator.empty();
+                        p.baseline_on_own_accelerator = baseline.same_accelerator;
                         nlohmann::ordered_json id = {
                             {"accel_file", accel},   {"config", config_json},
                             {"model", model},        {"trace", p.trace},
@@ -109,6 +126,7 @@ SweepPlan make_plan(const SweepSpec& spec) {
                             {"baseline", baseline.label},
                             {"baseline_config", baseline_config},
                             {"baseline_bits", baseline.bits}};
+                        if (!p.act_bits.empty()) id["act_bits"] = p.act_bits;
                         p.identity = id.dump();
                         p.id = stable_hash(p.identity);
                         all_ids += p.id;

@@ -77,7 +77,8 @@ void SweepSpec::check() const {
 }
 
 std::size_t SweepSpec::point_count() const {
-    std::size_t n = accels.size() * models.size() * traces.size() * bits.size();
+    std::size_t n = accels.size() * models.size() * traces.size() * bits.size() *
+                    std::max<std::size_t>(1, act_bits.size());
     for (const auto& a : axes) n *= a.values.size();
     return n;
 }
@@ -90,6 +91,7 @@ SweepSpec load_sweep_spec(const std::filesystem::path& yaml) {
     s.traces = scalars(root, "trace");
     if (root.has("model")) s.models = scalars(root, "model");
     if (root.has("bits")) s.bits = scalars(root, "bits");
+    if (root.has("act_bits")) s.act_bits = scalars(root, "act_bits");
     s.baseline = root.string_or("baseline", s.baseline);
     if (auto set = root.map_if_present("set")) {
         // Axes keep the file's order: it is the order of the points and of the columns.

@@ -64,8 +64,9 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
         if (!kSkippedConfigKeys.count(k)) config_keys.push_back(k);
     t.columns = {"point", "accel", "accel_file"};
     t.columns.insert(t.columns.end(), config_keys.begin(), config_keys.end());
-    for (const char* c : {"model", "network", "trace", "bits_spec", "bits", "baseline", "baseline_bits",
-                          "layer", "weight_layer", "layer_bits"})
+    for (const char* c : {"model", "network", "trace", "bits_spec", "bits", "act_bits_spec",
+                          "act_bits", "baseline", "baseline_bits", "layer", "weight_layer",
+                          "layer_bits", "layer_act_bits", "weights_resident"})
         t.columns.emplace_back(c);
     t.columns.insert(t.columns.end(), kLayerColumns.begin(), kLayerColumns.end());
     for (const char* c : {"time_us", "baseline_cycles", "baseline_energy_pj", "speedup",
@@ -77,17 +78,21 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
         const auto& params = p["params"];
         std::vector<nlohmann::ordered_json> head = {indices[n], params["accel"], params["accel_file"]};
         for (const auto& k : config_keys) head.push_back(typed(params["config"][k].get<std::string>()));
-        for (const char* k : {"model", "network", "trace", "bits_spec", "bits", "baseline", "baseline_bits"})
-            head.push_back(params[k]);
+        for (const char* k : {"model", "network", "trace", "bits_spec", "bits", "act_bits_spec",
+                              "act_bits", "baseline", "baseline_bits"})
+            head.push_back(params.value(k, nlohmann::ordered_json()));
         const double clock_ghz = typed(params["config"]["clock_ghz"].get<std::string>()).get<double>();
 
         auto add = [&](const nlohmann::ordered_json& layer, const nlohmann::ordered_json& base,
                        nlohmann::ordered_json name, nlohmann::ordered_json index,
-                       nlohmann::ordered_json bits) {
+                       nlohmann::ordered_json bits, nlohmann::ordered_json act_bits,
+                       nlohmann::ordered_json resident) {
             auto row = head;
             row.push_back(std::move(name));
             row.push_back(std::move(index));
             row.push_back(std::move(bits));
+            row.push_back(std::move(act_bits));
+            row.push_back(std::move(resident));
             for (const auto& c : kLayerColumns) row.push_back(layer[c]);
             const double cycles = layer["cycles"].get<double>();
             const double energy = layer["energy_pj"].get<double>();
@@ -102,8 +107,10 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
         };
         const auto& layers = p["layers"];
         for (std::size_t i = 0; i < layers.size(); ++i)
-            add(layers[i], p["baseline"]["layers"][i], layers[i]["name"], i, layers[i]["bits"]);
-        add(p["total"], p["baseline"]["total"], "total", nullptr, nullptr);
+            add(layers[i], p["baseline"]["layers"][i], layers[i]["name"], i, layers[i]["bits"],
+                layers[i].value("act_bits", nlohmann::ordered_json()),
+                layers[i].value("weights_resident", false) ? 1 : 0);
+        add(p["total"], p["baseline"]["total"], "total", nullptr, nullptr, nullptr, nullptr);
     }
     return t;
 }

@@ -25,16 +25,28 @@ struct BaselineSpec {
 // Parses the forms above; throws ConfigError naming `what` on a malformed spec.
 BaselineSpec parse_baseline(const std::string& text, const std::string& what = "--baseline");
 
-// The accelerator and per-layer bits a baseline runs at. Loads the other accelerator's YAML (no
-// overrides); throws ConfigError if the bits are outside that accelerator's range.
+// Overrides and a baseline: the run's (`--set`) reach another accelerator's file where that file
+// writes the key (so a sweep of bandwidth compares with the baseline at the same bandwidth), and
+// reach a uniform:N baseline always (it is the run's accelerator); `baseline` ones
+// (`--baseline-set`) reach the baseline alone.
+struct BaselineOverrides {
+    std::vector<ConfigOverride> run;
+    std::vector<ConfigOverride> baseline;
+};
+
+// The accelerator and per-layer bits a baseline runs at; throws ConfigError if the bits are
+// outside that accelerator's range.
 struct BaselineRun {
     AcceleratorConfig config;
     std::vector<int> bits;
     std::string label;              // e.g. "uniform:8 on stripes", "dadiannao (...) at 16 bits"
     bool same_accelerator = true;   // runs on the run's own model
+    std::vector<ConfigOverride> overrides;  // every override it was loaded with
+    std::vector<ConfigOverride> skipped;    // run overrides its file does not write
 };
 BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& run_config,
-                             const Network& net, const std::string& what = "--baseline");
+                             const Network& net, const std::string& what = "--baseline",
+                             const BaselineOverrides& overrides = {});
 
 // Runs the baseline: on `run_model` itself when it is the same accelerator (one model per
 // process suits the cycle-level model), else on a new model of the same kind.

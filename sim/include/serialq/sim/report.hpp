@@ -66,4 +66,9 @@ struct Field {
 // energy components (*_pj) and the six traffic counts (*_bits), in that order.
 std::vector<Field> report_fields(const LayerReport& report, double clock_ghz);
 
+// The network's figures beyond the layers' sums: the batch, what one inference of it costs, and
+// the one-time load of the resident weights (batch, cycles_per_inference,
+// energy_pj_per_inference, weight_load_bits, weight_load_cycles, weight_load_pj).
+std::vector<Field> network_fields(const NetworkReport& report);
+
 }  // namespace serialq::sim

@@ -23,6 +23,9 @@ struct SweepSpec {
     // Bit assignments: "uniform:N", "8,4,4,8" (one per weight layer), or a search's best.json
     // (or the search directory holding it).
     std::vector<std::string> bits = {"uniform:8"};
+    // Activation bits (an axis crossed with `bits`, same forms but no best.json); empty: every
+    // layer at the accelerator's activation_bits.
+    std::vector<std::string> act_bits;
     // Each point is compared with the same accelerator and network at these bits (ReLeQ's
     // baseline is every layer at 8 bits).
     std::string baseline = "uniform:8";
@@ -44,6 +47,7 @@ SweepAxis parse_sweep_axis(const std::string& text, const std::string& what = "-
 //   model: analytic                           # or a list
 //   trace: [traces/lenet.yaml]
 //   bits: [uniform:8, uniform:4]
+//   act_bits: [uniform:8, uniform:4]               # optional
 //   baseline: uniform:8
 // Paths are relative to the working directory, as on the command line. Unknown keys are errors.
 SweepSpec load_sweep_spec(const std::filesystem::path& yaml);
