@@ -143,7 +143,8 @@ private:
 int search_main(const Args& args) {
     po::options_description opts("serialq search options");
     std::string trace, oracle_spec, accel_file, model_kind, strategy, reward, out, config_file,
-        cache, split, objective, budget;
+        cache, split, objective, budget, act_bits_spec;
+    std::vector<std::string> sets;
     double max_loss = 0, reference_accuracy = 0;
     long long episodes = 0;
     unsigned long long seed = 1;
@@ -157,6 +158,12 @@ int search_main(const Args& args) {
          "accuracy oracle: builtin:<trace> | table:<file.csv> | exec:<command>")
         ("accel", po::value(&accel_file)->default_value("configs/accel/stripes.yaml"),
          "accelerator (YAML)")
+        ("set", po::value(&sets)->composing(),
+         "override an accelerator field, key=value with a dotted key (repeatable)")
+        ("batch", po::value<int>(), "inferences per run on the accelerator (its batch key)")
+        ("act-bits", po::value(&act_bits_spec),
+         "activation bits the accelerator runs each layer at, 8,8,8,8 or uniform:N (default: "
+         "the builtin oracle's --activation-bits, else the accelerator's activation_bits)")
         ("model", po::value(&model_kind)->default_value("analytic"),
          "accelerator model: analytic | cycle (each layer and bitwidth is simulated once)")
         ("strategy", po::value(&strategy)->default_value(agent::kDefaultStrategy),
@@ -303,7 +310,21 @@ int search_main(const Args& args) {
     const Network net = load_network(trace);
     const agent::SearchConfig config =
         vm.count("config") ? agent::load_search_config(config_file) : agent::SearchConfig{};
-    const sim::AcceleratorConfig accel = sim::load_accelerator_config(accel_file);
+    std::vector<sim::ConfigOverride> overrides;
+    for (const auto& s : sets) overrides.push_back(sim::parse_config_override(s, "--set"));
+    if (vm.count("batch"))
+        overrides.push_back({"batch", std::to_string(vm["batch"].as<int>())});
+    const sim::AcceleratorConfig accel = sim::load_accelerator_config(accel_file, overrides);
+    // The hardware runs the activations at the precision the oracle measured accuracy with.
+    const sim::BitsRange act_range = sim::activation_bits_range(accel);
+    std::vector<int> hardware_act_bits;
+    if (!act_bits_spec.empty())
+        hardware_act_bits = parse_bits(act_bits_spec, net.weight_layer_count(), act_range.min,
+                                       act_range.max, "--act-bits");
+    else if (oracle_kind == "builtin" && activation_bits > 0)
+        hardware_act_bits = parse_bits("uniform:" + std::to_string(activation_bits),
+                                       net.weight_layer_count(), act_range.min, act_range.max,
+                                       "--activation-bits (the accelerator's activations)");
     auto hardware = sim::make_hardware_model(model_kind, accel);
     quant::OracleOptions oracle_options;
     oracle_options.cache_file = vm.count("no-cache") ? std::filesystem::path() : std::filesystem::path(cache);
@@ -324,6 +345,8 @@ int search_main(const Args& args) {
     settings.trace = trace;
     settings.oracle = oracle_spec + (oracle_kind == "builtin" ? " (" + split + builtin_extras + ")" : "");
     settings.accelerator = accel_file;
+    for (const auto& [k, v] : overrides) settings.accelerator += " " + k + "=" + v;
+    settings.act_bits = hardware_act_bits;
     settings.hardware_model = model_kind;
     settings.options = run_options;
 

@@ -5,8 +5,9 @@
 
 namespace serialq::agent {
 
-HardwareCosts::HardwareCosts(const Network& net, sim::HardwareModel& model, int max_bits)
-    : net_(&net), model_(&model), max_bits_(max_bits) {
+HardwareCosts::HardwareCosts(const Network& net, sim::HardwareModel& model, int max_bits,
+                             std::vector<int> act_bits)
+    : net_(&net), model_(&model), max_bits_(max_bits), act_bits_(std::move(act_bits)) {
     for (std::size_t i = 0; i < net.layers.size(); ++i)
         if (net.layers[i].has_weights()) layer_index_.push_back(static_cast<int>(i));
 }
@@ -50,7 +51,7 @@ HardwareCost HardwareCosts::network(const std::vector<int>& bits) {
         if (b < 1 || b > max_bits_)
             throw ConfigError("hardware cost at " + std::to_string(b) +
                               " bits: expected bits in 1.." + std::to_string(max_bits_));
-    const auto plan = sim::plan_layers(model_->config(), *net_, bits);
+    const auto plan = sim::plan_layers(model_->config(), *net_, bits, act_bits_);
     HardwareCost total;
     for (std::size_t l = 0; l < bits.size(); ++l) {
         const HardwareCost& c = layer(l, plan[l]);

@@ -123,14 +123,14 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         throw ConfigError("--episodes: found " + std::to_string(settings.episodes) +
                           ", expected a positive integer");
     const sim::AcceleratorConfig& accel = hardware.config();
+    const sim::BitsRange range = sim::weight_bits_range(accel);
     for (int b : config.environment.bits)
-        if (b < accel.min_bits || b > accel.max_bits)
+        if (b < range.min || b > range.max)
             throw ConfigError((config.file.empty() ? std::string() : config.file + ": ") +
                               "bits: " + std::to_string(b) + " is outside the range " +
-                              std::to_string(accel.min_bits) + ".." +
-                              std::to_string(accel.max_bits) + " of accelerator " + accel.name);
-    if (config.environment.baseline_bits < accel.min_bits ||
-        config.environment.baseline_bits > accel.max_bits)
+                              std::to_string(range.min) + ".." + std::to_string(range.max) +
+                              " of accelerator " + accel.name);
+    if (config.environment.baseline_bits < range.min || config.environment.baseline_bits > range.max)
         throw ConfigError("baseline_bits: " + std::to_string(config.environment.baseline_bits) +
                           " is outside the range of accelerator " + accel.name);
     if (static_cast<int>(net.weight_layer_count()) != oracle.layer_count())
@@ -149,13 +149,14 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         {"oracle", settings.oracle},
         {"accelerator", settings.accelerator},
         {"hardware_model", settings.hardware_model},
+        {"act_bits", settings.act_bits},
         {"options", options_json(settings.options)},
         {"config", detail::config_json(config)},
     };
 
     AccuracyMemo memo(oracle);
     if (settings.reference_accuracy_percent) memo.set_reference(*settings.reference_accuracy_percent);
-    HardwareCosts costs(net, hardware);
+    HardwareCosts costs(net, hardware, 16, settings.act_bits);
     const WeightStatistics stats = weight_statistics(net);
     Environment env(net, memo, costs, settings.objective, config.reward, config.environment,
                     stats.std_dev);

@@ -21,8 +21,10 @@ struct HardwareCost {
 
 class HardwareCosts {
 public:
-    // Bits outside 1..max_bits are refused.
-    HardwareCosts(const Network& net, sim::HardwareModel& model, int max_bits = 16);
+    // Bits outside 1..max_bits are refused. act_bits: the activations' precision per weight
+    // layer, the same for every assignment (empty: the accelerator's activation_bits).
+    HardwareCosts(const Network& net, sim::HardwareModel& model, int max_bits = 16,
+                  std::vector<int> act_bits = {});
 
     // Weight layer `l` (0-based, Network::weight_layers() order) run as `spec`.
     const HardwareCost& layer(std::size_t l, const sim::LayerSpec& spec);
@@ -42,6 +44,7 @@ private:
     const Network* net_;
     sim::HardwareModel* model_;
     int max_bits_;
+    std::vector<int> act_bits_;
     std::vector<int> layer_index_;  // weight layer -> index in Network::layers
     std::map<std::pair<std::size_t, sim::LayerSpec>, HardwareCost> costs_;
     std::vector<long long> order_;  // l, weight bits, act bits, resident, input off-chip, stream

@@ -41,6 +41,7 @@ struct SearchSettings {
     std::string oracle;
     std::string accelerator;
     std::string hardware_model;
+    std::vector<int> act_bits;  // activation bits the accelerator runs at (empty: its own)
     // The options the run was started with, as (name, value) in a fixed order: recorded in
     // the checkpoint so that --resume needs none of them again (saved_run_options()).
     std::vector<std::pair<std::string, std::string>> options;
