@@ -58,7 +58,7 @@ LayerPrecision layer_precision(const AcceleratorConfig& c, int weight_bits, int 
         case SerialOperand::Both: cycles = serial(weight_bits) * serial(activation_bits); break;
         case SerialOperand::None: cycles = 1; break;
     }
-    return {weight_bits, weight_bits, activation_bits, c.activation_bits, cycles};
+    return {weight_bits, weight_bits, activation_bits, c.activation_bits, cycles, cycles};
 }
 
 bool layer_spills(const AcceleratorConfig& c, const Layer& l, int activation_bits) {
@@ -133,6 +133,15 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
     arrangement_ = positions_ == 1 ? Arrangement::Filters : Arrangement::Windows;
     rows_per_tile_ = config.filters_per_tile *
                      (arrangement_ == Arrangement::Filters ? config.windows_per_tile : 1);
+    if (arrangement_ == Arrangement::Filters && config.serial == SerialOperand::Both) {
+        // Loom's FC mode (mapping.hpp): a filter's activation digits over c SIP columns.
+        const int k = config.bits_per_cycle;
+        const int digits = static_cast<int>(ceil_div(precision_.activation_bits, k));
+        const int c = std::min(digits, config.windows_per_tile);
+        rows_per_tile_ = config.filters_per_tile * (config.windows_per_tile / c);
+        precision_.serial_cycles = static_cast<int>(ceil_div(precision_.weight_bits, k) *
+                                                    ceil_div(digits, c));
+    }
     windows_per_block_ = arrangement_ == Arrangement::Filters ? 1 : config.windows_per_tile;
     filters_per_pass_ = static_cast<long long>(config.tiles) * rows_per_tile_;
     filter_blocks_ = ceil_div(filters_per_group_, filters_per_pass_);
@@ -268,8 +277,8 @@ Pass LayerMapping::pass(long long index) const {
     p.compute_cycles = window_blocks_ * p.chunks * serial;
     p.busy_cycles = pass_busy_cycles(p.busiest_tile_filters, p.chunks, last_lanes);
     p.macs = outputs * p.terms;
-    p.active_lane_cycles = p.macs * serial;
-    p.active_sip_cycles = outputs * p.chunks * serial;
+    p.active_lane_cycles = p.macs * precision_.sip_cycles;
+    p.active_sip_cycles = outputs * p.chunks * precision_.sip_cycles;
     return p;
 }
 

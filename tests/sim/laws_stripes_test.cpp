@@ -239,3 +239,50 @@ TEST_CASE("laws: AlexNet conv1 on the shipped Stripes, by hand", "[sim][laws]") 
         CHECK(r.traffic.off_chip_read_bits == 278784 + 2473392);
     }
 }
+
+// Loom (Sharify et al., DAC 2018) against a bit-parallel design of the same peak: loom.yaml has
+// DaDianNao's 4096 16b x 16b MACs per cycle (16 tiles x 16 filters x 256 windows SIPs of 16
+// 1b x 1b lanes, 256 cycles per chunk at 16 x 16 bits). [LM]'s abstract: on conv layers the
+// time scales inversely with both precisions; on FC layers with the weights' precision only.
+TEST_CASE("laws: Loom against DaDianNao, a bit-parallel design of equal peak", "[sim][laws]") {
+    AcceleratorConfig loom_config = shipped_accel("loom");
+    loom_config.weights = WeightResidency::Resident;  // compare the arrays, not the channels
+    AnalyticModel loom(loom_config);
+    AnalyticModel dadn(shipped_accel("dadiannao"));
+    const auto loom_layer = [&](const Network& net, int index, int w, int a) {
+        LayerSpec s = single_layer_spec(loom.config(), net, index, w);
+        s.activation_bits = a;
+        return LayerMapping(loom.config(), net, index, s);
+    };
+    int convs = 0, fcs = 0;
+    for (const char* t : {"alexnet", "vgg11", "resnet18"}) {
+        const Network net = shipped_trace(t);
+        for (int index : weight_layer_indices(net)) {
+            const LayerMapping d(dadn.config(), net, index, single_layer_spec(dadn.config(), net, index, 16));
+            const LayerMapping m16 = loom_layer(net, index, 16, 16);
+            INFO(t << " " << m16.layer().name);
+            if (m16.arrangement() == Arrangement::Windows) {
+                // Loom: NFB x ceil(P / 256) x chunks x pw x pa; DaDianNao: NFB x P x chunks.
+                ++convs;
+                const long long p = m16.positions();
+                for (auto [w, a] : {std::pair{16, 16}, {8, 8}, {4, 6}, {2, 1}})
+                    CHECK(loom_layer(net, index, w, a).totals().compute_cycles * p ==
+                          d.totals().compute_cycles * w * a * ceil_div(p, 256));
+            } else {
+                // FC: each activation digit on its own SIP column, 16 filters x 16 rows' worth
+                // per tile: the same time as DaDianNao at 16 bits, 16/pw times less below,
+                // whatever the activations' precision. (Before, a filter took one SIP for
+                // pw x pa cycles: 0.03-0.13x DaDianNao.)
+                if (m16.layer().out_channels() % 4096 != 0) continue;
+                ++fcs;
+                const long long base = d.totals().busy_cycles;
+                CHECK(m16.totals().busy_cycles == base);
+                CHECK(loom_layer(net, index, 16, 4).totals().busy_cycles == base);
+                CHECK(loom_layer(net, index, 8, 16).totals().busy_cycles * 2 == base);
+                CHECK(loom_layer(net, index, 4, 9).totals().busy_cycles * 4 == base);
+            }
+        }
+    }
+    CHECK(convs > 20);
+    CHECK(fcs == 2);  // AlexNet fc6 and fc7
+}

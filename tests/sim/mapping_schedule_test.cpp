@@ -46,7 +46,7 @@ TEST_CASE("mapping: closed-form totals equal the schedule walked step by step", 
         // Each weight is fetched once per batch when streamed, never when resident.
         CHECK(closed.weight_buffer_write_bits ==
               (rc.spec.weights_resident ? 0 : l.weights() * m.precision().weight_bits));
-        CHECK(closed.active_lane_cycles == l.macs() * batch * m.precision().serial_cycles);
+        CHECK(closed.active_lane_cycles == l.macs() * batch * m.precision().sip_cycles);
         CHECK(closed.total_cycles >= closed.busy_cycles + rc.config.pipeline_cycles);
         CHECK(closed.busy_cycles >= closed.compute_cycles);
         const Channel ch(rc.config);

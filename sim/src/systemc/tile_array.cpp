@@ -22,10 +22,12 @@ void TileArray::serve() {
         const Run r = requests.read();
         const long long sips = static_cast<long long>(r.filters) * r.windows;
         const long long busy = r.serial_cycles * r.steps;
-        // Every active SIP: each cycle its lanes AND, its tree adds, its accumulator shifts.
-        events_.lane_cycles += sips * r.lanes * busy;
-        events_.adder_tree_cycles += sips * busy;
-        events_.accumulator_cycles += sips * busy;
+        // Every active SIP: each cycle its lanes AND, its tree adds, its accumulator shifts
+        // (sip_cycles of them per step: in Loom's FC mode several SIPs share a filter).
+        const long long work = mapping_->precision().sip_cycles * r.steps;
+        events_.lane_cycles += sips * r.lanes * work;
+        events_.adder_tree_cycles += sips * work;
+        events_.accumulator_cycles += sips * work;
         macs_ += sips * r.lanes * r.steps;
         compute_cycles_ += busy;
         if (functional_ != nullptr) compute(r);

@@ -46,6 +46,14 @@
 //   none          1   (precisions only change storage and traffic)
 // with k = bits_per_cycle. Outputs are written at activation_bits.
 //
+// Loom's fully connected mode (serial: both, Filters arrangement): a single window leaves the
+// SIP columns without windows to hold, so a filter's activation digits are spread over
+// c = min(ceil(a / k), windows_per_tile) SIPs of its row, each ANDing the weight's bits with its
+// digit(s), their sums shifted together: a step takes ceil(w / k) x ceil(ceil(a / k) / c)
+// cycles and a tile holds filters_per_tile x floor(windows_per_tile / c) filters. With every
+// digit on its own column the time scales with the weights' precision only, as [LM]'s abstract
+// states for FC layers. The SIPs do the same work as one SIP would (sip_cycles).
+//
 // ## Batches
 // With batch N the layer's output positions are N x (height x width): the windows of N
 // inputs fill the window blocks, so a pass's weights serve every inference of the batch, and a
@@ -127,6 +135,8 @@ struct LayerPrecision {
     int activation_bits = 0;  // per input activation read
     int output_bits = 0;      // per output activation written
     int serial_cycles = 0;    // cycles of one step
+    int sip_cycles = 0;       // SIP-cycles of work per (filter, window, chunk): serial_cycles,
+                              // except in Loom's FC mode, where several SIPs share a filter
 };
 
 // Throws ConfigError if either precision is outside its range; `what` names the layer.
