@@ -48,7 +48,7 @@ struct EnergyConfig {
     double accumulator_pj = 0.1;             // one active SIP's shift-and-accumulate, one cycle
     double weight_buffer_bit_pj = 1.56;      // per bit read or written
     double activation_memory_bit_pj = 1.56;  // per bit read or written
-    double off_chip_bit_pj = 20.0;           // per bit moved over the off-chip channel
+    double off_chip_bit_pj = 3.97;           // per bit moved over the off-chip channel (HBM2)
     StaticPowerConfig static_power{};
 };
 
