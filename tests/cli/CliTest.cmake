@@ -4,12 +4,20 @@
 # it printed. ONE_LINE_ERROR also asserts that stderr is exactly one line. FILE is removed
 # before the run and must exist after it, its content matching FILE_MATCHES.
 function(serialq_add_cli_test)
-  cmake_parse_arguments(T "ONE_LINE_ERROR" "NAME;EXIT;STDOUT;STDERR;WORKDIR;FILE;FILE_MATCHES" "ARGS" ${ARGN})
+  # PARSE_ARGV keeps a ';' inside an argument (a regex matching "first; 10 of 17"): expanding
+  # ${ARGN} would split it there, and the rest of the regex would be silently dropped.
+  cmake_parse_arguments(PARSE_ARGV 0 T "ONE_LINE_ERROR" "NAME;EXIT;STDOUT;STDERR;WORKDIR;FILE;FILE_MATCHES" "ARGS")
+  if(T_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "serialq_add_cli_test(${T_NAME}): unexpected arguments: ${T_UNPARSED_ARGUMENTS}")
+  endif()
   if(NOT DEFINED T_WORKDIR)
     set(T_WORKDIR ${SERIALQ_SOURCE_DIR})
   endif()
-  # Arguments travel joined by "@@" (a list separator would be split by add_test).
+  # Arguments and regexes travel with "@@" for ';' (a list separator would be split by add_test).
   string(REPLACE ";" "@@" args_escaped "${T_ARGS}")
+  foreach(v STDOUT STDERR FILE_MATCHES)
+    string(REPLACE ";" "@@" T_${v} "${T_${v}}")
+  endforeach()
   add_test(NAME cli:${T_NAME}
     COMMAND ${CMAKE_COMMAND}
       -DEXE=$<TARGET_FILE:serialq>

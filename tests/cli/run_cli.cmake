@@ -1,5 +1,8 @@
 # Helper of serialq_add_cli_test: runs one serialq command and checks exit code and output.
 string(REPLACE "@@" ";" ARGS "${ARGS}")
+foreach(v EXPECT_STDOUT EXPECT_STDERR EXPECT_FILE_MATCHES)
+  string(REPLACE "@@" ";" ${v} "${${v}}")
+endforeach()
 if(EXPECT_FILE)
   file(REMOVE "${EXPECT_FILE}")
 endif()

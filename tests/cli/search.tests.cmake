@@ -15,7 +15,7 @@ foreach(strategy ppo adrl haq random)
 endforeach()
 serialq_add_cli_test(NAME search_exhaustive ARGS search ${search_common} --strategy exhaustive
   --out ${search_out}/exhaustive EXIT 0
-  STDOUT "episodes 625, distinct oracle calls 625,.*${search_report}.*frontier of the 625 configurations evaluated \\(most accurate first; 10 of 17, all in pareto.json\\):\n  bits +accuracy_percent  speedup  energy_reduction\n  3,8,8,5 +99.85 +1.12x +1.01x\n.*  3,2,2,4 +98.42 +2.82x +3.70x  knee\n  2,2,2,4 +93.78 +2.96x +3.71x  chosen\n")
+  STDOUT "episodes 625, distinct oracle calls 625,.*${search_report}.*frontier of the 625 configurations evaluated \\(most accurate first; 10 of 18, all in pareto.json\\):\n  bits +accuracy_percent  speedup  energy_reduction\n  3,8,8,5 +99.85 +1.24x +1.03x\n.*  3,2,3,3 +98.80 +2.84x +2.20x  chosen\n  2,2,3,3 +98.65 +3.11x +2.23x  knee\n")
 foreach(reward releq ratio difference latency energy)
   serialq_add_cli_test(NAME search_reward_${reward} ARGS search ${search_common}
     --objective reward --reward ${reward} --episodes 12 --out ${search_out}/reward-${reward} EXIT 0
@@ -152,3 +152,15 @@ serialq_add_cli_test(NAME search_builtin_quantizer ARGS search --quantizer linea
   STDOUT "oracle builtin:traces/lenet.yaml \\(validation, quantizer linear-channel-max, activation-bits 6\\), .*accuracy: [0-9.]+ % on the validation split, [0-9.]+ % on the test split")
 serialq_add_cli_test(NAME search_finetune_for_table ARGS search ${search_common} --finetune-steps 10
   --out ${search_out}/bad EXIT 2 ONE_LINE_ERROR STDERR "--finetune-steps applies to builtin: oracles only")
+# The accelerator's options: overrides, batch and the activations' precision, recorded in
+# best.json with the run.
+serialq_add_cli_test(NAME search_accelerator_options ARGS search ${search_common} --strategy random
+  --episodes 5 --act-bits uniform:4 --set off_chip.bandwidth_gb_per_s=64 --batch 2
+  --out ${search_out}/accelerator-options EXIT 0
+  FILE ${search_out}/accelerator-options/best.json
+  FILE_MATCHES "\"accelerator\": \"configs/accel/stripes.yaml off_chip.bandwidth_gb_per_s=64 batch=2\",.*\"act_bits\": \\[\n +4,\n +4,\n +4,\n +4\n +\\]")
+serialq_add_cli_test(NAME search_act_bits_count ARGS search ${search_common} --act-bits 4,4
+  --out ${search_out}/act-bits-count EXIT 1
+  ONE_LINE_ERROR STDERR "^serialq search: error: --act-bits: found 2 bitwidths, expected 4 \\(one per conv/fc layer\\) or uniform:N\n$")
+serialq_add_cli_test(NAME search_set_bad_key ARGS search ${search_common} --set tiles=0
+  --out ${search_out}/set-bad EXIT 1 ONE_LINE_ERROR STDERR "tiles: found '0', expected an integer in 1..4096")
