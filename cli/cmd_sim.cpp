@@ -307,10 +307,11 @@ int sim_main(const Args& args) {
     if (vm.count("batch")) {
         // A batch is the run's, and the baseline runs the same batch whatever its file says.
         const ConfigOverride batch{"batch", std::to_string(vm["batch"].as<int>())};
-        overrides.push_back(batch);
-        baseline_overrides.baseline.insert(baseline_overrides.baseline.begin(), batch);
+        baseline_overrides.shared.push_back(batch);
     }
     baseline_overrides.run = overrides;
+    overrides.insert(overrides.end(), baseline_overrides.shared.begin(),
+                     baseline_overrides.shared.end());
     const AcceleratorConfig config = load_accelerator_config(accel_file, overrides);
     const Network net = load_network(trace);
     const BitsRange wr = weight_bits_range(config), ar = activation_bits_range(config);

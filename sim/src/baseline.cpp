@@ -49,12 +49,11 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
                              const BaselineOverrides& overrides) {
     BaselineRun b;
     const bool own = spec.accelerator.empty();
-    if (own) {
-        b.overrides = overrides.run;
-    } else {
-        for (const auto& o : overrides.run)
-            (accelerator_yaml_sets(spec.accelerator, o.first) ? b.overrides : b.skipped).push_back(o);
+    for (const auto& o : overrides.run) {
+        const bool reaches = own || accelerator_yaml_sets(spec.accelerator, o.first);
+        (reaches ? b.overrides : b.skipped).push_back(o);
     }
+    b.overrides.insert(b.overrides.end(), overrides.shared.begin(), overrides.shared.end());
     b.overrides.insert(b.overrides.end(), overrides.baseline.begin(), overrides.baseline.end());
     if (own && overrides.baseline.empty()) {
         b.config = run_config;

@@ -32,6 +32,7 @@ BaselineSpec parse_baseline(const std::string& text, const std::string& what = "
 struct BaselineOverrides {
     std::vector<ConfigOverride> run;
     std::vector<ConfigOverride> baseline;
+    std::vector<ConfigOverride> shared;  // the run's too, reaching any baseline (`--batch`)
 };
 
 // The accelerator and per-layer bits a baseline runs at; throws ConfigError if the bits are
