@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <iostream>
@@ -228,23 +229,20 @@ json run_json(const Run& run, double clock_ghz) {
 // key; --baseline-set ones the baseline's alone.
 std::string overrides_text(const std::vector<ConfigOverride>& run, const std::string& run_name,
                            const BaselineRun& baseline) {
-    std::string text;
-    const auto reached_baseline = [&](const ConfigOverride& o) {
-        for (const auto& b : baseline.overrides)
-            if (b == o) return true;
-        return false;
+    const auto in = [](const std::vector<ConfigOverride>& list, const ConfigOverride& o) {
+        return std::find(list.begin(), list.end(), o) != list.end();
     };
     const std::string base = baseline.same_accelerator ? run_name : baseline.config.name;
+    std::string text;
     for (const auto& o : run)
         text += "override " + o.first + "=" + o.second + ": " + run_name +
-                (reached_baseline(o) ? " and the baseline (" + base + ")"
-                                     : "; not the baseline (" + base + "), whose file does not set it") +
+                (in(baseline.skipped, o)
+                     ? "; not the baseline (" + base + "), whose own value differs"
+                     : " and the baseline (" + base + ")") +
                 "\n";
-    for (const auto& o : baseline.overrides) {
-        bool from_run = false;
-        for (const auto& r : run) from_run = from_run || r == o;
-        if (!from_run) text += "override " + o.first + "=" + o.second + ": the baseline (" + base + ") alone\n";
-    }
+    for (const auto& o : baseline.overrides)
+        if (!in(run, o))
+            text += "override " + o.first + "=" + o.second + ": the baseline (" + base + ") alone\n";
     return text;
 }
 
@@ -304,14 +302,9 @@ int sim_main(const Args& args) {
     BaselineOverrides baseline_overrides;
     for (const auto& s : baseline_sets)
         baseline_overrides.baseline.push_back(parse_config_override(s, "--baseline-set"));
-    if (vm.count("batch")) {
-        // A batch is the run's, and the baseline runs the same batch whatever its file says.
-        const ConfigOverride batch{"batch", std::to_string(vm["batch"].as<int>())};
-        baseline_overrides.shared.push_back(batch);
-    }
+    // A batch is the workload's: it reaches every baseline (baseline.hpp).
+    if (vm.count("batch")) overrides.push_back({"batch", std::to_string(vm["batch"].as<int>())});
     baseline_overrides.run = overrides;
-    overrides.insert(overrides.end(), baseline_overrides.shared.begin(),
-                     baseline_overrides.shared.end());
     const AcceleratorConfig config = load_accelerator_config(accel_file, overrides);
     const Network net = load_network(trace);
     const BitsRange wr = weight_bits_range(config), ar = activation_bits_range(config);
@@ -392,7 +385,7 @@ int sim_main(const Args& args) {
         doc["baseline"] = {{"spec", baseline_text},
                            {"label", baseline.label},
                            {"overrides", baseline_overrides_json},
-                           {"overrides_not_in_file", skipped},
+                           {"overrides_not_applied", skipped},
                            {"accelerator", config_json(baseline.config)},
                            {"bits", baseline.bits},
                            {"total", fields_json(base.total, baseline.config.clock_ghz)}};

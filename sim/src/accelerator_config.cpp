@@ -237,17 +237,6 @@ AcceleratorConfig load_accelerator_config(const std::filesystem::path& yaml,
     return parse(root, yaml);
 }
 
-bool accelerator_yaml_sets(const std::filesystem::path& yaml, const std::string& key) {
-    YAML::Node cur = load_yaml_file(yaml);
-    for (const auto& part : split_dots(key)) {
-        if (!cur.IsMap()) return false;
-        YAML::Node next = cur[part];
-        if (!next.IsDefined()) return false;
-        cur.reset(next);
-    }
-    return true;
-}
-
 ConfigOverride parse_config_override(const std::string& text, const std::string& what) {
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0)

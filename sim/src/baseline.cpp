@@ -49,11 +49,22 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
                              const BaselineOverrides& overrides) {
     BaselineRun b;
     const bool own = spec.accelerator.empty();
-    for (const auto& o : overrides.run) {
-        const bool reaches = own || accelerator_yaml_sets(spec.accelerator, o.first);
-        (reaches ? b.overrides : b.skipped).push_back(o);
+    if (!own && !overrides.run.empty()) {
+        const auto theirs = accelerator_config_values(load_accelerator_config(spec.accelerator));
+        const auto ours = accelerator_config_values(
+            run_config.file.empty() ? AcceleratorConfig{} : load_accelerator_config(run_config.file));
+        const auto value = [](const std::vector<ConfigOverride>& values, const std::string& key) {
+            for (const auto& [k, v] : values)
+                if (k == key) return v;
+            return std::string();
+        };
+        for (const auto& o : overrides.run) {
+            const bool shared = o.first == "batch" || value(theirs, o.first) == value(ours, o.first);
+            (shared ? b.overrides : b.skipped).push_back(o);
+        }
+    } else {
+        b.overrides = overrides.run;
     }
-    b.overrides.insert(b.overrides.end(), overrides.shared.begin(), overrides.shared.end());
     b.overrides.insert(b.overrides.end(), overrides.baseline.begin(), overrides.baseline.end());
     if (own && overrides.baseline.empty()) {
         b.config = run_config;

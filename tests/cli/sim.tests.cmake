@@ -59,18 +59,29 @@ serialq_add_cli_test(NAME sim_batch
 serialq_add_cli_test(NAME sim_batch_zero
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --batch 0 EXIT 1
   ONE_LINE_ERROR STDERR "batch: found '0', expected an integer in 1..4096")
-# --set reaches a baseline file that writes the key (it used to be silently dropped), says so,
-# and does not reach one that leaves it to the default; --baseline-set reaches the baseline alone.
+# --set reaches a baseline file whose value of the key is the run's (it used to be silently
+# dropped) and says so; a field the designs differ in stays the run's; --baseline-set reaches
+# the baseline alone.
 serialq_add_cli_test(NAME sim_set_reaches_baseline_file
   ARGS sim --trace traces/lenet.yaml --bits uniform:16 --accel configs/accel/stripes-act.yaml
     --baseline configs/accel/dadiannao.yaml --set off_chip.bandwidth_gb_per_s=64 --model analytic
     --format json EXIT 0
-  STDOUT "\"baseline\": {\n    \"spec\": \"configs/accel/dadiannao.yaml\",\n    \"label\": [^\n]*\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"64\"\n    },\n    \"overrides_not_in_file\": \\[\\],\n    \"accelerator\": {.*\"off_chip.bandwidth_gb_per_s\": 64,")
+  STDOUT "\"baseline\": {\n    \"spec\": \"configs/accel/dadiannao.yaml\",\n    \"label\": [^\n]*\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"64\"\n    },\n    \"overrides_not_applied\": \\[\\],\n    \"accelerator\": {.*\"off_chip.bandwidth_gb_per_s\": 64,")
 serialq_add_cli_test(NAME sim_set_says_which_designs
   ARGS sim --trace traces/lenet.yaml --bits uniform:16 --accel configs/accel/stripes-act.yaml
-    --baseline tests/data/sim/minimal-dadiannao.yaml --set off_chip.bandwidth_gb_per_s=64
-    --baseline-set clock_ghz=0.606 --model analytic EXIT 0
-  STDOUT "override off_chip.bandwidth_gb_per_s=64: stripes-act; not the baseline \\(minimal-dadiannao\\), whose file does not set it\noverride clock_ghz=0.606: the baseline \\(minimal-dadiannao\\) alone\nbaseline: minimal-dadiannao \\(tests/data/sim/minimal-dadiannao.yaml\\) at 16 bits with --baseline-set: ")
+    --baseline configs/accel/dadiannao.yaml --set energy.lane_pj=0.02
+    --set off_chip.bandwidth_gb_per_s=64 --baseline-set clock_ghz=0.606 --model analytic EXIT 0
+  STDOUT "override energy.lane_pj=0.02: stripes-act; not the baseline \\(dadiannao\\), whose own value differs\noverride off_chip.bandwidth_gb_per_s=64: stripes-act and the baseline \\(dadiannao\\)\noverride clock_ghz=0.606: the baseline \\(dadiannao\\) alone\nbaseline: dadiannao \\(configs/accel/dadiannao.yaml\\) at 16 bits with --baseline-set: ")
+# A field that defines the design does not turn the baseline into another design.
+serialq_add_cli_test(NAME sim_set_keeps_baseline_design
+  ARGS sim --trace traces/lenet.yaml --bits uniform:16 --set serial=activations
+    --baseline configs/accel/dadiannao.yaml --model analytic --format json EXIT 0
+  STDOUT "\"overrides_not_applied\": \\[\n      \"serial\"\n    \\],\n    \"accelerator\": {.*\"serial\": \"none\",")
+# A batch is the workload's: it reaches a baseline whatever its file says.
+serialq_add_cli_test(NAME sim_batch_reaches_any_baseline
+  ARGS sim --trace traces/lenet.yaml --bits uniform:8 --set batch=4
+    --baseline tests/data/sim/minimal-dadiannao.yaml --model analytic EXIT 0
+  STDOUT "override batch=4: stripes and the baseline \\(minimal-dadiannao\\)\n")
 serialq_add_cli_test(NAME sim_baseline_set_own_accelerator
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --baseline-set off_chip.bandwidth_gb_per_s=32
     --model analytic EXIT 0

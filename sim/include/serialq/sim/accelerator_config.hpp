@@ -105,9 +105,6 @@ AcceleratorConfig load_accelerator_config(const std::filesystem::path& yaml);
 AcceleratorConfig load_accelerator_config(const std::filesystem::path& yaml,
                                           const std::vector<ConfigOverride>& overrides);
 
-// Whether the YAML file writes the dotted `key` itself (rather than leaving it to the default).
-bool accelerator_yaml_sets(const std::filesystem::path& yaml, const std::string& key);
-
 // "key=value" -> {key, value}; throws ConfigError naming `what` if there is no '=' or no key.
 ConfigOverride parse_config_override(const std::string& text, const std::string& what = "--set");
 

@@ -25,14 +25,16 @@ struct BaselineSpec {
 // Parses the forms above; throws ConfigError naming `what` on a malformed spec.
 BaselineSpec parse_baseline(const std::string& text, const std::string& what = "--baseline");
 
-// Overrides and a baseline: the run's (`--set`) reach another accelerator's file where that file
-// writes the key (so a sweep of bandwidth compares with the baseline at the same bandwidth), and
-// reach a uniform:N baseline always (it is the run's accelerator); `baseline` ones
-// (`--baseline-set`) reach the baseline alone.
+// Overrides and a baseline. The run's (`--set`) reach a uniform:N baseline always (it is the
+// run's accelerator). They reach another accelerator's file where that file has the value the
+// run's own file has: the two designs share that part (the channel, the clock), so a sweep of
+// bandwidth compares with the baseline at the same bandwidth; where the values differ (the
+// serial operand, the array, the energy of a multiplier) the field is the design's own and the
+// override stays the run's. `batch` reaches every baseline: it is the workload's, not a design's.
+// `baseline` ones (`--baseline-set`) reach the baseline alone.
 struct BaselineOverrides {
     std::vector<ConfigOverride> run;
     std::vector<ConfigOverride> baseline;
-    std::vector<ConfigOverride> shared;  // the run's too, reaching any baseline (`--batch`)
 };
 
 // The accelerator and per-layer bits a baseline runs at; throws ConfigError if the bits are
@@ -43,7 +45,7 @@ struct BaselineRun {
     std::string label;              // e.g. "uniform:8 on stripes", "dadiannao (...) at 16 bits"
     bool same_accelerator = true;   // runs on the run's own model
     std::vector<ConfigOverride> overrides;  // every override it was loaded with
-    std::vector<ConfigOverride> skipped;    // run overrides its file does not write
+    std::vector<ConfigOverride> skipped;    // run overrides of fields that differ between the designs
 };
 BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& run_config,
                              const Network& net, const std::string& what = "--baseline",
