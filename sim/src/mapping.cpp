@@ -76,9 +76,10 @@ LayerSpec single_layer_spec(const AcceleratorConfig& c, const Network& net, int 
         const Layer& l = net.layers[static_cast<std::size_t>(layer_index)];
         spec.input_off_chip = std::find(l.inputs.begin(), l.inputs.end(), -1) != l.inputs.end();
         if (c.weights == WeightResidency::Resident && l.has_weights() && bits >= 1) {
-            const LayerMapping streamed(c, net, layer_index, LayerSpec{spec});
-            spec.weights_resident =
-                streamed.resident_bits_per_tile() <= c.weight_buffer.capacity_bytes * 8;
+            LayerSpec probe = spec;
+            probe.stream_buffer_bits = kProbeStreamBits;
+            spec.weights_resident = LayerMapping(c, net, layer_index, probe).resident_bits_per_tile() <=
+                                    c.weight_buffer.capacity_bytes * 8;
         }
     }
     return spec;
@@ -130,7 +131,11 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
     positions_ = static_cast<long long>(l.output.height) * l.output.width * config.batch;
     reduction_ = l.reduction_length();
 
-    arrangement_ = positions_ == 1 ? Arrangement::Filters : Arrangement::Windows;
+    // One position per input (FC): the filters arrangement, unless a batch fills the columns.
+    const bool per_input_one = static_cast<long long>(l.output.height) * l.output.width == 1;
+    arrangement_ = positions_ == 1 || (per_input_one && positions_ < config.windows_per_tile)
+                       ? Arrangement::Filters
+                       : Arrangement::Windows;
     rows_per_tile_ = config.filters_per_tile *
                      (arrangement_ == Arrangement::Filters ? config.windows_per_tile : 1);
     if (arrangement_ == Arrangement::Filters && config.serial == SerialOperand::Both) {
@@ -165,8 +170,7 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
         // A pass's weights take at most half the streaming buffer (double buffering).
         const long long busiest = filters_on_tile(
             static_cast<int>(std::min<long long>(filters_per_pass_, filters_per_group_)), 0);
-        const long long chunk_bits =
-            busiest * config.lanes * static_cast<long long>(precision_.weight_bits);
+        const long long chunk_bits = chunk_bits_per_tile();
         const long long stream_bits =
             spec.stream_buffer_bits > 0 ? spec.stream_buffer_bits : capacity_bits;
         chunks_per_segment_ = std::min(chunks_, stream_bits / 2 / chunk_bits);
@@ -190,6 +194,12 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
 int LayerMapping::filters_on_tile(int pass_filters, int tile) const {
     const int tiles = config_->tiles;
     return pass_filters / tiles + (tile < pass_filters % tiles ? 1 : 0);
+}
+
+long long LayerMapping::chunk_bits_per_tile() const {
+    const int busiest = filters_on_tile(
+        static_cast<int>(std::min<long long>(filters_per_pass_, filters_per_group_)), 0);
+    return static_cast<long long>(busiest) * config_->lanes * precision_.weight_bits;
 }
 
 long long LayerMapping::resident_bits_per_tile() const {

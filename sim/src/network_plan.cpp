@@ -2,6 +2,8 @@
 
 #include "serialq/common/error.hpp"
 
+#include <algorithm>
+
 namespace serialq::sim {
 
 namespace {
@@ -39,7 +41,8 @@ std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Networ
     if (!act_bits.empty()) check_length(act_bits, n, net, "act_bits");
 
     std::vector<LayerSpec> plan;
-    std::vector<int> index;  // weight layer -> network layer
+    std::vector<int> index;            // weight layer -> network layer
+    std::vector<long long> need, chunk;  // per tile: all its weights, one lane chunk
     OffChipOutputs off_chip(net);
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];
@@ -52,29 +55,43 @@ std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Networ
         s.weight_bits = bits[plan.size()];
         s.activation_bits = act_bits.empty() ? config.activation_bits : act_bits[plan.size()];
         s.input_off_chip = input_off_chip;
-        const LayerMapping m(config, net, static_cast<int>(i), s);  // checks the precisions
+        LayerSpec probe = s;
+        probe.stream_buffer_bits = kProbeStreamBits;
+        const LayerMapping m(config, net, static_cast<int>(i), probe);  // checks the precisions
         off_chip.set(i, m.spilled());
         plan.push_back(s);
         index.push_back(static_cast<int>(i));
+        need.push_back(m.resident_bits_per_tile());
+        chunk.push_back(m.chunk_bits_per_tile());
     }
     if (config.weights != WeightResidency::Resident) return plan;
 
+    // All resident if all fit; else first fit into at most half of each buffer, leaving every
+    // streamed layer room to double-buffer one lane chunk.
     const long long capacity = config.weight_buffer.capacity_bytes * 8;
-    std::vector<long long> need(plan.size());
-    long long total = 0;
+    long long total = 0, largest_chunk = 0;
     for (std::size_t k = 0; k < plan.size(); ++k) {
-        need[k] = LayerMapping(config, net, index[k], plan[k]).resident_bits_per_tile();
         total += need[k];
+        largest_chunk = std::max(largest_chunk, chunk[k]);
     }
-    const long long budget = total <= capacity ? capacity : capacity / 2;
+    const long long budget =
+        total <= capacity ? capacity
+                          : std::max(0LL, std::min(capacity / 2, capacity - 2 * largest_chunk));
     long long used = 0;
     for (std::size_t k = 0; k < plan.size(); ++k) {
         if (used + need[k] > budget) continue;
         plan[k].weights_resident = true;
         used += need[k];
     }
-    for (auto& s : plan)
-        if (!s.weights_resident) s.stream_buffer_bits = capacity - used;
+    for (std::size_t k = 0; k < plan.size(); ++k) {
+        if (plan[k].weights_resident) continue;
+        // What the layer streams into, made canonical: the smallest buffer giving the same
+        // segments, so that equal runs are equal specs (the agent memoizes per spec).
+        plan[k].stream_buffer_bits = capacity - used;
+        const LayerMapping m(config, net, index[k], plan[k]);
+        plan[k].stream_buffer_bits =
+            m.chunks_per_segment() == m.chunks() ? 0 : 2 * chunk[k] * m.chunks_per_segment();
+    }
     return plan;
 }
 

@@ -25,8 +25,8 @@
 //    columns are windows; a row shares its weights along its columns, a column shares its
 //    activations down the rows and across tiles. filters_per_pass = tiles x filters_per_tile,
 //    windows_per_block = windows_per_tile.
-//  - Filters (fully connected, and any layer with a single output position): there is one
-//    window, so every SIP of a tile works on a different filter with the same broadcast
+//  - Filters (fully connected, and any layer with a single output position, also with a batch
+//    smaller than windows_per_tile): there is one window at a time, so every SIP of a tile works on a different filter with the same broadcast
 //    activations and loads its own weights (as Stripes runs FC layers).
 //    filters_per_pass = tiles x filters_per_tile x windows_per_tile, windows_per_block = 1.
 // Depthwise conv (one filter per group) therefore keeps one SIP row busy per pass: the array
@@ -56,8 +56,10 @@
 //
 // ## Batches
 // With batch N the layer's output positions are N x (height x width): the windows of N
-// inputs fill the window blocks, so a pass's weights serve every inference of the batch, and a
-// fully connected layer (one position per input) runs the batch across the SIP columns.
+// inputs fill the window blocks, so a pass's weights serve every inference of the batch. A
+// fully connected layer (one position per input) runs the batch across the SIP columns once
+// it fills them (N >= windows_per_tile); a smaller batch keeps the filters arrangement and
+// runs its inputs one window block after another, each pass's weights held in the buffers.
 //
 // ## What a step costs
 // A step's operands are read from the on-chip memories while the previous step computes
@@ -115,9 +117,13 @@ struct LayerSpec {
     bool weights_resident = false;     // in the weight buffers before the layer starts
     bool input_off_chip = false;       // the network's input, or a spilled producer's outputs
     long long stream_buffer_bits = 0;  // per tile, what streamed weights may double-buffer in
-                                       // (0: the whole weight buffer)
+                                       // (0: the whole weight buffer; kProbeStreamBits: any)
     auto operator<=>(const LayerSpec&) const = default;
 };
+
+// A streaming buffer as large as any pass needs: a mapping built with it to measure a layer
+// (resident_bits_per_tile, chunk_bits_per_tile, spilled) never fails the streaming check.
+inline constexpr long long kProbeStreamBits = 1LL << 60;
 
 // The precisions each operand may take per layer on `config`: the serial operand's range is
 // [min_bits, max_bits]; a parallel operand's is [min_bits, its stored width].
@@ -250,6 +256,8 @@ public:
     int filters_on_tile(int pass_filters, int tile) const;
     // The layer's weights on its busiest tile (tile 0) when all of them are held at once.
     long long resident_bits_per_tile() const;
+    // One lane chunk of weights on the busiest tile: half a streaming buffer must hold one.
+    long long chunk_bits_per_tile() const;
 
     // The schedule, in order: pass(0) .. pass(passes() - 1), each with window_blocks() x
     // pass.chunks steps (window block outer, chunk inner).

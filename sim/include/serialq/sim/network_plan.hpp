@@ -6,8 +6,10 @@
 // Residency (AcceleratorConfig::weights == resident), per tile, on the busiest tile's share:
 //  - if every layer's weights fit the weight buffer together, every layer is resident (the
 //    premise of DaDianNao and Stripes: all synapses in on-chip eDRAM);
-//  - otherwise resident layers take at most half of each buffer, first fit in layer order, and
-//    the others are streamed, double-buffering in what the resident ones leave.
+//  - otherwise resident layers take at most half of each buffer (less where the largest lane
+//    chunk, double-buffered, needs more), first fit in layer order, and the others are streamed,
+//    double-buffering in what the resident ones leave (made canonical: the smallest buffer
+//    that gives the same segments, so equal runs have equal specs).
 // With `streamed`, no layer is resident and streamed layers use the whole buffer.
 //
 // Off-chip inputs: a layer reads its input from off-chip if it is the network's input or a
