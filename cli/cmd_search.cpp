@@ -165,7 +165,7 @@ int search_main(const Args& args) {
          "activation bits the accelerator runs each layer at, 8,8,8,8 or uniform:N (default: "
          "the builtin oracle's --activation-bits, else the accelerator's activation_bits)")
         ("model", po::value(&model_kind)->default_value("analytic"),
-         "accelerator model: analytic | cycle (each layer and bitwidth is simulated once)")
+         "accelerator model: analytic | cycle (each layer is simulated once per way the plan runs it)")
         ("strategy", po::value(&strategy)->default_value(agent::kDefaultStrategy),
          agent::strategy_help().c_str())
         ("objective", po::value(&objective)->default_value("latency"),

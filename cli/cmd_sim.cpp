@@ -409,7 +409,9 @@ int sim_main(const Args& args) {
         text += overrides_text(overrides, config.name, baseline);
         text += "baseline: " + baseline.label + ": " + std::to_string(base.total.total_cycles) +
                 " cycles, " + fixed(base.total.energy_pj(), 1) + " pJ\n";
-        text += network_text(runs.front().comparison.run);
+        if (runs.size() == 1) text += network_text(runs.front().comparison.run);
+        for (std::size_t k = 0; runs.size() > 1 && k < runs.size(); ++k)
+            text += "[" + std::to_string(k + 1) + "] " + network_text(runs[k].comparison.run);
         if (runs.size() == 1) {
             const auto& r = runs.front().comparison.run;
             text += "bits: " + format_bits(r.bits) + "; act_bits: " + format_bits(r.act_bits) +
