@@ -28,7 +28,8 @@ const HardwareCost& HardwareCosts::layer(std::size_t l, const sim::LayerSpec& sp
                  .first;
         order_.insert(order_.end(),
                       {static_cast<long long>(l), spec.weight_bits, spec.activation_bits,
-                       spec.weights_resident ? 1 : 0, spec.input_off_chip ? 1 : 0,
+                       spec.weights_resident ? 1 : 0,
+                       (spec.input_off_chip ? 1 : 0) | (spec.output_off_chip ? 2 : 0),
                        spec.stream_buffer_bits});
     }
     return it->second;
@@ -40,7 +41,8 @@ void HardwareCosts::replay(const std::vector<long long>& v) {
         s.weight_bits = static_cast<int>(v[i + 1]);
         s.activation_bits = static_cast<int>(v[i + 2]);
         s.weights_resident = v[i + 3] != 0;
-        s.input_off_chip = v[i + 4] != 0;
+        s.input_off_chip = (v[i + 4] & 1) != 0;
+        s.output_off_chip = (v[i + 4] & 2) != 0;
         s.stream_buffer_bits = v[i + 5];
         layer(static_cast<std::size_t>(v[i]), s);
     }

@@ -273,14 +273,15 @@ Pass LayerMapping::pass(long long index) const {
                                                 ? group_input_bits_ * groups_ : 0);
     const long long fetched_weight_bits = spec_.weights_resident ? 0 : weight_bits;
     p.offchip_read_bits = fetched_weight_bits + inputs_in;
-    p.offchip_write_bits = spilled_ && p.last_segment ? outputs * precision_.output_bits : 0;
+    const bool off_chip_out = writes_output_off_chip();
+    p.offchip_write_bits = off_chip_out && p.last_segment ? outputs * precision_.output_bits : 0;
     p.weight_buffer_write_bits = fetched_weight_bits;
     p.weight_buffer_read_bits = window_blocks_ * weight_bits;
     p.activation_memory_read_bits =
         positions_ * p.terms * precision_.activation_bits +
         (p.first_segment ? 0 : outputs * config_->accumulator_bits);
     p.activation_memory_write_bits =
-        inputs_in + (p.last_segment ? (spilled_ ? 0 : outputs * precision_.output_bits)
+        inputs_in + (p.last_segment ? (off_chip_out ? 0 : outputs * precision_.output_bits)
                                     : outputs * config_->accumulator_bits);
 
     const long long serial = precision_.serial_cycles;
@@ -360,7 +361,7 @@ LayerTotals LayerMapping::totals() const {
 
     // Time (mapping.hpp): F_0 + sum_{i<n-1} max(B_i, F_i+1) + B_n-1 + write tail + pipeline.
     long long sum = 0;
-    if (!spilled_) {
+    if (!writes_output_off_chip()) {
         // No writes ride along, so F_i+1 depends on pass i+1 alone and every group repeats the
         // same terms; within a group, filter blocks of one kind repeat theirs.
         const auto term = [&](const Pass& cur, const Pass& next) {
@@ -385,7 +386,8 @@ LayerTotals LayerMapping::totals() const {
         for (long long i = 0; i + 1 < n; ++i) sum += time_term(i);
     }
     const Pass last = n >= 2 ? kinds[kind_count - 1].last : first;
-    const long long write_before_last = spilled_ && n >= 2 ? pass(n - 2).offchip_write_bits : 0;
+    const long long write_before_last =
+        writes_output_off_chip() && n >= 2 ? pass(n - 2).offchip_write_bits : 0;
     t.total_cycles = channel_.fetch_cycles(first.offchip_read_bits, 0) + sum +
                      std::max(last.busy_cycles, channel_.transfer_cycles(write_before_last)) +
                      channel_.transfer_cycles(last.offchip_write_bits) +

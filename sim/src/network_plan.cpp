@@ -15,8 +15,8 @@ void check_length(const std::vector<int>& v, std::size_t n, const Network& net, 
                           " (one per conv/fc layer)");
 }
 
-// Which layers' outputs end up off-chip: a spilled weight layer's, and a weightless layer's
-// whose input came from off-chip. Index -1 (the network's input) is off-chip.
+// Which layers' outputs end up off-chip: a weight layer's that spilled or feeds a spilled
+// layer, and a weightless layer's whose input came from off-chip. Index -1 (the network's input) is off-chip.
 class OffChipOutputs {
 public:
     explicit OffChipOutputs(const Network& net) : off_(net.layers.size(), 0) {}
@@ -41,28 +41,50 @@ std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Networ
     if (!act_bits.empty()) check_length(act_bits, n, net, "act_bits");
 
     std::vector<LayerSpec> plan;
-    std::vector<int> index;            // weight layer -> network layer
+    std::vector<int> index;              // weight layer -> network layer
     std::vector<long long> need, chunk;  // per tile: all its weights, one lane chunk
-    OffChipOutputs off_chip(net);
+    std::vector<int> weight_layer(net.layers.size(), -1);  // network layer -> weight layer
+    std::vector<char> spills;
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];
-        const bool input_off_chip = off_chip.input_off_chip(l);
-        if (!l.has_weights()) {
-            off_chip.set(i, input_off_chip);
-            continue;
-        }
+        if (!l.has_weights()) continue;
         LayerSpec s;
         s.weight_bits = bits[plan.size()];
         s.activation_bits = act_bits.empty() ? config.activation_bits : act_bits[plan.size()];
-        s.input_off_chip = input_off_chip;
         LayerSpec probe = s;
         probe.stream_buffer_bits = kProbeStreamBits;
         const LayerMapping m(config, net, static_cast<int>(i), probe);  // checks the precisions
-        off_chip.set(i, m.spilled());
+        weight_layer[i] = static_cast<int>(plan.size());
         plan.push_back(s);
         index.push_back(static_cast<int>(i));
         need.push_back(m.resident_bits_per_tile());
         chunk.push_back(m.chunk_bits_per_tile());
+        spills.push_back(m.spilled() ? 1 : 0);
+    }
+    // A spilled layer reads its input from off-chip for every pass, so the weight layers that
+    // produce it (through pooling and element-wise add layers) write their outputs there.
+    const auto mark_producers = [&](auto&& self, int layer) -> void {
+        for (int in : net.layers[static_cast<std::size_t>(layer)].inputs) {
+            if (in < 0) continue;
+            const int w = weight_layer[static_cast<std::size_t>(in)];
+            if (w >= 0) plan[static_cast<std::size_t>(w)].output_off_chip = true;
+            else self(self, in);
+        }
+    };
+    for (std::size_t k = 0; k < plan.size(); ++k)
+        if (spills[k]) mark_producers(mark_producers, index[k]);
+    // Then, in order, which inputs come from off-chip.
+    OffChipOutputs off_chip(net);
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+        const bool input_off_chip = off_chip.input_off_chip(net.layers[i]);
+        const int w = weight_layer[i];
+        if (w < 0) {
+            off_chip.set(i, input_off_chip);
+            continue;
+        }
+        LayerSpec& s = plan[static_cast<std::size_t>(w)];
+        s.input_off_chip = input_off_chip;
+        off_chip.set(i, spills[static_cast<std::size_t>(w)] || s.output_off_chip);
     }
     if (config.weights != WeightResidency::Resident) return plan;
 

@@ -141,6 +141,7 @@ inline RandomCase random_case(std::mt19937_64& rng) {
     rc.spec.activation_bits = pick(ar.min, ar.max);
     const bool first = pick(0, 3) == 0;
     rc.spec.input_off_chip = first || pick(0, 5) == 0;  // the network's or a spilled layer's
+    rc.spec.output_off_chip = pick(0, 5) == 0;          // a spilled consumer's input
     if (pick(0, 4) == 0) {
         rc.net = fc_network(pick(1, 16), pick(1, 4), pick(1, 4), pick(1, 100), first);
     } else {
@@ -184,7 +185,8 @@ inline std::string RandomCase::describe() const {
            " W=" + std::to_string(config.windows_per_tile) +
            " L=" + std::to_string(config.lanes) + " bits=" + std::to_string(spec.weight_bits) + "/" +
            std::to_string(spec.activation_bits) + (spec.weights_resident ? " resident" : "") +
-           (spec.input_off_chip ? " input-off-chip" : "") + " batch=" +
+           (spec.input_off_chip ? " input-off-chip" : "") +
+           (spec.output_off_chip ? " output-off-chip" : "") + " batch=" +
            std::to_string(config.batch) + " layer " +
            serialq::to_string(l.kind) + " in=" + std::to_string(l.input.channels) + "x" +
            std::to_string(l.input.height) + "x" + std::to_string(l.input.width) +

@@ -55,6 +55,26 @@ TEST_CASE("plan: a spilled layer's outputs are read back from off-chip by the ne
     CHECK(!roomy[1].input_off_chip);
 }
 
+TEST_CASE("plan: a layer whose consumer spills writes its outputs off-chip", "[sim][plan]") {
+    // conv2 spills and re-reads its input (conv1's outputs) from off-chip for every pass, so
+    // conv1 writes them there (8 x 16 x 16 activations at 16 bits): before, conv2 read bits
+    // from off-chip that no layer had written.
+    const Network net =
+        load_network(std::string(SERIALQ_SOURCE_DIR) + "/tests/data/sim/spill-consumer.yaml");
+    const AcceleratorConfig c = small_activation_memory();
+    const auto plan = plan_layers(c, net, {8, 8});
+    CHECK(!LayerMapping(c, net, 0, plan[0]).spilled());
+    CHECK(LayerMapping(c, net, 1, plan[1]).spilled());
+    CHECK(plan[0].output_off_chip);
+    CHECK(!plan[1].output_off_chip);
+    for (const char* kind : {"analytic", "cycle"}) {
+        const NetworkReport r = make_hardware_model(kind, c)->simulate(net, {8, 8});
+        INFO(kind);
+        CHECK(r.layers[0].traffic.off_chip_write_bits == 8LL * 16 * 16 * 16);
+        CHECK(r.layers[1].traffic.off_chip_write_bits == 64LL * 16 * 16 * 16);
+    }
+}
+
 TEST_CASE("plan: every layer resident when the network's weights fit the buffers",
           "[sim][plan]") {
     const Network lenet = shipped_trace("lenet");

@@ -63,7 +63,7 @@ void Dispatcher::serve() {
             if (!pass.first_segment) activations_.read_partials(outputs * acc_bits);
             if (!pass.last_segment)
                 activations_.write(outputs * acc_bits);
-            else if (m.spilled())
+            else if (m.writes_output_off_chip())
                 spilled += outputs * p.output_bits;
             else
                 activations_.write(outputs * p.output_bits);

@@ -83,7 +83,8 @@
 // (spec.input_off_chip: the network's input, or outputs a spilled layer wrote there) reads it
 // once, in pass 0. A layer whose input plus output do not fit the activation memory
 // ("spilled", layer_spills) re-reads its group's whole input from off-chip for every pass and
-// writes its outputs off-chip. Inputs that come from off-chip are written into the activation
+// writes its outputs off-chip; so does a layer whose outputs a spilled layer reads
+// (spec.output_off_chip). Inputs that come from off-chip are written into the activation
 // memory before they are read.
 //
 // ## Timing of a layer (off-chip channel, double buffering)
@@ -116,6 +117,7 @@ struct LayerSpec {
     int activation_bits = 0;           // the input activations' precision
     bool weights_resident = false;     // in the weight buffers before the layer starts
     bool input_off_chip = false;       // the network's input, or a spilled producer's outputs
+    bool output_off_chip = false;      // a spilled consumer reads its outputs from off-chip
     long long stream_buffer_bits = 0;  // per tile, what streamed weights may double-buffer in
                                        // (0: the whole weight buffer; kProbeStreamBits: any)
     auto operator<=>(const LayerSpec&) const = default;
@@ -251,6 +253,9 @@ public:
     bool reads_input_off_chip() const { return spec_.input_off_chip; }
     bool weights_resident() const { return spec_.weights_resident; }
     bool spilled() const { return spilled_; }
+    // Outputs written off-chip (not into the activation memory): the layer spilled, or a layer
+    // that reads them spills (spec.output_off_chip).
+    bool writes_output_off_chip() const { return spilled_ || spec_.output_off_chip; }
     // Filters of a pass of `pass_filters` on tile `tile`: spread evenly, the first tiles taking
     // one more when they do not divide (so a small layer uses every tile).
     int filters_on_tile(int pass_filters, int tile) const;

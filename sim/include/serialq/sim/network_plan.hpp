@@ -12,9 +12,10 @@
 //    that gives the same segments, so equal runs have equal specs).
 // With `streamed`, no layer is resident and streamed layers use the whole buffer.
 //
-// Off-chip inputs: a layer reads its input from off-chip if it is the network's input or a
-// spilled layer wrote it there (pooling and element-wise add layers pass that on: they run in
-// their producer's output stage).
+// Off-chip data: a spilled layer re-reads its input from off-chip for every pass, so the
+// layers producing it write their outputs there (output_off_chip); a layer reads its input from
+// off-chip if it is the network's input or its producer wrote it there (pooling and
+// element-wise add layers pass that on: they run in their producer's output stage).
 #include "serialq/common/network.hpp"
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/hardware_model.hpp"
