@@ -165,6 +165,14 @@ std::string csv_rows(const std::vector<Run>& runs, double clock_ghz) {
     return t.csv();
 }
 
+// Report fields as JSON numbers: integers where the figure is a count.
+void add_fields(json& o, const std::vector<Field>& fields) {
+    for (const auto& f : fields) {
+        if (f.integer) o[f.name] = static_cast<long long>(f.value);
+        else o[f.name] = f.value;
+    }
+}
+
 json fields_json(const LayerReport& r, double clock_ghz) {
     json o;
     o["name"] = r.layer_index < 0 ? "total" : r.name;
@@ -173,10 +181,7 @@ json fields_json(const LayerReport& r, double clock_ghz) {
     o["act_bits"] = r.act_bits;
     if (r.layer_index >= 0) o["weights_resident"] = r.weights_resident;
     o["cycles"] = r.total_cycles;
-    for (const auto& f : report_fields(r, clock_ghz)) {
-        if (f.integer) o[f.name] = static_cast<long long>(f.value);
-        else o[f.name] = f.value;
-    }
+    add_fields(o, report_fields(r, clock_ghz));
     return o;
 }
 
@@ -212,10 +217,7 @@ json run_json(const Run& run, double clock_ghz) {
     for (std::size_t i = 0; i < c.run.layers.size(); ++i)
         layers.push_back(layer_json(c.run.layers[i], c.baseline.layers[i], c.layers[i], clock_ghz));
     json network = json::object();
-    for (const auto& f : network_fields(c.run)) {
-        if (f.integer) network[f.name] = static_cast<long long>(f.value);
-        else network[f.name] = f.value;
-    }
+    add_fields(network, network_fields(c.run));
     return {{"bits_spec", run.spec},
             {"bits", c.run.bits},
             {"act_bits_spec", run.act_spec},
@@ -225,8 +227,8 @@ json run_json(const Run& run, double clock_ghz) {
             {"network", network}};
 }
 
-// Which designs each override reached: the run's, and the baseline's where its file writes the
-// key; --baseline-set ones the baseline's alone.
+// Which designs each override reached (baseline.hpp's rule): the run's, and the baseline's
+// unless the designs differ in that field; --baseline-set ones the baseline's alone.
 std::string overrides_text(const std::vector<ConfigOverride>& run, const std::string& run_name,
                            const BaselineRun& baseline) {
     const auto in = [](const std::vector<ConfigOverride>& list, const ConfigOverride& o) {
@@ -246,13 +248,18 @@ std::string overrides_text(const std::vector<ConfigOverride>& run, const std::st
     return text;
 }
 
-// Batch and per-inference figures and the resident weights' one-time load.
+// Batch and per-inference figures (network_fields) and the resident weights' one-time load.
 std::string network_text(const NetworkReport& r) {
+    const auto figure = [fields = network_fields(r)](const std::string& name) {
+        for (const auto& f : fields)
+            if (f.name == name) return f.value;
+        return 0.0;
+    };
     std::string text;
     if (r.batch > 1)
         text += "batch " + std::to_string(r.batch) + ": per inference " +
-                fixed(static_cast<double>(r.total.total_cycles) / r.batch, 1) + " cycles, " +
-                fixed(r.total.energy_pj() / r.batch, 1) + " pJ (the table gives the batch's)\n";
+                fixed(figure("cycles_per_inference"), 1) + " cycles, " +
+                fixed(figure("energy_pj_per_inference"), 1) + " pJ (the table gives the batch's)\n";
     int resident = 0;
     for (const auto& l : r.layers) resident += l.weights_resident ? 1 : 0;
     text += "resident weights: " + std::to_string(resident) + " of " +
@@ -409,9 +416,9 @@ int sim_main(const Args& args) {
         text += overrides_text(overrides, config.name, baseline);
         text += "baseline: " + baseline.label + ": " + std::to_string(base.total.total_cycles) +
                 " cycles, " + fixed(base.total.energy_pj(), 1) + " pJ\n";
-        if (runs.size() == 1) text += network_text(runs.front().comparison.run);
-        for (std::size_t k = 0; runs.size() > 1 && k < runs.size(); ++k)
-            text += "[" + std::to_string(k + 1) + "] " + network_text(runs[k].comparison.run);
+        for (std::size_t k = 0; k < runs.size(); ++k)
+            text += (runs.size() > 1 ? "[" + std::to_string(k + 1) + "] " : std::string()) +
+                    network_text(runs[k].comparison.run);
         if (runs.size() == 1) {
             const auto& r = runs.front().comparison.run;
             text += "bits: " + format_bits(r.bits) + "; act_bits: " + format_bits(r.act_bits) +

@@ -58,7 +58,7 @@ LayerPrecision layer_precision(const AcceleratorConfig& c, int weight_bits, int 
         case SerialOperand::Both: cycles = serial(weight_bits) * serial(activation_bits); break;
         case SerialOperand::None: cycles = 1; break;
     }
-    return {weight_bits, weight_bits, activation_bits, c.activation_bits, cycles, cycles};
+    return {weight_bits, activation_bits, c.activation_bits, cycles, cycles};
 }
 
 bool layer_spills(const AcceleratorConfig& c, const Layer& l, int activation_bits) {
@@ -168,9 +168,8 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
         chunks_per_segment_ = chunks_;
     } else {
         // A pass's weights take at most half the streaming buffer (double buffering).
-        const long long busiest = filters_on_tile(
-            static_cast<int>(std::min<long long>(filters_per_pass_, filters_per_group_)), 0);
         const long long chunk_bits = chunk_bits_per_tile();
+        const long long busiest = chunk_bits / (config.lanes * precision_.weight_bits);
         const long long stream_bits =
             spec.stream_buffer_bits > 0 ? spec.stream_buffer_bits : capacity_bits;
         chunks_per_segment_ = std::min(chunks_, stream_bits / 2 / chunk_bits);

@@ -16,7 +16,8 @@ void check_length(const std::vector<int>& v, std::size_t n, const Network& net, 
 }
 
 // Which layers' outputs end up off-chip: a weight layer's that spilled or feeds a spilled
-// layer, and a weightless layer's whose input came from off-chip. Index -1 (the network's input) is off-chip.
+// layer, and a weightless layer's whose input came from off-chip. Index -1 (the network's
+// input) is off-chip.
 class OffChipOutputs {
 public:
     explicit OffChipOutputs(const Network& net) : off_(net.layers.size(), 0) {}

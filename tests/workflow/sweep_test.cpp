@@ -259,6 +259,15 @@ TEST_CASE("sweep specs from YAML, axes from the command line, and shards") {
         CHECK_THROWS_WITH(parse_shard(bad), Catch::Contains("expected i/N"));
 }
 
+namespace {
+// The rows of `spec` swept in `dir` with the real analytic model.
+nlohmann::json real_rows(const SweepSpec& spec, const TempDir& dir) {
+    SweepOptions o = options(dir.path());
+    o.make_model = sim::make_hardware_model;  // the real analytic model
+    return nlohmann::json::parse(read_file(run_sweep(spec, o).json))["rows"];
+}
+}  // namespace
+
 TEST_CASE("a baseline on another accelerator, and rows that agree with the analytic model") {
     TempDir dir;
     SweepSpec spec;
@@ -267,10 +276,7 @@ TEST_CASE("a baseline on another accelerator, and rows that agree with the analy
     spec.traces = {kRoot + "/traces/lenet.yaml"};
     spec.bits = {"8,4,4,8"};
     spec.baseline = kRoot + "/configs/accel/dadiannao.yaml";
-    SweepOptions o = options(dir.path());
-    o.make_model = sim::make_hardware_model;  // the real analytic model
-    const auto s = run_sweep(spec, o);
-    const auto rows = nlohmann::json::parse(read_file(s.json))["rows"];
+    const auto rows = real_rows(spec, dir);
     REQUIRE(rows.size() == 2 * 5);
 
     // The same numbers straight from the model, and the baseline from dadiannao at 16 bits with
@@ -308,10 +314,7 @@ TEST_CASE("act_bits is an axis crossed with bits, and batch sweeps as a key") {
     spec.bits = {"uniform:16"};
     spec.act_bits = {"uniform:8", "8,4,4,8"};
     CHECK(spec.point_count() == 4);
-    SweepOptions o = options(dir.path());
-    o.make_model = sim::make_hardware_model;
-    const auto s = run_sweep(spec, o);
-    const auto rows = nlohmann::json::parse(read_file(s.json))["rows"];
+    const auto rows = real_rows(spec, dir);
     REQUIRE(rows.size() == 4 * 5);
     // Points in order: batch 1 x (uniform:8, 8,4,4,8), then batch 4.
     CHECK(rows[0]["act_bits_spec"] == "uniform:8");

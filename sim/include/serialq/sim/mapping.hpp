@@ -26,8 +26,9 @@
 //    activations down the rows and across tiles. filters_per_pass = tiles x filters_per_tile,
 //    windows_per_block = windows_per_tile.
 //  - Filters (fully connected, and any layer with a single output position, also with a batch
-//    smaller than windows_per_tile): there is one window at a time, so every SIP of a tile works on a different filter with the same broadcast
-//    activations and loads its own weights (as Stripes runs FC layers).
+//    smaller than windows_per_tile): there is one window at a time, so every SIP of a tile
+//    works on a different filter with the same broadcast activations and loads its own
+//    weights (as Stripes runs FC layers).
 //    filters_per_pass = tiles x filters_per_tile x windows_per_tile, windows_per_block = 1.
 // Depthwise conv (one filter per group) therefore keeps one SIP row busy per pass: the array
 // broadcasts one input to all tiles, and filters of different groups read different inputs.
@@ -138,7 +139,6 @@ BitsRange activation_bits_range(const AcceleratorConfig& config);
 // The widths a layer runs at on `config` with weights at `weight_bits` and input activations
 // at `activation_bits`.
 struct LayerPrecision {
-    int bits = 0;             // the weights' precision, as given
     int weight_bits = 0;      // per weight, stored, fetched and read
     int activation_bits = 0;  // per input activation read
     int output_bits = 0;      // per output activation written
