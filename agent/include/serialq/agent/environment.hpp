@@ -32,6 +32,7 @@
 
 #include <map>
 #include <string>
+#include <optional>
 #include <vector>
 
 namespace serialq::agent {
@@ -119,7 +120,11 @@ public:
     double cost(const std::vector<int>& bits);
     // The objective's cost metric relative to the baseline's.
     double cost_ratio(CostMetric metric, const std::vector<int>& bits);
-    HardwareCost baseline_cost() { return hardware_->uniform(params_.baseline_bits); }
+    // Every layer at baseline_bits, costed once (each network cost plans the network).
+    HardwareCost baseline_cost() {
+        if (!baseline_) baseline_ = hardware_->uniform(params_.baseline_bits);
+        return *baseline_;
+    }
 
     // The state carried between episodes, for checkpoints.
     const std::vector<int>& current_bits() const { return current_; }
@@ -134,6 +139,7 @@ private:
     const Network* net_;
     AccuracyMemo* accuracy_;
     HardwareCosts* hardware_;
+    std::optional<HardwareCost> baseline_;
     Objective objective_;
     RewardParams reward_params_;
     EnvironmentParams params_;
