@@ -206,6 +206,13 @@ int search_main(const Args& args) {
     // The options that describe the run: recorded in its checkpoint, so that --resume takes
     // them from there (and refuses any that contradict them, all named at once).
     std::vector<std::pair<std::string, std::string>> run_options = given_run_options(opts, args);
+    // Options completed from a checkpoint or a configuration are parsed again as one line.
+    const auto reparse = [&](const Args& merged) {
+        po::options_description again("serialq search options");
+        describe(again);
+        vm = po::variables_map();
+        parse_command_line(kUsage, again, {}, merged, vm);
+    };
     Args effective = args;  // args, with what --resume restores
     if (vm.count("resume")) {
         const auto saved = agent::saved_run_options(out);
@@ -221,10 +228,7 @@ int search_main(const Args& args) {
                 merged.push_back("--" + name);
                 merged.push_back(value);
             }
-        po::options_description again("serialq search options");
-        describe(again);
-        vm = po::variables_map();
-        parse_command_line(kUsage, again, {}, merged, vm);
+        reparse(merged);
         run_options = saved;
         effective = merged;
     }
@@ -245,12 +249,7 @@ int search_main(const Args& args) {
             merged.push_back(value);
             added = true;
         }
-        if (added) {
-            po::options_description again("serialq search options");
-            describe(again);
-            vm = po::variables_map();
-            parse_command_line(kUsage, again, {}, merged, vm);
-        }
+        if (added) reparse(merged);
     }
     check_choice("strategy", strategy, agent::strategy_names());
     check_choice("objective", objective, {"latency", "energy", "size", "accuracy", "reward"});
