@@ -42,8 +42,22 @@ class BestSoFar {
 public:
     // Looks at the memo's entries not seen yet; `episode` (1-based) is the one that asked them.
     void update(Environment& env, long long episode) {
+        consider(env, env.accuracy().entries().size(), episode);
+    }
+    // After a resume: the entries asked by each episode, as `calls` (cumulative) says.
+    void replay(Environment& env, const std::vector<long long>& calls) {
+        for (std::size_t e = 0; e < calls.size(); ++e)
+            consider(env, static_cast<std::size_t>(calls[e]), static_cast<long long>(e) + 1);
+    }
+    bool known() const { return episode_ > 0; }
+    const EpisodeLog& log() const { return best_; }
+    long long episode() const { return episode_; }
+
+private:
+    // The entries from the first not seen up to `upto` (at most the memo's), asked by `episode`.
+    void consider(Environment& env, std::size_t upto, long long episode) {
         const auto& entries = env.accuracy().entries();
-        for (; seen_ < entries.size(); ++seen_) {
+        for (upto = std::min(upto, entries.size()); seen_ < upto; ++seen_) {
             const EpisodeResult r = env.evaluate(entries[seen_].bits);  // a memo hit
             if (episode_ == 0 || better(env.objective(), judged(r), judged(best_.result))) {
                 best_.result = r;
@@ -51,26 +65,7 @@ public:
             }
         }
     }
-    // After a resume: the entries asked by each episode, as `calls` (cumulative) says.
-    void replay(Environment& env, const std::vector<long long>& calls) {
-        for (std::size_t e = 0; e < calls.size(); ++e) {
-            const auto& entries = env.accuracy().entries();
-            const std::size_t upto = std::min(entries.size(), static_cast<std::size_t>(calls[e]));
-            while (seen_ < upto) {
-                const EpisodeResult r = env.evaluate(entries[seen_].bits);
-                if (episode_ == 0 || better(env.objective(), judged(r), judged(best_.result))) {
-                    best_.result = r;
-                    episode_ = static_cast<long long>(e) + 1;
-                }
-                ++seen_;
-            }
-        }
-    }
-    bool known() const { return episode_ > 0; }
-    const EpisodeLog& log() const { return best_; }
-    long long episode() const { return episode_; }
 
-private:
     EpisodeLog best_;
     long long episode_ = 0;
     std::size_t seen_ = 0;
