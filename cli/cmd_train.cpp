@@ -75,7 +75,7 @@ private:
 int train_main(const Args& args) {
     const quant::TrainOptions defaults;
     quant::TrainOptions options;
-    std::string trace, out, data_dir = quant::kDefaultFashionMnistDir.string();
+    std::string trace, out, optimizer = "adam", data_dir = quant::kDefaultFashionMnistDir.string();
     po::options_description opts("serialq train options");
     opts.add_options()
         ("trace", po::value(&trace)->required(), "network trace (YAML) of the built-in model")
@@ -83,14 +83,19 @@ int train_main(const Args& args) {
         ("epochs", po::value(&options.epochs)->default_value(defaults.epochs), "passes over the training split")
         ("seed", po::value(&options.seed)->default_value(defaults.seed), "initial weights and batch order")
         ("batch", po::value(&options.batch)->default_value(defaults.batch), "images per step")
+        ("optimizer", po::value(&optimizer)->default_value(optimizer), "adam or sgd (with momentum)")
         ("lr", po::value(&options.learning_rate)->default_value(defaults.learning_rate),
-         "Adam step size at the start (cosine decay to 0)")
+         "step size at the start (cosine decay to 0)")
+        ("momentum", po::value(&options.momentum)->default_value(defaults.momentum), "SGD's momentum")
         ("weight-decay", po::value(&options.weight_decay)->default_value(defaults.weight_decay),
-         "L2 penalty on the weights")
+         "L2 penalty on the conv/fc weights")
+        ("augment", "shift images by up to 2 pixels and mirror them left-right at random")
+        ("ghost-batch", po::value(&options.ghost_batch)->default_value(defaults.ghost_batch),
+         "images per batch-norm batch, each on a thread of its own (0: the whole step)")
         ("max-samples", po::value(&options.max_samples)->default_value(defaults.max_samples),
          "train on the first N training images only (0: all 55,000)")
-        ("threads", po::value(&options.eval_threads)->default_value(defaults.eval_threads),
-         "threads for the accuracy evaluations (0: all cores); training itself uses one")
+        ("threads", po::value(&options.threads)->default_value(defaults.threads),
+         "threads for ghost batches and evaluations (0: all cores); never changes the weights")
         ("data-dir", po::value(&data_dir)->default_value(data_dir), "Fashion-MNIST IDX files")
         ("progress", "draw the progress bar even when stderr is not a terminal");
     po::positional_options_description pos;
@@ -99,6 +104,11 @@ int train_main(const Args& args) {
                             "[--seed S] [options]",
                             opts, pos, args, vm))
         return 0;
+    if (optimizer == "sgd")
+        options.optimizer = quant::Optimizer::Sgd;
+    else if (optimizer != "adam")
+        throw UsageError("--optimizer: found '" + optimizer + "', expected adam or sgd");
+    options.augment = vm.count("augment") > 0;
     try {
         options.check();
     } catch (const ConfigError& e) {
@@ -109,13 +119,13 @@ int train_main(const Args& args) {
               {"train.batch", "--batch"},
               {"train.learning_rate", "--lr"},
               {"train.weight_decay", "--weight-decay"},
-              {"train.max_samples", "--max-samples"}})
+              {"train.max_samples", "--max-samples"},
+              {"train.momentum", "--momentum"},
+              {"train.ghost_batch", "--ghost-batch"},
+              {"train.threads", "--threads"}})
             if (m.rfind(field + ":", 0) == 0) m = option + m.substr(field.size());
         throw UsageError(m);
     }
-    if (options.eval_threads < 0)
-        throw UsageError("--threads: found " + std::to_string(options.eval_threads) +
-                         ", expected 0 (all cores) or more");
 
     quant::Model model = quant::build_model(load_network(trace));
     quant::TrainingSplits splits = quant::load_fashion_mnist_training(data_dir);
@@ -130,17 +140,21 @@ int train_main(const Args& args) {
         [&](const quant::EpochReport& r) { bar.epoch_done(r); });
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const quant::FloatEngine engine(model);
+    const quant::FloatEngine engine(model);  // folds batch norm with the running statistics
     const double test_accuracy =
-        100.0 * static_cast<double>(quant::count_correct(engine, test, 0, test.size(), options.eval_threads)) /
+        100.0 * static_cast<double>(quant::count_correct(engine, test, 0, test.size(), options.threads)) /
         static_cast<double>(test.size());
     const double validation_accuracy = reports.back().validation_accuracy_percent;
 
     // The command that reproduces the file, every setting spelled out.
     std::string command = "serialq train --trace " + trace + " --epochs " + std::to_string(options.epochs) +
                           " --seed " + std::to_string(options.seed) + " --batch " +
-                          std::to_string(options.batch) + " --lr " + number_text(options.learning_rate) +
-                          " --weight-decay " + number_text(options.weight_decay);
+                          std::to_string(options.batch) + " --optimizer " + optimizer + " --lr " +
+                          number_text(options.learning_rate);
+    if (options.optimizer == quant::Optimizer::Sgd) command += " --momentum " + number_text(options.momentum);
+    command += " --weight-decay " + number_text(options.weight_decay);
+    if (options.augment) command += " --augment";
+    if (options.ghost_batch > 0) command += " --ghost-batch " + std::to_string(options.ghost_batch);
     if (options.max_samples > 0) command += " --max-samples " + std::to_string(options.max_samples);
     command += " --out " + out;
 
@@ -155,7 +169,13 @@ int train_main(const Args& args) {
         {"network", model.name},
         {"trace", trace},
         {"command", command},
-        {"trainer", "softmax cross-entropy, Adam (0.9, 0.999), cosine decay to 0, He-uniform init"},
+        {"trainer", options.optimizer == quant::Optimizer::Sgd
+                        ? "softmax cross-entropy, SGD with momentum, cosine decay to 0, He-uniform init"
+                        : "softmax cross-entropy, Adam (0.9, 0.999), cosine decay to 0, He-uniform init"},
+        {"optimizer", optimizer},
+        {"momentum", options.optimizer == quant::Optimizer::Sgd ? options.momentum : 0.0},
+        {"augment", options.augment},
+        {"ghost_batch", options.ghost_batch},
         {"seed", options.seed},
         {"epochs", options.epochs},
         {"batch", options.batch},
@@ -188,7 +208,7 @@ int train_main(const Args& args) {
 }
 
 const RegisterCommand registered{
-    {"train", "train the built-in model (LeNet) on Fashion-MNIST and write its weights", &train_main}};
+    {"train", "train the built-in model of a trace on Fashion-MNIST and write its weights", &train_main}};
 
 }  // namespace
 

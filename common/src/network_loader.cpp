@@ -168,6 +168,9 @@ private:
                        "two inputs of the same shape");
             l.output = l.input;
         }
+        if (l.kind != LayerKind::MaxPool && l.kind != LayerKind::AvgPool && m.has("relu"))
+            l.relu = m.boolean_or("relu", true);
+        if (l.has_weights()) l.batch_norm = m.boolean_or("batch_norm", false);
         index_[l.name] = static_cast<int>(net.layers.size());
         return l;
     }

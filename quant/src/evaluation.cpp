@@ -43,10 +43,13 @@ std::string architecture(const Model& m) {
     std::ostringstream o;
     o << m.name << '[' << shape_text(m.input);
     for (const auto& l : m.layers) {
-        o << ';' << l.name << ':'
-          << (l.kind == OpKind::Conv ? "conv" : l.kind == OpKind::FullyConnected ? "fc" : "maxpool")
-          << ',' << shape_text(l.output);
-        if (l.kind != OpKind::FullyConnected)
+        o << ';' << l.name << ':' << to_string(l.kind) << ',' << shape_text(l.output);
+        const std::size_t at = static_cast<std::size_t>(&l - m.layers.data());
+        if (l.inputs != std::vector<int>{static_cast<int>(at) - 1}) {  // not a chain: say where from
+            o << ",from";
+            for (int i : l.inputs) o << '=' << (i < 0 ? std::string("input") : m.layers[static_cast<std::size_t>(i)].name);
+        }
+        if (l.kind == OpKind::Conv || l.kind == OpKind::MaxPool)
             o << ",k" << l.kernel_h << 'x' << l.kernel_w << ",s" << l.stride_h << 'x' << l.stride_w
               << ",p" << l.pad_h << 'x' << l.pad_w;
         if (l.relu) o << ",relu";

@@ -1,6 +1,6 @@
 // FloatEngine and the float forward pass.
 #include "float_forward.hpp"
-#include "requantize.hpp"
+#include "quantized_forward.hpp"
 #include "serialq/quant/inference.hpp"
 
 #include <algorithm>
@@ -21,37 +21,62 @@ void load_batch(const Dataset& data, std::int64_t begin, int count, FloatWorkspa
     for (std::int64_t i = 0; i < count * px; ++i) dst[i] = static_cast<float>(src[i]) * (1.0f / 255.0f);
 }
 
+namespace {
+
+// y = gamma (x - mean) / sqrt(var + eps) + beta over the batch's own statistics, in place.
+void batch_norm_train(Act<float>& x, const BatchNormParams& p, BatchNormState& st) {
+    const float n = static_cast<float>(x.cols());
+    st.mean = x.rowwise().sum() / n;
+    x.colwise() -= st.mean;
+    st.var = x.array().square().rowwise().sum().matrix() / n;
+    st.inv_std = (st.var.array() + kBatchNormEpsilon).rsqrt().matrix();
+    x = st.inv_std.asDiagonal() * x;
+    st.normalized = x;
+    x = p.gamma.asDiagonal() * x;
+    x.colwise() += p.beta;
+}
+
+}  // namespace
+
 void float_forward(const Model& model, const std::vector<FloatLayerTensors>& tensors,
                    FloatWorkspace& ws, bool keep_argmax) {
     const std::size_t n = model.layers.size();
     ws.out.resize(n);
     ws.cols.resize(n);
     ws.argmax.resize(n);
+    ws.bn.resize(n);
     const int batch = ws.batch;
     for (std::size_t i = 0; i < n; ++i) {
         const ModelLayer& l = model.layers[i];
-        const Act<float>& in = i == 0 ? ws.input : ws.out[i - 1];
+        const Act<float>& in = input_of(l, 0, ws.input, ws.out);
         Act<float>& out = ws.out[i];
-        if (l.kind == OpKind::MaxPool) {
-            maxpool(in.data(), l, batch, out, keep_argmax ? &ws.argmax[i] : nullptr);
-            continue;
+        switch (l.kind) {
+            case OpKind::MaxPool:
+                maxpool(in.data(), l, batch, out, keep_argmax ? &ws.argmax[i] : nullptr);
+                continue;
+            case OpKind::GlobalAvgPool:
+                plane_sums(in, batch, out);
+                out /= static_cast<float>(l.input.height * l.input.width);
+                continue;
+            case OpKind::Add:
+                out = in + input_of(l, 1, ws.input, ws.out);
+                break;
+            case OpKind::Conv:
+            case OpKind::FullyConnected: {
+                const FloatLayerTensors& t = tensors[static_cast<std::size_t>(l.param)];
+                if (l.kind == OpKind::Conv) {
+                    im2col(in.data(), l, batch, ws.cols[i]);
+                    out.noalias() = *t.weight * ws.cols[i];
+                } else {
+                    const Eigen::Map<const Act<float>> x(in.data(), l.reduction(), batch);
+                    out.noalias() = *t.weight * x;
+                }
+                out.colwise() += *t.bias;
+                if (t.bn) batch_norm_train(out, *t.bn, ws.bn[i]);
+                break;
+            }
         }
-        const FloatLayerTensors& t = tensors[static_cast<std::size_t>(l.param)];
-        if (l.kind == OpKind::Conv) {
-            im2col(in.data(), l, batch, ws.cols[i]);
-            out.noalias() = *t.weight * ws.cols[i];
-        } else {
-            const Eigen::Map<const Act<float>> x(in.data(), l.reduction(), batch);
-            out.noalias() = *t.weight * x;
-        }
-        out.colwise() += *t.bias;
-        if (t.act_scale > 0.0f) {
-            // ReLU and rounding to the activation codes: clamp(round(y / s), 0, max) * s.
-            const float inv = 1.0f / t.act_scale;
-            out = ((out.array() * inv).round().max(0.0f).min(t.act_max_code) * t.act_scale).matrix();
-        } else if (l.relu) {
-            out = out.cwiseMax(0.0f);
-        }
+        if (l.relu) out = out.cwiseMax(0.0f);
     }
 }
 
@@ -73,23 +98,28 @@ namespace {
 // builtin oracle evaluation), and the builtin oracle makes a new engine per configuration.
 // predict() borrows one here and gives it back; the pool holds at most one per thread that
 // ever ran at once.
+struct EngineWorkspace {
+    detail::FloatWorkspace plain;                    // full precision
+    detail::QuantizedWorkspace<float> quantized;     // quantized mode
+};
+
 class WorkspacePool {
 public:
-    std::unique_ptr<detail::FloatWorkspace> acquire() {
+    std::unique_ptr<EngineWorkspace> acquire() {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (free_.empty()) return std::make_unique<detail::FloatWorkspace>();
-        std::unique_ptr<detail::FloatWorkspace> ws = std::move(free_.back());
+        if (free_.empty()) return std::make_unique<EngineWorkspace>();
+        std::unique_ptr<EngineWorkspace> ws = std::move(free_.back());
         free_.pop_back();
         return ws;
     }
-    void release(std::unique_ptr<detail::FloatWorkspace> ws) {
+    void release(std::unique_ptr<EngineWorkspace> ws) {
         std::lock_guard<std::mutex> lock(mutex_);
         free_.push_back(std::move(ws));
     }
 
 private:
     std::mutex mutex_;
-    std::vector<std::unique_ptr<detail::FloatWorkspace>> free_;
+    std::vector<std::unique_ptr<EngineWorkspace>> free_;
 };
 
 WorkspacePool& workspace_pool() {
@@ -104,10 +134,10 @@ public:
     ~BorrowedWorkspace() { workspace_pool().release(std::move(ws_)); }
     BorrowedWorkspace(const BorrowedWorkspace&) = delete;
     BorrowedWorkspace& operator=(const BorrowedWorkspace&) = delete;
-    detail::FloatWorkspace& get() { return *ws_; }
+    EngineWorkspace& get() { return *ws_; }
 
 private:
-    std::unique_ptr<detail::FloatWorkspace> ws_;
+    std::unique_ptr<EngineWorkspace> ws_;
 };
 
 }  // namespace
@@ -119,21 +149,9 @@ struct FloatEngine::Impl {
     std::vector<Eigen::VectorXf> biases;
     std::vector<detail::FloatLayerTensors> tensors;
 
-    // Quantized: per conv/fc layer, the integer codes held in floats.
-    struct QuantizedLayer {
-        WeightMatrix weight;                       // weight codes (out x reduction)
-        Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> bias;  // bias codes at scale s_w s_x
-        std::vector<double> multiplier;            // the requant multipliers as doubles
-        // Hidden layers: accumulator -> code as detail::requantize does, (a * mult + round) >>
-        // shift per output row, with its special cases folded in so that the loop has no
-        // branch and vectorizes. Empty for the last layer.
-        std::vector<std::int64_t> requant_mult, requant_round, requant_shift;
-        Eigen::VectorXf score_scale;               // last layer: accumulator -> score
-    };
+    // Quantized: the integer codes held in floats.
     bool quantized = false;
-    bool exact = true;
-    std::vector<QuantizedLayer> layers;
-    std::int64_t max_code = 0;
+    detail::QuantizedProgram<float> program;
 
     void link() {
         for (std::size_t i = 0; i < tensors.size(); ++i) {
@@ -143,13 +161,14 @@ struct FloatEngine::Impl {
     }
 
     // The class scores of images [begin, begin + count) into scores (classes x count).
-    void scores(const Dataset& data, std::int64_t begin, int count, detail::FloatWorkspace& ws,
+    void scores(const Dataset& data, std::int64_t begin, int count, EngineWorkspace& ws,
                 detail::Act<float>& scores) const;
 };
 
 FloatEngine::FloatEngine(const Model& model, int batch) : impl_(std::make_unique<Impl>()), batch_(batch) {
     impl_->model = &model;
-    for (const auto& p : model.params) {
+    // Inference uses the running statistics: batch norm folded into the weights.
+    for (const auto& p : fold_batch_norm(model).params) {
         impl_->weights.push_back(p.weight);
         impl_->biases.push_back(p.bias);
     }
@@ -161,127 +180,23 @@ FloatEngine::FloatEngine(const Model& model, const QuantizedNetwork& q, int batc
     : impl_(std::make_unique<Impl>()), batch_(batch) {
     impl_->model = &model;
     impl_->quantized = true;
-    impl_->max_code = q.activation_max_code();
-    std::int64_t input_max = 255;  // pixel bytes
-    for (std::size_t i = 0; i < q.layers.size(); ++i) {
-        const QuantizedLayer& ql = q.layers[i];
-        Impl::QuantizedLayer l;
-        l.weight = ql.weight.codes.cast<float>();
-        l.bias = ql.bias;
-        // Floats hold integers exactly up to 2^24: below it every product and partial sum of
-        // the GEMM is exact whatever the summation order, and so equals the integer engine's
-        // int32 arithmetic. The bias (its code can be large) is added afterwards in int64.
-        const Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> no_bias =
-            Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>::Zero(ql.bias.size());
-        const std::int64_t worst = detail::worst_accumulator(ql.weight.codes, no_bias, input_max);
-        if (worst >= (std::int64_t{1} << 24)) impl_->exact = false;
-        if (i + 1 == q.layers.size()) {
-            l.score_scale.resize(l.weight.rows());
-            for (Eigen::Index o = 0; o < l.weight.rows(); ++o)
-                l.score_scale[o] = ql.weight.scale(o) * ql.input_scale;
-        } else {
-            for (Eigen::Index o = 0; o < l.weight.rows(); ++o) {
-                const detail::FixedPoint f = detail::to_fixed_point(
-                    static_cast<double>(ql.weight.scale(o)) * ql.input_scale / ql.output_scale);
-                l.multiplier.push_back(std::ldexp(static_cast<double>(f.multiplier), -f.shift));
-                std::int64_t mult = f.multiplier, round = 0, shift = f.shift;
-                if (f.shift >= 63) {
-                    mult = 0;
-                    shift = 0;
-                } else if (f.shift <= 0) {
-                    mult = f.multiplier * (std::int64_t{1} << -f.shift);
-                    shift = 0;
-                } else {
-                    round = std::int64_t{1} << (f.shift - 1);
-                }
-                l.requant_mult.push_back(mult);
-                l.requant_round.push_back(round);
-                l.requant_shift.push_back(shift);
-            }
-        }
-        impl_->layers.push_back(std::move(l));
-        input_max = impl_->max_code;
-    }
+    impl_->program = detail::compile_quantized<float>(model, q);
 }
 
 FloatEngine::~FloatEngine() = default;
 
-bool FloatEngine::exact() const { return impl_->exact; }
+bool FloatEngine::exact() const { return !impl_->quantized || impl_->program.exact; }
 
 void FloatEngine::Impl::scores(const Dataset& data, std::int64_t begin, int count,
-                               detail::FloatWorkspace& ws, detail::Act<float>& out) const {
+                               EngineWorkspace& ws, detail::Act<float>& out) const {
     if (!quantized) {
-        detail::load_batch(data, begin, count, ws);
-        detail::float_forward(*model, tensors, ws, false);
-        out = ws.out.back();
+        detail::load_batch(data, begin, count, ws.plain);
+        detail::float_forward(*model, tensors, ws.plain, false);
+        out = ws.plain.out.back();
         return;
     }
     // The quantized network on codes: pixel bytes in, codes through every hidden layer.
-    const std::int64_t px = data.pixels_per_image();
-    ws.batch = count;
-    ws.input.resize(1, count * px);
-    const std::uint8_t* src = data.image(begin);
-    for (std::int64_t i = 0; i < count * px; ++i) ws.input.data()[i] = static_cast<float>(src[i]);
-    const std::size_t n = model->layers.size();
-    ws.out.resize(n);
-    ws.cols.resize(n);
-    const float top = static_cast<float>(max_code);
-    for (std::size_t li = 0; li < n; ++li) {
-        const ModelLayer& ml = model->layers[li];
-        const detail::Act<float>& in = li == 0 ? ws.input : ws.out[li - 1];
-        detail::Act<float>& acc = ws.out[li];
-        if (ml.kind == OpKind::MaxPool) {
-            detail::maxpool(in.data(), ml, count, acc, nullptr);
-            continue;
-        }
-        const QuantizedLayer& l = layers[static_cast<std::size_t>(ml.param)];
-        if (ml.kind == OpKind::Conv) {
-            detail::im2col(in.data(), ml, count, ws.cols[li]);
-            acc.noalias() = l.weight * ws.cols[li];
-        } else {
-            const Eigen::Map<const detail::Act<float>> x(in.data(), ml.reduction(), count);
-            acc.noalias() = l.weight * x;
-        }
-        if (l.requant_mult.empty()) {
-            out.resize(acc.rows(), acc.cols());
-            for (Eigen::Index c = 0; c < acc.cols(); ++c)
-                for (Eigen::Index o = 0; o < acc.rows(); ++o)
-                    out(o, c) = (exact ? static_cast<float>(static_cast<std::int64_t>(acc(o, c)) + l.bias[o])
-                                       : static_cast<float>(static_cast<double>(acc(o, c)) + l.bias[o])) *
-                                l.score_scale[o];
-            continue;
-        }
-        const Eigen::Index rows = acc.rows();
-        if (exact) {
-            // Integers: the integer engine's arithmetic, exactly (detail::requantize, clamped
-            // to [0, top]: the ReLU). Written without branches so that it vectorizes: it runs
-            // on every activation of every image.
-            const std::int32_t* bias = l.bias.data();
-            const std::int64_t* mult = l.requant_mult.data();
-            const std::int64_t* round = l.requant_round.data();
-            const std::int64_t* shift = l.requant_shift.data();
-            const std::int64_t top_code = max_code;
-            for (Eigen::Index c = 0; c < acc.cols(); ++c) {
-                float* v = acc.col(c).data();
-                for (Eigen::Index o = 0; o < rows; ++o) {
-                    const std::int64_t a = static_cast<std::int64_t>(v[o]) + bias[o];
-                    std::int64_t q = (a * mult[o] + round[o]) >> shift[o];
-                    q = q < 0 ? 0 : q;
-                    q = q > top_code ? top_code : q;
-                    v[o] = static_cast<float>(q);
-                }
-            }
-            continue;
-        }
-        // Beyond 2^24 the sums are rounded anyway; round(acc M) in double.
-        for (Eigen::Index c = 0; c < acc.cols(); ++c)
-            for (Eigen::Index o = 0; o < rows; ++o) {
-                float& v = acc(o, c);
-                const double a = static_cast<double>(v) + l.bias[o];
-                const double code = std::floor(a * l.multiplier[static_cast<std::size_t>(o)] + 0.5);
-                v = static_cast<float>(std::clamp(code, 0.0, static_cast<double>(top)));
-            }
-    }
+    detail::run_quantized(program, data, begin, count, 0, ws.quantized, &out);
 }
 
 void FloatEngine::predict(const Dataset& data, std::int64_t begin, std::int64_t end,

@@ -3,7 +3,9 @@
 #include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
 
+#include <array>
 #include <cmath>
+#include <utility>
 
 namespace serialq::quant {
 
@@ -11,6 +13,23 @@ Eigen::Index ModelLayer::reduction() const {
     if (kind == OpKind::Conv)
         return static_cast<Eigen::Index>(kernel_h) * kernel_w * input.channels;
     return input.elements();
+}
+
+const char* to_string(OpKind kind) {
+    switch (kind) {
+        case OpKind::Conv: return "conv";
+        case OpKind::FullyConnected: return "fc";
+        case OpKind::MaxPool: return "maxpool";
+        case OpKind::GlobalAvgPool: return "global-avgpool";
+        case OpKind::Add: return "add";
+    }
+    return "?";
+}
+
+bool Model::has_batch_norm() const {
+    for (const auto& p : params)
+        if (!p.bn.empty()) return true;
+    return false;
 }
 
 Model build_model(const Network& net) {
@@ -21,19 +40,17 @@ Model build_model(const Network& net) {
     m.input = net.input;
     const auto fail = [&](const Layer& l, const std::string& found, const std::string& expected) {
         throw ConfigError(net.file + ": layers." + l.name + ": found " + found + ", expected " +
-                          expected + " (the built-in model runs chains of conv, maxpool and fc)");
+                          expected + " (the built-in model runs conv, fc, maxpool, global "
+                          "avgpool and add layers)");
     };
-    int last_weighted = -1;
-    for (std::size_t i = 0; i < net.layers.size(); ++i)
-        if (net.layers[i].has_weights()) last_weighted = static_cast<int>(i);
+    const int last = static_cast<int>(net.layers.size()) - 1;
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];
-        if (l.inputs.size() != 1 || l.inputs[0] != static_cast<int>(i) - 1)
-            fail(l, "an input other than the previous layer", "a chain of layers");
         ModelLayer ml;
         ml.name = l.name;
         ml.input = l.input;
         ml.output = l.output;
+        ml.inputs = l.inputs;
         ml.kernel_h = l.kernel_h, ml.kernel_w = l.kernel_w;
         ml.stride_h = l.stride_h, ml.stride_w = l.stride_w;
         ml.pad_h = l.pad_h, ml.pad_w = l.pad_w;
@@ -44,23 +61,37 @@ Model build_model(const Network& net) {
                 break;
             case LayerKind::FullyConnected: ml.kind = OpKind::FullyConnected; break;
             case LayerKind::MaxPool: ml.kind = OpKind::MaxPool; break;
-            default: fail(l, std::string("type ") + to_string(l.kind), "conv, maxpool or fc");
+            case LayerKind::AvgPool:
+                if (!l.global) fail(l, "a windowed avgpool", "global: true");
+                ml.kind = OpKind::GlobalAvgPool;
+                break;
+            case LayerKind::Add: ml.kind = OpKind::Add; break;
         }
+        const bool pool = ml.kind == OpKind::MaxPool || ml.kind == OpKind::GlobalAvgPool;
+        ml.relu = !pool && l.relu.value_or(static_cast<int>(i) != last);
+        ml.batch_norm = l.batch_norm;
         if (l.has_weights()) {
             ml.param = static_cast<int>(m.params.size());
-            ml.relu = static_cast<int>(i) != last_weighted;
             LayerParams p;
             p.name = l.name;
             p.weight = WeightMatrix::Zero(ml.output.channels, ml.reduction());
             p.bias = Eigen::VectorXf::Zero(ml.output.channels);
+            if (l.batch_norm) {
+                const Eigen::Index c = ml.output.channels;
+                p.bn = {Eigen::VectorXf::Ones(c), Eigen::VectorXf::Zero(c), Eigen::VectorXf::Zero(c),
+                        Eigen::VectorXf::Ones(c)};
+            }
             m.params.push_back(std::move(p));
         }
         m.layers.push_back(ml);
     }
-    if (last_weighted != static_cast<int>(net.layers.size()) - 1)
-        throw ConfigError(net.file + ": layers." + net.layers.back().name +
+    if (net.layers.empty() || !net.layers.back().has_weights())
+        throw ConfigError(net.file + ": layers." + (net.layers.empty() ? std::string("[]") : net.layers.back().name) +
                           ": found a network that does not end in a conv or fc layer, expected "
                           "the last layer to produce the class scores");
+    if (m.layers.back().relu || m.layers.back().batch_norm)
+        fail(net.layers.back(), "a ReLU or batch norm after the last layer",
+             "plain class scores from the last layer");
     return m;
 }
 
@@ -71,7 +102,28 @@ void initialize_parameters(Model& model, std::mt19937_64& rng) {
         std::uniform_real_distribution<float> u(-bound, bound);
         for (Eigen::Index i = 0; i < p.weight.size(); ++i) p.weight.data()[i] = u(rng);
         p.bias.setZero();
+        if (!p.bn.empty()) {
+            p.bn.gamma.setOnes();
+            p.bn.beta.setZero();
+            p.bn.mean.setZero();
+            p.bn.var.setOnes();
+        }
     }
+}
+
+Model fold_batch_norm(const Model& model) {
+    Model f = model;
+    for (auto& l : f.layers) l.batch_norm = false;
+    for (auto& p : f.params) {
+        if (p.bn.empty()) continue;
+        for (Eigen::Index o = 0; o < p.weight.rows(); ++o) {
+            const float k = p.bn.gamma[o] / std::sqrt(p.bn.var[o] + kBatchNormEpsilon);
+            p.weight.row(o) *= k;
+            p.bias[o] = (p.bias[o] - p.bn.mean[o]) * k + p.bn.beta[o];
+        }
+        p.bn = {};
+    }
+    return f;
 }
 
 namespace {
@@ -95,6 +147,16 @@ std::vector<std::uint32_t> file_shape(const ModelLayer& l) {
         return {out, static_cast<std::uint32_t>(l.input.channels),
                 static_cast<std::uint32_t>(l.kernel_h), static_cast<std::uint32_t>(l.kernel_w)};
     return {out, static_cast<std::uint32_t>(l.input.elements())};
+}
+
+// A batch norm's tensors in the weights file, by PyTorch's names under "<layer>.bn".
+template <class BatchNorm>
+auto batch_norm_tensors(BatchNorm& bn) {
+    using V = decltype(&bn.gamma);
+    return std::array<std::pair<const char*, V>, 4>{{{".bn.weight", &bn.gamma},
+                                                     {".bn.bias", &bn.beta},
+                                                     {".bn.running_mean", &bn.mean},
+                                                     {".bn.running_var", &bn.var}}};
 }
 
 std::string shape_text(const std::vector<std::uint32_t>& s) {
@@ -136,13 +198,25 @@ void set_parameters(Model& model, const WeightsFile& file, const std::string& so
                     w->values[static_cast<std::size_t>(o * p.weight.cols()) + file_column(k, cs)];
         for (Eigen::Index o = 0; o < p.bias.size(); ++o)
             p.bias[o] = b->values[static_cast<std::size_t>(o)];
+        if (!p.bn.empty()) {
+            const std::vector<std::uint32_t> channels{static_cast<std::uint32_t>(l.output.channels)};
+            for (auto [suffix, v] : batch_norm_tensors(p.bn)) {
+                const NamedTensor* t = expect(l.name + std::string(suffix), channels);
+                *v = Eigen::Map<const Eigen::VectorXf>(t->values.data(), l.output.channels);
+            }
+            if (!p.bn.gamma.allFinite() || !p.bn.beta.allFinite() || !p.bn.mean.allFinite() ||
+                !p.bn.var.allFinite() || (p.bn.var.array() < 0).any())
+                throw InputError(source + ": batch norm of " + l.name +
+                                 " holds NaN, infinite or negative-variance values");
+        }
         if (!p.weight.allFinite() || !p.bias.allFinite())
             throw InputError(source + ": tensor " + l.name + " holds NaN or infinite values");
     }
     if (used != file.tensors.size())
         throw InputError(source + ": holds " + std::to_string(file.tensors.size()) +
                          " tensors, expected " + std::to_string(used) +
-                         " (a weight and a bias per conv/fc layer of " + model.trace_file + ")");
+                         " (a weight and a bias per conv/fc layer of " + model.trace_file +
+                         (model.has_batch_norm() ? ", and four per batch norm)" : ")"));
     model.metadata_json = file.metadata_json;
     model.weights_crc32 = file.crc32;
 }
@@ -164,11 +238,19 @@ WeightsFile to_weights_file(const Model& model, const std::string& metadata_json
                       std::vector<float>(p.bias.data(), p.bias.data() + p.bias.size())};
         f.tensors.push_back(std::move(w));
         f.tensors.push_back(std::move(b));
+        if (!p.bn.empty())
+            for (auto [suffix, v] : batch_norm_tensors(p.bn))
+                f.tensors.push_back(NamedTensor{l.name + std::string(suffix), {static_cast<std::uint32_t>(v->size())},
+                                                std::vector<float>(v->data(), v->data() + v->size())});
     }
     return f;
 }
 
 Model load_model(const std::filesystem::path& trace) {
+    return fold_batch_norm(load_trained_model(trace));
+}
+
+Model load_trained_model(const std::filesystem::path& trace) {
     const Network net = load_network(trace);
     if (net.weights_file.empty())
         throw ConfigError(trace.string() + ": weights: nothing (the key is missing), expected "

@@ -39,6 +39,36 @@ inline std::int64_t requantize(std::int64_t acc, const FixedPoint& f) {
     return (acc * f.multiplier + (std::int64_t{1} << (f.shift - 1))) >> f.shift;
 }
 
+// round(p Mp + q Mq) for a residual add of two code tensors: both multipliers on one shift,
+// the larger with a 31-bit mantissa. Exact in int64: codes have at most 16 bits, so each
+// product stays below 2^47.
+struct FixedPointPair {
+    std::int64_t p = 0, q = 0;
+    int shift = 0;
+};
+
+inline FixedPointPair to_fixed_point_pair(double mp, double mq) {
+    FixedPointPair f;
+    int ep = 0, eq = 0;
+    std::frexp(mp, &ep);
+    std::frexp(mq, &eq);
+    f.shift = std::min(62, 31 - std::max(ep, eq));
+    f.p = std::llround(std::ldexp(mp, f.shift));
+    f.q = std::llround(std::ldexp(mq, f.shift));
+    return f;
+}
+
+inline std::int64_t requantize_sum(std::int64_t p, std::int64_t q, const FixedPointPair& f) {
+    const std::int64_t v = p * f.p + q * f.q;
+    if (f.shift <= 0) return v * (std::int64_t{1} << -f.shift);
+    return (v + (std::int64_t{1} << (f.shift - 1))) >> f.shift;
+}
+
+// round(sum / n), halves away from zero: global average pooling on codes.
+inline std::int64_t rounded_mean(std::int64_t sum, std::int64_t n) {
+    return sum >= 0 ? (2 * sum + n) / (2 * n) : -((-2 * sum + n) / (2 * n));
+}
+
 // The largest |accumulator| any input can produce in a layer: per output channel, sum |w| times
 // the largest input code, plus |bias|. The integer engine needs it below 2^31, the float
 // engine's quantized mode below 2^24 (where floats hold every integer exactly).

@@ -121,4 +121,23 @@ void maxpool(const S* in, const ModelLayer& l, int batch, Act<S>& out,
     }
 }
 
+// Sums each image's plane per channel: in (C x batch*pixels) -> out (C x batch). Global
+// average pooling is this sum divided by the pixel count (done by the caller: the float engine
+// divides, the integer engine rounds).
+template <class S, class T>
+void plane_sums(const Act<S>& in, int batch, Act<T>& out) {
+    const Eigen::Index pixels = in.cols() / batch;
+    out.setZero(in.rows(), batch);
+    for (int b = 0; b < batch; ++b)
+        for (Eigen::Index p = 0; p < pixels; ++p)
+            out.col(b) += in.col(b * pixels + p).template cast<T>();
+}
+
+// The activation of layer `l`'s k-th input: the image for -1, else an earlier layer's output.
+template <class M>
+const M& input_of(const ModelLayer& l, std::size_t k, const M& image, const std::vector<M>& out) {
+    const int i = l.inputs[k];
+    return i < 0 ? image : out[static_cast<std::size_t>(i)];
+}
+
 }  // namespace serialq::quant::detail

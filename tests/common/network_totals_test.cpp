@@ -69,7 +69,7 @@ TEST_CASE("every shipped trace loads and has a totals test here", "[common][trac
     // Adding a trace without checking it against its source fails this test.
     const std::set<std::string> checked = {
         "lenet",  "simplenet", "svhn",    "svhn-dorefa",  "vgg11",   "resnet20",
-        "alexnet", "alexnet-dorefa", "mobilenet-v1", "resnet18", "resnet50"};
+        "resnet20-fashion", "alexnet", "alexnet-dorefa", "mobilenet-v1", "resnet18", "resnet50"};
     std::set<std::string> shipped;
     for (const auto& entry :
          std::filesystem::directory_iterator(std::string(SERIALQ_SOURCE_DIR) + "/traces")) {
@@ -184,6 +184,33 @@ TEST_CASE("ResNet-20: He et al.'s 0.27 M parameters and 41 M MACs", "[common][tr
     CHECK(near(net.total_weights(), 0.27e6, 0.01));  // "0.27 M": within 1 %
     CHECK(near(net.total_macs(), 41e6, 0.01));       // "41 M": within 1 %
     CHECK(net.total_macs() - p2.macs() - p3.macs() == 40'551'040);
+}
+
+TEST_CASE("ResNet-20 for Fashion-MNIST: ResNet-20's weights on 28x28 maps, with batch norm",
+          "[common][trace][totals]") {
+    const Network net = trace("resnet20-fashion");
+    const Network cifar = trace("resnet20");
+    REQUIRE(net.weight_layer_count() == 22);
+    CHECK(net.input == Shape{1, 28, 28});
+    CHECK(layer(net, "layer1.2.add").output == Shape{16, 28, 28});
+    CHECK(layer(net, "layer3.2.add").output == Shape{64, 7, 7});
+    // One input channel instead of three: 2 x 9 x 16 fewer weights in conv1.
+    CHECK(net.total_weights() == cifar.total_weights() - 2 * 9 * 16);
+    // Every conv map is (28/32)^2 of CIFAR's, conv1 reads one channel instead of three, and
+    // the fc after the global pool is the same.
+    const std::int64_t conv1_cifar = layer(cifar, "conv1").macs(), fc = layer(cifar, "fc").macs();
+    CHECK(net.total_macs() == (cifar.total_macs() - conv1_cifar - fc) * 49 / 64 + conv1_cifar * 49 / 64 / 3 + fc);
+    CHECK(net.total_macs() == 31'021'952);
+    for (const auto& l : net.layers) {
+        INFO(l.name);
+        CHECK(l.batch_norm == (l.kind == serialq::LayerKind::Conv));
+        const bool no_relu = l.name.find("conv2") != std::string::npos ||
+                             l.name.find("downsample") != std::string::npos;
+        if (l.kind == serialq::LayerKind::Conv || l.kind == serialq::LayerKind::Add) {
+            REQUIRE(l.relu.has_value());
+            CHECK(*l.relu == !no_relu);
+        }
+    }
 }
 
 TEST_CASE("AlexNet (two towers): 724 M MACs, Caffe's 60,965,224 parameters",

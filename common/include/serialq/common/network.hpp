@@ -3,6 +3,7 @@
 // layers, each with its derived input/output shape, weight count and MAC count. Plain data;
 // load_network() (network_loader.hpp) builds and validates it from a trace file.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct Layer {
     int pad_h = 0, pad_w = 0;
     int groups = 1;
     bool global = false;  // global pooling
+
+    // What the built-in model computes after the layer (docs/formats.md); the simulator
+    // ignores both. relu unset: a ReLU after every conv, fc and add but the last layer.
+    std::optional<bool> relu;
+    bool batch_norm = false;  // conv/fc: batch normalization follows (folded for inference)
 
     // Derived by the loader.
     Shape input;   // shape of inputs[0]

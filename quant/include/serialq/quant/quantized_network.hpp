@@ -1,14 +1,22 @@
 #pragma once
 // A Model with its weights quantized to a bit vector: everything the float and the integer
-// engines need to compute the same function.
+// engines need to compute the same function. The model must have its batch normalization
+// folded (fold_batch_norm): the folded weights are what gets quantized.
 //
-// Per conv/fc layer l with weight codes W_q (per-row scale s_w), input codes x_q (scale s_x):
-//   accumulator  a = W_q x_q + b_q, with b_q = round(b / (s_w s_x)) in int32
-//   output       y_q = clamp(round(a s_w s_x / s_y), 0, 2^A - 1)     (the clamp is the ReLU)
-// Activations use A unsigned bits; s_y is calibrated as max(y) / (2^A - 1) over a calibration
+// Every layer's output is held as integer codes c with a real value c s (s: the layer's
+// scale), in A bits: unsigned [0, 2^A - 1] after a ReLU, signed [-2^(A-1), 2^(A-1) - 1]
+// otherwise (a residual branch before its add). The input image is exact: codes are the pixel
+// bytes, s = 1/255. Per layer:
+//   conv/fc  a = W_q x_q + b_q with weight codes W_q (per-row scale s_w), input codes x_q
+//            (scale s_x), b_q = round(b / (s_w s_x));
+//            y_q = clamp(round(a s_w s_x / s_y), lo, hi)  (the clamp at 0 is the ReLU)
+//   add      y_q = clamp(round(p_q s_p / s_y + q_q s_q / s_y), lo, hi)
+//   maxpool  the max of the codes (scale unchanged)
+//   avgpool  round(sum of the plane's codes / pixels), half away from zero (scale unchanged)
+// The scales s_y of conv, fc and add outputs are calibrated as max|y| / hi over a calibration
 // set of training images, run at full-precision activations with the quantized weights. The
-// input image is exact: codes are the pixel bytes, s_x = 1/255. The last layer's accumulators
-// are scaled by s_w s_x into class scores.
+// last layer's accumulators are scaled by s_w s_x into class scores. Every rounding of a real
+// multiplier is a fixed-point multiply and shift (requantize.hpp).
 #include "serialq/quant/idx_dataset.hpp"
 #include "serialq/quant/model.hpp"
 #include "serialq/quant/quantizer.hpp"
@@ -25,17 +33,32 @@ inline constexpr std::int64_t kCalibrationImages = 512;
 
 struct QuantizedLayer {
     QuantizedTensor weight;                                 // codes and per-row scales
-    Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> bias;    // at scale s_w(row) * input_scale
+    // At scale s_w(row) * input_scale; int64 because fine scales (16-bit weights and
+    // activations) can take a bias's code past 2^31 (the integer engine refuses those).
+    Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> bias;
     float input_scale = 0;   // real value of one input code
     float output_scale = 0;  // real value of one output code; 0 for the last layer
+};
+
+// The codes one layer's output is held in.
+struct CodeRange {
+    float scale = 0;        // real value of one code
+    std::int32_t lo = 0;    // smallest code (0 after a ReLU)
+    std::int32_t hi = 0;    // largest code
+    std::int64_t largest_magnitude() const { return std::max<std::int64_t>(-std::int64_t{lo}, hi); }
 };
 
 struct QuantizedNetwork {
     std::vector<int> bits;  // per conv/fc layer
     int activation_bits = kDefaultActivationBits;
     std::vector<QuantizedLayer> layers;  // per conv/fc layer
+    std::vector<CodeRange> outputs;      // per model layer (the last one's unused)
+    CodeRange image{1.0f / 255.0f, 0, 255};
 
-    std::int32_t activation_max_code() const { return (1 << activation_bits) - 1; }
+    // The codes of model layer `index`'s output; -1 is the image.
+    const CodeRange& codes_of(int index) const {
+        return index < 0 ? image : outputs[static_cast<std::size_t>(index)];
+    }
 };
 
 // Quantizes `model`'s weights to `bits` with `quantizer` and calibrates the activation scales

@@ -1,7 +1,11 @@
 #pragma once
-// The built-in model's trainer: softmax cross-entropy, Adam, cosine learning-rate decay,
-// mini-batches drawn by one seeded std::mt19937_64. The same seed, data and build give the
-// same weights bit for bit (one thread; Eigen's GEMM is deterministic for fixed shapes).
+// The built-in model's trainer: softmax cross-entropy, Adam or SGD with momentum, cosine
+// learning-rate decay, mini-batches (and their augmentation) drawn by one seeded
+// std::mt19937_64, batch normalization over ghost batches of fixed size run on parallel
+// threads. The same seed, data, build and processor give the same weights bit for bit,
+// whatever the thread count: each ghost batch's arithmetic is the same on any thread and their
+// gradients are summed in a fixed order (Eigen's GEMM is deterministic for fixed shapes on one
+// processor; its blocking follows the processor's cache sizes).
 //
 // Quantization-aware fine-tuning ("short retraining" in ReLeQ) runs the same loop with the
 // forward pass on quantized weights and the straight-through estimator: the gradient with
@@ -17,14 +21,20 @@
 
 namespace serialq::quant {
 
+enum class Optimizer { Adam, Sgd };
+
 struct TrainOptions {
     int epochs = 12;                // passes over the training split
     int batch = 64;                 // images per step
-    double learning_rate = 1e-3;    // Adam step size at the start; cosine decay to 0
-    double weight_decay = 0.0;      // L2 penalty on weights (not biases)
-    std::uint64_t seed = 1;         // initial weights and batch order
+    Optimizer optimizer = Optimizer::Adam;
+    double learning_rate = 1e-3;    // step size at the start; cosine decay to 0
+    double momentum = 0.9;          // SGD only
+    double weight_decay = 0.0;      // L2 penalty on conv/fc weights (not biases, not batch norm)
+    bool augment = false;           // random shifts of up to 2 pixels and left-right mirroring
+    int ghost_batch = 0;            // images per batch-norm batch and per thread (0: the step)
+    std::uint64_t seed = 1;         // initial weights, batch order and augmentation
     std::int64_t max_samples = 0;   // use only the first N training images (0: all)
-    int eval_threads = 0;           // threads for the per-epoch validation (0: all cores)
+    int threads = 0;                // threads for ghost batches and evaluations (0: all cores)
     void check() const;             // throws ConfigError naming the field
 };
 
@@ -74,6 +84,7 @@ std::pair<double, double> finetune_quantized(Model& model, const std::vector<int
 struct Gradients {
     std::vector<WeightMatrix> weight;
     std::vector<Eigen::VectorXf> bias;
+    std::vector<Eigen::VectorXf> gamma, beta;  // batch norm (empty for layers without)
 };
 double loss_and_gradients(const Model& model, const Dataset& data, std::int64_t begin, int count,
                           Gradients& gradients);

@@ -1,0 +1,220 @@
+#pragma once
+// The quantized network's function (quantized_network.hpp), written once for both engines:
+// S = std::int32_t is IntegerEngine (int32 GEMMs), S = float is FloatEngine's quantized mode
+// (the same integer codes held in floats, float GEMMs: exact while every accumulator stays
+// below 2^24). Everything after a GEMM (bias, requantization, adds, pooling) is integer
+// arithmetic on the codes, identical for both.
+#include "requantize.hpp"
+#include "serialq/common/error.hpp"
+#include "serialq/quant/idx_dataset.hpp"
+#include "serialq/quant/model.hpp"
+#include "serialq/quant/quantized_network.hpp"
+#include "tensor_ops.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace serialq::quant::detail {
+
+template <class S>
+struct QuantizedStep {
+    Act<S> weight;                                         // conv/fc: codes (out x reduction)
+    Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> bias;   // conv/fc: at scale s_w s_x
+    // Hidden conv/fc: accumulator -> code as requantize() does, (a * mult + round) >> shift per
+    // output row, its special cases folded in so that the loop has no branch and vectorizes.
+    std::vector<std::int64_t> mult, round, shift;
+    std::vector<double> multiplier;                        // the same as doubles (inexact mode)
+    Eigen::VectorXf score_scale;                           // last layer: accumulator -> score
+    FixedPointPair add;                                    // add: both inputs' multipliers
+    std::int64_t lo = 0, hi = 0;                           // output code range
+};
+
+template <class S>
+struct QuantizedProgram {
+    const Model* model = nullptr;
+    std::vector<QuantizedStep<S>> steps;  // per model layer
+    bool exact = true;                    // float: no accumulator reaches 2^24
+};
+
+template <class S>
+struct QuantizedWorkspace {
+    Act<S> input;
+    std::vector<Act<S>> out;  // per layer: codes (the last layer: accumulators)
+    Act<S> cols;
+    Act<std::int64_t> sums;
+};
+
+template <class S>
+QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork& q) {
+    QuantizedProgram<S> p;
+    p.model = &model;
+    p.steps.resize(model.layers.size());
+    for (std::size_t li = 0; li < model.layers.size(); ++li) {
+        const ModelLayer& ml = model.layers[li];
+        QuantizedStep<S>& st = p.steps[li];
+        const CodeRange& out = q.outputs[li];
+        st.lo = out.lo;
+        st.hi = out.hi;
+        if (ml.kind == OpKind::Add) {
+            st.add = to_fixed_point_pair(
+                static_cast<double>(q.codes_of(ml.inputs[0]).scale) / out.scale,
+                static_cast<double>(q.codes_of(ml.inputs[1]).scale) / out.scale);
+            continue;
+        }
+        if (ml.param < 0) continue;
+        const auto pi = static_cast<std::size_t>(ml.param);
+        const QuantizedLayer& ql = q.layers[pi];
+        st.weight = ql.weight.codes.template cast<S>();
+        st.bias = ql.bias;
+        const std::int64_t input_max = q.codes_of(ml.inputs[0]).largest_magnitude();
+        if constexpr (std::is_same_v<S, std::int32_t>) {
+            const std::int64_t worst = worst_accumulator(ql.weight.codes, ql.bias, input_max);
+            if (worst > std::numeric_limits<std::int32_t>::max())
+                throw ConfigError("integer engine: layer " + model.params[pi].name + " at " +
+                                  std::to_string(q.bits[pi]) + " bits could overflow a 32-bit "
+                                  "accumulator (worst case " + std::to_string(worst) +
+                                  "), expected fewer weight or activation bits, or the float engine");
+        } else {
+            // Floats hold integers exactly up to 2^24: below it every product and partial sum
+            // of the GEMM is exact whatever the summation order. The bias (its code can be
+            // large) is added afterwards in int64.
+            const Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> no_bias =
+                Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>::Zero(ql.bias.size());
+            if (worst_accumulator(ql.weight.codes, no_bias, input_max) >= (std::int64_t{1} << 24))
+                p.exact = false;
+        }
+        if (li + 1 == model.layers.size()) {
+            st.score_scale.resize(st.weight.rows());
+            for (Eigen::Index o = 0; o < st.weight.rows(); ++o)
+                st.score_scale[o] = ql.weight.scale(o) * ql.input_scale;
+            continue;
+        }
+        for (Eigen::Index o = 0; o < st.weight.rows(); ++o) {
+            const FixedPoint f = to_fixed_point(static_cast<double>(ql.weight.scale(o)) *
+                                                ql.input_scale / ql.output_scale);
+            st.multiplier.push_back(std::ldexp(static_cast<double>(f.multiplier), -f.shift));
+            std::int64_t mult = f.multiplier, round = 0, shift = f.shift;
+            if (f.shift >= 63) {
+                mult = 0;
+                shift = 0;
+            } else if (f.shift <= 0) {
+                mult = f.multiplier * (std::int64_t{1} << -f.shift);
+                shift = 0;
+            } else {
+                round = std::int64_t{1} << (f.shift - 1);
+            }
+            st.mult.push_back(mult);
+            st.round.push_back(round);
+            st.shift.push_back(shift);
+        }
+    }
+    return p;
+}
+
+// Requantizes a hidden conv/fc layer's accumulators in place to its output codes.
+template <class S>
+void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
+    const Eigen::Index rows = acc.rows();
+    const std::int64_t* bias = st.bias.data();
+    const std::int64_t lo = st.lo, hi = st.hi;
+    if (exact) {
+        // Written without branches so that it vectorizes: it runs on every activation.
+        const std::int64_t* mult = st.mult.data();
+        const std::int64_t* round = st.round.data();
+        const std::int64_t* shift = st.shift.data();
+        for (Eigen::Index c = 0; c < acc.cols(); ++c) {
+            S* v = acc.col(c).data();
+            for (Eigen::Index o = 0; o < rows; ++o) {
+                const std::int64_t a = static_cast<std::int64_t>(v[o]) + bias[o];
+                std::int64_t y = (a * mult[o] + round[o]) >> shift[o];
+                y = y < lo ? lo : y;
+                y = y > hi ? hi : y;
+                v[o] = static_cast<S>(y);
+            }
+        }
+        return;
+    }
+    // Float sums beyond 2^24 are rounded anyway; round(acc M) in double.
+    for (Eigen::Index c = 0; c < acc.cols(); ++c)
+        for (Eigen::Index o = 0; o < rows; ++o) {
+            S& v = acc(o, c);
+            const double a = static_cast<double>(v) + static_cast<double>(bias[o]);
+            const double code = std::floor(a * st.multiplier[static_cast<std::size_t>(o)] + 0.5);
+            v = static_cast<S>(std::clamp(code, static_cast<double>(lo), static_cast<double>(hi)));
+        }
+}
+
+// The images [begin, begin + count) of `data` through layers [first, end) of the program;
+// the outputs of layers before `first` must already be in ws.out (prefix reuse). Returns the
+// class scores (classes x count) when the last layer ran.
+template <class S>
+void run_quantized(const QuantizedProgram<S>& p, const Dataset& data, std::int64_t begin, int count,
+                   std::size_t first, QuantizedWorkspace<S>& ws, Act<float>* scores) {
+    const Model& model = *p.model;
+    const std::size_t n = model.layers.size();
+    ws.out.resize(n);
+    if (first == 0) {
+        const std::int64_t px = data.pixels_per_image();
+        ws.input.resize(1, count * px);
+        const std::uint8_t* src = data.image(begin);
+        for (std::int64_t i = 0; i < count * px; ++i) ws.input.data()[i] = static_cast<S>(src[i]);
+    }
+    for (std::size_t li = first; li < n; ++li) {
+        const ModelLayer& ml = model.layers[li];
+        const QuantizedStep<S>& st = p.steps[li];
+        const Act<S>& in = input_of(ml, 0, ws.input, ws.out);
+        Act<S>& out = ws.out[li];
+        switch (ml.kind) {
+            case OpKind::MaxPool:
+                maxpool(in.data(), ml, count, out, nullptr);
+                break;
+            case OpKind::GlobalAvgPool: {
+                plane_sums(in, count, ws.sums);
+                const std::int64_t pixels = static_cast<std::int64_t>(ml.input.height) * ml.input.width;
+                out.resize(ws.sums.rows(), ws.sums.cols());
+                for (Eigen::Index k = 0; k < out.size(); ++k)
+                    out.data()[k] = static_cast<S>(rounded_mean(ws.sums.data()[k], pixels));
+                break;
+            }
+            case OpKind::Add: {
+                const Act<S>& other = input_of(ml, 1, ws.input, ws.out);
+                out.resize(in.rows(), in.cols());
+                for (Eigen::Index k = 0; k < out.size(); ++k) {
+                    std::int64_t y = requantize_sum(static_cast<std::int64_t>(in.data()[k]),
+                                                    static_cast<std::int64_t>(other.data()[k]), st.add);
+                    y = y < st.lo ? st.lo : (y > st.hi ? st.hi : y);
+                    out.data()[k] = static_cast<S>(y);
+                }
+                break;
+            }
+            case OpKind::Conv:
+            case OpKind::FullyConnected:
+                if (ml.kind == OpKind::Conv) {
+                    im2col(in.data(), ml, count, ws.cols);
+                    out.noalias() = st.weight * ws.cols;
+                } else {
+                    const Eigen::Map<const Act<S>> x(in.data(), ml.reduction(), count);
+                    out.noalias() = st.weight * x;
+                }
+                if (st.score_scale.size() == 0) {
+                    requantize_layer(st, p.exact, out);
+                } else if (scores) {
+                    scores->resize(out.rows(), out.cols());
+                    for (Eigen::Index c = 0; c < out.cols(); ++c)
+                        for (Eigen::Index o = 0; o < out.rows(); ++o) {
+                            const double a = static_cast<double>(out(o, c));
+                            const float sum = p.exact || std::is_same_v<S, std::int32_t>
+                                                  ? static_cast<float>(static_cast<std::int64_t>(out(o, c)) + st.bias[o])
+                                                  : static_cast<float>(a + static_cast<double>(st.bias[o]));
+                            (*scores)(o, c) = sum * st.score_scale[o];
+                        }
+                }
+                break;
+        }
+    }
+}
+
+}  // namespace serialq::quant::detail
