@@ -52,7 +52,7 @@ int oracle_eval(const Args& args) {
     double finetune_lr = 1e-4;
     unsigned long long seed = 1;
     double early_stop = 0, confidence = 0.99, timeout = 60;
-    long long first_samples = 500;
+    long long first_samples = 500, prefix_memory_mb = 0;
     const OracleOptions defaults;
     opts.add_options()
         ("oracle", po::value(&spec)->required(),
@@ -74,6 +74,8 @@ int oracle_eval(const Args& args) {
         ("seed", po::value(&seed)->default_value(defaults.seed), "builtin: fine-tuning seed")
         ("threads", po::value(&threads)->default_value(defaults.threads),
          "builtin: threads (0: all cores)")
+        ("prefix-memory-mb", po::value(&prefix_memory_mb)->default_value(defaults.prefix_memory_mb),
+         "builtin: MiB for activations reused between bit vectors sharing a prefix (0: off)")
         ("early-stop-below", po::value(&early_stop)->default_value(defaults.early_stop_below_percent),
          "builtin: stop once the accuracy is surely below this percentage (0: off)")
         ("confidence", po::value(&confidence)->default_value(defaults.early_stop_confidence, "0.99"),
@@ -97,7 +99,7 @@ int oracle_eval(const Args& args) {
     // Options of one kind of oracle given to another are mistakes, not silently ignored.
     const std::string kind = spec.substr(0, spec.find(':'));
     for (const char* o : {"split", "quantizer", "activation-bits", "finetune-steps",
-                          "finetune-batch", "finetune-lr", "seed", "threads", "early-stop-below",
+                          "finetune-batch", "finetune-lr", "seed", "threads", "prefix-memory-mb", "early-stop-below",
                           "confidence", "first-samples"})
         if (!vm[o].defaulted() && kind != "builtin")
             throw UsageError(std::string("--") + o + " applies to builtin: oracles only");
@@ -114,6 +116,7 @@ int oracle_eval(const Args& args) {
     options.finetune_learning_rate = finetune_lr;
     options.seed = seed;
     options.threads = threads;
+    options.prefix_memory_mb = prefix_memory_mb;
     options.early_stop_below_percent = early_stop;
     options.early_stop_confidence = confidence;
     options.early_stop_first_samples = first_samples;

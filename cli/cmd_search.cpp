@@ -151,6 +151,7 @@ int search_main(const Args& args) {
     const quant::OracleOptions oracle_defaults;
     std::string quantizer;
     int activation_bits = 0, finetune_steps = 0;
+    long long prefix_memory_mb = 0;
     auto describe = [&](po::options_description& opts) {
     opts.add_options()
         ("trace", po::value(&trace)->default_value("traces/lenet.yaml"), "network trace (YAML)")
@@ -195,6 +196,9 @@ int search_main(const Args& args) {
          "builtin: activation bits, 2..16, or 0 for float activations")
         ("finetune-steps", po::value(&finetune_steps)->default_value(oracle_defaults.finetune_steps),
          "builtin: short fine-tuning (ReLeQ's retraining) before each evaluation")
+        ("prefix-memory-mb", po::value(&prefix_memory_mb)->default_value(oracle_defaults.prefix_memory_mb),
+         "builtin: MiB for activations reused between bit vectors sharing a prefix (0: off; "
+         "never changes an answer)")
         ("cache", po::value(&cache)->default_value(quant::kDefaultCacheFile.string()),
          "oracle cache (SQLite)")
         ("no-cache", "neither read nor write an oracle cache")
@@ -331,6 +335,7 @@ int search_main(const Args& args) {
     oracle_options.quantizer = quantizer;
     oracle_options.activation_bits = activation_bits;
     oracle_options.finetune_steps = finetune_steps;
+    oracle_options.prefix_memory_mb = prefix_memory_mb;
     auto oracle = quant::make_oracle(oracle_spec, oracle_options);
 
     agent::SearchSettings settings;

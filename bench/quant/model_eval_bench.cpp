@@ -1,9 +1,10 @@
-// One quantized LeNet evaluation on the 10,000 Fashion-MNIST test images: the float engine
-// (full precision, and quantized: what the builtin oracle runs), the integer engine, and the
-// whole ModelEvaluator path (quantize + calibrate + count). Prints the minimum and median of
-// several repetitions, and the machine.
+// One quantized evaluation of a built-in network on the 10,000 Fashion-MNIST test images: the
+// float engine (full precision, and quantized: what the builtin oracle runs), the integer
+// engine, and the whole ModelEvaluator path (quantize + calibrate + count). Prints the minimum
+// and median of several repetitions, the machine, and the network's MACs (the arithmetic a
+// FLOP limit applies to). bench/quant/side-by-side runs it beside PyTorch.
 //
-//   bench_quant_model_eval_bench [trace] [threads] [repetitions]
+//   bench_quant_model_eval_bench [trace] [threads] [repetitions] [quantizer]
 #include "../machine.hpp"
 
 #include "serialq/quant/evaluation.hpp"
@@ -63,20 +64,27 @@ int main(int argc, char** argv) {
     const std::string trace = argc > 1 ? argv[1] : SERIALQ_SOURCE_DIR "/traces/lenet.yaml";
     const int threads = argc > 2 ? std::stoi(argv[2]) : 0;
     const int reps = argc > 3 ? std::stoi(argv[3]) : 7;
+    const std::string quantizer_name = argc > 4 ? argv[4] : "wrpn";
     std::printf("machine: %s, load average %s; evaluation threads: %d (0 = all)\n",
                 serialq::bench::machine().c_str(), serialq::bench::load_average().c_str(), threads);
 
     EvaluationSettings settings;
     settings.split = Split::Test;
     settings.threads = threads;
-    settings.quantizer = "wrpn";
+    settings.quantizer = quantizer_name;
+    settings.prefix_memory_bytes = 0;  // every evaluation from scratch: the cold cost
     const ModelEvaluator evaluator(trace, settings);
     const Model& model = evaluator.model();
     const Dataset& test = evaluator.data();
     const std::int64_t n = test.size();
-    std::printf("model %s (%s), %lld test images, quantizer %s, 8-bit activations\n\n",
+    std::int64_t macs = 0;
+    for (const auto& l : model.layers)
+        if (l.param >= 0) macs += l.reduction() * l.output.elements();
+    std::printf("model %s (%s), %lld test images, quantizer %s, 8-bit activations, %lld MACs "
+                "per image (%.1f G for the test set)\n\n",
                 model.name.c_str(), trace.c_str(), static_cast<long long>(n),
-                settings.quantizer.c_str());
+                settings.quantizer.c_str(), static_cast<long long>(macs),
+                1e-9 * static_cast<double>(macs) * static_cast<double>(n));
     const auto percent = [&](std::int64_t correct) { return 100.0 * static_cast<double>(correct) / static_cast<double>(n); };
 
     std::int64_t correct = 0;
@@ -86,11 +94,12 @@ int main(int argc, char** argv) {
 
     const auto quantizer = make_quantizer(settings.quantizer);
     const Dataset calibration = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), kCalibrationImages);
-    for (const std::vector<int>& bits : {std::vector<int>{8, 8, 8, 8}, std::vector<int>{2, 2, 2, 2}}) {
+    const std::size_t layers = model.weight_layer_count();
+    for (int uniform : {8, 2}) {
+        const std::vector<int> bits(layers, uniform);
         const QuantizedNetwork q = quantize_network(model, bits, *quantizer, 8, calibration);
         const FloatEngine fake(model, q);
-        const std::string b = std::to_string(bits[0]) + "," + std::to_string(bits[1]) + "," +
-                              std::to_string(bits[2]) + "," + std::to_string(bits[3]);
+        const std::string b = "uniform:" + std::to_string(uniform);
         t = time_it(reps, [&] { correct = count_correct(fake, test, 0, n, threads); });
         report("float engine, quantized " + b + " (exact: " + (fake.exact() ? "yes" : "no") + ")", t,
                percent(correct));
@@ -98,9 +107,10 @@ int main(int argc, char** argv) {
         t = time_it(reps, [&] { correct = count_correct(integer, test, 0, n, threads); });
         report("integer engine, quantized " + b, t, percent(correct));
     }
-    t = time_it(reps, [&] { correct = evaluator.prepare({8, 8, 8, 8}).count_correct(0, n); });
-    report("ModelEvaluator: prepare 8,8,8,8 + count_correct(0, 10000)", t, percent(correct));
-    t = time_it(reps, [&] { evaluator.prepare({8, 8, 8, 8}); });
-    report("ModelEvaluator: prepare 8,8,8,8 only", t, 0.0);
+    const std::vector<int> eights(layers, 8);
+    t = time_it(reps, [&] { correct = evaluator.prepare(eights).count_correct(0, n); });
+    report("ModelEvaluator: prepare uniform:8 + count_correct(0, 10000)", t, percent(correct));
+    t = time_it(reps, [&] { evaluator.prepare(eights); });
+    report("ModelEvaluator: prepare uniform:8 only", t, 0.0);
     return 0;
 }

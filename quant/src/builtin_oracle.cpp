@@ -20,6 +20,7 @@ EvaluationSettings builtin_settings(const OracleOptions& options) {
     s.finetune.learning_rate = options.finetune_learning_rate;
     s.finetune.seed = options.seed;
     s.threads = options.threads;
+    s.prefix_memory_bytes = options.prefix_memory_mb < 0 ? -1 : options.prefix_memory_mb << 20;
     s.check();
     return s;
 }

@@ -21,6 +21,9 @@ void EvaluationSettings::check() const {
                           "trained on train)");
     if (threads < 0)
         throw ConfigError("threads: found " + std::to_string(threads) + ", expected 0 (all cores) or more");
+    if (prefix_memory_bytes < 0)
+        throw ConfigError("prefix_memory_bytes: found " + std::to_string(prefix_memory_bytes) +
+                          ", expected 0 (no prefix reuse) or more");
     finetune.check();
 }
 
@@ -83,6 +86,10 @@ ModelEvaluator::ModelEvaluator(const std::filesystem::path& trace, const Evaluat
     training_ = std::move(training);
     data_ = std::move(data);
     full_precision_ = std::make_unique<FloatEngine>(*model_);
+    if (settings_.activation_bits > 0 && settings_.activation_bits <= 15 && settings_.finetune.steps == 0) {
+        auto store = std::make_shared<PrefixStore>(*model_, data_->size(), settings_.prefix_memory_bytes);
+        if (store->enabled()) prefixes_ = std::move(store);
+    }
 
     identity_ = evaluation_identity(*model_, *data_, *training_, settings_);
 }
@@ -142,7 +149,9 @@ PreparedConfiguration ModelEvaluator::prepare(const std::vector<int>& bits) cons
     if (settings_.activation_bits > 0) {
         const QuantizedNetwork q =
             quantize_network(*model, bits, *quantizer_, settings_.activation_bits, *training_);
-        c.engine_ = std::make_shared<FloatEngine>(*model, q);
+        auto engine = std::make_shared<FloatEngine>(*model, q);
+        if (prefixes_) engine->reuse_prefixes(prefixes_, prefixes_->begin(bits));
+        c.engine_ = std::move(engine);
     } else {
         // Weights-only quantization: the model with its weights replaced by their quantized
         // values, run in float.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 
 namespace serialq::quant {
 
@@ -152,6 +153,8 @@ struct FloatEngine::Impl {
     // Quantized: the integer codes held in floats.
     bool quantized = false;
     detail::QuantizedProgram<float> program;
+    std::shared_ptr<PrefixStore> store;
+    std::uint64_t generation = 0;
 
     void link() {
         for (std::size_t i = 0; i < tensors.size(); ++i) {
@@ -185,6 +188,14 @@ FloatEngine::FloatEngine(const Model& model, const QuantizedNetwork& q, int batc
 
 FloatEngine::~FloatEngine() = default;
 
+void FloatEngine::reuse_prefixes(std::shared_ptr<PrefixStore> store, std::uint64_t generation) {
+    // Inexact float sums may round differently with the batch's composition: only exact
+    // arithmetic makes stored codes interchangeable with recomputed ones.
+    if (!impl_->quantized || !impl_->program.exact) return;
+    impl_->store = std::move(store);
+    impl_->generation = generation;
+}
+
 bool FloatEngine::exact() const { return !impl_->quantized || impl_->program.exact; }
 
 void FloatEngine::Impl::scores(const Dataset& data, std::int64_t begin, int count,
@@ -196,7 +207,31 @@ void FloatEngine::Impl::scores(const Dataset& data, std::int64_t begin, int coun
         return;
     }
     // The quantized network on codes: pixel bytes in, codes through every hidden layer.
-    detail::run_quantized(program, data, begin, count, 0, ws.quantized, &out);
+    if (!store) {
+        detail::run_quantized(program, data, begin, count, 0, ws.quantized, &out);
+        return;
+    }
+    std::shared_lock lock(store->mutex());
+    if (store->generation() != generation) {  // a newer configuration owns the store
+        detail::run_quantized(program, data, begin, count, 0, ws.quantized, &out);
+        return;
+    }
+    const auto& cuts = store->cuts();
+    auto& acts = ws.quantized.out;
+    acts.resize(model->layers.size());
+    const int from = store->deepest_stored(begin, count);
+    std::size_t first = 0;
+    if (from >= 0) {
+        const PrefixStore::Cut& c = cuts[static_cast<std::size_t>(from)];
+        const ModelLayer& t = model->layers[static_cast<std::size_t>(c.tensor)];
+        auto& a = acts[static_cast<std::size_t>(c.tensor)];
+        a.resize(t.output.channels, static_cast<Eigen::Index>(count) * t.output.height * t.output.width);
+        store->load(from, begin, count, a.data());
+        first = c.layer;
+    }
+    detail::run_quantized(program, data, begin, count, first, ws.quantized, &out);
+    for (std::size_t c = static_cast<std::size_t>(from + 1); c < cuts.size(); ++c)
+        store->save(static_cast<int>(c), begin, count, acts[static_cast<std::size_t>(cuts[c].tensor)].data());
 }
 
 void FloatEngine::predict(const Dataset& data, std::int64_t begin, std::int64_t end,

@@ -7,6 +7,7 @@
 #include "serialq/common/network_loader.hpp"
 #include "serialq/quant/inference.hpp"
 #include "serialq/quant/model.hpp"
+#include "serialq/quant/prefix_store.hpp"
 #include "serialq/quant/quantized_network.hpp"
 #include "serialq/quant/trainer.hpp"
 
@@ -316,4 +317,59 @@ layers:
 )");
     CHECK_THROWS_WITH(build_model(serialq::load_network(relu_last)),
                       Catch::Matchers::Contains("layers.fc: found a ReLU or batch norm after the last layer"));
+}
+
+TEST_CASE("prefix store: cuts where one tensor is live, deepest first within the budget",
+          "[quant][residual][prefix]") {
+    TempDir dir;
+    const Model m = fold_batch_norm(residual_model(dir, 7));
+    const PrefixStore all(m, 10, 1 << 20);
+    REQUIRE(all.cuts().size() == 3);
+    // Before b.conv1 (conv1's output), before c.conv1 (b.add's: c.down reads it too), before fc.
+    CHECK(all.cuts()[0].layer == 1);
+    CHECK(all.cuts()[0].tensor == 0);
+    CHECK(all.cuts()[1].layer == 4);
+    CHECK(all.cuts()[1].tensor == 3);
+    CHECK(all.cuts()[1].params == 3);
+    CHECK(all.cuts()[2].layer == 10);
+    CHECK(all.cuts()[2].tensor == 9);
+    CHECK(all.bytes() == 10 * 2 * (4 * 64 + 4 * 64 + 6));
+    // A budget for the two deepest only.
+    const PrefixStore some(m, 10, 10 * 2 * (4 * 64 + 6));
+    REQUIRE(some.cuts().size() == 2);
+    CHECK(some.cuts()[0].layer == 4);
+    CHECK_FALSE(PrefixStore(m, 10, 0).enabled());
+}
+
+TEST_CASE("prefix store: resuming from stored prefixes never changes a prediction",
+          "[quant][residual][prefix]") {
+    TempDir dir;
+    const Model m = fold_batch_norm(residual_model(dir, 8));
+    const Dataset data = random_images(200, 10);
+    const auto quantizer = make_quantizer("linear-channel-max");
+    auto store = std::make_shared<PrefixStore>(m, data.size(), 1 << 20);
+    // Vectors sharing prefixes of every length, then one sharing none, in an order that
+    // resumes from each cut and re-keys them.
+    const std::vector<std::vector<int>> sequence = {
+        {8, 8, 8, 8, 8, 8, 8}, {8, 8, 8, 8, 8, 8, 2}, {8, 8, 8, 3, 3, 3, 3}, {8, 5, 5, 5, 5, 5, 5},
+        {8, 5, 5, 5, 5, 5, 4}, {2, 5, 5, 5, 5, 5, 4}, {8, 8, 8, 8, 8, 8, 8}, {8, 8, 8, 8, 8, 8, 3}};
+    int resumed = 0;
+    for (const auto& bits : sequence) {
+        const QuantizedNetwork q = quantize_network(m, bits, *quantizer, 6, data);
+        const FloatEngine plain(m, q, 16);
+        FloatEngine reusing(m, q, 16);
+        reusing.reuse_prefixes(store, store->begin(bits));
+        resumed += store->deepest_stored(0, 16) >= 0;
+        // Two passes over ranges that do not start at 0: the second resumes from its own.
+        CHECK(predict_all(reusing, data, 16, 144, 2) == predict_all(plain, data, 16, 144, 1));
+        CHECK(predict_all(reusing, data, 0, data.size(), 2) == predict_all(plain, data, 0, data.size(), 1));
+        CHECK(store->deepest_stored(0, 16) == 2);  // every cut is filled for the whole split
+    }
+    CHECK(resumed == 5);  // all but the first, the 6th (new first layer) and the 7th (re-keyed by it)
+    // An engine of an older generation computes on its own: still the same answers.
+    const QuantizedNetwork q = quantize_network(m, sequence[0], *quantizer, 6, data);
+    FloatEngine stale(m, q, 16);
+    stale.reuse_prefixes(store, store->begin(sequence[0]));
+    store->begin(sequence[2]);
+    CHECK(predict_all(stale, data, 0, data.size(), 2) == predict_all(FloatEngine(m, q, 16), data, 0, data.size(), 1));
 }

@@ -15,6 +15,7 @@
 #include "serialq/quant/idx_dataset.hpp"
 #include "serialq/quant/inference.hpp"
 #include "serialq/quant/model.hpp"
+#include "serialq/quant/prefix_store.hpp"
 #include "serialq/quant/quantized_network.hpp"
 #include "serialq/quant/trainer.hpp"
 
@@ -36,6 +37,10 @@ struct EvaluationSettings {
     FineTuneOptions finetune;        // steps 0: no fine-tuning (its other fields then unused)
     std::filesystem::path data_dir = kDefaultFashionMnistDir;
     int threads = 0;                 // 0: all cores; never changes an answer
+    // Prefix reuse (prefix_store.hpp): memory for the stored activations; 0 turns it off.
+    // Used with quantized activations of at most 15 bits and no fine-tuning (fine-tuning
+    // changes every layer). Never changes an answer.
+    std::int64_t prefix_memory_bytes = std::int64_t{512} << 20;
     void check() const;              // throws ConfigError naming the field
 };
 
@@ -88,6 +93,8 @@ public:
     const std::string& identity() const { return identity_; }
     // SHA-256 of identity(), 64 hex digits.
     std::string identity_digest() const;
+    // The prefix store, or null when the settings rule it out.
+    const PrefixStore* prefix_store() const { return prefixes_.get(); }
 
     // Quantizes the weights to `bits` (one per conv/fc layer, each 1..16: else ConfigError
     // naming the layer), fine-tuning first if the settings ask. Deterministic.
@@ -103,6 +110,7 @@ private:
     std::shared_ptr<const Dataset> training_;  // calibration and fine-tuning
     std::unique_ptr<Quantizer> quantizer_;
     std::unique_ptr<FloatEngine> full_precision_;
+    std::shared_ptr<PrefixStore> prefixes_;     // null: no prefix reuse
     std::string identity_;
 };
 

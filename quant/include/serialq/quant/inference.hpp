@@ -16,6 +16,7 @@
 // The two compute the same function, and agree on every prediction when exact().
 #include "serialq/quant/idx_dataset.hpp"
 #include "serialq/quant/model.hpp"
+#include "serialq/quant/prefix_store.hpp"
 #include "serialq/quant/quantized_network.hpp"
 
 #include <cstdint>
@@ -52,6 +53,9 @@ public:
     // Quantized mode: true when no accumulator can reach 2^24, so that float arithmetic on the
     // codes is exact (IntegerEngine's results). Always true at full precision.
     bool exact() const;
+    // Quantized mode: resume from, and fill, `store`'s cuts while its generation is still
+    // `generation` (prefix_store.hpp). Predictions do not change; only the work does.
+    void reuse_prefixes(std::shared_ptr<PrefixStore> store, std::uint64_t generation);
 
 private:
     struct Impl;

@@ -45,6 +45,7 @@ struct OracleOptions {
     long long early_stop_first_samples = 500;  // builtin: first subset; each next one doubles
     double timeout_seconds = 60;       // exec: per request
     int threads = 0;                   // builtin: 0 = all cores
+    long long prefix_memory_mb = 512;  // builtin: prefix reuse's memory (0: off)
 };
 
 // spec: "builtin:<trace>", "table:<csv>" or "exec:<command>"; a bad spec is a ConfigError.
