@@ -373,3 +373,15 @@ TEST_CASE("prefix store: resuming from stored prefixes never changes a predictio
     store->begin(sequence[2]);
     CHECK(predict_all(stale, data, 0, data.size(), 2) == predict_all(FloatEngine(m, q, 16), data, 0, data.size(), 1));
 }
+
+TEST_CASE("prefix store: the shipped ResNet-20's cuts (docs/quant.md, Prefix reuse)",
+          "[quant][residual][prefix]") {
+    const Model m = build_model(serialq::load_network(std::filesystem::path(SERIALQ_SOURCE_DIR) /
+                                                      "traces" / "resnet20-fashion.yaml"));
+    const PrefixStore unbounded(m, 5000, std::int64_t{1} << 40);
+    CHECK(unbounded.cuts().size() == 10);  // before each block's first conv, and before fc
+    const PrefixStore store(m, 5000, std::int64_t{512} << 20);
+    REQUIRE(store.cuts().size() == 8);
+    CHECK(m.layers[store.cuts().front().layer].name == "layer1.2.conv1");
+    CHECK(store.bytes() == 502'400'000);
+}
