@@ -39,3 +39,14 @@ serialq_add_cli_test(NAME train_progress
   ARGS train --trace traces/lenet.yaml --epochs 1 --max-samples 128 --progress
     --out ${CMAKE_CURRENT_BINARY_DIR}/train-progress.sqw
   EXIT 0 STDERR "epoch 1/1 \\[#+\\] 100%  loss [0-9.]+ +[0-9]+ s  validation [0-9.]+ %\n$")
+# A residual network with batch norm, SGD, augmentation and ghost batches, on one and two
+# threads; the command records every setting (the weights' independence of the thread count is
+# checked bit for bit in tests/quant/residual_model_test.cpp).
+foreach(t 1 2)
+  serialq_add_cli_test(NAME train_residual_threads_${t}
+    ARGS train --trace tests/data/quant/tiny-residual.yaml --epochs 1 --seed 4 --batch 32
+      --optimizer sgd --lr 0.05 --weight-decay 0.0005 --augment --ghost-batch 8 --max-samples 256
+      --threads ${t} --out ${CMAKE_CURRENT_BINARY_DIR}/tiny-residual-${t}.sqw
+    EXIT 0 STDERR "^$"
+    STDOUT "\\(crc32 [0-9a-f]+\\)\nreproduce with: serialq train --trace tests/data/quant/tiny-residual.yaml --epochs 1 --seed 4 --batch 32 --optimizer sgd --lr 0.05 --momentum 0.9 --weight-decay 0.0005 --augment --ghost-batch 8 --max-samples 256 --out .*tiny-residual-${t}.sqw\n$")
+endforeach()
