@@ -68,6 +68,24 @@ int main(int argc, char** argv) {
     std::printf("machine: %s, load average %s; evaluation threads: %d (0 = all)\n",
                 serialq::bench::machine().c_str(), serialq::bench::load_average().c_str(), threads);
 
+    // The machine's attainable float rate: a large square GEMM (Eigen, one core, no OpenMP)
+    // on every thread at once, against which an evaluation's MACs are set.
+    {
+        const int threads_used = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        constexpr int kSide = 1024;
+        std::vector<Eigen::MatrixXf> a(static_cast<std::size_t>(threads_used), Eigen::MatrixXf::Random(kSide, kSide));
+        std::vector<Eigen::MatrixXf> c(static_cast<std::size_t>(threads_used), Eigen::MatrixXf(kSide, kSide));
+        const Timing g = time_it(3, [&] {
+            std::vector<std::thread> ts;
+            for (int t = 0; t < threads_used; ++t)
+                ts.emplace_back([&, t] { for (int r = 0; r < 4; ++r) c[static_cast<std::size_t>(t)].noalias() = a[static_cast<std::size_t>(t)] * a[static_cast<std::size_t>(t)]; });
+            for (auto& t : ts) t.join();
+        });
+        const double flop = 2.0 * kSide * kSide * kSide * 4 * threads_used;
+        std::printf("attainable: %.1f GFLOP/s (float GEMM %dx%d, %d threads, best of 3)\n",
+                    1e-9 * flop / g.wall_min, kSide, kSide, threads_used);
+    }
+
     EvaluationSettings settings;
     settings.split = Split::Test;
     settings.threads = threads;
