@@ -36,32 +36,25 @@ note says so.
 Wall seconds: --wall DIR=SECONDS, else the last line ("<seconds> s") of the file DIR.time
 beside the run directory (written by /usr/bin/time -f "%e s" -o DIR.time).
 
-Commands that produced /tmp/r20-search/summary.md (working directory /work/main, the frozen
-binary /tmp/serialq-search, a shared 2-core machine, one search at a time, 2026-12-01 UTC):
+Commands that produced the table in docs/performance.md ("Searches on ResNet-20"), from the
+repository root of a built tree, one search at a time on a shared 2-core machine, 2026-12-01:
 
-    nice -n 10 /tmp/serialq-search oracle eval --oracle builtin:traces/resnet20-fashion.yaml \\
-        --quantizer linear-channel-max --cache /tmp/r20-search/cache.sqlite --reference \\
+    build/cli/serialq oracle eval --oracle builtin:traces/resnet20-fashion.yaml \\
+        --quantizer linear-channel-max --cache out/r20-search/cache.sqlite --reference \\
         --bits uniform:2 --bits uniform:3 --bits uniform:4 --bits uniform:5 --bits uniform:6 \\
         --bits uniform:7 --bits uniform:8
-    nice -n 10 /tmp/serialq-search sim --trace traces/resnet20-fashion.yaml --model cycle \\
-        --bits uniform:2 --bits uniform:3 ... --bits uniform:8    (also --model analytic, and
-        --model analytic --act-bits uniform:8, the activation bits the search uses)
-    # /tmp/r20-search/run.sh STRATEGY SEED 130, i.e.:
-    /usr/bin/time -f "%e s" -o /tmp/r20-search/STRATEGY-sSEED.time \\
-      nice -n 10 /tmp/serialq-search search --trace traces/resnet20-fashion.yaml \\
+    build/cli/serialq sim --trace traces/resnet20-fashion.yaml --model analytic \\
+        --act-bits uniform:8 --bits uniform:2 --bits uniform:3 ... --bits uniform:8
+    # per STRATEGY and SEED:
+    /usr/bin/time -f "%e s" -o out/r20-search/STRATEGY-sSEED.time \\
+      build/cli/serialq search --trace traces/resnet20-fashion.yaml \\
         --oracle builtin:traces/resnet20-fashion.yaml --quantizer linear-channel-max \\
-        --objective latency --max-loss 1 --quiet --cache /tmp/r20-search/cache.sqlite \\
-        --strategy STRATEGY --seed SEED --episodes 130 --out /tmp/r20-search/STRATEGY-sSEED
-      run for (greedy, 1) 16:46-17:09, (adrl, 1) 17:09-17:49 (stopped by an interrupt from
-      outside after 41 episodes; `--out /tmp/r20-search/adrl-s1 --resume --episodes 130`
-      would continue it), (ppo, 1) 17:50-17:52 (killed by SIGTERM from outside after 6
-      episodes). No other run was started before the 17:55 cutoff; the 300-call runs were not
-      reached.
-    python3 bench/agent/resnet20_search_summary.py --out /tmp/r20-search/summary.md \\
-        /tmp/r20-search/greedy-s1 /tmp/r20-search/adrl-s1 /tmp/r20-search/ppo-s1
-    python3 bench/agent/resnet20_search_summary.py --count episodes \\
-        --out /tmp/r20-search/summary-episode-count.md \\
-        /tmp/r20-search/greedy-s1 /tmp/r20-search/adrl-s1 /tmp/r20-search/ppo-s1
+        --objective latency --max-loss 1 --quiet --cache out/r20-search/cache.sqlite \\
+        --strategy STRATEGY --seed SEED --episodes 130 --out out/r20-search/STRATEGY-sSEED
+      run for (greedy, 1), (adrl, 1; stopped after 41 episodes, `--resume --episodes 130`
+      continues it) and (ppo, 1; stopped after 6 episodes).
+    python3 bench/agent/resnet20_search_summary.py --out out/r20-search/summary.md \\
+        out/r20-search/greedy-s1 out/r20-search/adrl-s1 out/r20-search/ppo-s1
 """
 
 import argparse

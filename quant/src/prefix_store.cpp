@@ -39,7 +39,7 @@ PrefixStore::PrefixStore(const Model& model, std::int64_t images, std::int64_t b
         const std::int64_t need = it->elements * images * static_cast<std::int64_t>(sizeof(std::int16_t));
         if (used + need > budget_bytes) continue;
         used += need;
-        it->codes.assign(static_cast<std::size_t>(it->elements * images), 0);
+        it->codes.reset(new std::int16_t[static_cast<std::size_t>(it->elements * images)]);
         it->stored.assign(static_cast<std::size_t>(images), 0);
         cuts_.push_back(std::move(*it));
     }
@@ -59,7 +59,8 @@ std::uint64_t PrefixStore::begin(const std::vector<int>& bits) {
 
 std::int64_t PrefixStore::bytes() const {
     std::int64_t b = 0;
-    for (const Cut& c : cuts_) b += static_cast<std::int64_t>(c.codes.size() * sizeof(std::int16_t));
+    for (const Cut& c : cuts_)
+        b += c.elements * static_cast<std::int64_t>(c.stored.size() * sizeof(std::int16_t));
     return b;
 }
 
@@ -74,13 +75,13 @@ int PrefixStore::deepest_stored(std::int64_t begin, int count) const {
 
 void PrefixStore::load(int c, std::int64_t begin, int count, float* out) const {
     const Cut& cut = cuts_[static_cast<std::size_t>(c)];
-    const std::int16_t* src = cut.codes.data() + begin * cut.elements;
+    const std::int16_t* src = cut.codes.get() + begin * cut.elements;
     std::transform(src, src + count * cut.elements, out, [](std::int16_t v) { return static_cast<float>(v); });
 }
 
 void PrefixStore::save(int c, std::int64_t begin, int count, const float* in) {
     Cut& cut = cuts_[static_cast<std::size_t>(c)];
-    std::int16_t* dst = cut.codes.data() + begin * cut.elements;
+    std::int16_t* dst = cut.codes.get() + begin * cut.elements;
     std::transform(in, in + count * cut.elements, dst, [](float v) { return static_cast<std::int16_t>(v); });
     std::fill(cut.stored.begin() + begin, cut.stored.begin() + begin + count, 1);
 }

@@ -23,8 +23,7 @@ template <class S>
 struct QuantizedStep {
     Act<S> weight;                                         // conv/fc: codes (out x reduction)
     Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> bias;   // conv/fc: at scale s_w s_x
-    // Hidden conv/fc: accumulator -> code as requantize() does, (a * mult + round) >> shift per
-    // output row, its special cases folded in so that the loop has no branch and vectorizes.
+    // Hidden conv/fc: each output row's Requantizer, as three arrays (the loop vectorizes).
     std::vector<std::int64_t> mult, round, shift;
     std::vector<double> multiplier;                        // the same as doubles (inexact mode)
     Eigen::VectorXf score_scale;                           // last layer: accumulator -> score
@@ -96,19 +95,10 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
             const FixedPoint f = to_fixed_point(static_cast<double>(ql.weight.scale(o)) *
                                                 ql.input_scale / ql.output_scale);
             st.multiplier.push_back(std::ldexp(static_cast<double>(f.multiplier), -f.shift));
-            std::int64_t mult = f.multiplier, round = 0, shift = f.shift;
-            if (f.shift >= 63) {
-                mult = 0;
-                shift = 0;
-            } else if (f.shift <= 0) {
-                mult = f.multiplier * (std::int64_t{1} << -f.shift);
-                shift = 0;
-            } else {
-                round = std::int64_t{1} << (f.shift - 1);
-            }
-            st.mult.push_back(mult);
-            st.round.push_back(round);
-            st.shift.push_back(shift);
+            const Requantizer r = requantizer(f);
+            st.mult.push_back(r.mult);
+            st.round.push_back(r.round);
+            st.shift.push_back(r.shift);
         }
     }
     return p;
@@ -121,7 +111,8 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
     const std::int64_t* bias = st.bias.data();
     const std::int64_t lo = st.lo, hi = st.hi;
     if (exact) {
-        // Written without branches so that it vectorizes: it runs on every activation.
+        // requantize() on the arrays, without branches so that it vectorizes: it runs on
+        // every activation.
         const std::int64_t* mult = st.mult.data();
         const std::int64_t* round = st.round.data();
         const std::int64_t* shift = st.shift.data();

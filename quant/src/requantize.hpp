@@ -31,12 +31,23 @@ inline FixedPoint to_fixed_point(double m) {
     return f;
 }
 
+// M as (acc * mult + round) >> shift, its special cases (a multiplier too small to matter, a
+// shift to the left) folded into the three numbers, so that a loop over many accumulators has
+// no branch and vectorizes.
+struct Requantizer {
+    std::int64_t mult = 0, round = 0, shift = 0;
+};
+
+inline Requantizer requantizer(const FixedPoint& f) {
+    if (f.shift >= 63) return {};                                            // always 0
+    if (f.shift <= 0) return {f.multiplier * (std::int64_t{1} << -f.shift), 0, 0};
+    return {f.multiplier, std::int64_t{1} << (f.shift - 1), f.shift};
+}
+
 // floor(acc * M + 1/2), exactly, for |acc| < 2^31 (the shift floors negative values too; the
 // caller clamps them to 0 anyway: they are the ReLU's).
-inline std::int64_t requantize(std::int64_t acc, const FixedPoint& f) {
-    if (f.shift >= 63) return 0;
-    if (f.shift <= 0) return acc * f.multiplier * (std::int64_t{1} << -f.shift);
-    return (acc * f.multiplier + (std::int64_t{1} << (f.shift - 1))) >> f.shift;
+inline std::int64_t requantize(std::int64_t acc, const Requantizer& r) {
+    return (acc * r.mult + r.round) >> r.shift;
 }
 
 // round(p Mp + q Mq) for a residual add of two code tensors: both multipliers on one shift,

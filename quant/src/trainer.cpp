@@ -332,10 +332,6 @@ void check_data(const Model& model, const Dataset& data) {
                           " outputs, expected 10 (the classes of Fashion-MNIST)");
 }
 
-}  // namespace
-
-namespace {
-
 // One training step's forward and backward passes. The step's images are split into batches of
 // `ghost_batch` (the whole step when 0), each normalized by its own batch statistics (ghost
 // batch normalization: Hoffer, Hubara and Soudry, NeurIPS 2017) and run by its own Backprop,

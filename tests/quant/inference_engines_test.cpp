@@ -1,7 +1,8 @@
-// The inference engines: the float engine against a naive reference written here (NCHW layout,
+// The inference engines: the float engine against a naive reference (reference_network.hpp: NCHW layout,
 // PyTorch weight order, double precision), and the integer engine against the float engine on
 // the same quantized network.
 #include "../common/temp_file.hpp"
+#include "reference_network.hpp"
 
 #include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
@@ -17,6 +18,8 @@
 
 using namespace serialq::quant;
 using serialq::test::TempDir;
+using serialq::test::random_images;
+using serialq::test::reference_probabilities;
 
 namespace {
 
@@ -31,81 +34,6 @@ layers:
   - {name: fc1, type: fc, in_features: 16, out_features: 5}
   - {name: fc2, type: fc, in_features: 5, out_features: 10}
 )";
-
-Dataset random_images(int count, int side, std::uint64_t seed) {
-    Dataset d;
-    d.description = "random images";
-    d.rows = d.cols = side;
-    std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<int> px(0, 255), cls(0, 9);
-    for (int i = 0; i < count * side * side; ++i) d.pixels.push_back(static_cast<std::uint8_t>(px(rng)));
-    for (int i = 0; i < count; ++i) d.labels.push_back(static_cast<std::uint8_t>(cls(rng)));
-    return d;
-}
-
-// A CHW tensor in double.
-struct Tensor {
-    int c = 0, h = 0, w = 0;
-    std::vector<double> v;
-    double& at(int ci, int y, int x) { return v[static_cast<std::size_t>((ci * h + y) * w + x)]; }
-};
-
-// The network of `m` on one image, straight from the definitions, with the weights in the
-// file's (PyTorch) order: softmax of the last layer's scores.
-std::vector<double> reference_probabilities(const Model& m, const WeightsFile& f, const Dataset& d,
-                                            std::int64_t image) {
-    Tensor x{1, d.rows, d.cols, {}};
-    for (std::int64_t i = 0; i < d.pixels_per_image(); ++i) x.v.push_back(d.image(image)[i] / 255.0);
-    for (const auto& l : m.layers) {
-        Tensor y{l.output.channels, l.output.height, l.output.width, {}};
-        y.v.assign(static_cast<std::size_t>(y.c * y.h * y.w), 0.0);
-        if (l.kind == OpKind::MaxPool) {
-            for (int c = 0; c < y.c; ++c)
-                for (int oy = 0; oy < y.h; ++oy)
-                    for (int ox = 0; ox < y.w; ++ox) {
-                        double best = -INFINITY;
-                        for (int i = 0; i < l.kernel_h; ++i)
-                            for (int j = 0; j < l.kernel_w; ++j) {
-                                const int iy = oy * l.stride_h - l.pad_h + i, ix = ox * l.stride_w - l.pad_w + j;
-                                if (iy >= 0 && iy < x.h && ix >= 0 && ix < x.w) best = std::max(best, x.at(c, iy, ix));
-                            }
-                        y.at(c, oy, ox) = best;
-                    }
-        } else {
-            const NamedTensor* w = f.find(l.name + ".weight");
-            const NamedTensor* b = f.find(l.name + ".bias");
-            for (int o = 0; o < y.c; ++o)
-                for (int oy = 0; oy < y.h; ++oy)
-                    for (int ox = 0; ox < y.w; ++ox) {
-                        double s = b->values[static_cast<std::size_t>(o)];
-                        if (l.kind == OpKind::FullyConnected) {
-                            // PyTorch flattens (channel, row, column).
-                            for (std::size_t k = 0; k < x.v.size(); ++k)
-                                s += w->values[static_cast<std::size_t>(o) * x.v.size() + k] * x.v[k];
-                        } else {
-                            for (int c = 0; c < x.c; ++c)
-                                for (int i = 0; i < l.kernel_h; ++i)
-                                    for (int j = 0; j < l.kernel_w; ++j) {
-                                        const int iy = oy * l.stride_h - l.pad_h + i;
-                                        const int ix = ox * l.stride_w - l.pad_w + j;
-                                        if (iy < 0 || iy >= x.h || ix < 0 || ix >= x.w) continue;
-                                        s += w->values[static_cast<std::size_t>(
-                                                 ((o * x.c + c) * l.kernel_h + i) * l.kernel_w + j)] *
-                                             x.at(c, iy, ix);
-                                    }
-                        }
-                        y.at(o, oy, ox) = l.relu ? std::max(0.0, s) : s;
-                    }
-        }
-        x = std::move(y);
-    }
-    double top = -INFINITY, sum = 0;
-    for (double s : x.v) top = std::max(top, s);
-    std::vector<double> p;
-    for (double s : x.v) p.push_back(std::exp(s - top)), sum += p.back();
-    for (double& v : p) v /= sum;
-    return p;
-}
 
 // The shipped LeNet and its trained weights (traces/lenet.yaml): realistic weight and
 // activation ranges.

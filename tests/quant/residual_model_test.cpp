@@ -3,6 +3,7 @@
 // applies batch norm as written; the trainer's gradients against finite differences; integer
 // and float engines agreeing; ghost-batch training independent of the thread count.
 #include "../common/temp_file.hpp"
+#include "reference_network.hpp"
 
 #include "serialq/common/network_loader.hpp"
 #include "serialq/quant/inference.hpp"
@@ -18,6 +19,8 @@
 
 using namespace serialq::quant;
 using serialq::test::TempDir;
+using serialq::test::random_images;
+using serialq::test::reference_probabilities;
 
 namespace {
 
@@ -39,16 +42,6 @@ layers:
   - {name: fc, type: fc, in_features: 6, out_features: 10}
 )";
 
-Dataset random_images(int count, std::uint64_t seed) {
-    Dataset d;
-    d.description = "random 8x8 images";
-    d.rows = d.cols = 8;
-    std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<int> px(0, 255), cls(0, 9);
-    for (int i = 0; i < count * 64; ++i) d.pixels.push_back(static_cast<std::uint8_t>(px(rng)));
-    for (int i = 0; i < count; ++i) d.labels.push_back(static_cast<std::uint8_t>(cls(rng)));
-    return d;
-}
 
 // The residual model with random weights, biases and batch norms (running statistics too).
 Model residual_model(const TempDir& dir, std::uint64_t seed) {
@@ -68,89 +61,6 @@ Model residual_model(const TempDir& dir, std::uint64_t seed) {
         }
     }
     return m;
-}
-
-struct Tensor {
-    int c = 0, h = 0, w = 0;
-    std::vector<double> v;
-    double& at(int ci, int y, int x) { return v[static_cast<std::size_t>((ci * h + y) * w + x)]; }
-    double at(int ci, int y, int x) const { return v[static_cast<std::size_t>((ci * h + y) * w + x)]; }
-};
-
-// Softmax of the scores for one image, straight from the definitions (CHW, PyTorch weight
-// order from the weights file, batch norm with the running statistics, in double).
-std::vector<double> reference(const Model& m, const WeightsFile& f, const Dataset& d, std::int64_t image) {
-    Tensor x{1, d.rows, d.cols, {}};
-    for (std::int64_t i = 0; i < d.pixels_per_image(); ++i) x.v.push_back(d.image(image)[i] / 255.0);
-    std::vector<Tensor> out;
-    for (const auto& l : m.layers) {
-        const Tensor& in = l.inputs[0] < 0 ? x : out[static_cast<std::size_t>(l.inputs[0])];
-        Tensor y{l.output.channels, l.output.height, l.output.width, {}};
-        y.v.assign(static_cast<std::size_t>(y.c * y.h * y.w), 0.0);
-        if (l.kind == OpKind::Add) {
-            const Tensor& other = out[static_cast<std::size_t>(l.inputs[1])];
-            for (std::size_t k = 0; k < y.v.size(); ++k) y.v[k] = in.v[k] + other.v[k];
-        } else if (l.kind == OpKind::GlobalAvgPool) {
-            for (int c = 0; c < y.c; ++c) {
-                double s = 0;
-                for (int i = 0; i < in.h; ++i)
-                    for (int j = 0; j < in.w; ++j) s += in.at(c, i, j);
-                y.at(c, 0, 0) = s / (in.h * in.w);
-            }
-        } else if (l.kind == OpKind::MaxPool) {
-            for (int c = 0; c < y.c; ++c)
-                for (int oy = 0; oy < y.h; ++oy)
-                    for (int ox = 0; ox < y.w; ++ox) {
-                        double best = -INFINITY;
-                        for (int i = 0; i < l.kernel_h; ++i)
-                            for (int j = 0; j < l.kernel_w; ++j)
-                                best = std::max(best, in.at(c, oy * l.stride_h + i, ox * l.stride_w + j));
-                        y.at(c, oy, ox) = best;
-                    }
-        } else {
-            const NamedTensor* w = f.find(l.name + ".weight");
-            const NamedTensor* b = f.find(l.name + ".bias");
-            for (int o = 0; o < y.c; ++o)
-                for (int oy = 0; oy < y.h; ++oy)
-                    for (int ox = 0; ox < y.w; ++ox) {
-                        double s = b->values[static_cast<std::size_t>(o)];
-                        if (l.kind == OpKind::FullyConnected) {
-                            for (std::size_t k = 0; k < in.v.size(); ++k)
-                                s += w->values[static_cast<std::size_t>(o) * in.v.size() + k] * in.v[k];
-                        } else {
-                            for (int c = 0; c < in.c; ++c)
-                                for (int i = 0; i < l.kernel_h; ++i)
-                                    for (int j = 0; j < l.kernel_w; ++j) {
-                                        const int iy = oy * l.stride_h - l.pad_h + i;
-                                        const int ix = ox * l.stride_w - l.pad_w + j;
-                                        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
-                                        s += w->values[static_cast<std::size_t>(
-                                                 ((o * in.c + c) * l.kernel_h + i) * l.kernel_w + j)] *
-                                             in.at(c, iy, ix);
-                                    }
-                        }
-                        if (l.batch_norm) {
-                            const auto bn = [&](const char* t) {
-                                return static_cast<double>(f.find(l.name + t)->values[static_cast<std::size_t>(o)]);
-                            };
-                            s = bn(".bn.weight") * (s - bn(".bn.running_mean")) /
-                                    std::sqrt(bn(".bn.running_var") + kBatchNormEpsilon) +
-                                bn(".bn.bias");
-                        }
-                        y.at(o, oy, ox) = s;
-                    }
-        }
-        if (l.relu)
-            for (double& v : y.v) v = std::max(0.0, v);
-        out.push_back(std::move(y));
-    }
-    const std::vector<double>& s = out.back().v;
-    double top = -INFINITY, sum = 0;
-    for (double v : s) top = std::max(top, v);
-    std::vector<double> p;
-    for (double v : s) p.push_back(std::exp(v - top)), sum += p.back();
-    for (double& v : p) v /= sum;
-    return p;
 }
 
 }  // namespace
@@ -187,13 +97,13 @@ TEST_CASE("residual model: the float engine on the folded model computes the def
         CHECK(back.params[i].weight == m.params[i].weight);
         CHECK(back.params[i].bn.var == m.params[i].bn.var);
     }
-    const Dataset data = random_images(23, 3);
+    const Dataset data = random_images(23, 8, 3);
     for (int batch : {1, 5, 128}) {
         const FloatEngine engine(m, batch);
         const Eigen::MatrixXf p = engine.probabilities(data, 0, data.size());
         for (std::int64_t i = 0; i < data.size(); ++i) {
             INFO("batch " << batch << ", image " << i);
-            const std::vector<double> ref = reference(m, f, data, i);
+            const std::vector<double> ref = reference_probabilities(m, f, data, i);
             for (int c = 0; c < 10; ++c) CHECK(p(c, i) == Approx(ref[static_cast<std::size_t>(c)]).margin(1e-5));
         }
     }
@@ -203,7 +113,7 @@ TEST_CASE("residual model: gradients through batch norm, adds and pooling match 
           "[quant][residual][trainer]") {
     TempDir dir;
     const Model m = residual_model(dir, 4);
-    const Dataset data = random_images(5, 7);
+    const Dataset data = random_images(5, 8, 7);
     Gradients g;
     const double loss = loss_and_gradients(m, data, 0, static_cast<int>(data.size()), g);
     CHECK(loss == Approx(mean_loss(m, data, data.size())).epsilon(1e-6));
@@ -240,7 +150,7 @@ TEST_CASE("residual model: integer and float engines agree on every prediction",
           "[quant][residual][inference]") {
     TempDir dir;
     const Model m = fold_batch_norm(residual_model(dir, 5));
-    const Dataset data = random_images(300, 9);
+    const Dataset data = random_images(300, 8, 9);
     for (const std::string name : {"linear-channel-max", "wrpn", "dorefa"}) {
         const auto quantizer = make_quantizer(name);
         for (const std::vector<int>& bits : {std::vector<int>{8, 8, 8, 8, 8, 8, 8}, {2, 3, 4, 2, 5, 3, 8},
@@ -270,7 +180,7 @@ TEST_CASE("residual model: integer and float engines agree on every prediction",
 TEST_CASE("residual model: ghost-batch training is the same on one thread or several",
           "[quant][residual][trainer]") {
     TempDir dir;
-    const Dataset data = random_images(96, 11);
+    const Dataset data = random_images(96, 8, 11);
     TrainOptions o;
     o.epochs = 2;
     o.batch = 32;
@@ -345,7 +255,7 @@ TEST_CASE("prefix store: resuming from stored prefixes never changes a predictio
           "[quant][residual][prefix]") {
     TempDir dir;
     const Model m = fold_batch_norm(residual_model(dir, 8));
-    const Dataset data = random_images(200, 10);
+    const Dataset data = random_images(200, 8, 10);
     const auto quantizer = make_quantizer("linear-channel-max");
     auto store = std::make_shared<PrefixStore>(m, data.size(), 1 << 20);
     // Vectors sharing prefixes of every length, then one sharing none, in an order that

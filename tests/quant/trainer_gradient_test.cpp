@@ -1,6 +1,7 @@
 // The trainer's backward pass against finite differences of the loss, on a small network that
 // uses every layer kind the built-in model has (padded conv, max-pool, conv, fc; ReLUs).
 #include "../common/temp_file.hpp"
+#include "reference_network.hpp"
 
 #include "serialq/common/network_loader.hpp"
 #include "serialq/quant/trainer.hpp"
@@ -13,6 +14,7 @@
 
 using namespace serialq::quant;
 using serialq::test::TempDir;
+using serialq::test::random_images;
 
 namespace {
 
@@ -35,16 +37,6 @@ layers:
     return m;
 }
 
-Dataset random_images(int count, std::uint64_t seed) {
-    Dataset d;
-    d.description = "random 8x8 images";
-    d.rows = d.cols = 8;
-    std::mt19937_64 rng(seed);
-    std::uniform_int_distribution<int> px(0, 255), cls(0, 9);
-    for (int i = 0; i < count * 64; ++i) d.pixels.push_back(static_cast<std::uint8_t>(px(rng)));
-    for (int i = 0; i < count; ++i) d.labels.push_back(static_cast<std::uint8_t>(cls(rng)));
-    return d;
-}
 
 // Loss with one parameter tensor moved by h * direction.
 double loss_at(Model m, std::size_t layer, bool bias, const Eigen::VectorXf& direction, float h,
@@ -59,7 +51,7 @@ double loss_at(Model m, std::size_t layer, bool bias, const Eigen::VectorXf& dir
 TEST_CASE("trainer: gradients match finite differences", "[quant][trainer]") {
     TempDir dir;
     const Model m = tiny_model(dir);
-    const Dataset data = random_images(6, 7);
+    const Dataset data = random_images(6, 8, 7);
     Gradients g;
     const double loss = loss_and_gradients(m, data, 0, static_cast<int>(data.size()), g);
     CHECK(loss == Approx(mean_loss(m, data, data.size())).epsilon(1e-6));
@@ -98,7 +90,7 @@ TEST_CASE("trainer: a few hundred steps on random labels drive the training loss
     // Memorising 64 random images is possible only if the updates follow the gradient.
     TempDir dir;
     Model m = tiny_model(dir);
-    const Dataset data = random_images(64, 9);
+    const Dataset data = random_images(64, 8, 9);
     TrainOptions o;
     o.epochs = 150;
     o.batch = 16;
@@ -140,7 +132,7 @@ TEST_CASE("trainer: options are checked, naming the field", "[quant][trainer]") 
 TEST_CASE("trainer: one seed gives the same weights bit for bit, another seed others",
           "[quant][trainer]") {
     TempDir dir;
-    const Dataset data = random_images(100, 13);
+    const Dataset data = random_images(100, 8, 13);
     TrainOptions o;
     o.epochs = 3;
     o.batch = 10;

@@ -12,6 +12,7 @@
 #include "serialq/quant/model.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <shared_mutex>
 #include <vector>
 
@@ -25,7 +26,9 @@ public:
         std::size_t params = 0;    // weight layers before `layer`: the prefix that must agree
         std::int64_t elements = 0; // codes per image
         std::vector<int> key;      // the bits of those weight layers for the stored codes
-        std::vector<std::int16_t> codes;   // images x elements
+        // images x elements, left uninitialized: only the pages of images that get stored are
+        // ever touched (`stored` guards every read).
+        std::unique_ptr<std::int16_t[]> codes;
         std::vector<std::uint8_t> stored;  // per image: codes valid for `key`
     };
 
