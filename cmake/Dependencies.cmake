@@ -8,6 +8,16 @@ find_package(SQLite3 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
+# oneDNN (libdnnl-dev): the quantized float engine's convolutions (docs/quant.md). Found by
+# hand: Debian's package config also demands the OpenCL development files, for a GPU runtime
+# serialq never uses. Debian builds it on OpenMP; serialq calls omp_set_num_threads, so it
+# links libgomp itself (without -fopenmp, which would also make Eigen's GEMMs OpenMP-parallel).
+find_path(SERIALQ_DNNL_INCLUDE oneapi/dnnl/dnnl.hpp REQUIRED)
+find_library(SERIALQ_DNNL_LIBRARY dnnl REQUIRED)
+find_library(SERIALQ_GOMP NAMES gomp libgomp.so.1 REQUIRED)
+add_library(serialq_dnnl INTERFACE IMPORTED)
+target_include_directories(serialq_dnnl INTERFACE ${SERIALQ_DNNL_INCLUDE})
+target_link_libraries(serialq_dnnl INTERFACE ${SERIALQ_DNNL_LIBRARY} ${SERIALQ_GOMP})
 if(SERIALQ_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
   include(Catch)

@@ -2,8 +2,9 @@
 // The quantized network's function (quantized_network.hpp), written once for both engines:
 // S = std::int32_t is IntegerEngine (int32 GEMMs), S = float is FloatEngine's quantized mode
 // (the same integer codes held in floats, float GEMMs: exact while every accumulator stays
-// below 2^24). Everything after a GEMM (bias, requantization, adds, pooling) is integer
+// below 2^24; its convolutions then run in oneDNN). Everything after a GEMM (bias, requantization, adds, pooling) is integer
 // arithmetic on the codes, identical for both.
+#include "dnnl_conv.hpp"
 #include "requantize.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/quant/idx_dataset.hpp"
@@ -14,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,10 +27,13 @@ struct QuantizedStep {
     Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> bias;   // conv/fc: at scale s_w s_x
     // Hidden conv/fc: each output row's Requantizer, as three arrays (the loop vectorizes).
     std::vector<std::int64_t> mult, round, shift;
-    std::vector<double> multiplier;                        // the same as doubles (inexact mode)
+    std::vector<double> multiplier;                        // M per row as doubles (see requantize_layer)
+    std::vector<double> bias_double;                       // bias as doubles
+    bool double_exact = false;                             // float: the double form is requantize()
     Eigen::VectorXf score_scale;                           // last layer: accumulator -> score
     FixedPointPair add;                                    // add: both inputs' multipliers
     std::int64_t lo = 0, hi = 0;                           // output code range
+    std::shared_ptr<const DnnlConv> conv;                  // float, exact: the conv's kernel
 };
 
 template <class S>
@@ -100,6 +105,27 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
             st.round.push_back(r.round);
             st.shift.push_back(r.shift);
         }
+        if constexpr (std::is_same_v<S, float>) {
+            for (Eigen::Index o = 0; o < st.bias.size(); ++o)
+                st.bias_double.push_back(static_cast<double>(st.bias[o]));
+            // floor(a M + 1/2) in double equals requantize(a) when a mult and a mult + 2^(shift-1)
+            // stay within the mantissa: |a| mult < 2^52 for every accumulator a.
+            const double worst = static_cast<double>(worst_accumulator(ql.weight.codes, ql.bias, input_max));
+            st.double_exact = true;
+            for (std::int64_t m : st.mult)
+                st.double_exact = st.double_exact && m > 0 && worst * static_cast<double>(m) < 0x1p52;
+        }
+    }
+    // Exact float programs run their convolutions through oneDNN (dnnl_conv.hpp); inexact ones
+    // keep Eigen's GEMM, whose rounding the tests and caches have always seen.
+    if constexpr (std::is_same_v<S, float>) {
+        if (p.exact)
+            for (std::size_t li = 0; li < model.layers.size(); ++li)
+                if (model.layers[li].kind == OpKind::Conv) {
+                    const CodeRange& in = q.codes_of(model.layers[li].inputs[0]);
+                    p.steps[li].conv = std::make_shared<const DnnlConv>(model.layers[li], p.steps[li].weight,
+                                                                        in.lo, in.hi);
+                }
     }
     return p;
 }
@@ -110,7 +136,7 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
     const Eigen::Index rows = acc.rows();
     const std::int64_t* bias = st.bias.data();
     const std::int64_t lo = st.lo, hi = st.hi;
-    if (exact) {
+    if (exact && !st.double_exact) {
         // requantize() on the arrays, without branches so that it vectorizes: it runs on
         // every activation.
         const std::int64_t* mult = st.mult.data();
@@ -128,14 +154,23 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
         }
         return;
     }
-    // Float sums beyond 2^24 are rounded anyway; round(acc M) in double.
-    for (Eigen::Index c = 0; c < acc.cols(); ++c)
+    // floor(a M + 1/2) in double: requantize() itself where double_exact (it vectorizes on
+    // AVX2, which has neither 64-bit multiplies nor arithmetic shifts), and the best there is
+    // for float sums beyond 2^24, which are rounded anyway. floor as in requantize_sums.
+    const double* m = st.multiplier.data();
+    const double* b = st.bias_double.data();
+    const double dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);
+    for (Eigen::Index c = 0; c < acc.cols(); ++c) {
+        S* v = acc.col(c).data();
         for (Eigen::Index o = 0; o < rows; ++o) {
-            S& v = acc(o, c);
-            const double a = static_cast<double>(v) + static_cast<double>(bias[o]);
-            const double code = std::floor(a * st.multiplier[static_cast<std::size_t>(o)] + 0.5);
-            v = static_cast<S>(std::clamp(code, static_cast<double>(lo), static_cast<double>(hi)));
+            const double x = (static_cast<double>(v[o]) + b[o]) * m[o] + 0.5;
+            const double r = std::nearbyint(x);
+            double y = r > x ? r - 1.0 : r;
+            y = y < dlo ? dlo : y;
+            y = y > dhi ? dhi : y;
+            v[o] = static_cast<S>(y);
         }
+    }
 }
 
 // The images [begin, begin + count) of `data` through layers [first, end) of the program;
@@ -173,17 +208,24 @@ void run_quantized(const QuantizedProgram<S>& p, const Dataset& data, std::int64
             case OpKind::Add: {
                 const Act<S>& other = input_of(ml, 1, ws.input, ws.out);
                 out.resize(in.rows(), in.cols());
+                if constexpr (std::is_same_v<S, float>) {  // the vectorized double form
+                    requantize_sums(in.data(), other.data(), out.size(), st.add, st.lo, st.hi, out.data());
+                    break;
+                }
+                // The integer engine keeps the int64 definition: the reference the float
+                // engine's double form is tested against.
                 for (Eigen::Index k = 0; k < out.size(); ++k) {
                     std::int64_t y = requantize_sum(static_cast<std::int64_t>(in.data()[k]),
                                                     static_cast<std::int64_t>(other.data()[k]), st.add);
-                    y = y < st.lo ? st.lo : (y > st.hi ? st.hi : y);
-                    out.data()[k] = static_cast<S>(y);
+                    out.data()[k] = static_cast<S>(y < st.lo ? st.lo : (y > st.hi ? st.hi : y));
                 }
                 break;
             }
             case OpKind::Conv:
             case OpKind::FullyConnected:
-                if (ml.kind == OpKind::Conv) {
+                if (st.conv) {  // set for exact float programs only
+                    if constexpr (std::is_same_v<S, float>) st.conv->run(in.data(), count, out);
+                } else if (ml.kind == OpKind::Conv) {
                     im2col(in.data(), ml, count, ws.cols);
                     out.noalias() = st.weight * ws.cols;
                 } else {

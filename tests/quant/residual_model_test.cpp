@@ -295,3 +295,27 @@ TEST_CASE("prefix store: the shipped ResNet-20's cuts (docs/quant.md, Prefix reu
     CHECK(m.layers[store.cuts().front().layer].name == "layer1.2.conv1");
     CHECK(store.bytes() == 502'400'000);
 }
+
+TEST_CASE("residual model: the shipped ResNet-20's engines agree on its real layer shapes",
+          "[quant][residual][inference]") {
+    // The float engine's convolutions run in oneDNN, whose kernel depends on the layer's shape
+    // (1x1, strided, 16 to 64 channels) and the CPU; the small model above does not reach the
+    // shapes that matter.
+    const Model m = load_model(std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "resnet20-fashion.yaml");
+    const Dataset train = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), 256);
+    const Dataset test = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Test), 150);
+    const auto quantizer = make_quantizer("linear-channel-max");
+    std::vector<int> mixed;
+    for (int i = 0; i < 22; ++i) mixed.push_back(3 + (i * 5) % 6);  // 3 to 8 bits
+    for (const std::vector<int>& bits : {std::vector<int>(22, 4), mixed}) {
+        INFO("bits " << bits[0] << "," << bits[1] << "," << bits[2] << ",...");
+        const QuantizedNetwork q = quantize_network(m, bits, *quantizer, 8, train);
+        const FloatEngine fake(m, q);
+        REQUIRE(fake.exact());
+        const std::vector<int> a = predict_all(fake, test, 0, test.size(), 2);
+        CHECK(a == predict_all(IntegerEngine(m, q), test, 0, test.size(), 2));
+        std::int64_t correct = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) correct += a[i] == test.labels[i];
+        CHECK(correct >= 120);  // a working network, not one that agrees on garbage
+    }
+}
