@@ -116,16 +116,23 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
                 st.double_exact = st.double_exact && m > 0 && worst * static_cast<double>(m) < 0x1p52;
         }
     }
-    // Exact float programs run their convolutions through oneDNN (dnnl_conv.hpp); inexact ones
+    // Exact float programs run their convs and fcs through oneDNN (dnnl_conv.hpp); inexact ones
     // keep Eigen's GEMM, whose rounding the tests and caches have always seen.
     if constexpr (std::is_same_v<S, float>) {
         if (p.exact)
-            for (std::size_t li = 0; li < model.layers.size(); ++li)
-                if (model.layers[li].kind == OpKind::Conv) {
-                    const CodeRange& in = q.codes_of(model.layers[li].inputs[0]);
-                    p.steps[li].conv = std::make_shared<const DnnlConv>(model.layers[li], p.steps[li].weight,
-                                                                        in.lo, in.hi);
+            for (std::size_t li = 0; li < model.layers.size(); ++li) {
+                ModelLayer l = model.layers[li];
+                if (l.param < 0) continue;
+                if (l.kind == OpKind::FullyConnected) {
+                    // An fc is a 1x1 conv of a 1x1 image with `reduction` channels: its input
+                    // column is that image in nhwc, its weight matrix that conv's hwio.
+                    l.input = {static_cast<int>(l.reduction()), 1, 1};
+                    l.kernel_h = l.kernel_w = l.stride_h = l.stride_w = 1;
+                    l.pad_h = l.pad_w = 0;
                 }
+                const CodeRange& in = q.codes_of(l.inputs[0]);
+                p.steps[li].conv = std::make_shared<const DnnlConv>(l, p.steps[li].weight, in.lo, in.hi);
+            }
     }
     return p;
 }
@@ -223,7 +230,7 @@ void run_quantized(const QuantizedProgram<S>& p, const Dataset& data, std::int64
             }
             case OpKind::Conv:
             case OpKind::FullyConnected:
-                if (st.conv) {  // set for exact float programs only
+                if (st.conv) {  // oneDNN: set for exact float programs only
                     if constexpr (std::is_same_v<S, float>) st.conv->run(in.data(), count, out);
                 } else if (ml.kind == OpKind::Conv) {
                     im2col(in.data(), ml, count, ws.cols);
