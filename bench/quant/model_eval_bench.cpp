@@ -4,7 +4,7 @@
 // and median of several repetitions, the machine, and the network's MACs (the arithmetic a
 // FLOP limit applies to). bench/quant/side-by-side runs it beside PyTorch.
 //
-//   bench_quant_model_eval_bench [trace] [threads] [repetitions] [quantizer]
+//   bench_quant_model_eval_bench [trace] [threads] [repetitions] [quantizer] [integer: yes|no]
 #include "../machine.hpp"
 
 #include "serialq/quant/evaluation.hpp"
@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
     const int threads = argc > 2 ? std::stoi(argv[2]) : 0;
     const int reps = argc > 3 ? std::stoi(argv[3]) : 7;
     const std::string quantizer_name = argc > 4 ? argv[4] : "wrpn";
+    const bool with_integer = argc > 5 ? std::string(argv[5]) != "no" : true;
     std::printf("machine: %s, load average %s; evaluation threads: %d (0 = all)\n",
                 serialq::bench::machine().c_str(), serialq::bench::load_average().c_str(), threads);
 
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
         report("float engine, quantized " + b + " (exact: " + (fake.exact() ? "yes" : "no") + ")", t,
                percent(correct));
         // The integer engine is the reference, not a target (minutes on ResNet-20): one run.
+        if (!with_integer) continue;
         const IntegerEngine integer(model, q);
         t = time_it(1, [&] { correct = count_correct(integer, test, 0, n, threads); });
         report("integer engine, quantized " + b + " (one run)", t, percent(correct));
