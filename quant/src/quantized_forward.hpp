@@ -29,7 +29,10 @@ struct QuantizedStep {
     std::vector<std::int64_t> mult, round, shift;
     std::vector<double> multiplier;                        // M per row as doubles (see requantize_layer)
     std::vector<double> bias_double;                       // bias as doubles
-    bool double_exact = false;                             // float: the double form is requantize()
+    // Float: how requantize() is computed (requantize_layer): int64, or exactly in double, with
+    // M whole or split into (mult >> 16) 2^(16-shift) and (mult & 0xffff) 2^-shift.
+    enum class Requantize { Int64, Double, SplitDouble } requantize = Requantize::Int64;
+    std::vector<double> split_hi, split_lo;
     Eigen::VectorXf score_scale;                           // last layer: accumulator -> score
     FixedPointPair add;                                    // add: both inputs' multipliers
     std::int64_t lo = 0, hi = 0;                           // output code range
@@ -50,6 +53,35 @@ struct QuantizedWorkspace {
     Act<S> cols;
     Act<std::int64_t> sums;
 };
+
+// Which exact double form of requantize() a float layer can use, for accumulators (bias
+// included) of at most `worst` in magnitude; fills the split multipliers. Both forms compute
+// floor(a M + 1/2), M = mult 2^-shift, and are exact when every rounding step is:
+//  * Double: a M + 1/2 needs |a| mult < 2^52 (one product within the mantissa);
+//  * SplitDouble, for |a| < 2^31 and 1 <= shift <= 62: u1 = a hi 2^(16-shift) and
+//    u2 = a lo 2^-shift are exact (a hi < 2^46, a lo < 2^47, powers of two exact); floor(u1)
+//    and its remainder r1 are exact; r1 + u2 + 1/2 has at most shift fraction bits and an
+//    integer part below 2^(48-shift), 49 significant bits in all; the result is
+//    floor(u1) + floor(r1 + u2 + 1/2), exact while within the clamp's range (beyond it, any
+//    rounding clamps the same).
+template <class S>
+typename QuantizedStep<S>::Requantize double_requantization(QuantizedStep<S>& st, std::int64_t worst) {
+    using R = typename QuantizedStep<S>::Requantize;
+    bool whole = true, split = worst < (std::int64_t{1} << 31);
+    for (std::size_t o = 0; o < st.mult.size(); ++o) {
+        const std::int64_t m = st.mult[o];
+        whole = whole && m > 0 && static_cast<double>(worst) * static_cast<double>(m) < 0x1p52;
+        split = split && m > 0 && m < (std::int64_t{1} << 31) && st.shift[o] >= 1 && st.shift[o] <= 62;
+    }
+    if (whole) return R::Double;
+    if (!split) return R::Int64;
+    for (std::size_t o = 0; o < st.mult.size(); ++o) {
+        const int shift = static_cast<int>(st.shift[o]);
+        st.split_hi.push_back(std::ldexp(static_cast<double>(st.mult[o] >> 16), 16 - shift));
+        st.split_lo.push_back(std::ldexp(static_cast<double>(st.mult[o] & 0xffff), -shift));
+    }
+    return R::SplitDouble;
+}
 
 template <class S>
 QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork& q) {
@@ -108,12 +140,7 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
         if constexpr (std::is_same_v<S, float>) {
             for (Eigen::Index o = 0; o < st.bias.size(); ++o)
                 st.bias_double.push_back(static_cast<double>(st.bias[o]));
-            // floor(a M + 1/2) in double equals requantize(a) when a mult and a mult + 2^(shift-1)
-            // stay within the mantissa: |a| mult < 2^52 for every accumulator a.
-            const double worst = static_cast<double>(worst_accumulator(ql.weight.codes, ql.bias, input_max));
-            st.double_exact = true;
-            for (std::int64_t m : st.mult)
-                st.double_exact = st.double_exact && m > 0 && worst * static_cast<double>(m) < 0x1p52;
+            st.requantize = double_requantization(st, worst_accumulator(ql.weight.codes, ql.bias, input_max));
         }
     }
     // Exact float programs run their convs and fcs through oneDNN (dnnl_conv.hpp); inexact ones
@@ -143,7 +170,27 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
     const Eigen::Index rows = acc.rows();
     const std::int64_t* bias = st.bias.data();
     const std::int64_t lo = st.lo, hi = st.hi;
-    if (exact && !st.double_exact) {
+    using R = typename QuantizedStep<S>::Requantize;
+    const double dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);
+    if (exact && st.requantize == R::SplitDouble) {
+        const double* b = st.bias_double.data();
+        const double* c1 = st.split_hi.data();
+        const double* c2 = st.split_lo.data();
+        for (Eigen::Index c = 0; c < acc.cols(); ++c) {
+            S* v = acc.col(c).data();
+            for (Eigen::Index o = 0; o < rows; ++o) {
+                const double a = static_cast<double>(v[o]) + b[o];
+                const double u1 = a * c1[o];
+                const double f1 = vector_floor(u1);
+                double y = f1 + vector_floor((u1 - f1) + a * c2[o] + 0.5);
+                y = y < dlo ? dlo : y;
+                y = y > dhi ? dhi : y;
+                v[o] = static_cast<S>(y);
+            }
+        }
+        return;
+    }
+    if (exact && st.requantize == R::Int64) {
         // requantize() on the arrays, without branches so that it vectorizes: it runs on
         // every activation.
         const std::int64_t* mult = st.mult.data();
@@ -161,18 +208,15 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
         }
         return;
     }
-    // floor(a M + 1/2) in double: requantize() itself where double_exact (it vectorizes on
-    // AVX2, which has neither 64-bit multiplies nor arithmetic shifts), and the best there is
-    // for float sums beyond 2^24, which are rounded anyway. floor as in requantize_sums.
+    // floor(a M + 1/2) in double: requantize() itself where Double is exact (the double forms
+    // vectorize on AVX2, which has neither 64-bit multiplies nor arithmetic shifts), and the
+    // best there is for float sums beyond 2^24, which are rounded anyway.
     const double* m = st.multiplier.data();
     const double* b = st.bias_double.data();
-    const double dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);
     for (Eigen::Index c = 0; c < acc.cols(); ++c) {
         S* v = acc.col(c).data();
         for (Eigen::Index o = 0; o < rows; ++o) {
-            const double x = (static_cast<double>(v[o]) + b[o]) * m[o] + 0.5;
-            const double r = std::nearbyint(x);
-            double y = r > x ? r - 1.0 : r;
+            double y = vector_floor((static_cast<double>(v[o]) + b[o]) * m[o] + 0.5);
             y = y < dlo ? dlo : y;
             y = y > dhi ? dhi : y;
             v[o] = static_cast<S>(y);

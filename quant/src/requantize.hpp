@@ -75,12 +75,19 @@ inline std::int64_t requantize_sum(std::int64_t p, std::int64_t q, const FixedPo
     return (v + (std::int64_t{1} << (f.shift - 1))) >> f.shift;
 }
 
+// floor(x) as nearbyint (round to nearest, the default mode), less one where that rounded up.
+// GCC 12 vectorizes nearbyint, not floor; and the subtraction of a 0/1 comparison, where a
+// conditional `r - 1` would be control flow that AVX2 code (without AVX-512's masks) does not
+// if-convert.
+inline double vector_floor(double x) {
+    const double r = std::nearbyint(x);
+    return r - static_cast<double>(r > x);
+}
+
 // requantize_sum over whole tensors, in double so that the loop vectorizes on every x86-64
 // (AVX2 has no 64-bit integer multiply). The same numbers exactly: each product is below 2^47
 // and their sum below 2^48, within a double's 53-bit mantissa; scaling by 2^-shift only moves
-// the exponent; adding 1/2 needs at most 49 significant bits; floor is exact. GCC 12 does not
-// vectorize std::floor, so floor(x) is written as nearbyint(x) (round to nearest, the default
-// mode), less one where that rounded up.
+// the exponent; adding 1/2 needs at most 49 significant bits; floor is exact.
 template <class S>
 void requantize_sums(const S* p, const S* q, std::int64_t n, const FixedPointPair& f, std::int64_t lo,
                      std::int64_t hi, S* out) {
@@ -89,10 +96,10 @@ void requantize_sums(const S* p, const S* q, std::int64_t n, const FixedPointPai
     const double dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);
     for (std::int64_t k = 0; k < n; ++k) {
         const double v = static_cast<double>(p[k]) * mp + static_cast<double>(q[k]) * mq;
-        const double x = v * scale + half;
-        const double r = std::nearbyint(x);
-        const double y = r > x ? r - 1.0 : r;
-        out[k] = static_cast<S>(y < dlo ? dlo : (y > dhi ? dhi : y));
+        double y = vector_floor(v * scale + half);
+        y = y < dlo ? dlo : y;
+        y = y > dhi ? dhi : y;
+        out[k] = static_cast<S>(y);
     }
 }
 
