@@ -29,8 +29,10 @@ Clock::time_point after(double seconds) {
                               std::chrono::duration<double>(seconds));
 }
 
+// Rounded up, so that 0 means the deadline has passed: rounded down, a deadline 0.4 ms away
+// read as 0 and the timeout was declared before it had elapsed.
 int remaining_ms(Clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     return left.count() < 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
 }
 
