@@ -2,8 +2,8 @@
 // The quantized network's function (quantized_network.hpp), written once for both engines:
 // S = std::int32_t is IntegerEngine (int32 GEMMs), S = float is FloatEngine's quantized mode
 // (the same integer codes held in floats, float GEMMs: exact while every accumulator stays
-// below 2^24; its convolutions then run in oneDNN). Everything after a GEMM (bias, requantization, adds, pooling) is integer
-// arithmetic on the codes, identical for both.
+// below 2^24; its convs and fcs then run in oneDNN). Everything after a GEMM (bias,
+// requantization, adds, pooling) is integer arithmetic on the codes, the same for both.
 #include "dnnl_conv.hpp"
 #include "requantize.hpp"
 #include "serialq/common/error.hpp"
@@ -182,10 +182,7 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
                 const double a = static_cast<double>(v[o]) + b[o];
                 const double u1 = a * c1[o];
                 const double f1 = vector_floor(u1);
-                double y = f1 + vector_floor((u1 - f1) + a * c2[o] + 0.5);
-                y = y < dlo ? dlo : y;
-                y = y > dhi ? dhi : y;
-                v[o] = static_cast<S>(y);
+                v[o] = static_cast<S>(clamp_code(f1 + vector_floor((u1 - f1) + a * c2[o] + 0.5), dlo, dhi));
             }
         }
         return;
@@ -216,10 +213,7 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
     for (Eigen::Index c = 0; c < acc.cols(); ++c) {
         S* v = acc.col(c).data();
         for (Eigen::Index o = 0; o < rows; ++o) {
-            double y = vector_floor((static_cast<double>(v[o]) + b[o]) * m[o] + 0.5);
-            y = y < dlo ? dlo : y;
-            y = y > dhi ? dhi : y;
-            v[o] = static_cast<S>(y);
+            v[o] = static_cast<S>(clamp_code(vector_floor((static_cast<double>(v[o]) + b[o]) * m[o] + 0.5), dlo, dhi));
         }
     }
 }

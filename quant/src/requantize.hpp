@@ -84,6 +84,12 @@ inline double vector_floor(double x) {
     return r - static_cast<double>(r > x);
 }
 
+// y clamped to a layer's code range [lo, hi], written so that it vectorizes (min/max).
+inline double clamp_code(double y, double lo, double hi) {
+    y = y < lo ? lo : y;
+    return y > hi ? hi : y;
+}
+
 // requantize_sum over whole tensors, in double so that the loop vectorizes on every x86-64
 // (AVX2 has no 64-bit integer multiply). The same numbers exactly: each product is below 2^47
 // and their sum below 2^48, within a double's 53-bit mantissa; scaling by 2^-shift only moves
@@ -96,10 +102,7 @@ void requantize_sums(const S* p, const S* q, std::int64_t n, const FixedPointPai
     const double dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);
     for (std::int64_t k = 0; k < n; ++k) {
         const double v = static_cast<double>(p[k]) * mp + static_cast<double>(q[k]) * mq;
-        double y = vector_floor(v * scale + half);
-        y = y < dlo ? dlo : y;
-        y = y > dhi ? dhi : y;
-        out[k] = static_cast<S>(y);
+        out[k] = static_cast<S>(clamp_code(vector_floor(v * scale + half), dlo, dhi));
     }
 }
 
