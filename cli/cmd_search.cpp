@@ -10,6 +10,7 @@
 #include "serialq/quant/oracle.hpp"
 #include "serialq/quant/oracle_cache.hpp"
 #include "serialq/sim/accelerator_config.hpp"
+#include "serialq/sim/figures.hpp"
 #include "serialq/sim/hardware_model.hpp"
 
 #include <unistd.h>
@@ -127,8 +128,8 @@ public:
                   << std::string(width - fill, '.') << "] " << p.episodes_done << "/"
                   << p.episodes_total << "  best " << format_bits(b.bits) << ": "
                   << fixed(b.accuracy_percent, 2) << " %, "
-                  << fixed(double(p.baseline.cycles) / double(b.cycles), 2) << "x faster, "
-                  << fixed(p.baseline.energy_pj / b.energy_pj, 2) << "x less energy  (oracle calls "
+                  << fixed(sim::ratio(double(p.baseline.cycles), double(b.cycles)), 2) << "x faster, "
+                  << fixed(sim::ratio(p.baseline.energy_pj, b.energy_pj), 2) << "x less energy  (oracle calls "
                   << p.distinct_oracle_calls << ")" << (tty_ ? "\033[K" : "\n");
         if (tty_ && last) std::cerr << "\n";
         std::cerr << std::flush;
@@ -415,8 +416,8 @@ int search_main(const Args& args) {
             std::string bits = format_bits(p.bits);
             bits.resize(std::max(bits.size() + 2, 3 * best.bits.size() + 2), ' ');
             o << "  " << bits << std::setw(16) << fixed(p.accuracy_percent, 2) << std::setw(8)
-              << fixed(double(s.baseline.cycles) / double(p.cycles), 2) << "x" << std::setw(16)
-              << fixed(s.baseline.energy_pj / p.energy_pj, 2) << "x"
+              << fixed(sim::ratio(double(s.baseline.cycles), double(p.cycles)), 2) << "x" << std::setw(16)
+              << fixed(sim::ratio(s.baseline.energy_pj, p.energy_pj), 2) << "x"
               << (p.knee ? "  knee" : "") << (p.bits == best.bits ? "  chosen" : "") << "\n";
         }
     }

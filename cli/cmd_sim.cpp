@@ -11,13 +11,14 @@
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/baseline.hpp"
 #include "serialq/sim/hardware_model.hpp"
+#include "serialq/sim/figures.hpp"
 #include "serialq/sim/report.hpp"
+#include "serialq/sim/sim_output.hpp"
 #include "serialq/sim/vcd_trace.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <iostream>
 
@@ -35,196 +36,83 @@ const char* kUsage =
     "            [--model cycle|analytic] [--format table|csv|json] [--out FILE]\n"
     "            [--vcd FILE --vcd-layer NAME]";
 
-struct Run {
-    std::string spec;      // as given to --bits
-    std::string act_spec;  // as given to --act-bits ("" for the accelerator's activation_bits)
-    Comparison comparison;
-};
-
-// Shortest text that reads back to the same double; counts print as integers.
-std::string number(const Field& f) {
-    if (f.integer) return std::to_string(static_cast<long long>(f.value));
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, f.value);
-    return std::string(buf, r.ptr);
+// A row's value as table text: counts as integers, ratios to 3 decimals, time to 2, the rest
+// to 1; an undefined value "-".
+std::string cell(const json& row, const Figure& f) {
+    const json& v = row.at(f.name);
+    if (v.is_null()) return "-";
+    if (f.integer) return std::to_string(v.get<long long>());
+    if (f.name == figure::time_us.name) return fixed(v.get<double>(), 2);
+    if (f.unit.empty()) return fixed(v.get<double>(), 3);
+    return fixed(v.get<double>(), 1);
 }
 
-// The table shows fewer decimals than the CSV and sums each memory level's reads and writes.
-std::string resident_cell(const LayerReport& r) {
-    return r.layer_index < 0 ? "" : (r.weights_resident ? "yes" : "no");
+// The table leaves out the per-direction traffic and sums each memory level's reads and
+// writes instead.
+std::vector<std::string> detail_columns() {
+    std::vector<std::string> columns;
+    for (const auto& f : key_figures()) columns.emplace_back(f.name);
+    for (const auto& f : layer_figures())
+        if (f.unit != "bits") columns.emplace_back(f.name);
+    for (const char* c : {"weight_buffer_bits", "activation_memory_bits", "off_chip_bits"})
+        columns.emplace_back(c);
+    for (const auto& f : comparison_figures())
+        if (f.unit.empty()) columns.emplace_back(f.name);
+    return columns;
 }
 
-std::vector<std::string> table_cells(const LayerReport& r, const Ratios& x, double clock_ghz) {
-    std::vector<std::string> cells{std::to_string(r.bits), std::to_string(r.act_bits),
-                                   resident_cell(r)};
-    for (const auto& f : report_fields(r, clock_ghz)) {
-        if (f.name.ends_with("_bits")) continue;
-        if (f.integer) cells.push_back(number(f));
-        else if (f.name == "time_us") cells.push_back(fixed(f.value, 2));
-        else if (f.name == "utilization") cells.push_back(fixed(f.value, 3));
-        else cells.push_back(fixed(f.value, 1));
-    }
-    const auto& t = r.traffic;
-    cells.push_back(std::to_string(t.weight_buffer_read_bits + t.weight_buffer_write_bits));
-    cells.push_back(std::to_string(t.activation_memory_read_bits + t.activation_memory_write_bits));
-    cells.push_back(std::to_string(t.off_chip_read_bits + t.off_chip_write_bits));
-    cells.push_back(fixed(x.speedup, 3));
-    cells.push_back(fixed(x.energy_reduction, 3));
+std::vector<std::string> detail_cells(const json& row) {
+    std::vector<std::string> cells;
+    for (const auto& f : key_figures())
+        cells.push_back(row.at(f.name).is_string() ? row.at(f.name).get<std::string>() : cell(row, f));
+    for (const auto& f : layer_figures())
+        if (f.unit != "bits") cells.push_back(cell(row, f));
+    const auto both = [&](const Figure& read, const Figure& write) {
+        return std::to_string(row.at(read.name).get<long long>() + row.at(write.name).get<long long>());
+    };
+    cells.push_back(both(figure::weight_buffer_read_bits, figure::weight_buffer_write_bits));
+    cells.push_back(both(figure::activation_memory_read_bits, figure::activation_memory_write_bits));
+    cells.push_back(both(figure::off_chip_read_bits, figure::off_chip_write_bits));
+    for (const auto& f : comparison_figures())
+        if (f.unit.empty()) cells.push_back(cell(row, f));
     return cells;
 }
 
-std::string layer_number(const LayerReport& r) {
-    return r.layer_index < 0 ? "total" : std::to_string(r.layer_index);
-}
-
-std::string detail_table(const Run& run, double clock_ghz) {
-    std::vector<std::string> columns{"layer", "name", "bits", "act_bits", "resident"};
-    for (const auto& f : report_fields(LayerReport{}, clock_ghz))
-        if (!f.name.ends_with("_bits")) columns.push_back(f.name);
-    for (const char* c : {"weight_buffer_bits", "activation_memory_bits", "off_chip_bits",
-                          "speedup", "energy_reduction"})
-        columns.push_back(c);
-    Table t(columns);
-    const auto& c = run.comparison;
-    const auto add = [&](const LayerReport& r, const Ratios& x) {
-        auto cells = table_cells(r, x, clock_ghz);
-        cells.insert(cells.begin(), {layer_number(r), r.layer_index < 0 ? "" : r.name});
-        if (r.layer_index < 0 && r.bits == 0) cells[2] = "-";
-        if (r.layer_index < 0 && r.act_bits == 0) cells[3] = "-";
-        t.add_row(cells);
-    };
-    for (std::size_t i = 0; i < c.run.layers.size(); ++i) add(c.run.layers[i], c.layers[i]);
-    add(c.run.total, c.total);
+std::string detail_table(const SimRun& run, double clock_ghz) {
+    Table t(detail_columns());
+    for (const auto& row : comparison_rows(run.comparison, clock_ghz)) t.add_row(detail_cells(row));
     t.rule_before_last_row();
     return t.text();
 }
 
 // Several assignments side by side: per run, its bits, cycles, energy and the two ratios.
-std::string side_by_side_table(const std::vector<Run>& runs) {
-    std::vector<std::string> columns{"layer", "name", "baseline_total_cycles", "baseline_energy_pj"};
+std::string side_by_side_table(const std::vector<SimRun>& runs, double clock_ghz) {
+    namespace f = figure;
+    const Figure per_run[] = {f::layer_bits, f::total_cycles, f::energy_pj, f::speedup,
+                              f::energy_reduction};
+    std::vector<std::string> columns{std::string(f::layer_index.name), std::string(f::layer.name),
+                                     std::string(f::baseline_total_cycles.name),
+                                     std::string(f::baseline_energy_pj.name)};
     for (std::size_t k = 1; k <= runs.size(); ++k) {
         std::string prefix = "[";  // built in steps: GCC 12 warns (-Wrestrict) on "[" + string
         prefix += std::to_string(k);
         prefix += ']';
-        for (const char* c : {"bits", "total_cycles", "energy_pj", "speedup", "energy_reduction"})
-            columns.push_back(prefix + c);
+        for (const auto& fig : per_run) columns.push_back(prefix + std::string(fig.name));
     }
     Table t(columns);
-    const auto& first = runs.front().comparison;
-    const std::size_t n = first.run.layers.size();
-    for (std::size_t i = 0; i <= n; ++i) {
-        const LayerReport& base = i < n ? first.baseline.layers[i] : first.baseline.total;
-        std::vector<std::string> cells{layer_number(base), i < n ? base.name : "",
-                                       std::to_string(base.total_cycles),
-                                       fixed(base.energy_pj(), 1)};
-        for (const auto& run : runs) {
-            const auto& c = run.comparison;
-            const LayerReport& r = i < n ? c.run.layers[i] : c.run.total;
-            const Ratios& x = i < n ? c.layers[i] : c.total;
-            cells.push_back(r.bits == 0 ? "-" : std::to_string(r.bits));
-            cells.push_back(std::to_string(r.total_cycles));
-            cells.push_back(fixed(r.energy_pj(), 1));
-            cells.push_back(fixed(x.speedup, 3));
-            cells.push_back(fixed(x.energy_reduction, 3));
-        }
+    std::vector<std::vector<json>> rows;
+    for (const auto& run : runs) rows.push_back(comparison_rows(run.comparison, clock_ghz));
+    for (std::size_t i = 0; i < rows.front().size(); ++i) {
+        const json& first = rows.front()[i];
+        std::vector<std::string> cells{cell(first, f::layer_index), first.at(f::layer.name).get<std::string>(),
+                                       cell(first, f::baseline_total_cycles),
+                                       cell(first, f::baseline_energy_pj)};
+        for (const auto& r : rows)
+            for (const auto& fig : per_run) cells.push_back(cell(r[i], fig));
         t.add_row(cells);
     }
     t.rule_before_last_row();
     return t.text();
-}
-
-// One row per run x layer (and a total row per run), every figure in full precision.
-std::string csv_rows(const std::vector<Run>& runs, double clock_ghz) {
-    std::vector<std::string> columns{"run", "bits_spec", "act_bits_spec", "layer", "name",
-                                     "bits", "act_bits", "weights_resident"};
-    for (const auto& f : report_fields(LayerReport{}, clock_ghz)) columns.push_back(f.name);
-    for (const char* c : {"baseline_total_cycles", "baseline_energy_pj", "speedup",
-                          "energy_reduction"})
-        columns.push_back(c);
-    Table t(columns);
-    for (std::size_t k = 0; k < runs.size(); ++k) {
-        const auto& c = runs[k].comparison;
-        const auto add = [&](const LayerReport& r, const LayerReport& base, const Ratios& x) {
-            const bool total = r.layer_index < 0;
-            std::vector<std::string> cells{std::to_string(k + 1), runs[k].spec, runs[k].act_spec,
-                                           layer_number(r), total ? "" : r.name,
-                                           r.bits == 0 ? "" : std::to_string(r.bits),
-                                           r.act_bits == 0 ? "" : std::to_string(r.act_bits),
-                                           total ? "" : (r.weights_resident ? "1" : "0")};
-            for (const auto& f : report_fields(r, clock_ghz)) cells.push_back(number(f));
-            cells.push_back(std::to_string(base.total_cycles));
-            cells.push_back(number(Field{"", base.energy_pj(), false}));
-            cells.push_back(number(Field{"", x.speedup, false}));
-            cells.push_back(number(Field{"", x.energy_reduction, false}));
-            t.add_row(cells);
-        };
-        for (std::size_t i = 0; i < c.run.layers.size(); ++i)
-            add(c.run.layers[i], c.baseline.layers[i], c.layers[i]);
-        add(c.run.total, c.baseline.total, c.total);
-    }
-    return t.csv();
-}
-
-// Report fields as JSON numbers: integers where the figure is a count.
-void add_fields(json& o, const std::vector<Field>& fields) {
-    for (const auto& f : fields) {
-        if (f.integer) o[f.name] = static_cast<long long>(f.value);
-        else o[f.name] = f.value;
-    }
-}
-
-json fields_json(const LayerReport& r, double clock_ghz) {
-    json o;
-    o["name"] = r.layer_index < 0 ? "total" : r.name;
-    if (r.layer_index >= 0) o["layer_index"] = r.layer_index;
-    o["bits"] = r.bits;
-    o["act_bits"] = r.act_bits;
-    if (r.layer_index >= 0) o["weights_resident"] = r.weights_resident;
-    o["cycles"] = r.total_cycles;
-    add_fields(o, report_fields(r, clock_ghz));
-    return o;
-}
-
-json layer_json(const LayerReport& r, const LayerReport& base, const Ratios& x, double clock_ghz) {
-    json o = fields_json(r, clock_ghz);
-    o["baseline_total_cycles"] = base.total_cycles;
-    o["baseline_energy_pj"] = base.energy_pj();
-    o["speedup"] = x.speedup;
-    o["energy_reduction"] = x.energy_reduction;
-    return o;
-}
-
-// Config values as JSON: numbers where the text is one, else strings.
-json config_json(const AcceleratorConfig& c) {
-    json o;
-    for (const auto& [key, text] : accelerator_config_values(c)) {
-        double v = 0;
-        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-        const bool is_number = !text.empty() && r.ec == std::errc() && r.ptr == text.data() + text.size();
-        if (is_number && text.find_first_not_of("0123456789-") == std::string::npos)
-            o[key] = std::stoll(text);
-        else if (is_number)
-            o[key] = v;
-        else
-            o[key] = text;
-    }
-    return o;
-}
-
-json run_json(const Run& run, double clock_ghz) {
-    const auto& c = run.comparison;
-    json layers = json::array();
-    for (std::size_t i = 0; i < c.run.layers.size(); ++i)
-        layers.push_back(layer_json(c.run.layers[i], c.baseline.layers[i], c.layers[i], clock_ghz));
-    json network = json::object();
-    add_fields(network, network_fields(c.run));
-    return {{"bits_spec", run.spec},
-            {"bits", c.run.bits},
-            {"act_bits_spec", run.act_spec},
-            {"act_bits", c.run.act_bits},
-            {"layers", layers},
-            {"total", layer_json(c.run.total, c.baseline.total, c.total, clock_ghz)},
-            {"network", network}};
 }
 
 // Which designs each override reached (baseline.hpp's rule): the run's, and the baseline's
@@ -248,18 +136,15 @@ std::string overrides_text(const std::vector<ConfigOverride>& run, const std::st
     return text;
 }
 
-// Batch and per-inference figures (network_fields) and the resident weights' one-time load.
+// Batch and per-inference figures (network_row) and the resident weights' one-time load.
 std::string network_text(const NetworkReport& r) {
-    const auto figure = [fields = network_fields(r)](const std::string& name) {
-        for (const auto& f : fields)
-            if (f.name == name) return f.value;
-        return 0.0;
-    };
+    const json figures = network_row(r);
+    const auto value = [&](const Figure& f) { return figures.at(f.name).get<double>(); };
     std::string text;
     if (r.batch > 1)
         text += "batch " + std::to_string(r.batch) + ": per inference " +
-                fixed(figure("cycles_per_inference"), 1) + " cycles, " +
-                fixed(figure("energy_pj_per_inference"), 1) + " pJ (the table gives the batch's)\n";
+                fixed(value(figure::cycles_per_inference), 1) + " cycles, " +
+                fixed(value(figure::energy_pj_per_inference), 1) + " pJ (the table gives the batch's)\n";
     int resident = 0;
     for (const auto& l : r.layers) resident += l.weights_resident ? 1 : 0;
     text += "resident weights: " + std::to_string(resident) + " of " +
@@ -271,167 +156,146 @@ std::string network_text(const NetworkReport& r) {
     return text + "\n";
 }
 
-int sim_main(const Args& args) {
-    po::options_description opts("serialq sim options");
+// The options as given; defaults as --help shows them.
+struct SimArgs {
     std::string trace, accel_file, baseline_text, model_kind, format;
     std::vector<std::string> bit_specs, act_specs, sets, baseline_sets;
+    std::optional<std::string> out, vcd_file, vcd_layer;
+};
+
+// Parses the command line; false when it only asked for --help.
+bool parse_sim_args(const Args& args, SimArgs& a) {
+    po::options_description opts("serialq sim options");
     opts.add_options()
-        ("trace", po::value(&trace)->required(), "network trace (YAML)")
-        ("bits", po::value(&bit_specs)->required()->composing(),
+        ("trace", po::value(&a.trace)->required(), "network trace (YAML)")
+        ("bits", po::value(&a.bit_specs)->required()->composing(),
          "weight bits per conv/fc layer, 8,4,4,8 or uniform:N; repeat to compare several")
-        ("act-bits", po::value(&act_specs)->composing(),
+        ("act-bits", po::value(&a.act_specs)->composing(),
          "activation bits per conv/fc layer, as --bits; once for every --bits or once per "
          "--bits (default: the accelerator's activation_bits)")
         ("batch", po::value<int>(), "inferences per run, the accelerator's batch key (default 1)")
-        ("accel", po::value(&accel_file)->default_value("configs/accel/stripes.yaml"),
+        ("accel", po::value(&a.accel_file)->default_value("configs/accel/stripes.yaml"),
          "accelerator (YAML)")
-        ("set", po::value(&sets)->composing(),
+        ("set", po::value(&a.sets)->composing(),
          "override an accelerator field, key=value with a dotted key (repeatable)")
-        ("baseline", po::value(&baseline_text)->default_value("uniform:8"),
+        ("baseline", po::value(&a.baseline_text)->default_value("uniform:8"),
          "uniform:N (this accelerator), A.yaml (at its max_bits) or A.yaml@N")
-        ("baseline-set", po::value(&baseline_sets)->composing(),
+        ("baseline-set", po::value(&a.baseline_sets)->composing(),
          "override a field of the baseline alone, key=value (repeatable)")
-        ("model", po::value(&model_kind)->default_value(default_model_kind()), "cycle | analytic")
-        ("format", po::value(&format)->default_value("table"), "table | csv | json")
+        ("model", po::value(&a.model_kind)->default_value("cycle"), "cycle | analytic")
+        ("format", po::value(&a.format)->default_value("table"), "table | csv | json")
         ("out", po::value<std::string>(), "write to this file instead of stdout")
         ("vcd", po::value<std::string>(),
          "cycle model: write a VCD (GTKWave) of the --vcd-layer layer, first --bits run")
         ("vcd-layer", po::value<std::string>(), "the layer the VCD shows (a name in the trace)");
     po::variables_map vm;
-    if (!parse_command_line(kUsage, opts, {}, args, vm)) return 0;
-    check_choice("model", model_kind, {"cycle", "analytic"});
-    check_choice("format", format, {"table", "csv", "json"});
-    std::optional<std::string> out;
-    if (vm.count("out")) out = vm["out"].as<std::string>();
-
-    std::vector<ConfigOverride> overrides;
-    for (const auto& s : sets) overrides.push_back(parse_config_override(s, "--set"));
-    BaselineOverrides baseline_overrides;
-    for (const auto& s : baseline_sets)
-        baseline_overrides.baseline.push_back(parse_config_override(s, "--baseline-set"));
-    // A batch is the workload's: it reaches every baseline (baseline.hpp).
-    if (vm.count("batch")) overrides.push_back({"batch", std::to_string(vm["batch"].as<int>())});
-    baseline_overrides.run = overrides;
-    const AcceleratorConfig config = load_accelerator_config(accel_file, overrides);
-    const Network net = load_network(trace);
-    const BitsRange wr = weight_bits_range(config), ar = activation_bits_range(config);
-    std::vector<std::vector<int>> assignments, act_assignments;
-    for (const auto& spec : bit_specs)
-        assignments.push_back(parse_bits(spec, net.weight_layer_count(), wr.min, wr.max, "--bits"));
-    if (!act_specs.empty() && act_specs.size() != 1 && act_specs.size() != bit_specs.size())
-        throw UsageError("--act-bits: found " + std::to_string(act_specs.size()) +
-                         " assignments for " + std::to_string(bit_specs.size()) +
-                         " --bits, expected one or one per --bits");
-    for (const auto& spec : act_specs)
-        act_assignments.push_back(
-            parse_bits(spec, net.weight_layer_count(), ar.min, ar.max, "--act-bits"));
-    const auto act_of = [&](std::size_t k) -> std::vector<int> {
-        if (act_assignments.empty()) return {};
-        return act_assignments[act_assignments.size() == 1 ? 0 : k];
-    };
-    const auto act_spec_of = [&](std::size_t k) -> std::string {
-        if (act_specs.empty()) return "";
-        return act_specs[act_specs.size() == 1 ? 0 : k];
-    };
-    const BaselineRun baseline = resolve_baseline(parse_baseline(baseline_text, "--baseline"),
-                                                  config, net, "--baseline", baseline_overrides);
-
-    const bool vcd = vm.count("vcd") > 0;
-    if (vcd != (vm.count("vcd-layer") > 0))
+    if (!parse_command_line(kUsage, opts, {}, args, vm)) return false;
+    check_choice("model", a.model_kind, {"cycle", "analytic"});
+    check_choice("format", a.format, {"table", "csv", "json"});
+    if (vm.count("out")) a.out = vm["out"].as<std::string>();
+    if (vm.count("vcd")) a.vcd_file = vm["vcd"].as<std::string>();
+    if (vm.count("vcd-layer")) a.vcd_layer = vm["vcd-layer"].as<std::string>();
+    // A batch is the workload's: it reaches every baseline (baseline.hpp), as a --set does.
+    if (vm.count("batch")) a.sets.push_back("batch=" + std::to_string(vm["batch"].as<int>()));
+    if (a.vcd_file.has_value() != a.vcd_layer.has_value())
         throw UsageError("--vcd and --vcd-layer go together");
-    if (vcd && model_kind != "cycle")
-        throw UsageError("--vcd: found --model " + model_kind + ", expected --model cycle");
-    std::string vcd_layer;
-    if (vcd) {
-        vcd_layer = vm["vcd-layer"].as<std::string>();
-        std::string names;
-        bool found = false;
-        for (const auto& l : net.layers) {
-            names += (names.empty() ? "" : ", ") + l.name;
-            found = found || l.name == vcd_layer;
-        }
-        if (!found)
-            throw ConfigError(trace + ": --vcd-layer: found '" + vcd_layer +
-                              "', expected a layer of " + net.name + ": " + names);
-    }
+    if (a.vcd_file && a.model_kind != "cycle")
+        throw UsageError("--vcd: found --model " + a.model_kind + ", expected --model cycle");
+    return true;
+}
 
-    auto model = make_hardware_model(model_kind, config);
+void check_vcd_layer(const SimArgs& a, const Network& net) {
+    std::string names;
+    for (const auto& l : net.layers) {
+        if (l.name == *a.vcd_layer) return;
+        names += (names.empty() ? "" : ", ") + l.name;
+    }
+    throw ConfigError(a.trace + ": --vcd-layer: found '" + *a.vcd_layer +
+                      "', expected a layer of " + net.name + ": " + names);
+}
+
+// The --bits runs: weight and activation assignments, checked against the accelerator.
+struct Assignments {
+    std::vector<std::vector<int>> bits, act_bits;  // act_bits: empty, or one per run
+    std::vector<std::string> act_specs;            // one per run ("" for the default)
+};
+
+Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config, const Network& net) {
+    const BitsRange wr = weight_bits_range(config), ar = activation_bits_range(config);
+    const int layers = net.weight_layer_count();
+    Assignments s;
+    if (!a.act_specs.empty() && a.act_specs.size() != 1 && a.act_specs.size() != a.bit_specs.size())
+        throw UsageError("--act-bits: found " + std::to_string(a.act_specs.size()) +
+                         " assignments for " + std::to_string(a.bit_specs.size()) +
+                         " --bits, expected one or one per --bits");
+    for (std::size_t k = 0; k < a.bit_specs.size(); ++k) {
+        s.bits.push_back(parse_bits(a.bit_specs[k], layers, wr.min, wr.max, "--bits"));
+        const std::string act = a.act_specs.empty() ? "" : a.act_specs[a.act_specs.size() == 1 ? 0 : k];
+        s.act_specs.push_back(act);
+        s.act_bits.push_back(act.empty() ? std::vector<int>{}
+                                         : parse_bits(act, layers, ar.min, ar.max, "--act-bits"));
+    }
+    return s;
+}
+
+std::string table_text(const SimOutput& o, const NetworkReport& base) {
+    std::string text = "network " + base.network + " (" + o.trace + ") on " + o.config.name +
+                       " (" + o.accel_file + "), " + o.model + " model\n";
+    text += overrides_text(o.overrides, o.config.name, o.baseline);
+    text += "baseline: " + o.baseline.label + ": " + std::to_string(base.total.total_cycles) +
+            " cycles, " + fixed(base.total.energy_pj(), 1) + " pJ\n";
+    const auto& runs = o.runs;
+    for (std::size_t k = 0; k < runs.size(); ++k)
+        text += (runs.size() > 1 ? "[" + std::to_string(k + 1) + "] " : std::string()) +
+                network_text(runs[k].comparison.run);
+    if (runs.size() == 1) {
+        const auto& r = runs.front().comparison.run;
+        text += "bits: " + format_bits(r.bits) + "; act_bits: " + format_bits(r.act_bits) + "\n\n";
+        return text + detail_table(runs.front(), o.config.clock_ghz);
+    }
+    for (std::size_t k = 0; k < runs.size(); ++k)
+        text += "[" + std::to_string(k + 1) + "] " + runs[k].bits_spec +
+                (runs[k].act_bits_spec.empty() ? "" : ", act_bits " + runs[k].act_bits_spec) + "\n";
+    return text + "\n" + side_by_side_table(runs, o.config.clock_ghz);
+}
+
+int sim_main(const Args& args) {
+    SimArgs a;
+    if (!parse_sim_args(args, a)) return 0;
+    SimOutput o;
+    o.trace = a.trace;
+    o.accel_file = a.accel_file;
+    o.model = a.model_kind;
+    o.baseline_spec = a.baseline_text;
+    for (const auto& s : a.sets) o.overrides.push_back(parse_config_override(s, "--set"));
+    BaselineOverrides baseline_overrides{o.overrides, {}};
+    for (const auto& s : a.baseline_sets)
+        baseline_overrides.baseline.push_back(parse_config_override(s, "--baseline-set"));
+    o.config = load_accelerator_config(a.accel_file, o.overrides);
+    const Network net = load_network(a.trace);
+    const Assignments runs = parse_assignments(a, o.config, net);
+    o.baseline = resolve_baseline(parse_baseline(a.baseline_text, "--baseline"), o.config, net,
+                                  "--baseline", baseline_overrides);
+    if (a.vcd_file) check_vcd_layer(a, net);
+
+    auto model = make_hardware_model(a.model_kind, o.config);
     // The VCD shows the first --bits run alone: it is simulated first, then tracing stops
     // before the baseline and the other runs (which run the same layer again).
     std::optional<NetworkReport> first;
-    if (vcd) {
-        start_vcd_trace(vm["vcd"].as<std::string>(), vcd_layer);
-        first = model->simulate(net, assignments.front(), act_of(0));
+    if (a.vcd_file) {
+        start_vcd_trace(*a.vcd_file, *a.vcd_layer);
+        first = model->simulate(net, runs.bits.front(), runs.act_bits.front());
         stop_vcd_trace();
     }
-    const NetworkReport base = run_baseline(baseline, *model, net);
-    std::vector<Run> runs;
-    for (std::size_t k = 0; k < assignments.size(); ++k)
-        runs.push_back({bit_specs[k], act_spec_of(k),
-                        compare(k == 0 && first ? *first
-                                                : model->simulate(net, assignments[k], act_of(k)),
-                                base)});
-    const double clock = config.clock_ghz;
-
-    std::string text;
-    if (format == "json") {
-        json doc;
-        doc["command"] = "sim";
-        doc["network"] = net.name;
-        doc["trace"] = trace;
-        doc["model"] = model_kind;
-        json overrides_json = json::object();
-        for (const auto& [k, v] : overrides) overrides_json[k] = v;
-        doc["accelerator"] = {{"file", accel_file},
-                              {"overrides", overrides_json},
-                              {"values", config_json(config)}};
-        json baseline_overrides_json = json::object();
-        for (const auto& [k, v] : baseline.overrides) baseline_overrides_json[k] = v;
-        json skipped = json::array();
-        for (const auto& o : baseline.skipped) skipped.push_back(o.first);
-        doc["baseline"] = {{"spec", baseline_text},
-                           {"label", baseline.label},
-                           {"overrides", baseline_overrides_json},
-                           {"overrides_not_applied", skipped},
-                           {"accelerator", config_json(baseline.config)},
-                           {"bits", baseline.bits},
-                           {"total", fields_json(base.total, baseline.config.clock_ghz)}};
-        const json first = run_json(runs.front(), clock);
-        doc["bits_spec"] = first["bits_spec"];
-        doc["bits"] = first["bits"];
-        doc["act_bits_spec"] = first["act_bits_spec"];
-        doc["act_bits"] = first["act_bits"];
-        doc["layers"] = first["layers"];
-        doc["total"] = first["total"];
-        doc["network_figures"] = first["network"];
-        json all = json::array();
-        for (const auto& r : runs) all.push_back(run_json(r, clock));
-        doc["runs"] = all;
-        text = doc.dump(2) + "\n";
-    } else if (format == "csv") {
-        text = csv_rows(runs, clock);
-    } else {
-        text = "network " + net.name + " (" + trace + ") on " + config.name + " (" + accel_file +
-               "), " + model_kind + " model\n";
-        text += overrides_text(overrides, config.name, baseline);
-        text += "baseline: " + baseline.label + ": " + std::to_string(base.total.total_cycles) +
-                " cycles, " + fixed(base.total.energy_pj(), 1) + " pJ\n";
-        for (std::size_t k = 0; k < runs.size(); ++k)
-            text += (runs.size() > 1 ? "[" + std::to_string(k + 1) + "] " : std::string()) +
-                    network_text(runs[k].comparison.run);
-        if (runs.size() == 1) {
-            const auto& r = runs.front().comparison.run;
-            text += "bits: " + format_bits(r.bits) + "; act_bits: " + format_bits(r.act_bits) +
-                    "\n\n";
-            text += detail_table(runs.front(), clock);
-        } else {
-            for (std::size_t k = 0; k < runs.size(); ++k)
-                text += "[" + std::to_string(k + 1) + "] " + runs[k].spec +
-                        (runs[k].act_spec.empty() ? "" : ", act_bits " + runs[k].act_spec) + "\n";
-            text += "\n" + side_by_side_table(runs);
-        }
-    }
-    emit(out, text);
+    const NetworkReport base = run_baseline(o.baseline, *model, net);
+    for (std::size_t k = 0; k < runs.bits.size(); ++k)
+        o.runs.push_back({a.bit_specs[k], runs.act_specs[k],
+                          compare(k == 0 && first ? *first
+                                                  : model->simulate(net, runs.bits[k], runs.act_bits[k]),
+                                  base)});
+    if (a.format == "json") emit(a.out, sim_output_json(o).dump(2) + "\n");
+    else if (a.format == "csv") emit(a.out, sim_output_csv(o));
+    else emit(a.out, table_text(o, base));
     return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "table.hpp"
 
+#include "serialq/common/csv.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
@@ -49,22 +51,8 @@ std::string Table::text() const {
 }
 
 std::string Table::csv() const {
-    auto cell = [](const std::string& s) {
-        if (s.find_first_of(",\"\n") == std::string::npos) return s;
-        std::string q = "\"";
-        for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-        return q + "\"";
-    };
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string s;
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            if (c) s += ',';
-            s += cell(cells[c]);
-        }
-        return s + "\n";
-    };
-    std::string out = line(columns_);
-    for (const auto& r : rows_) out += line(r);
+    std::string out = csv_line(columns_);
+    for (const auto& r : rows_) out += csv_line(r);
     return out;
 }
 

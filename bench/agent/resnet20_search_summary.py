@@ -87,7 +87,7 @@ def load_run(run_dir, max_loss):
         best = json.load(f)
     run = best.get("run", {})
     reference = float(best["reference_accuracy_percent"])
-    baseline_cycles = float(best["baseline"]["cycles"])
+    baseline_cycles = float(best["baseline"]["total_cycles"])
     episodes = []
     seen = set()
     with open(os.path.join(run_dir, "episodes.csv"), newline="") as f:
@@ -104,7 +104,7 @@ def load_run(run_dir, max_loss):
                 "episode": int(row["episode"]),
                 "bits": bits,
                 "accuracy": acc,
-                "cycles": float(row["cycles"]),
+                "cycles": float(row["total_cycles"]),
                 "feasible": feasible,
                 "episode_calls": len(seen),
                 "oracle_calls": int(row["distinct_oracle_calls"]),
@@ -158,7 +158,7 @@ def side_call_better(run, budget, best, max_loss):
     limit = run["reference"] - max_loss
     top = None
     for c in run["evaluated"][:budget]:
-        e = {"cycles": float(c["cycles"]), "accuracy": float(c["accuracy_percent"]),
+        e = {"cycles": float(c["total_cycles"]), "accuracy": float(c["accuracy_percent"]),
              "bits": tuple(c["bits"])}
         if e["accuracy"] >= limit and better(e, top):
             top = e

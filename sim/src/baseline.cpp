@@ -86,9 +86,9 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
 }
 
 NetworkReport run_baseline(const BaselineRun& baseline, HardwareModel& run_model,
-                           const Network& net) {
+                           const Network& net, const HardwareModelFactory& make) {
     if (baseline.same_accelerator) return run_model.simulate(net, baseline.bits);
-    return make_hardware_model(run_model.name(), baseline.config)->simulate(net, baseline.bits);
+    return make(run_model.name(), baseline.config)->simulate(net, baseline.bits);
 }
 
 }  // namespace serialq::sim

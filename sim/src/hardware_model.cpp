@@ -7,20 +7,8 @@
 
 namespace serialq::sim {
 
-// Written by the cycle-level model (sim/src/systemc/cycle_model.hpp); until it lands,
-// sim/src/systemc_placeholder.cpp stands in and throws.
+// Written by the cycle-level model (sim/src/systemc/cycle_model.hpp).
 std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config);
-
-}  // namespace serialq::sim
-
-// Defined only by the placeholder: a weak reference, null once the placeholder is deleted.
-extern "C" __attribute__((weak)) const bool serialq_cycle_model_is_placeholder;
-
-namespace serialq::sim {
-
-bool cycle_model_available() { return &serialq_cycle_model_is_placeholder == nullptr; }
-
-std::string default_model_kind() { return cycle_model_available() ? "cycle" : "analytic"; }
 
 std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,
                                                    const AcceleratorConfig& config) {

@@ -2,6 +2,7 @@
 
 #include "serialq/common/error.hpp"
 #include "serialq/sim/energy.hpp"
+#include "serialq/sim/figures.hpp"
 #include "serialq/sim/network_plan.hpp"
 
 namespace serialq::sim {
@@ -67,8 +68,8 @@ LayerReport total_of(const std::vector<LayerReport>& layers) {
 
 Ratios ratios(const LayerReport& run, const LayerReport& baseline) {
     Ratios r;
-    r.speedup = static_cast<double>(baseline.total_cycles) / static_cast<double>(run.total_cycles);
-    r.energy_reduction = baseline.energy_pj() / run.energy_pj();
+    r.speedup = ratio(static_cast<double>(baseline.total_cycles), static_cast<double>(run.total_cycles));
+    r.energy_reduction = ratio(baseline.energy_pj(), run.energy_pj());
     return r;
 }
 
@@ -90,45 +91,6 @@ Comparison compare(NetworkReport run, NetworkReport baseline) {
     c.run = std::move(run);
     c.baseline = std::move(baseline);
     return c;
-}
-
-std::vector<Field> report_fields(const LayerReport& r, double clock_ghz) {
-    const auto count = [](const char* name, long long v) {
-        return Field{name, static_cast<double>(v), true};
-    };
-    const auto real = [](const char* name, double v) { return Field{name, v, false}; };
-    const auto& e = r.energy;
-    const auto& t = r.traffic;
-    return {count("macs", r.macs),
-            count("compute_cycles", r.compute_cycles),
-            count("stall_cycles", r.stall_cycles),
-            count("total_cycles", r.total_cycles),
-            real("time_us", static_cast<double>(r.total_cycles) / clock_ghz / 1000.0),
-            real("utilization", r.utilization),
-            real("energy_pj", r.energy_pj()),
-            real("sip_lanes_pj", e.sip_lanes_pj),
-            real("adder_trees_pj", e.adder_trees_pj),
-            real("accumulators_pj", e.accumulators_pj),
-            real("weight_buffer_pj", e.weight_buffer_pj),
-            real("activation_memory_pj", e.activation_memory_pj),
-            real("off_chip_pj", e.off_chip_pj),
-            real("static_pj", e.static_pj),
-            count("weight_buffer_read_bits", t.weight_buffer_read_bits),
-            count("weight_buffer_write_bits", t.weight_buffer_write_bits),
-            count("activation_memory_read_bits", t.activation_memory_read_bits),
-            count("activation_memory_write_bits", t.activation_memory_write_bits),
-            count("off_chip_read_bits", t.off_chip_read_bits),
-            count("off_chip_write_bits", t.off_chip_write_bits)};
-}
-
-std::vector<Field> network_fields(const NetworkReport& r) {
-    const double batch = r.batch > 0 ? r.batch : 1;
-    return {{"batch", batch, true},
-            {"cycles_per_inference", static_cast<double>(r.total.total_cycles) / batch, false},
-            {"energy_pj_per_inference", r.total.energy_pj() / batch, false},
-            {"weight_load_bits", static_cast<double>(r.weight_load.bits), true},
-            {"weight_load_cycles", static_cast<double>(r.weight_load.cycles), true},
-            {"weight_load_pj", r.weight_load.energy_pj, false}};
 }
 
 }  // namespace serialq::sim

@@ -47,7 +47,7 @@ TEST_CASE("search: the same seed gives byte-identical outputs, another seed does
     // 23 episodes, a header, one line each.
     const std::string csv = a.file("episodes.csv");
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 24);
-    CHECK(csv.rfind("episode,bits,accuracy_percent,cycles,energy_pj,weight_bits,feasible,reward,"
+    CHECK(csv.rfind("episode,bits,accuracy_percent,total_cycles,energy_pj,weight_bits,feasible,reward,"
                     "policy_entropy_nats,"
                     "distinct_oracle_calls\n1,\"",
                     0) == 0);
@@ -65,7 +65,7 @@ TEST_CASE("search: the same seed gives byte-identical outputs, another seed does
     CHECK(best["run"]["config"]["ppo"]["clip"] == 0.1);
     CHECK(best["best"]["bits"].size() == 4);
     CHECK(best["best"]["reward"].get<double>() == Approx(sa.best.result.reward));
-    CHECK(best["best"]["speedup_vs_baseline"].get<double>() == Approx(sa.speedup));
+    CHECK(best["best"]["speedup"].get<double>() == Approx(sa.speedup));
 }
 
 TEST_CASE("search: killed after a checkpoint and resumed, it ends exactly as if never stopped",
@@ -171,7 +171,7 @@ TEST_CASE("search: exhaustive evaluates every assignment and marks the exact fro
         const auto k = static_cast<std::size_t>(std::find(all.begin(), all.end(), bits) - all.begin());
         REQUIRE(k < all.size());
         CHECK(c["pareto_latency"].get<bool>() == front[k]);
-        CHECK(c["cycles"].get<double>() == cyc[k]);
+        CHECK(c["total_cycles"].get<double>() == cyc[k]);
         marked += c["pareto_latency"].get<bool>();
     }
     CHECK(marked == std::count(front.begin(), front.end(), true));

@@ -7,7 +7,7 @@
 # weights resident.
 serialq_add_cli_test(NAME sim_alexnet_table
   ARGS sim --trace traces/alexnet.yaml --bits 8,4,4,4,4,4,4,8 --model analytic EXIT 0
-  STDOUT "^network alexnet \\(traces/alexnet.yaml\\) on stripes \\(configs/accel/stripes.yaml\\), analytic model\nbaseline: uniform:8 on stripes: [0-9]+ cycles, [0-9.]+ pJ\nresident weights: 8 of 8 layers, loaded once: [0-9]+ bits, [0-9]+ cycles, [0-9.]+ pJ \\(not in the figures below\\)\nbits: 8,4,4,4,4,4,4,8; act_bits: 16,16,16,16,16,16,16,16\n\nlayer +name +bits +act_bits +resident +macs +compute_cycles +stall_cycles +total_cycles +time_us +utilization +energy_pj .* speedup +energy_reduction\n-+ .*\n +0 +conv1 +8 +16 +yes +105415200 +34960 +1282 +36245 .* 1.000 +1.000\n.*\ntotal +- +16 +724406816 ")
+  STDOUT "^network alexnet \\(traces/alexnet.yaml\\) on stripes \\(configs/accel/stripes.yaml\\), analytic model\nbaseline: uniform:8 on stripes: [0-9]+ cycles, [0-9.]+ pJ\nresident weights: 8 of 8 layers, loaded once: [0-9]+ bits, [0-9]+ cycles, [0-9.]+ pJ \\(not in the figures below\\)\nbits: 8,4,4,4,4,4,4,8; act_bits: 16,16,16,16,16,16,16,16\n\nlayer +layer_index +weight_layer +layer_bits +layer_act_bits +weights_resident +macs +compute_cycles +stall_cycles +total_cycles +time_us +utilization +energy_pj .* speedup +energy_reduction\n-+ .*\nconv1 +0 +0 +8 +16 +1 +105415200 +34960 +1282 +36245 .* 1.000 +1.000\n.*\ntotal +- +- +- +16 +- +724406816 ")
 
 # Every shipped trace on every shipped accelerator.
 foreach(accel stripes stripes-act loom dadiannao)
@@ -15,20 +15,20 @@ foreach(accel stripes stripes-act loom dadiannao)
     serialq_add_cli_test(NAME sim_${trace}_on_${accel}
       ARGS sim --trace traces/${trace}.yaml --accel configs/accel/${accel}.yaml --bits uniform:4
         --model analytic --format csv
-      EXIT 0 STDOUT "^run,bits_spec,act_bits_spec,layer,name,bits,act_bits,weights_resident,macs,compute_cycles,.*\n1,uniform:4,,total,,4,16,,[0-9]+,")
+      EXIT 0 STDOUT "^run,bits_spec,act_bits_spec,layer,layer_index,weight_layer,layer_bits,layer_act_bits,weights_resident,macs,compute_cycles,.*\n1,uniform:4,,total,,,4,16,,[0-9]+,")
   endforeach()
 endforeach()
 
 serialq_add_cli_test(NAME sim_csv_columns
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format csv EXIT 0
-  STDOUT "^run,bits_spec,act_bits_spec,layer,name,bits,act_bits,weights_resident,macs,compute_cycles,stall_cycles,total_cycles,time_us,utilization,energy_pj,sip_lanes_pj,adder_trees_pj,accumulators_pj,weight_buffer_pj,activation_memory_pj,off_chip_pj,static_pj,weight_buffer_read_bits,weight_buffer_write_bits,activation_memory_read_bits,activation_memory_write_bits,off_chip_read_bits,off_chip_write_bits,baseline_total_cycles,baseline_energy_pj,speedup,energy_reduction\n1,\"8,4,4,8\",,0,conv1,8,16,1,288000,")
+  STDOUT "^run,bits_spec,act_bits_spec,layer,layer_index,weight_layer,layer_bits,layer_act_bits,weights_resident,macs,compute_cycles,stall_cycles,total_cycles,time_us,utilization,energy_pj,sip_lanes_pj,adder_trees_pj,accumulators_pj,weight_buffer_pj,activation_memory_pj,off_chip_pj,static_pj,weight_buffer_read_bits,weight_buffer_write_bits,activation_memory_read_bits,activation_memory_write_bits,off_chip_read_bits,off_chip_write_bits,baseline_total_cycles,baseline_energy_pj,speedup,energy_reduction\n1,\"8,4,4,8\",,conv1,0,0,8,16,1,288000,")
 serialq_add_cli_test(NAME sim_json
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format json
     --set off_chip.bandwidth_gb_per_s=128 EXIT 0
-  STDOUT "^{\n  \"command\": \"sim\",\n  \"network\": \"lenet\",\n  \"trace\": \"traces/lenet.yaml\",\n  \"model\": \"analytic\",\n  \"accelerator\": {\n    \"file\": \"configs/accel/stripes.yaml\",\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"128\"\n    },\n    \"values\": {\n      \"name\": \"stripes\",.*\"tiles\": 16,.*\"off_chip.bandwidth_gb_per_s\": 128,.*\"baseline\": {\n    \"spec\": \"uniform:8\",.*\"bits\": \\[\n    8,\n    4,\n    4,\n    8\n  \\],\n  \"act_bits_spec\": \"\",\n  \"act_bits\": \\[\n    16,.*\"layers\": \\[\n    {\n      \"name\": \"conv1\",\n      \"layer_index\": 0,\n      \"bits\": 8,\n      \"act_bits\": 16,\n      \"weights_resident\": true,\n      \"cycles\": [0-9]+,.*\"energy_pj\": [0-9.e+]+,.*\"speedup\": 1.0,\n      \"energy_reduction\": 1.0\n    },.*\"total\": {\n    \"name\": \"total\",.*\"runs\": \\[")
+  STDOUT "^{\n  \"command\": \"sim\",\n  \"network\": \"lenet\",\n  \"trace\": \"traces/lenet.yaml\",\n  \"model\": \"analytic\",\n  \"accelerator\": {\n    \"file\": \"configs/accel/stripes.yaml\",\n    \"overrides\": {\n      \"off_chip.bandwidth_gb_per_s\": \"128\"\n    },\n    \"values\": {\n      \"name\": \"stripes\",.*\"tiles\": 16,.*\"off_chip.bandwidth_gb_per_s\": 128,.*\"baseline\": {\n    \"spec\": \"uniform:8\",.*\"bits\": \\[\n    8,\n    4,\n    4,\n    8\n  \\],\n  \"act_bits_spec\": \"\",\n  \"act_bits\": \\[\n    16,.*\"layers\": \\[\n    {\n      \"layer\": \"conv1\",\n      \"layer_index\": 0,\n      \"weight_layer\": 0,\n      \"layer_bits\": 8,\n      \"layer_act_bits\": 16,\n      \"weights_resident\": 1,\n      \"macs\": [0-9]+,.*\"total_cycles\": [0-9]+,.*\"energy_pj\": [0-9.e+]+,.*\"speedup\": 1.0,\n      \"energy_reduction\": 1.0\n    },.*\"total\": {\n    \"layer\": \"total\",\n    \"layer_index\": null,.*\"runs\": \\[")
 serialq_add_cli_test(NAME sim_compare_several_bits
   ARGS sim --trace traces/lenet.yaml --bits uniform:8 --bits uniform:4 --bits 8,2,2,8 --model analytic EXIT 0
-  STDOUT "\\[1\\] uniform:8\n\\[2\\] uniform:4\n\\[3\\] 8,2,2,8\n\nlayer +name +baseline_total_cycles +baseline_energy_pj +\\[1\\]bits +\\[1\\]total_cycles +\\[1\\]energy_pj +\\[1\\]speedup +\\[1\\]energy_reduction +\\[2\\]bits .*\\[3\\]energy_reduction\n.*\n +0 +conv1 +[0-9]+ +[0-9.]+ +8 +[0-9]+ +[0-9.]+ +1.000 +1.000 +4 ")
+  STDOUT "\\[1\\] uniform:8\n\\[2\\] uniform:4\n\\[3\\] 8,2,2,8\n\nlayer_index +layer +baseline_total_cycles +baseline_energy_pj +\\[1\\]layer_bits +\\[1\\]total_cycles +\\[1\\]energy_pj +\\[1\\]speedup +\\[1\\]energy_reduction +\\[2\\]layer_bits .*\\[3\\]energy_reduction\n.*\n +0 +conv1 +[0-9]+ +[0-9.]+ +8 +[0-9]+ +[0-9.]+ +1.000 +1.000 +4 ")
 serialq_add_cli_test(NAME sim_baseline_dadiannao
   ARGS sim --trace traces/alexnet.yaml --bits uniform:16 --accel configs/accel/stripes-act.yaml
     --baseline configs/accel/dadiannao.yaml --model analytic EXIT 0
@@ -40,7 +40,7 @@ serialq_add_cli_test(NAME sim_set_override
 serialq_add_cli_test(NAME sim_act_bits
   ARGS sim --trace traces/lenet.yaml --bits uniform:16 --act-bits 8,4,4,8
     --accel configs/accel/stripes-act.yaml --baseline configs/accel/dadiannao.yaml --model analytic EXIT 0
-  STDOUT "bits: 16,16,16,16; act_bits: 8,4,4,8\n.*\n +2 +conv2 +16 +4 +yes +1600000 +512 ")
+  STDOUT "bits: 16,16,16,16; act_bits: 8,4,4,8\n.*\nconv2 +2 +1 +16 +4 +1 +1600000 +512 ")
 serialq_add_cli_test(NAME sim_act_bits_per_run
   ARGS sim --trace traces/lenet.yaml --bits uniform:8 --bits uniform:4 --act-bits uniform:8
     --act-bits uniform:4 --accel configs/accel/loom.yaml --model analytic EXIT 0

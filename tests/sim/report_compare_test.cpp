@@ -2,9 +2,12 @@
 #include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
 #include "serialq/sim/baseline.hpp"
+#include "serialq/sim/figures.hpp"
 #include "serialq/sim/report.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cmath>
 
 using namespace serialq;
 using namespace serialq::sim;
@@ -121,27 +124,45 @@ TEST_CASE("report: baselines resolve to an accelerator and bits, and run", "[sim
     }
 }
 
-TEST_CASE("report: fields name each figure with its unit", "[sim][report]") {
+TEST_CASE("figures: a row names each figure with its unit, from one schema", "[sim][report]") {
     LayerReport r = layer("a", 8, 1960, 0.25, 7.5);
+    r.layer_index = 3;
     r.traffic.off_chip_write_bits = 11;
-    const auto fields = report_fields(r, 0.98);
-    REQUIRE(fields.size() == 20);
-    CHECK(fields[0].name == "macs");
-    CHECK(fields[3].name == "total_cycles");
-    CHECK(fields[3].value == 1960);
-    CHECK(fields[3].integer);
-    CHECK(fields[4].name == "time_us");
-    CHECK(fields[4].value == Approx(2.0));  // 1960 cycles at 0.98 GHz
-    CHECK(fields[5].name == "utilization");
-    CHECK(fields[6].name == "energy_pj");
-    CHECK(fields[6].value == 7.5);
-    CHECK(fields[12].name == "off_chip_pj");
-    CHECK(fields.back().name == "off_chip_write_bits");
-    CHECK(fields.back().value == 11);
-    for (const auto& f : fields) {
-        const bool unit = f.name.ends_with("_cycles") || f.name.ends_with("_pj") ||
-                          f.name.ends_with("_bits") || f.name.ends_with("_us") ||
-                          f.name == "macs" || f.name == "utilization";
-        CHECK(unit);
-    }
+    const auto row = layer_row(r, 1, 0.98);
+    const auto columns = row_columns(false);
+    REQUIRE(row.size() == columns.size());
+    std::size_t i = 0;
+    for (const auto& [key, value] : row.items()) CHECK(key == columns[i++]);  // in schema order
+    CHECK(row["layer"] == "a");
+    CHECK(row["layer_index"] == 3);
+    CHECK(row["weight_layer"] == 1);
+    CHECK(row["total_cycles"] == 1960);
+    CHECK(row["total_cycles"].is_number_integer());
+    CHECK(row["time_us"].get<double>() == Approx(2.0));  // 1960 cycles at 0.98 GHz
+    CHECK(row["energy_pj"] == 7.5);
+    CHECK(row["off_chip_write_bits"] == 11);
+    // Units are in the names; the unit field says the same.
+    for (const auto& list : {key_figures(), layer_figures(), comparison_figures(), network_figures()})
+        for (const auto& f : list) {
+            INFO(f.name);
+            if (f.unit == "cycles") CHECK(f.name.find("cycles") != std::string_view::npos);
+            if (f.unit == "pJ") CHECK(f.name.find("_pj") != std::string_view::npos);
+            if (f.unit == "bits") CHECK(f.name.find("bits") != std::string_view::npos);
+            CHECK(!f.meaning.empty());
+        }
+    // The energy components are the parts of energy_pj.
+    double sum = 0;
+    for (const auto& f : energy_components()) sum += row[std::string(f.name)].get<double>();
+    CHECK(energy_components().size() == 7);
+    CHECK(sum == Approx(row["energy_pj"].get<double>()));
+
+    // The total row leaves out what does not apply; a ratio over nothing is undefined.
+    auto total = layer_row(total_of({r}), -1, 0.98);
+    CHECK(total["layer"] == "total");
+    CHECK(total["layer_index"].is_null());
+    CHECK(total["weights_resident"].is_null());
+    add_comparison(total, 3920, 15);
+    CHECK(total["speedup"] == 2.0);
+    CHECK(total["energy_reduction"] == 2.0);
+    CHECK(std::isnan(ratio(1, 0)));
 }

@@ -71,7 +71,7 @@ TEST_CASE("sweep rows: one per point x weight layer plus a total, each with its 
     const auto& rows = json["rows"];
     for (const auto& r : rows) {
         for (const char* c : {"tiles", "off_chip.bandwidth_gb_per_s", "lanes", "energy.lane_pj",
-                              "accel", "model", "network", "bits", "layer", "cycles", "energy_pj",
+                              "accel", "model", "network", "bits", "layer", "total_cycles", "energy_pj",
                               "speedup", "energy_reduction"})
             REQUIRE(r.contains(c));
     }
@@ -93,7 +93,7 @@ TEST_CASE("sweep rows: one per point x weight layer plus a total, each with its 
     // The swept values really reach the model: fewer tiles, more cycles at the same bandwidth.
     const auto total_cycles = [&](std::size_t point) {
         for (const auto& r : rows)
-            if (r["point"] == point && r["layer"] == "total") return r["cycles"].get<double>();
+            if (r["point"] == point && r["layer"] == "total") return r["total_cycles"].get<double>();
         return -1.0;
     };
     CHECK(total_cycles(2 * 3 * 2 * 2 + 4 * 2) < total_cycles(4 * 2));  // tiles 16 vs 8, bw 256
@@ -291,18 +291,18 @@ TEST_CASE("a baseline on another accelerator, and rows that agree with the analy
     const auto base = sim::make_hardware_model("analytic", base_config)
                           ->simulate(net, std::vector<int>(4, base_config.max_bits));
     for (std::size_t i = 0; i < 4; ++i) {
-        CHECK(rows[i]["cycles"] == run.layers[i].total_cycles);
+        CHECK(rows[i]["total_cycles"] == run.layers[i].total_cycles);
         CHECK(rows[i]["energy_pj"].get<double>() == run.layers[i].energy_pj());
-        CHECK(rows[i]["baseline_cycles"] == base.layers[i].total_cycles);
+        CHECK(rows[i]["baseline_total_cycles"] == base.layers[i].total_cycles);
     }
     CHECK(rows[4]["layer"] == "total");
-    CHECK(rows[4]["cycles"] == run.total.total_cycles);
+    CHECK(rows[4]["total_cycles"] == run.total.total_cycles);
     CHECK(rows[4]["speedup"].get<double>() ==
           Approx(static_cast<double>(base.total.total_cycles) / static_cast<double>(run.total.total_cycles)));
     CHECK(rows[4]["baseline"].get<std::string>().find("dadiannao") != std::string::npos);
     CHECK(rows[4]["baseline_bits"] == "16,16,16,16");
     // Less bandwidth never makes the network faster.
-    CHECK(rows[4]["cycles"].get<double>() >= rows[9]["cycles"].get<double>());
+    CHECK(rows[4]["total_cycles"].get<double>() >= rows[9]["total_cycles"].get<double>());
 }
 
 TEST_CASE("act_bits is an axis crossed with bits, and batch sweeps as a key") {
@@ -330,6 +330,6 @@ TEST_CASE("act_bits is an axis crossed with bits, and batch sweeps as a key") {
                                                      {{"batch", "4"}});
     const auto r = sim::make_hardware_model("analytic", config)
                        ->simulate(net, std::vector<int>(4, 16), {8, 4, 4, 8});
-    CHECK(rows[19]["cycles"] == r.total.total_cycles);
+    CHECK(rows[19]["total_cycles"] == r.total.total_cycles);
     CHECK(rows[19]["macs"] == 4 * net.total_macs());
 }

@@ -1,23 +1,21 @@
 #include "outputs.hpp"
 
-#include "serialq/common/pareto.hpp"
 #include "serialq/common/bits_spec.hpp"
-
-#include <charconv>
+#include "serialq/common/csv.hpp"
+#include "serialq/common/pareto.hpp"
+#include "serialq/sim/figures.hpp"
 
 namespace serialq::agent::detail {
 
-std::string number(double v) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
-}
+namespace fig = sim::figure;
+
+std::string number(double v) { return shortest_number(v); }
 
 std::string episodes_csv(const std::vector<EpisodeLog>& logs,
                          const std::vector<long long>& distinct_calls) {
-    std::string s =
-        "episode,bits,accuracy_percent,cycles,energy_pj,weight_bits,feasible,reward,"
-        "policy_entropy_nats,distinct_oracle_calls\n";
+    std::string s = "episode,bits,accuracy_percent," + std::string(fig::total_cycles.name) + "," +
+                    std::string(fig::energy_pj.name) +
+                    ",weight_bits,feasible,reward,policy_entropy_nats,distinct_oracle_calls\n";
     for (std::size_t i = 0; i < logs.size(); ++i) {
         const EpisodeResult& r = logs[i].result;
         s += std::to_string(i + 1) + ",\"" + format_bits(r.bits) + "\"," +
@@ -53,8 +51,8 @@ nlohmann::ordered_json result_json(const EpisodeResult& r) {
             {"accuracy_percent", r.accuracy_percent},
             {"relative_accuracy", r.relative_accuracy},
             {"cost_x", r.cost},
-            {"cycles", r.cycles},
-            {"energy_pj", r.energy_pj},
+            {fig::total_cycles.name, r.cycles},
+            {fig::energy_pj.name, r.energy_pj},
             {"weight_bits", r.weight_bits},
             {"feasible", r.feasible},
             {"reward", r.reward}};
@@ -65,16 +63,16 @@ nlohmann::ordered_json result_json(const EpisodeResult& r) {
 std::string best_json(const nlohmann::ordered_json& identity, const SearchSummary& s) {
     nlohmann::ordered_json best = result_json(s.best.result);
     best["episode"] = s.best_episode;
-    best["speedup_vs_baseline"] = s.speedup;
-    best["energy_reduction_vs_baseline"] = s.energy_reduction;
+    best[fig::speedup.name] = s.speedup;
+    best[fig::energy_reduction.name] = s.energy_reduction;
     nlohmann::ordered_json j = {
         {"objective", s.objective},
         {"best_is_feasible", s.best_feasible},
         {"best", best},
         {"baseline",
          {{"bits", identity["config"]["baseline_bits"]},
-          {"cycles", s.baseline.cycles},
-          {"energy_pj", s.baseline.energy_pj}}},
+          {fig::total_cycles.name, s.baseline.cycles},
+          {fig::energy_pj.name, s.baseline.energy_pj}}},
         {"reference_accuracy_percent", s.reference_accuracy_percent},
         {"episodes", s.episodes},
         {"distinct_oracle_calls", s.distinct_oracle_calls},
@@ -113,8 +111,8 @@ std::string pareto_json(const nlohmann::ordered_json& identity,
     for (std::size_t i = 0; i < evaluated.size(); ++i)
         configs.push_back({{"bits", evaluated[i].bits},
                            {"accuracy_percent", acc[i]},
-                           {"cycles", static_cast<long long>(cycles[i])},
-                           {"energy_pj", energy[i]},
+                           {fig::total_cycles.name, static_cast<long long>(cycles[i])},
+                           {fig::energy_pj.name, energy[i]},
                            {"pareto_latency", bool(on_latency[i])},
                            {"pareto_energy", bool(on_energy[i])},
                            {"knee_latency", knee_latency && *knee_latency == i},

@@ -5,6 +5,7 @@
 #include "serialq/agent/weight_statistics.hpp"
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/sim/figures.hpp"
 
 #include "checkpoint.hpp"
 #include "config_json.hpp"
@@ -206,8 +207,8 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         s.simulations = costs.simulations();
         s.reference_accuracy_percent = memo.reference_accuracy_percent();
         s.baseline = baseline;
-        s.speedup = double(baseline.cycles) / double(s.best.result.cycles);
-        s.energy_reduction = baseline.energy_pj / s.best.result.energy_pj;
+        s.speedup = sim::ratio(double(baseline.cycles), double(s.best.result.cycles));
+        s.energy_reduction = sim::ratio(baseline.energy_pj, s.best.result.energy_pj);
         return s;
     };
     auto save = [&] {

@@ -1,5 +1,7 @@
 #include "serialq/workflow/report_document.hpp"
 
+#include "serialq/common/csv.hpp"
+
 #include <stdexcept>
 
 namespace serialq::workflow {
@@ -10,23 +12,6 @@ void DataTable::add_row(std::vector<std::string> cells) {
                                std::to_string(columns.size()) + " columns");
     rows.push_back(std::move(cells));
 }
-
-namespace {
-std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-std::string csv_line(const std::vector<std::string>& cells) {
-    std::string s;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i) s += ',';  // appended apart: GCC 12 misreports "," + string (-Wrestrict)
-        s += csv_cell(cells[i]);
-    }
-    return s + "\n";
-}
-}  // namespace
 
 std::string DataTable::csv() const {
     std::string out = csv_line(columns);

@@ -2,6 +2,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/sim/figures.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -21,11 +22,9 @@ nlohmann::json parse_json_file(const std::filesystem::path& file) {
     }
 }
 
-double json_number(const nlohmann::json& o, std::initializer_list<const char*> keys) {
-    for (const char* k : keys)
-        if (o.contains(k) && o[k].is_number()) return o[k].get<double>();
-    return std::numeric_limits<double>::quiet_NaN();
-}
+namespace fig = sim::figure;
+
+std::string key(const sim::Figure& f) { return std::string(f.name); }
 
 std::string json_text(const nlohmann::json& o, std::initializer_list<const char*> keys);
 
@@ -34,7 +33,6 @@ std::string json_text(const nlohmann::json& o, std::initializer_list<const char*
         if (!o.contains(k)) continue;
         const auto& v = o[k];
         if (v.is_string()) return v.get<std::string>();
-        if (v.is_object() && v.contains("name") && v["name"].is_string()) return v["name"].get<std::string>();
         // serialq sim: {"file": ..., "overrides": ..., "values": {"name": ...}}
         if (v.is_object() && v.contains("values") && v["values"].is_object())
             return json_text(v["values"], {"name"});
@@ -48,49 +46,31 @@ std::string json_text(const nlohmann::json& o, std::initializer_list<const char*
     return "";
 }
 
-const std::set<std::string> kNotComponents = {"energy_pj", "baseline_energy_pj", "total_pj"};
-
-// Energy components: the *_pj members of the layer, or of its "energy" object.
-std::vector<std::pair<std::string, double>> components_of(const nlohmann::json& layer) {
-    std::vector<std::pair<std::string, double>> out;
-    const nlohmann::json& src = layer.contains("energy") && layer["energy"].is_object() ? layer["energy"] : layer;
-    for (const auto& [k, v] : src.items())
-        if (k.size() > 3 && k.ends_with("_pj") && !kNotComponents.count(k) && v.is_number() &&
-            k.rfind("baseline", 0) != 0)
-            out.emplace_back(k, v.get<double>());
-    // The order of the energy table (compute first, then memories), whatever the file's order.
-    static const std::vector<std::string> order = {"sip_lanes_pj", "adder_trees_pj", "accumulators_pj",
-                                                   "weight_buffer_pj", "activation_memory_pj",
-                                                   "off_chip_pj", "static_pj"};
-    auto rank = [&](const std::string& k) {
-        return static_cast<std::size_t>(std::find(order.begin(), order.end(), k) - order.begin());
-    };
-    std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
-    return out;
+// A figure of a row (figures.hpp): a number, or NaN when it is null and `optional`.
+double figure_value(const nlohmann::json& row, const sim::Figure& f, bool optional,
+                    const std::string& file, const std::string& where) {
+    const auto it = row.find(key(f));
+    if (it != row.end() && it->is_number()) return it->get<double>();
+    if (optional && (it == row.end() || it->is_null())) return std::nan("");
+    throw InputError(file + ": " + where + "." + key(f) + ": found " +
+                     (it == row.end() ? std::string("nothing") : std::string(it->type_name())) +
+                     ", expected a number (serialq sim --format json)");
 }
 
 RunLayer run_layer(const nlohmann::json& l, const std::string& file, const std::string& where) {
     if (!l.is_object()) throw InputError(file + ": " + where + ": found " + std::string(l.type_name()) + ", expected an object");
     RunLayer r;
-    r.name = json_text(l, {"name", "layer"});
-    const double bits = json_number(l, {"bits"});
+    r.name = json_text(l, {"layer"});
+    const double bits = figure_value(l, fig::layer_bits, true, file, where);
     r.bits = std::isfinite(bits) ? static_cast<int>(bits) : 0;
-    r.cycles = json_number(l, {"cycles", "total_cycles"});
-    r.energy_pj = json_number(l, {"energy_pj", "total_pj"});
-    if (!std::isfinite(r.energy_pj) && l.contains("energy") && l["energy"].is_object())
-        r.energy_pj = json_number(l["energy"], {"total_pj", "energy_pj"});
-    for (const char* k : {"cycles", "energy_pj"})
-        if (!std::isfinite(k[0] == 'c' ? r.cycles : r.energy_pj))
-            throw InputError(file + ": " + where + "." + k + ": found nothing, expected a number");
-    r.baseline_cycles = json_number(l, {"baseline_cycles", "baseline_total_cycles"});
-    r.baseline_energy_pj = json_number(l, {"baseline_energy_pj"});
-    // A report that gives only the ratios still fixes the baseline: ratio = baseline / run.
-    if (!std::isfinite(r.baseline_cycles)) r.baseline_cycles = r.cycles * json_number(l, {"speedup"});
-    if (!std::isfinite(r.baseline_energy_pj))
-        r.baseline_energy_pj = r.energy_pj * json_number(l, {"energy_reduction"});
-    if (!std::isfinite(r.baseline_cycles)) r.baseline_cycles = 0;
-    if (!std::isfinite(r.baseline_energy_pj)) r.baseline_energy_pj = 0;
-    r.components = components_of(l);
+    r.total_cycles = figure_value(l, fig::total_cycles, false, file, where);
+    r.energy_pj = figure_value(l, fig::energy_pj, false, file, where);
+    r.baseline_total_cycles = figure_value(l, fig::baseline_total_cycles, true, file, where);
+    r.baseline_energy_pj = figure_value(l, fig::baseline_energy_pj, true, file, where);
+    for (const auto& c : sim::energy_components()) {
+        const double v = figure_value(l, c, true, file, where);
+        if (std::isfinite(v)) r.components.emplace_back(key(c), v);
+    }
     return r;
 }
 
@@ -169,9 +149,9 @@ SweepData read_sweep(const std::filesystem::path& dir) {
         throw InputError(record_file.string() + ": not valid JSON (" + e.what() + ")");
     }
     s.results = read_csv(dir / "results.csv");
-    for (const char* c : {"point", "accel", "model", "network", "bits_spec", "layer", "cycles",
-                          "energy_pj", "speedup", "energy_reduction"})
-        s.results.require(c);
+    for (const char* c : {"point", "accel", "model", "network", "bits_spec"}) s.results.require(c);
+    for (const auto& f : {fig::layer, fig::total_cycles, fig::energy_pj, fig::speedup, fig::energy_reduction})
+        s.results.require(key(f));
     const auto& spec = s.record.contains("spec") ? s.record["spec"] : nlohmann::ordered_json::object();
     if (spec.contains("set") && spec["set"].is_object())
         for (const auto& [k, v] : spec["set"].items())
@@ -188,14 +168,13 @@ SweepData read_sweep(const std::filesystem::path& dir) {
 
 std::vector<Run> sweep_runs(const SweepData& s) {
     const CsvTable& t = s.results;
-    const auto point = t.require("point"), layer = t.require("layer");
-    const auto cycles = t.require("cycles"), energy = t.require("energy_pj");
-    const auto base_cycles = t.require("baseline_cycles"), base_energy = t.require("baseline_energy_pj");
-    const auto bits = t.find("layer_bits");
+    const auto point = t.require("point"), layer = t.require(key(fig::layer));
+    const auto cycles = t.require(key(fig::total_cycles)), energy = t.require(key(fig::energy_pj));
+    const auto base_cycles = t.require(key(fig::baseline_total_cycles));
+    const auto base_energy = t.require(key(fig::baseline_energy_pj));
+    const auto bits = t.require(key(fig::layer_bits));
     std::vector<std::pair<std::string, std::size_t>> components;
-    for (const char* c : {"sip_lanes_pj", "adder_trees_pj", "accumulators_pj", "weight_buffer_pj",
-                          "activation_memory_pj", "off_chip_pj", "static_pj"})
-        if (auto i = t.find(c)) components.emplace_back(c, *i);
+    for (const auto& c : sim::energy_components()) components.emplace_back(key(c), t.require(key(c)));
 
     std::vector<Run> runs;
     std::map<std::string, std::size_t> by_point;
@@ -217,10 +196,10 @@ std::vector<Run> sweep_runs(const SweepData& s) {
         }
         RunLayer l;
         l.name = row[layer];
-        l.bits = bits && !row[*bits].empty() ? static_cast<int>(t.number(r, *bits)) : 0;
-        l.cycles = t.number(r, cycles);
+        l.bits = !row[bits].empty() ? static_cast<int>(t.number(r, bits)) : 0;
+        l.total_cycles = t.number(r, cycles);
         l.energy_pj = t.number(r, energy);
-        l.baseline_cycles = t.number(r, base_cycles);
+        l.baseline_total_cycles = t.number(r, base_cycles);
         l.baseline_energy_pj = t.number(r, base_energy);
         for (const auto& [name, c] : components) l.components.emplace_back(name, t.number(r, c));
         Run& run = runs[it->second];
@@ -235,16 +214,15 @@ SearchData read_search(const std::filesystem::path& dir) {
     s.dir = dir;
     const CsvTable t = read_csv(dir / "episodes.csv");
     const auto episode = t.require("episode"), bits = t.require("bits");
-    const auto acc = t.find("accuracy_percent") ? t.require("accuracy_percent") : t.require("accuracy");
-    const auto cycles = t.require("cycles"), energy = t.require("energy_pj"), reward = t.require("reward");
-    std::optional<std::size_t> entropy = t.find("policy_entropy_nats");
-    if (!entropy) entropy = t.find("policy_entropy");
+    const auto acc = t.require("accuracy_percent"), reward = t.require("reward");
+    const auto cycles = t.require(key(fig::total_cycles)), energy = t.require(key(fig::energy_pj));
+    const std::optional<std::size_t> entropy = t.find("policy_entropy_nats");
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
         Episode e;
         e.episode = static_cast<long long>(t.number(r, episode));
         e.bits = t.rows[r][bits];
         e.accuracy_percent = t.number(r, acc);
-        e.cycles = t.number(r, cycles);
+        e.total_cycles = t.number(r, cycles);
         e.energy_pj = t.number(r, energy);
         e.reward = t.number(r, reward);
         if (entropy) e.policy_entropy = t.number(r, *entropy);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -21,8 +22,8 @@ namespace serialq::workflow {
 struct RunLayer {
     std::string name;
     int bits = 0;  // 0: mixed (a total over layers of different bits)
-    double cycles = 0, energy_pj = 0;
-    double baseline_cycles = 0, baseline_energy_pj = 0;  // 0: no baseline known
+    double total_cycles = 0, energy_pj = 0;
+    double baseline_total_cycles = NAN, baseline_energy_pj = NAN;  // NaN: no baseline known
     std::vector<std::pair<std::string, double>> components;  // energy per component, pJ
 };
 
@@ -52,7 +53,7 @@ std::vector<Run> sweep_runs(const SweepData& sweep);
 struct Episode {
     long long episode = 0;
     std::string bits;
-    double accuracy_percent = 0, cycles = 0, energy_pj = 0, reward = 0;
+    double accuracy_percent = 0, total_cycles = 0, energy_pj = 0, reward = 0;
     double policy_entropy = std::numeric_limits<double>::quiet_NaN();
 };
 

@@ -2,6 +2,8 @@
 
 #include "report_helpers.hpp"
 
+#include "serialq/sim/figures.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -28,13 +30,13 @@ std::vector<std::vector<const Run*>> by_network(const std::vector<Run>& runs) {
 bool shared_baseline(const std::vector<const Run*>& group) {
     for (const auto* r : group)
         for (std::size_t i = 0; i < r->layers.size(); ++i)
-            if (r->layers[i].baseline_cycles != group.front()->layers[i].baseline_cycles ||
+            if (r->layers[i].baseline_total_cycles != group.front()->layers[i].baseline_total_cycles ||
                 r->layers[i].baseline_energy_pj != group.front()->layers[i].baseline_energy_pj)
                 return false;
-    return group.front()->total.baseline_cycles > 0;
+    return group.front()->total.baseline_total_cycles > 0;
 }
 
-double ratio(double base, double v) { return v > 0 && base > 0 ? base / v : std::nan(""); }
+using sim::ratio;  // undefined (NaN) without a baseline: its figures are NaN then
 
 std::vector<std::string> layer_names(const Run& r) {
     std::vector<std::string> names;
@@ -92,23 +94,23 @@ void add_run_sections(Report& report, const std::vector<Run>& runs) {
         "Each run against its baseline (by default the same accelerator and network with every "
         "layer at 8 bits): speedup = baseline cycles / cycles, energy reduction = baseline "
         "energy / energy; above 1 is better."});
-    DataTable totals{{"run", "accel", "model", "network", "bits", "cycles", "baseline_cycles",
+    DataTable totals{{"run", "accel", "model", "network", "bits", "total_cycles", "baseline_total_cycles",
                       "speedup", "energy_pj", "baseline_energy_pj", "energy_reduction"},
                      {}};
     for (const auto& r : runs)
-        totals.add_row({r.label, r.accel, r.model, r.network, r.bits, cell(r.total.cycles),
-                        cell(r.total.baseline_cycles), cell(ratio(r.total.baseline_cycles, r.total.cycles)),
+        totals.add_row({r.label, r.accel, r.model, r.network, r.bits, cell(r.total.total_cycles),
+                        cell(r.total.baseline_total_cycles), cell(ratio(r.total.baseline_total_cycles, r.total.total_cycles)),
                         cell(r.total.energy_pj), cell(r.total.baseline_energy_pj),
                         cell(ratio(r.total.baseline_energy_pj, r.total.energy_pj))});
     summary.blocks.push_back(TableBlock{"Network totals", totals});
-    DataTable layers{{"run", "layer", "bits", "cycles", "speedup", "energy_pj", "energy_reduction"}, {}};
+    DataTable layers{{"run", "layer", "layer_bits", "total_cycles", "speedup", "energy_pj", "energy_reduction"}, {}};
     for (const auto& r : runs) {
         for (const auto& l : r.layers)
-            layers.add_row({r.label, l.name, std::to_string(l.bits), cell(l.cycles),
-                            cell(ratio(l.baseline_cycles, l.cycles)), cell(l.energy_pj),
+            layers.add_row({r.label, l.name, std::to_string(l.bits), cell(l.total_cycles),
+                            cell(ratio(l.baseline_total_cycles, l.total_cycles)), cell(l.energy_pj),
                             cell(ratio(l.baseline_energy_pj, l.energy_pj))});
         layers.add_row({r.label, "total", r.total.bits ? std::to_string(r.total.bits) : "",
-                        cell(r.total.cycles), cell(ratio(r.total.baseline_cycles, r.total.cycles)),
+                        cell(r.total.total_cycles), cell(ratio(r.total.baseline_total_cycles, r.total.total_cycles)),
                         cell(r.total.energy_pj), cell(ratio(r.total.baseline_energy_pj, r.total.energy_pj))});
     }
     summary.blocks.push_back(TableBlock{"Per layer", layers});
@@ -128,8 +130,8 @@ void add_run_sections(Report& report, const std::vector<Run>& runs) {
             "layer-cycles" + suffix,
             "Latency of each layer" + std::string(base ? ", with the baseline." : "."),
             layer_chart(group, "latency per layer", cycles, base,
-                        [](const RunLayer& l) { return l.cycles; },
-                        [](const RunLayer& l) { return l.baseline_cycles; })));
+                        [](const RunLayer& l) { return l.total_cycles; },
+                        [](const RunLayer& l) { return l.baseline_total_cycles; })));
         s.blocks.push_back(bar_figure(
             "layer-energy" + suffix,
             "Energy of each layer" + std::string(base ? ", with the baseline." : "."),
@@ -137,7 +139,7 @@ void add_run_sections(Report& report, const std::vector<Run>& runs) {
                         [](const RunLayer& l) { return l.energy_pj; },
                         [](const RunLayer& l) { return l.baseline_energy_pj; })));
         auto speedup = layer_chart(group, "speedup per layer", times, false,
-                                   [](const RunLayer& l) { return ratio(l.baseline_cycles, l.cycles); }, nullptr);
+                                   [](const RunLayer& l) { return ratio(l.baseline_total_cycles, l.total_cycles); }, nullptr);
         speedup.reference = ReferenceLine{1.0, "baseline"};
         s.blocks.push_back(bar_figure("layer-speedup" + suffix,
                                       "Speedup of each layer over its baseline (baseline cycles / cycles).",

@@ -40,7 +40,7 @@ Figure scatter_figure(const std::string& id, const std::string& caption, const s
                       const std::vector<const Episode*>& configs, bool energy) {
     std::vector<double> cost, acc;
     for (const auto* e : configs) {
-        cost.push_back(energy ? e->energy_pj : e->cycles);
+        cost.push_back(energy ? e->energy_pj : e->total_cycles);
         acc.push_back(e->accuracy_percent);
     }
     const std::vector<bool> on = pareto_front(acc, cost);
@@ -71,7 +71,7 @@ Figure scatter_figure(const std::string& id, const std::string& caption, const s
                            " %, " + short_number(cost[i], 6) + (energy ? " pJ" : " cycles"));
     }
     c.frontier = f;
-    DataTable t{{"bits", "accuracy_percent", energy ? "energy_pj" : "cycles", "on_frontier"}, {}};
+    DataTable t{{"bits", "accuracy_percent", energy ? "energy_pj" : "total_cycles", "on_frontier"}, {}};
     for (auto i : front)  // frontier first, cheapest first; then the others in episode order
         t.add_row({configs[i]->bits, short_number(acc[i], 6), cell(cost[i]), "yes"});
     for (std::size_t i = 0; i < configs.size() && t.rows.size() < kMaxTableRows; ++i)
@@ -92,7 +92,7 @@ Report search_report(const SearchData& s) {
     if (s.best && s.best->is_object()) {
         Section best{"Best configuration", {}};
         DataTable t{{"field", "value"}, {}};
-        // Scalars at the top, and one level down ("best.bits", "baseline.cycles"); the run's
+        // Scalars at the top, and one level down ("best.bits", "baseline.total_cycles"); the run's
         // identity (trace, oracle, accelerator, seed...) goes to the provenance.
         auto add = [&](const std::string& k, const nlohmann::json& v) {
             if (v.is_object()) return;

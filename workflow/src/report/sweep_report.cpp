@@ -4,6 +4,8 @@
 #include "report_helpers.hpp"
 #include "run_sections.hpp"
 
+#include "serialq/sim/figures.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -79,7 +81,8 @@ Report sweep_report(const SweepData& sweep) {
         for (const auto& p : sweep.parameters) row.params[p] = t.rows[r][t.require(p)];
         totals.push_back(row);
     }
-    const auto cycles = t.require("cycles"), energy = t.require("energy_pj");
+    const auto cycles = t.require(std::string(sim::figure::total_cycles.name));
+    const auto energy = t.require(std::string(sim::figure::energy_pj.name));
 
     // The values of each parameter in sweep order, and the middle one (what the others are held
     // at when there are too many combinations to draw).
@@ -192,9 +195,8 @@ Report sweep_report(const SweepData& sweep) {
         // Energy by component along the first parameter, the others at their first combination.
         const std::string& p = sweep.parameters.front();
         std::vector<std::pair<std::string, std::size_t>> components;
-        for (const char* c : {"sip_lanes_pj", "adder_trees_pj", "accumulators_pj", "weight_buffer_pj",
-                              "activation_memory_pj", "off_chip_pj", "static_pj"})
-            if (auto i = t.find(c)) components.emplace_back(c, *i);
+        for (const auto& c : sim::energy_components())
+            if (auto i = t.find(std::string(c.name))) components.emplace_back(std::string(c.name), *i);
         if (!components.empty() && !totals.empty()) {
             const TotalRow& first = totals.front();
             BarChart c;
@@ -237,7 +239,7 @@ Report sweep_report(const SweepData& sweep) {
     Section points{"Points", {}};
     std::vector<std::string> columns = {"point"};
     for (const auto& p : sweep.parameters) columns.push_back(p);
-    for (const char* c : {"bits", "cycles", "time_us", "energy_pj", "speedup", "energy_reduction"})
+    for (const char* c : {"bits", "total_cycles", "time_us", "energy_pj", "speedup", "energy_reduction"})
         if (t.find(c) && std::find(columns.begin(), columns.end(), c) == columns.end()) columns.emplace_back(c);
     DataTable table{columns, {}};
     for (std::size_t i = 0; i < totals.size() && i < kMaxTableRows; ++i) {

@@ -3,42 +3,18 @@
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/sim/figures.hpp"
+#include "serialq/sim/sim_output.hpp"
 
 namespace serialq::workflow {
 
 namespace {
 
-nlohmann::ordered_json layer_json(const sim::LayerReport& l) {
-    const auto& e = l.energy;
-    const auto& t = l.traffic;
-    return {{"name", l.name},
-            {"layer_index", l.layer_index},
-            {"bits", l.bits},
-            {"act_bits", l.act_bits},
-            {"weights_resident", l.weights_resident},
-            {"macs", l.macs},
-            {"compute_cycles", l.compute_cycles},
-            {"stall_cycles", l.stall_cycles},
-            {"cycles", l.total_cycles},
-            {"utilization", l.utilization},
-            {"sip_lanes_pj", e.sip_lanes_pj},
-            {"adder_trees_pj", e.adder_trees_pj},
-            {"accumulators_pj", e.accumulators_pj},
-            {"weight_buffer_pj", e.weight_buffer_pj},
-            {"activation_memory_pj", e.activation_memory_pj},
-            {"off_chip_pj", e.off_chip_pj},
-            {"static_pj", e.static_pj},
-            {"energy_pj", e.total_pj()},
-            {"weight_buffer_read_bits", t.weight_buffer_read_bits},
-            {"weight_buffer_write_bits", t.weight_buffer_write_bits},
-            {"activation_memory_read_bits", t.activation_memory_read_bits},
-            {"activation_memory_write_bits", t.activation_memory_write_bits},
-            {"off_chip_read_bits", t.off_chip_read_bits},
-            {"off_chip_write_bits", t.off_chip_write_bits}};
-}
+namespace fig = sim::figure;
 
+// What a row's comparison needs of the baseline's same row.
 nlohmann::ordered_json cost_json(const sim::LayerReport& l) {
-    return {{"cycles", l.total_cycles}, {"energy_pj", l.energy_pj()}};
+    return {{fig::total_cycles.name, l.total_cycles}, {fig::energy_pj.name, l.energy_pj()}};
 }
 
 }  // namespace
@@ -46,32 +22,24 @@ nlohmann::ordered_json cost_json(const sim::LayerReport& l) {
 nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory& make_model) {
     auto model = make_model(p.model, *p.config);
     const sim::NetworkReport report = model->simulate(*p.network, p.bits, p.act_bits);
-    // The baseline on the point's own model when it is the same accelerator (the cycle-level
-    // model wants one model per process), else on a model of its accelerator.
-    std::unique_ptr<sim::HardwareModel> other;
-    if (!p.baseline_on_own_accelerator) other = make_model(p.model, p.baseline.config);
-    const sim::NetworkReport baseline =
-        (other ? *other : *model).simulate(*p.network, p.baseline.bits);
+    const sim::NetworkReport baseline = sim::run_baseline(p.baseline, *model, *p.network, make_model);
     if (report.layers.size() != baseline.layers.size())
         throw Error("sweep: the baseline of point " + std::to_string(p.index) +
                     " has a different number of layers");
 
-    nlohmann::ordered_json config = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : sim::accelerator_config_values(*p.config)) config[k] = v;
     nlohmann::ordered_json swept = nlohmann::ordered_json::object();
     for (const auto& [k, v] : p.overrides) swept[k] = v;
-    nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+    auto rows = sim::report_rows(report, p.config->clock_ghz);
+    const nlohmann::ordered_json total = rows.back();
+    rows.pop_back();
     nlohmann::ordered_json base_layers = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < report.layers.size(); ++i) {
-        layers.push_back(layer_json(report.layers[i]));
-        base_layers.push_back(cost_json(baseline.layers[i]));
-    }
+    for (const auto& l : baseline.layers) base_layers.push_back(cost_json(l));
     return {{"identity", p.identity},
             {"params",
              {{"accel", p.config->name},
               {"accel_file", p.accel_file},
               {"set", swept},
-              {"config", config},
+              {"config", sim::accelerator_config_json(*p.config)},
               {"model", p.model},
               {"network", p.network->name},
               {"trace", p.trace},
@@ -81,8 +49,8 @@ nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory&
               {"act_bits", format_bits(report.act_bits)},
               {"baseline", p.baseline.label},
               {"baseline_bits", format_bits(p.baseline.bits)}}},
-            {"layers", layers},
-            {"total", layer_json(report.total)},
+            {"layers", rows},
+            {"total", total},
             {"baseline", {{"layers", base_layers}, {"total", cost_json(baseline.total)}}}};
 }
 
@@ -94,6 +62,48 @@ void write_point(const std::filesystem::path& out_dir, const PlannedPoint& point
                  const nlohmann::ordered_json& result) {
     write_file_atomically(point_path(out_dir, point.id), result.dump(1) + "\n");
 }
+
+namespace {
+
+void check_row(const nlohmann::ordered_json& row, const std::vector<std::string>& columns,
+               const std::string& file, const std::string& where) {
+    if (!row.is_object())
+        throw InputError(file + ": " + where + ": found " + row.type_name() +
+                         ", expected an object; delete it to recompute the point");
+    for (const auto& c : columns) {
+        const auto it = row.find(c);
+        if (it == row.end())
+            throw InputError(file + ": " + where + "." + c +
+                             ": missing (written by another version?); delete it to recompute the point");
+        if (!it->is_number() && !it->is_null() && !(c == fig::layer.name && it->is_string()))
+            throw InputError(file + ": " + where + "." + c + ": found " + it->type_name() +
+                             ", expected a number; delete it to recompute the point");
+    }
+}
+
+// Every row the results are assembled from has every figure (sweep_table.cpp trusts them).
+void check_point_rows(const nlohmann::ordered_json& j, const std::string& file) {
+    const auto& params = j["params"];
+    if (!params.is_object() || !params.contains("config") || !params["config"].is_object())
+        throw InputError(file + ": params.config: expected an object; delete it to recompute the point");
+    const auto& layers = j["layers"];
+    const auto& base = j["baseline"];
+    if (!layers.is_array() || !base.is_object() || !base.contains("layers") ||
+        !base["layers"].is_array() || base["layers"].size() != layers.size() || !base.contains("total"))
+        throw InputError(file + ": layers or baseline.layers: expected two lists of the same "
+                         "length; delete it to recompute the point");
+    const auto columns = sim::row_columns(false);
+    const std::vector<std::string> costs{std::string(fig::total_cycles.name),
+                                         std::string(fig::energy_pj.name)};
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        check_row(layers[i], columns, file, "layers[" + std::to_string(i) + "]");
+        check_row(base["layers"][i], costs, file, "baseline.layers[" + std::to_string(i) + "]");
+    }
+    check_row(j["total"], columns, file, "total");
+    check_row(base["total"], costs, file, "baseline.total");
+}
+
+}  // namespace
 
 std::optional<nlohmann::ordered_json> read_point(const std::filesystem::path& file,
                                                  const std::string& identity) {
@@ -112,6 +122,7 @@ std::optional<nlohmann::ordered_json> read_point(const std::filesystem::path& fi
     if (j["identity"] != identity)
         throw InputError(file.string() + ": identity: found a different point, expected " +
                          identity.substr(0, 80) + "...; delete it to recompute the point");
+    check_point_rows(j, file.string());
     return j;
 }
 

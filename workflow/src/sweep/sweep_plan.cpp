@@ -117,7 +117,6 @@ SweepPlan make_plan(const SweepSpec& spec) {
                             p.act_bits = parse_bits(act_spec, net.weight_layer_count(), ar.min,
                                                     ar.max, "--act-bits");
                         p.baseline = baseline;
-                        p.baseline_on_own_accelerator = baseline.same_accelerator;
                         nlohmann::ordered_json id = {
                             {"accel_file", accel},   {"config", config_json},
                             {"model", model},        {"trace", p.trace},

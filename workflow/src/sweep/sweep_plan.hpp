@@ -28,7 +28,6 @@ struct PlannedPoint {
     std::string act_bits_spec;                    // "" for the accelerator's activation_bits
     std::vector<int> act_bits;                    // per weight layer, or empty
     sim::BaselineRun baseline;                    // the accelerator and bits it is compared with
-    bool baseline_on_own_accelerator = true;      // uniform:N (else another accelerator's YAML)
     std::string identity;                         // canonical JSON of everything above
     std::string id;                               // 16 hex digits: hash of `identity`
 };

@@ -52,8 +52,9 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
                              const BaselineOverrides& overrides = {});
 
 // Runs the baseline: on `run_model` itself when it is the same accelerator (one model per
-// process suits the cycle-level model), else on a new model of the same kind.
+// process suits the cycle-level model), else on a new model of the same kind from `make`.
 NetworkReport run_baseline(const BaselineRun& baseline, HardwareModel& run_model,
-                           const Network& net);
+                           const Network& net,
+                           const HardwareModelFactory& make = make_hardware_model);
 
 }  // namespace serialq::sim

@@ -12,6 +12,7 @@
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/mapping.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,9 +101,8 @@ public:
 std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,
                                                    const AcceleratorConfig& config);
 
-// Whether the cycle-level model is built in (false while its placeholder stands in).
-bool cycle_model_available();
-// "cycle" when it is available, else "analytic": the CLI's default --model.
-std::string default_model_kind();
+// make_hardware_model, or a test's stand-in.
+using HardwareModelFactory = std::function<std::unique_ptr<HardwareModel>(
+    const std::string& kind, const AcceleratorConfig& config)>;
 
 }  // namespace serialq::sim

@@ -1,6 +1,7 @@
 #pragma once
 // Network reports and their comparison with a baseline run. The CLI, sweeps and the agent all
-// take their numbers from here, so speedup and energy reduction mean the same everywhere:
+// take their numbers from here, so speedup and energy reduction mean the same everywhere
+// (figures.hpp defines them and names every reported figure):
 //   speedup          = baseline total_cycles / run total_cycles      (> 1: the run is faster)
 //   energy_reduction = baseline energy_pj    / run energy_pj         (> 1: the run uses less)
 // per layer and for the network (network: sums of cycles and of energy, not a mean of ratios).
@@ -54,21 +55,5 @@ struct Comparison {
 
 // Throws ConfigError if the two reports are not of the same network's layers.
 Comparison compare(NetworkReport run, NetworkReport baseline);
-
-// One number of a report row, named with its unit: what CSV columns, JSON keys and sweep rows
-// are called, so that every output names a figure the same way.
-struct Field {
-    std::string name;
-    double value = 0;
-    bool integer = false;  // a count (cycles, bits, MACs), exact in a double up to 2^53
-};
-// macs, compute_cycles, stall_cycles, total_cycles, time_us, utilization, energy_pj, the seven
-// energy components (*_pj) and the six traffic counts (*_bits), in that order.
-std::vector<Field> report_fields(const LayerReport& report, double clock_ghz);
-
-// The network's figures beyond the layers' sums: the batch, what one inference of it costs, and
-// the one-time load of the resident weights (batch, cycles_per_inference,
-// energy_pj_per_inference, weight_load_bits, weight_load_cycles, weight_load_pj).
-std::vector<Field> network_fields(const NetworkReport& report);
 
 }  // namespace serialq::sim

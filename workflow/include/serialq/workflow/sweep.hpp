@@ -25,8 +25,7 @@
 
 namespace serialq::workflow {
 
-using ModelFactory = std::function<std::unique_ptr<sim::HardwareModel>(
-    const std::string& kind, const sim::AcceleratorConfig& config)>;
+using ModelFactory = sim::HardwareModelFactory;
 
 struct SweepProgress {
     std::size_t done = 0;     // points finished in this run

@@ -1,0 +1,56 @@
+#include "serialq/common/csv.hpp"
+
+#include <charconv>
+
+namespace serialq {
+
+std::string csv_cell(std::string_view text) {
+    if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+    std::string q = "\"";
+    for (char c : text) {
+        if (c == '"') q += '"';
+        q += c;
+    }
+    q += '"';
+    return q;
+}
+
+std::string csv_line(const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) s += ',';  // appended apart: GCC 12 misreports "," + string (-Wrestrict)
+        s += csv_cell(cells[i]);
+    }
+    s += '\n';
+    return s;
+}
+
+std::string shortest_number(double value) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, value);
+    return std::string(buf, r.ptr);
+}
+
+std::string csv_value(const nlohmann::ordered_json& v) {
+    if (v.is_null()) return "";
+    if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_float()) return shortest_number(v.get<double>());
+    return v.dump();
+}
+
+std::string json_rows_csv(const std::vector<std::string>& columns,
+                          const std::vector<nlohmann::ordered_json>& rows) {
+    std::string out = csv_line(columns);
+    std::vector<std::string> cells(columns.size());
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            const auto it = row.find(columns[c]);
+            cells[c] = it == row.end() ? "" : csv_value(*it);
+        }
+        out += csv_line(cells);
+    }
+    return out;
+}
+
+}  // namespace serialq
