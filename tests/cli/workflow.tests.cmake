@@ -89,3 +89,18 @@ foreach(t ${wf_tests})
     set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED "${required};wf_clean")
   endif()
 endforeach()
+
+# One design through every output (sim CSV and JSON, a sweep, a search's best.json, episodes.csv
+# and pareto.json): the same figure names and the same values, column for column.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME cli:outputs_agree
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/outputs_agree.py $<TARGET_FILE:serialq>
+    ${wf_out}/agree
+  WORKING_DIRECTORY ${SERIALQ_SOURCE_DIR})
+set_tests_properties(cli:outputs_agree PROPERTIES FIXTURES_REQUIRED wf_clean
+  PASS_REGULAR_EXPRESSION "^agree: 30 figures x 5 rows")
+# docs/formats.md's table of figures is what `serialq figures` prints from sim/figures.hpp.
+add_test(NAME cli:figures_documented
+  COMMAND ${Python3_EXECUTABLE} -c "import subprocess, sys; t = subprocess.run([sys.argv[1], 'figures'], capture_output=True, text=True, check=True).stdout; sys.exit(0 if t in open('docs/formats.md').read() else 'docs/formats.md: its table of figures is not what serialq figures prints; paste the output in')"
+    $<TARGET_FILE:serialq>
+  WORKING_DIRECTORY ${SERIALQ_SOURCE_DIR})

@@ -58,8 +58,8 @@ inline constexpr Figure off_chip_write_bits{"off_chip_write_bits", "bits", true,
 // Against the baseline (baseline.hpp).
 inline constexpr Figure baseline_total_cycles{"baseline_total_cycles", "cycles", true, "the baseline's total_cycles for the same layer"};
 inline constexpr Figure baseline_energy_pj{"baseline_energy_pj", "pJ", false, "the baseline's energy_pj for the same layer"};
-inline constexpr Figure speedup{"speedup", "", false, "baseline_total_cycles / total_cycles"};
-inline constexpr Figure energy_reduction{"energy_reduction", "", false, "baseline_energy_pj / energy_pj"};
+inline constexpr Figure speedup{"speedup", "", false, "baseline_total_cycles / total_cycles (> 1: faster; empty if total_cycles is 0)"};
+inline constexpr Figure energy_reduction{"energy_reduction", "", false, "baseline_energy_pj / energy_pj (> 1: less energy; empty if energy_pj is 0)"};
 // The network's, beyond the layers' sums.
 inline constexpr Figure batch{"batch", "inferences", true, "inferences per run; every other figure is the batch's"};
 inline constexpr Figure cycles_per_inference{"cycles_per_inference", "cycles", false, "total_cycles / batch"};
