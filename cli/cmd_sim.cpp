@@ -10,11 +10,11 @@
 #include "serialq/common/network_loader.hpp"
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/baseline.hpp"
+#include "serialq/sim/cycle_model.hpp"
 #include "serialq/sim/hardware_model.hpp"
 #include "serialq/sim/figures.hpp"
 #include "serialq/sim/report.hpp"
 #include "serialq/sim/sim_output.hpp"
-#include "serialq/sim/vcd_trace.hpp"
 
 #include <nlohmann/json.hpp>
 

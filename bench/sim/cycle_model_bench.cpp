@@ -5,11 +5,11 @@
 // a child process, because SystemC elaborates one design per process.
 //
 //   build-<you>/bench/sim/bench_sim_cycle_model_bench [min_seconds_per_row]
-#include "../../sim/src/systemc/cycle_model.hpp"
 #include "../machine.hpp"
 
 #include "serialq/common/network_loader.hpp"
 #include "serialq/sim/accelerator_config.hpp"
+#include "serialq/sim/cycle_model.hpp"
 #include "serialq/sim/hardware_model.hpp"
 
 #include <sys/wait.h>

@@ -7,7 +7,7 @@
 
 namespace serialq::sim {
 
-// Written by the cycle-level model (sim/src/systemc/cycle_model.hpp).
+// Written by the cycle-level model (cycle_model.hpp).
 std::unique_ptr<HardwareModel> make_cycle_model(const AcceleratorConfig& config);
 
 std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,

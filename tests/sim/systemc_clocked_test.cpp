@@ -1,12 +1,12 @@
 // The naive clocked variant of the design (every unit ticks its busy cycles on clock edges)
 // against the default one (one timed wait per unit and run of steps): skipping idle time must
 // not change a single count. White-box: the variant is switched on through the cycle model's
-// process-wide options (sim/src/systemc/cycle_model.hpp).
-#include "../../sim/src/systemc/cycle_model.hpp"
+// process-wide options (serialq/sim/cycle_model.hpp).
 #include "mapping_fixtures.hpp"
 
 #include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
+#include "serialq/sim/cycle_model.hpp"
 #include "serialq/sim/hardware_model.hpp"
 
 #include <catch2/catch.hpp>

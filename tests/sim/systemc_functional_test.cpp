@@ -1,11 +1,11 @@
 // Functional mode wired into the cycle-level model: while the SystemC design simulates a layer,
 // its tile array computes every step with the SIP cores. The outputs equal the reference
 // integer convolution bit-exactly, and the report is the timing-only model's.
-#include "../../sim/src/systemc/cycle_model.hpp"
 #include "functional_fixtures.hpp"
 #include "mapping_fixtures.hpp"
 
 #include "serialq/common/error.hpp"
+#include "serialq/sim/cycle_model.hpp"
 #include "serialq/sim/functional.hpp"
 #include "serialq/sim/hardware_model.hpp"
 

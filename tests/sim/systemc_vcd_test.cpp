@@ -1,9 +1,9 @@
 // VCD output of the cycle-level model: one layer's main signals, readable by GTKWave. Runs in a
 // fresh process (SystemC opens trace files at its one elaboration per process).
-#include "../../sim/src/systemc/cycle_model.hpp"
 
 #include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
+#include "serialq/sim/cycle_model.hpp"
 #include "serialq/sim/hardware_model.hpp"
 
 #include <catch2/catch.hpp>
@@ -80,14 +80,14 @@ TEST_CASE("systemc: --vcd writes the signals of the named layer", "[sim][systemc
         return;
     }
     const std::filesystem::path out = std::filesystem::path(child_dir) / "lenet.vcd";
-    CHECK_THROWS_WITH(cycle_model_trace_vcd("/nonexistent-dir/x", "conv2"),
+    CHECK_THROWS_WITH(start_vcd_trace("/nonexistent-dir/x", "conv2"),
                       "/nonexistent-dir/x.vcd: cannot open for writing (--vcd)");
-    cycle_model_trace_vcd(out.string(), "conv2");
+    start_vcd_trace(out.string(), "conv2");
     const Network net = load_network(std::string(SERIALQ_SOURCE_DIR) + "/traces/lenet.yaml");
     auto model = make_hardware_model(
         "cycle", load_accelerator_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/accel/stripes.yaml"));
     const NetworkReport r = model->simulate(net, {8, 4, 4, 8});
     CHECK(r.layers.size() == 4);
     // After the first layer the design is elaborated: tracing can no longer be requested.
-    CHECK_THROWS_AS(cycle_model_trace_vcd(out.string(), "fc1"), ConfigError);
+    CHECK_THROWS_AS(start_vcd_trace(out.string(), "fc1"), ConfigError);
 }

@@ -6,7 +6,7 @@
 #include "serialq/sim/hardware_model.hpp"
 #include "serialq/sim/mapping.hpp"
 #include "serialq/sim/sip.hpp"
-#include "systemc/cycle_model.hpp"
+#include "serialq/sim/cycle_model.hpp"
 
 #include <memory>
 #include <mutex>

@@ -1,4 +1,4 @@
-#include "systemc/cycle_model.hpp"
+#include "serialq/sim/cycle_model.hpp"
 
 #include "systemc/accelerator.hpp"
 
@@ -51,9 +51,11 @@ CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, co
     return out;
 }
 
-void cycle_model_trace_vcd(const std::string& path, const std::string& layer_name) {
+void start_vcd_trace(const std::string& path, const std::string& layer_name) {
     sc::Kernel::instance().trace_to(path, layer_name);
 }
+
+void stop_vcd_trace() { sc::Kernel::instance().trace_layer(""); }
 
 void cycle_model_use_clock(bool clocked) { sc::Kernel::instance().use_clock(clocked); }
 

@@ -32,11 +32,15 @@ CycleFunctionalRun simulate_layer_functional(const AcceleratorConfig& config, co
 // Options of the process-wide SystemC design. SystemC elaborates once per process, so they must
 // be set before the first simulated layer (ConfigError after, if they would change anything).
 
-// Writes the design's main signals (pass, array_stalled, window_block, chunk, active_sips,
-// off_chip_busy) to the VCD file `path` (".vcd" is appended if missing); they move only while a
-// layer named `layer_name` runs. Time unit: one clock cycle. InputError if the file cannot be
-// written.
-void cycle_model_trace_vcd(const std::string& path, const std::string& layer_name);
+// VCD output, viewable in GTKWave: writes the design's main signals (pass, array_stalled,
+// window_block, chunk, active_sips, off_chip_busy) to the file `path` (".vcd" is appended if
+// missing); they move only while a layer named `layer_name` runs. Time unit: one clock cycle.
+// SystemC opens trace files when it elaborates the design, so this comes before the first
+// cycle-model simulation: InputError if the file cannot be written, ConfigError if the cycle
+// model has already run in this process.
+void start_vcd_trace(const std::string& path, const std::string& layer_name);
+// Later runs of that layer leave the signals idle (the file is complete when the process ends).
+void stop_vcd_trace();
 
 // The naive clocked variant, for comparison in bench/sim: a clock, and every unit ticks its busy
 // cycles down on the clock edges instead of one timed wait. Same counts; many more events.
