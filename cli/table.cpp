@@ -1,6 +1,6 @@
 #include "table.hpp"
 
-#include "serialq/common/csv.hpp"
+#include "serialq/common/text.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,26 +1,23 @@
 #include "serialq/common/bits_spec.hpp"
 
 #include "serialq/common/error.hpp"
+#include "serialq/common/text.hpp"
 
 #include <sstream>
 
 namespace serialq {
 
 namespace {
-int parse_one(const std::string& text, int min_bits, int max_bits, const std::string& what) {
-    std::size_t pos = 0;
-    int v = 0;
-    try {
-        v = std::stoi(text, &pos);
-    } catch (...) {
-        pos = 0;
-    }
-    if (text.empty() || pos != text.size())
-        throw ConfigError(what + ": found '" + text + "', expected a bitwidth (an integer)");
-    if (v < min_bits || v > max_bits)
+int parse_one(std::string text, int min_bits, int max_bits, const std::string& what) {
+    // "8, 4" reads as "8,4": spaces around an item are the list's, not the number's.
+    text.erase(0, text.find_first_not_of(' '));
+    text.erase(text.find_last_not_of(' ') + 1);
+    const auto v = parse_integer(text);
+    if (!v) throw ConfigError(what + ": found '" + text + "', expected a bitwidth (an integer)");
+    if (*v < min_bits || *v > max_bits)
         throw ConfigError(what + ": found " + text + " bits, expected " +
                           std::to_string(min_bits) + ".." + std::to_string(max_bits));
-    return v;
+    return static_cast<int>(*v);
 }
 }  // namespace
 

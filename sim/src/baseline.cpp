@@ -2,22 +2,19 @@
 
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/text.hpp"
+
+#include <limits>
 
 namespace serialq::sim {
 
 namespace {
 int parse_width(const std::string& text, const std::string& spec, const std::string& what) {
-    std::size_t pos = 0;
-    int v = 0;
-    try {
-        v = std::stoi(text, &pos);
-    } catch (...) {
-        pos = 0;
-    }
-    if (text.empty() || pos != text.size() || v < 1)
+    const auto v = parse_integer(text);
+    if (!v || *v < 1 || *v > std::numeric_limits<int>::max())
         throw ConfigError(what + ": found '" + spec +
                           "', expected uniform:N, an accelerator YAML, or YAML@N (N a bitwidth)");
-    return v;
+    return static_cast<int>(*v);
 }
 }  // namespace
 

@@ -1,9 +1,7 @@
 #include "serialq/sim/sim_output.hpp"
 
-#include "serialq/common/csv.hpp"
+#include "serialq/common/text.hpp"
 #include "serialq/sim/figures.hpp"
-
-#include <charconv>
 
 namespace serialq::sim {
 
@@ -36,16 +34,9 @@ json run_json(const SimRun& run, double clock_ghz) {
 json accelerator_config_json(const AcceleratorConfig& c) {
     json o;
     for (const auto& [key, text] : accelerator_config_values(c)) {
-        const char* first = text.data();
-        const char* last = first + text.size();
-        long long i = 0;
-        double d = 0;
-        if (auto r = std::from_chars(first, last, i); !text.empty() && r.ec == std::errc() && r.ptr == last)
-            o[key] = i;
-        else if (auto r2 = std::from_chars(first, last, d); !text.empty() && r2.ec == std::errc() && r2.ptr == last)
-            o[key] = d;
-        else
-            o[key] = text;
+        if (const auto i = parse_integer(text)) o[key] = *i;
+        else if (const auto d = parse_number(text)) o[key] = *d;
+        else o[key] = text;
     }
     return o;
 }

@@ -9,6 +9,9 @@ using serialq::parse_bits;
 TEST_CASE("lists and uniform:N", "[common][bits]") {
     CHECK(parse_bits("8,4,4,8", 4, 1, 16) == std::vector<int>{8, 4, 4, 8});
     CHECK(parse_bits("uniform:3", 5, 1, 16) == std::vector<int>(5, 3));
+    CHECK(parse_bits("8, 4,4 , 8", 4, 1, 16) == std::vector<int>{8, 4, 4, 8});  // spaces: the list's
+    REQUIRE_THROWS_WITH(parse_bits("8,+4,4,8", 4, 1, 16),
+                        "--bits: found '+4', expected a bitwidth (an integer)");
     CHECK(serialq::format_bits({2, 3, 4}) == "2,3,4");
 }
 

@@ -1,7 +1,7 @@
 #include "outputs.hpp"
 
 #include "serialq/common/bits_spec.hpp"
-#include "serialq/common/csv.hpp"
+#include "serialq/common/text.hpp"
 #include "serialq/common/pareto.hpp"
 #include "serialq/sim/figures.hpp"
 

@@ -2,8 +2,8 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/text.hpp"
 
-#include <charconv>
 #include <cmath>
 
 namespace serialq::workflow {
@@ -25,12 +25,11 @@ std::size_t CsvTable::require(const std::string& column) const {
 double CsvTable::number(std::size_t row, std::size_t column) const {
     const std::string& s = rows[row][column];
     if (s.empty()) return std::nan("");
-    double v = 0;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size())
+    const auto v = parse_number(s);
+    if (!v)
         throw InputError(file + ":" + std::to_string(lines[row]) + ": " + columns[column] +
                          ": found '" + s + "', expected a number");
-    return v;
+    return *v;
 }
 
 CsvTable read_csv(const std::filesystem::path& path) {

@@ -1,6 +1,6 @@
 #include "serialq/workflow/report_document.hpp"
 
-#include "serialq/common/csv.hpp"
+#include "serialq/common/text.hpp"
 
 #include <stdexcept>
 

@@ -1,6 +1,6 @@
 #include "sweep_table.hpp"
 
-#include "serialq/common/csv.hpp"
+#include "serialq/common/text.hpp"
 #include "serialq/sim/figures.hpp"
 
 #include <set>

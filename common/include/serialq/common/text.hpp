@@ -1,9 +1,12 @@
 #pragma once
-// CSV as every serialq output writes it (RFC 4180 quoting) and numbers as every output prints
-// them (the shortest text that reads back to the same double). One place, so that a figure reads
-// the same in serialq sim's CSV, a sweep's results.csv and a search's episodes.csv.
+// Numbers and CSV cells as text, both ways: CSV as every serialq output writes it (RFC 4180
+// quoting), numbers as every output prints them (the shortest text that reads back to the same
+// double) and as every reader takes them (the whole text, nothing around it). One place, so that
+// a figure reads the same in serialq sim's CSV, a sweep's results.csv and a search's
+// episodes.csv, and "8 " or "0x10" is refused alike wherever a number is read.
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +17,11 @@ namespace serialq {
 std::string csv_cell(std::string_view text);
 // Cells joined by commas, each through csv_cell, ending in "\n".
 std::string csv_line(const std::vector<std::string>& cells);
+
+// The integer or number `text` is, all of it (no sign "+", no spaces, no base prefix); nullopt
+// otherwise (and on overflow).
+std::optional<long long> parse_integer(std::string_view text);
+std::optional<double> parse_number(std::string_view text);
 
 // Shortest round-trip text of a double (std::to_chars); NaN and infinities as "nan", "inf".
 std::string shortest_number(double value);

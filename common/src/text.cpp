@@ -1,4 +1,4 @@
-#include "serialq/common/csv.hpp"
+#include "serialq/common/text.hpp"
 
 #include <charconv>
 
@@ -24,6 +24,21 @@ std::string csv_line(const std::vector<std::string>& cells) {
     s += '\n';
     return s;
 }
+
+namespace {
+template <class T>
+std::optional<T> parse_all(std::string_view text) {
+    T v{};
+    const char* last = text.data() + text.size();
+    const auto r = std::from_chars(text.data(), last, v);
+    if (text.empty() || r.ec != std::errc() || r.ptr != last) return std::nullopt;
+    return v;
+}
+}  // namespace
+
+std::optional<long long> parse_integer(std::string_view text) { return parse_all<long long>(text); }
+
+std::optional<double> parse_number(std::string_view text) { return parse_all<double>(text); }
 
 std::string shortest_number(double value) {
     char buf[64];
