@@ -126,6 +126,39 @@ TEST_CASE("a resumed sweep skips the points done and writes the same results as 
     CHECK(read_file(third.csv) == read_file(full.csv));
 }
 
+TEST_CASE("a rerun refuses a damaged point file, naming the file and the field") {
+    TempDir dir;
+    SweepSpec spec = small_spec();
+    spec.accels.resize(1);
+    spec.traces.resize(1);
+    spec.axes = {};
+    run_sweep(spec, options(dir.path()));
+    std::filesystem::path point;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points")) point = e.path();
+    const std::string good = read_file(point);
+    auto j = nlohmann::ordered_json::parse(good);
+
+    j["layers"][1].erase("total_cycles");  // a key deleted by hand
+    write_file_atomically(point, j.dump(1));
+    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
+                      Catch::Contains(point.string() + ": layers[1].total_cycles: missing") &&
+                          Catch::Contains("delete it to recompute the point"));
+    j = nlohmann::ordered_json::parse(good);
+    j["baseline"]["layers"].erase(0);  // a layer fewer in the baseline
+    write_file_atomically(point, j.dump(1));
+    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
+                      Catch::Contains("layers or baseline.layers: expected two lists of the same length"));
+    j = nlohmann::ordered_json::parse(good);
+    j["total"]["energy_pj"] = "many";
+    write_file_atomically(point, j.dump(1));
+    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
+                      Catch::Contains("total.energy_pj: found string, expected a number"));
+    write_file_atomically(point, good.substr(0, good.size() / 2));  // a truncated file
+    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())), Catch::Contains("not a valid point result"));
+    write_file_atomically(point, good);
+    CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
+}
+
 TEST_CASE("shards merged equal the whole sweep, and a missing shard is named") {
     TempDir whole, a, b, c, merged, partial;
     const SweepSpec spec = small_spec();
