@@ -64,6 +64,22 @@ std::vector<EpochReport> train_model(Model& model, const Dataset& train, const D
                                      const TrainOptions& options, const ProgressCallback& progress,
                                      const EpochCallback& on_epoch = nullptr);
 
+// The metadata a trained model's weights file carries (docs/quant.md, "Weights file"): the
+// command that reproduces it, every setting, the data it saw and its accuracies. Deterministic
+// (no clock, no host), so that the command reproduces the file byte for byte on the same build
+// and CPU, and the checksum identifies the weights.
+struct TrainingRecord {
+    std::string network;
+    std::string trace;
+    std::string command;  // reproduces the file
+    TrainOptions options;
+    std::size_t train_images = 0;
+    std::string train_data, validation_data, test_data;  // the data sets' descriptions
+    std::vector<EpochReport> epochs;
+    double test_accuracy_percent = 0;
+};
+std::string training_metadata(const TrainingRecord& record);
+
 struct FineTuneOptions {
     int steps = 0;                 // 0: no fine-tuning
     int batch = 64;
