@@ -46,7 +46,4 @@ void load_batch(const Dataset& data, std::int64_t begin, int count, FloatWorkspa
 void float_forward(const Model& model, const std::vector<FloatLayerTensors>& tensors,
                    FloatWorkspace& ws, bool keep_argmax);
 
-// Column-wise argmax of the scores.
-void argmax_columns(const Act<float>& scores, int* predictions);
-
 }  // namespace serialq::quant::detail

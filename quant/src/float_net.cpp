@@ -37,56 +37,55 @@ void batch_norm_train(Act<float>& x, const BatchNormParams& p, BatchNormState& s
     x.colwise() += p.beta;
 }
 
+// Full precision: each layer in float, batch norm in training mode where a tensor has it, the
+// ReLU after convs, fcs and adds; the buffers the backward pass reads kept in ws.
+class FloatLayers {
+public:
+    FloatLayers(const std::vector<FloatLayerTensors>& tensors, FloatWorkspace& ws, bool keep_argmax)
+        : tensors_(tensors), ws_(ws), keep_argmax_(keep_argmax) {}
+
+    void max_pool(std::size_t i, const ModelLayer& l, const Act<float>& in, Act<float>& out) {
+        maxpool(in.data(), l, ws_.batch, out, keep_argmax_ ? &ws_.argmax[i] : nullptr);
+    }
+
+    void average_pool(std::size_t, const ModelLayer& l, const Act<float>& in, Act<float>& out) const {
+        plane_sums(in, ws_.batch, out);
+        out /= static_cast<float>(l.input.height * l.input.width);
+    }
+
+    void add(std::size_t, const ModelLayer& l, const Act<float>& p, const Act<float>& q, Act<float>& out) const {
+        out = p + q;
+        relu(l, out);
+    }
+
+    void weighted(std::size_t i, const ModelLayer& l, const Act<float>& in, Act<float>& out) {
+        const FloatLayerTensors& t = tensors_[static_cast<std::size_t>(l.param)];
+        weighted_sums(*t.weight, in, l, ws_.batch, ws_.cols[i], out);
+        out.colwise() += *t.bias;
+        if (t.bn) batch_norm_train(out, *t.bn, ws_.bn[i]);
+        relu(l, out);
+    }
+
+private:
+    static void relu(const ModelLayer& l, Act<float>& out) {
+        if (l.relu) out = out.cwiseMax(0.0f);
+    }
+
+    const std::vector<FloatLayerTensors>& tensors_;
+    FloatWorkspace& ws_;
+    const bool keep_argmax_;
+};
+
 }  // namespace
 
 void float_forward(const Model& model, const std::vector<FloatLayerTensors>& tensors,
                    FloatWorkspace& ws, bool keep_argmax) {
     const std::size_t n = model.layers.size();
-    ws.out.resize(n);
     ws.cols.resize(n);
     ws.argmax.resize(n);
     ws.bn.resize(n);
-    const int batch = ws.batch;
-    for (std::size_t i = 0; i < n; ++i) {
-        const ModelLayer& l = model.layers[i];
-        const Act<float>& in = input_of(l, 0, ws.input, ws.out);
-        Act<float>& out = ws.out[i];
-        switch (l.kind) {
-            case OpKind::MaxPool:
-                maxpool(in.data(), l, batch, out, keep_argmax ? &ws.argmax[i] : nullptr);
-                continue;
-            case OpKind::GlobalAvgPool:
-                plane_sums(in, batch, out);
-                out /= static_cast<float>(l.input.height * l.input.width);
-                continue;
-            case OpKind::Add:
-                out = in + input_of(l, 1, ws.input, ws.out);
-                break;
-            case OpKind::Conv:
-            case OpKind::FullyConnected: {
-                const FloatLayerTensors& t = tensors[static_cast<std::size_t>(l.param)];
-                if (l.kind == OpKind::Conv) {
-                    im2col(in.data(), l, batch, ws.cols[i]);
-                    out.noalias() = *t.weight * ws.cols[i];
-                } else {
-                    const Eigen::Map<const Act<float>> x(in.data(), l.reduction(), batch);
-                    out.noalias() = *t.weight * x;
-                }
-                out.colwise() += *t.bias;
-                if (t.bn) batch_norm_train(out, *t.bn, ws.bn[i]);
-                break;
-            }
-        }
-        if (l.relu) out = out.cwiseMax(0.0f);
-    }
-}
-
-void argmax_columns(const Act<float>& scores, int* predictions) {
-    for (Eigen::Index c = 0; c < scores.cols(); ++c) {
-        Eigen::Index best = 0;
-        scores.col(c).maxCoeff(&best);
-        predictions[c] = static_cast<int>(best);
-    }
+    FloatLayers layers(tensors, ws, keep_argmax);
+    walk_layers(model, 0, ws.input, ws.out, layers);
 }
 
 }  // namespace detail
@@ -238,11 +237,10 @@ void FloatEngine::predict(const Dataset& data, std::int64_t begin, std::int64_t 
                           int* predictions) const {
     BorrowedWorkspace ws;
     detail::Act<float> scores;
-    for (std::int64_t b = begin; b < end; b += batch_) {
-        const int count = static_cast<int>(std::min<std::int64_t>(batch_, end - b));
+    detail::for_each_batch(begin, end, batch_, [&](std::int64_t b, int count) {
         impl_->scores(data, b, count, ws.get(), scores);
         detail::argmax_columns(scores, predictions + (b - begin));
-    }
+    });
 }
 
 Eigen::MatrixXf FloatEngine::probabilities(const Dataset& data, std::int64_t begin,
@@ -250,15 +248,14 @@ Eigen::MatrixXf FloatEngine::probabilities(const Dataset& data, std::int64_t beg
     Eigen::MatrixXf out(impl_->model->classes(), std::max<std::int64_t>(0, end - begin));
     BorrowedWorkspace ws;
     detail::Act<float> scores;
-    for (std::int64_t b = begin; b < end; b += batch_) {
-        const int count = static_cast<int>(std::min<std::int64_t>(batch_, end - b));
+    detail::for_each_batch(begin, end, batch_, [&](std::int64_t b, int count) {
         impl_->scores(data, b, count, ws.get(), scores);
         // Softmax per column, shifted by the column's maximum so that exp never overflows.
         for (int c = 0; c < count; ++c) {
             const Eigen::ArrayXf e = (scores.col(c).array() - scores.col(c).maxCoeff()).exp();
             out.col(b - begin + c) = (e / e.sum()).matrix();
         }
-    }
+    });
     return out;
 }
 

@@ -20,15 +20,10 @@ void IntegerEngine::predict(const Dataset& data, std::int64_t begin, std::int64_
                             int* predictions) const {
     detail::QuantizedWorkspace<std::int32_t> ws;
     detail::Act<float> scores;
-    for (std::int64_t b0 = begin; b0 < end; b0 += batch_) {
-        const int batch = static_cast<int>(std::min<std::int64_t>(batch_, end - b0));
-        detail::run_quantized(impl_->program, data, b0, batch, 0, ws, &scores);
-        for (Eigen::Index c = 0; c < scores.cols(); ++c) {
-            Eigen::Index best = 0;
-            scores.col(c).maxCoeff(&best);
-            predictions[b0 - begin + c] = static_cast<int>(best);
-        }
-    }
+    detail::for_each_batch(begin, end, batch_, [&](std::int64_t b, int count) {
+        detail::run_quantized(impl_->program, data, b, count, 0, ws, &scores);
+        detail::argmax_columns(scores, predictions + (b - begin));
+    });
 }
 
 }  // namespace serialq::quant

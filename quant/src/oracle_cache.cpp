@@ -2,6 +2,7 @@
 #include "serialq/quant/oracle_cache.hpp"
 
 #include "serialq/common/error.hpp"
+#include "sqlite_statement.hpp"
 
 #include <sqlite3.h>
 
@@ -49,7 +50,21 @@ std::string column_text(sqlite3_stmt* s, int col) {
     return t ? reinterpret_cast<const char*>(t) : "";
 }
 
+// Steps `s` through its rows, handing each to `row`; returns the last step's result code. The
+// statement is finalized by the end of the caller's expression, before the caller reports a
+// failed step (as it always was).
+template <class Row>
+int each_row(detail::Statement s, Row&& row) {
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) row(static_cast<sqlite3_stmt*>(s));
+    return rc;
+}
+
 }  // namespace
+
+struct OracleCache::Prepared {
+    detail::Statement lookup, store, describe;
+};
 
 void OracleCache::fail(const std::string& what) const {
     const std::string detail = db_ ? sqlite3_errmsg(db_) : "cannot allocate a connection";
@@ -61,10 +76,10 @@ void OracleCache::exec(const char* sql, const char* what) {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(what);
 }
 
-sqlite3_stmt* OracleCache::prepare(const char* sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-        fail("cannot prepare a statement");
+detail::Statement OracleCache::prepare(const char* sql) {
+    int rc = SQLITE_OK;
+    detail::Statement s = detail::prepare_statement(db_, sql, SQLITE_PREPARE_PERSISTENT, rc);
+    if (rc != SQLITE_OK) fail("cannot prepare a statement");
     return s;
 }
 
@@ -82,12 +97,16 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
         sqlite3_busy_timeout(db_, kBusyTimeoutMs);
         sqlite3_extended_result_codes(db_, 1);
         // The first read of the file: a file that is not SQLite fails here.
-        sqlite3_stmt* mode = nullptr;
-        if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &mode, nullptr) != SQLITE_OK)
-            fail("not a readable SQLite database");
-        const int rc = sqlite3_step(mode);
-        const std::string journal = rc == SQLITE_ROW ? column_text(mode, 0) : "";
-        sqlite3_finalize(mode);
+        int rc = SQLITE_OK;
+        std::string journal;
+        {
+            // Flags 0: sqlite3_prepare_v2's statement. Finalized at the block's end, before the
+            // next statement runs (one stepped and left open would keep its read transaction).
+            const detail::Statement mode = detail::prepare_statement(db_, "PRAGMA journal_mode=WAL", 0, rc);
+            if (rc != SQLITE_OK) fail("not a readable SQLite database");
+            rc = sqlite3_step(mode);
+            if (rc == SQLITE_ROW) journal = column_text(mode, 0);
+        }
         if (rc != SQLITE_ROW) fail("not a readable SQLite database");
         if (journal != "wal") fail("cannot switch to WAL journal mode (found " + journal + ")");
         exec("PRAGMA synchronous=NORMAL", "cannot set synchronous=NORMAL");
@@ -95,15 +114,13 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
         // An existing file must be a serialq cache: tables other than ours mean someone else's
         // database was given, which we must not write into.
         {
-            sqlite3_stmt* s = prepare("SELECT name FROM sqlite_master WHERE type='table'");
             std::string others;
-            int step;
-            while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+            const auto note_others = [&](sqlite3_stmt* s) {
                 const std::string name = column_text(s, 0);
                 if (name != "meta" && name != "entries" && name != "oracles")
                     others += (others.empty() ? "" : ", ") + name;
-            }
-            sqlite3_finalize(s);
+            };
+            const int step = each_row(prepare("SELECT name FROM sqlite_master WHERE type='table'"), note_others);
             if (step != SQLITE_DONE) fail("cannot read the schema");
             if (!others.empty())
                 throw InputError(file.string() + ": not a serialq oracle cache (it holds tables " +
@@ -117,57 +134,56 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
         }
         exec("COMMIT", "cannot commit the tables");
         {
-            sqlite3_stmt* s = prepare("SELECT value FROM meta WHERE key='schema'");
-            const int step = sqlite3_step(s);
-            const std::string version = step == SQLITE_ROW ? column_text(s, 0) : "";
-            sqlite3_finalize(s);
+            std::string version;
+            {
+                const detail::Statement s = prepare("SELECT value FROM meta WHERE key='schema'");
+                if (sqlite3_step(s) == SQLITE_ROW) version = column_text(s, 0);
+            }
             if (version != kSchemaVersion)
                 throw InputError(file.string() + ": oracle cache schema version '" + version +
                                  "', expected " + kSchemaVersion);
         }
-        lookup_ = prepare(
+        auto prepared = std::make_unique<Prepared>();
+        prepared->lookup = prepare(
             "SELECT accuracy_percent, samples, is_upper_bound FROM entries "
             "WHERE identity = ?1 AND bits = ?2");
-        store_ = prepare((std::string(
+        prepared->store = prepare((std::string(
             "INSERT INTO entries(identity, bits, accuracy_percent, samples, seconds, "
             "is_upper_bound, created_utc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ") + kNow + ") "
             "ON CONFLICT(identity, bits) DO UPDATE SET accuracy_percent = excluded.accuracy_percent,"
             " samples = excluded.samples, seconds = excluded.seconds,"
             " is_upper_bound = excluded.is_upper_bound, created_utc = excluded.created_utc "
             "WHERE entries.is_upper_bound = 1").c_str());
-        describe_ = prepare((std::string(
+        prepared->describe = prepare((std::string(
             "INSERT INTO oracles(identity, description, layers, last_used_utc) "
             "VALUES(?1, ?2, ?3, ") + kNow + ") ON CONFLICT(identity) DO UPDATE SET "
             "description = excluded.description, layers = excluded.layers, "
             "last_used_utc = excluded.last_used_utc").c_str());
+        prepared_ = std::move(prepared);
     } catch (...) {
-        sqlite3_finalize(lookup_);
-        sqlite3_finalize(store_);
-        sqlite3_finalize(describe_);
-        sqlite3_close_v2(db_);
+        sqlite3_close_v2(db_);  // statements prepared so far went with the try block's scope
         throw;
     }
 }
 
 OracleCache::~OracleCache() {
-    sqlite3_finalize(lookup_);
-    sqlite3_finalize(store_);
-    sqlite3_finalize(describe_);
+    prepared_.reset();  // the statements before their connection
     sqlite3_close_v2(db_);
 }
 
 std::optional<AccuracyResult> OracleCache::lookup(const std::string& identity,
                                                   const std::string& bits) {
-    Reset r{lookup_};
-    sqlite3_bind_text(lookup_, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
-    sqlite3_bind_text(lookup_, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
-    const int rc = sqlite3_step(lookup_);
+    sqlite3_stmt* const s = prepared_->lookup;
+    Reset r{s};
+    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) return std::nullopt;
     if (rc != SQLITE_ROW) fail("cannot look up " + bits);
     AccuracyResult result;
-    result.accuracy_percent = sqlite3_column_double(lookup_, 0);
-    result.samples_evaluated = sqlite3_column_int64(lookup_, 1);
-    result.is_upper_bound = sqlite3_column_int(lookup_, 2) != 0;
+    result.accuracy_percent = sqlite3_column_double(s, 0);
+    result.samples_evaluated = sqlite3_column_int64(s, 1);
+    result.is_upper_bound = sqlite3_column_int(s, 2) != 0;
     result.seconds = 0;
     result.from_cache = true;
     return result;
@@ -175,36 +191,36 @@ std::optional<AccuracyResult> OracleCache::lookup(const std::string& identity,
 
 void OracleCache::store(const std::string& identity, const std::string& bits,
                         const AccuracyResult& result) {
-    Reset r{store_};
-    sqlite3_bind_text(store_, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
-    sqlite3_bind_text(store_, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
-    sqlite3_bind_double(store_, 3, result.accuracy_percent);
-    sqlite3_bind_int64(store_, 4, result.samples_evaluated);
-    sqlite3_bind_double(store_, 5, result.seconds);
-    sqlite3_bind_int(store_, 6, result.is_upper_bound ? 1 : 0);
-    if (sqlite3_step(store_) != SQLITE_DONE) fail("cannot store " + bits);
+    sqlite3_stmt* const s = prepared_->store;
+    Reset r{s};
+    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
+    sqlite3_bind_double(s, 3, result.accuracy_percent);
+    sqlite3_bind_int64(s, 4, result.samples_evaluated);
+    sqlite3_bind_double(s, 5, result.seconds);
+    sqlite3_bind_int(s, 6, result.is_upper_bound ? 1 : 0);
+    if (sqlite3_step(s) != SQLITE_DONE) fail("cannot store " + bits);
 }
 
 void OracleCache::describe(const std::string& identity, const std::string& description,
                            int layers) {
-    Reset r{describe_};
-    sqlite3_bind_text(describe_, 1, identity.data(), static_cast<int>(identity.size()),
+    sqlite3_stmt* const s = prepared_->describe;
+    Reset r{s};
+    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()),
                       SQLITE_STATIC);
-    sqlite3_bind_text(describe_, 2, description.data(), static_cast<int>(description.size()),
+    sqlite3_bind_text(s, 2, description.data(), static_cast<int>(description.size()),
                       SQLITE_STATIC);
-    sqlite3_bind_int(describe_, 3, layers);
-    if (sqlite3_step(describe_) != SQLITE_DONE) fail("cannot record the oracle " + identity);
+    sqlite3_bind_int(s, 3, layers);
+    if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record the oracle " + identity);
 }
 
 std::vector<CacheIdentityStats> OracleCache::stats() {
-    sqlite3_stmt* s = prepare(
+    std::vector<CacheIdentityStats> out;
+    const int rc = each_row(prepare(
         "SELECT e.identity, COALESCE(o.description, ''), COUNT(*), SUM(e.is_upper_bound), "
         "SUM(e.seconds), MIN(e.created_utc), MAX(e.created_utc) "
         "FROM entries e LEFT JOIN oracles o ON o.identity = e.identity "
-        "GROUP BY e.identity ORDER BY e.identity");
-    std::vector<CacheIdentityStats> out;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        "GROUP BY e.identity ORDER BY e.identity"), [&](sqlite3_stmt* s) {
         CacheIdentityStats st;
         st.identity = column_text(s, 0);
         st.description = column_text(s, 1);
@@ -214,22 +230,20 @@ std::vector<CacheIdentityStats> OracleCache::stats() {
         st.first_utc = column_text(s, 5);
         st.last_utc = column_text(s, 6);
         out.push_back(std::move(st));
-    }
-    sqlite3_finalize(s);
+    });
     if (rc != SQLITE_DONE) fail("cannot read the statistics");
     return out;
 }
 
 std::vector<CacheEntry> OracleCache::entries(const std::string& identity) {
-    sqlite3_stmt* s = prepare(
+    detail::Statement query = prepare(
         "SELECT e.identity, COALESCE(o.description, ''), e.bits, e.accuracy_percent, e.samples, "
         "e.seconds, e.is_upper_bound, e.created_utc "
         "FROM entries e LEFT JOIN oracles o ON o.identity = e.identity "
         "WHERE ?1 = '' OR e.identity = ?1 ORDER BY e.identity, e.created_utc, e.bits");
-    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
+    sqlite3_bind_text(query, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
     std::vector<CacheEntry> out;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const int rc = each_row(std::move(query), [&](sqlite3_stmt* s) {
         CacheEntry e;
         e.identity = column_text(s, 0);
         e.description = column_text(s, 1);
@@ -240,8 +254,7 @@ std::vector<CacheEntry> OracleCache::entries(const std::string& identity) {
         e.is_upper_bound = sqlite3_column_int(s, 6) != 0;
         e.created_utc = column_text(s, 7);
         out.push_back(std::move(e));
-    }
-    sqlite3_finalize(s);
+    });
     if (rc != SQLITE_DONE) fail("cannot read the entries");
     return out;
 }
@@ -250,18 +263,14 @@ CacheImportReport OracleCache::import(const std::vector<CacheEntry>& entries) {
     CacheImportReport report;
     exec("BEGIN IMMEDIATE", "cannot lock for the import");
     try {
-        sqlite3_stmt* find = prepare(
+        const detail::Statement find = prepare(
             "SELECT accuracy_percent, is_upper_bound FROM entries WHERE identity=?1 AND bits=?2");
-        sqlite3_stmt* put = prepare(
+        const detail::Statement put = prepare(
             "INSERT OR REPLACE INTO entries(identity, bits, accuracy_percent, samples, seconds, "
             "is_upper_bound, created_utc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        sqlite3_stmt* name = prepare(
+        const detail::Statement name = prepare(
             "INSERT OR IGNORE INTO oracles(identity, description, layers, last_used_utc) "
             "VALUES(?1, ?2, ?3, ?4)");
-        struct Finalize {
-            sqlite3_stmt* a; sqlite3_stmt* b; sqlite3_stmt* c;
-            ~Finalize() { sqlite3_finalize(a); sqlite3_finalize(b); sqlite3_finalize(c); }
-        } finalize{find, put, name};
         for (const auto& e : entries) {
             bool exists = false, old_bound = false;
             double old_value = 0;
@@ -315,11 +324,9 @@ CacheImportReport OracleCache::import(const std::vector<CacheEntry>& entries) {
 }
 
 std::string OracleCache::integrity_check() {
-    sqlite3_stmt* s = prepare("PRAGMA integrity_check");
     std::string out;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out += (out.empty() ? "" : "; ") + column_text(s, 0);
-    sqlite3_finalize(s);
+    const int rc = each_row(prepare("PRAGMA integrity_check"),
+                            [&](sqlite3_stmt* s) { out += (out.empty() ? "" : "; ") + column_text(s, 0); });
     if (rc != SQLITE_DONE) fail("integrity check failed");
     return out;
 }

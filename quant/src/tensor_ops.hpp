@@ -1,7 +1,7 @@
 #pragma once
-// im2col, col2im and max-pooling on the engines' activation layout: a (channels x
-// batch*height*width) column-major matrix, one column per pixel (see model.hpp). Templates so
-// that the float and the integer engines share them.
+// im2col, col2im, max-pooling and a layer's weighted sums on the engines' activation layout: a
+// (channels x batch*height*width) column-major matrix, one column per pixel (see model.hpp).
+// Templates so that the float and the integer engines share them.
 #include "serialq/quant/model.hpp"
 
 #include <Eigen/Core>
@@ -131,6 +131,30 @@ void plane_sums(const Act<S>& in, int batch, Act<T>& out) {
     for (int b = 0; b < batch; ++b)
         for (Eigen::Index p = 0; p < pixels; ++p)
             out.col(b) += in.col(b * pixels + p).template cast<T>();
+}
+
+// A conv's or fc's weighted sums, its bias not added: out = weight * im2col(in) for a conv
+// (into `cols`, its buffer), weight times `in` seen as (reduction x batch), one column per
+// image, for an fc. out: (out x batch*oh*ow).
+template <class W, class S>
+void weighted_sums(const W& weight, const Act<S>& in, const ModelLayer& l, int batch, Act<S>& cols,
+                   Act<S>& out) {
+    if (l.kind == OpKind::Conv) {
+        im2col(in.data(), l, batch, cols);
+        out.noalias() = weight * cols;
+    } else {
+        const Eigen::Map<const Act<S>> x(in.data(), l.reduction(), batch);
+        out.noalias() = weight * x;
+    }
+}
+
+// The predicted class of each column of scores (classes x images).
+inline void argmax_columns(const Act<float>& scores, int* predictions) {
+    for (Eigen::Index c = 0; c < scores.cols(); ++c) {
+        Eigen::Index best = 0;
+        scores.col(c).maxCoeff(&best);
+        predictions[c] = static_cast<int>(best);
+    }
 }
 
 // The activation of layer `l`'s k-th input: the image for -1, else an earlier layer's output.

@@ -32,9 +32,12 @@
 #include <vector>
 
 struct sqlite3;
-struct sqlite3_stmt;
 
 namespace serialq::quant {
+
+namespace detail {
+class Statement;  // an owned sqlite3_stmt (quant/src/sqlite_statement.hpp)
+}
 
 inline constexpr const char* kReferenceKey = "reference";
 inline const std::filesystem::path kDefaultCacheFile = ".serialq/oracle-cache.sqlite";
@@ -95,13 +98,13 @@ public:
 private:
     void exec(const char* sql, const char* what);
     [[noreturn]] void fail(const std::string& what) const;
-    sqlite3_stmt* prepare(const char* sql);
+    detail::Statement prepare(const char* sql);
+
+    struct Prepared;  // the statements every answer uses, prepared once
 
     std::filesystem::path file_;
     sqlite3* db_ = nullptr;
-    sqlite3_stmt* lookup_ = nullptr;
-    sqlite3_stmt* store_ = nullptr;
-    sqlite3_stmt* describe_ = nullptr;
+    std::unique_ptr<Prepared> prepared_;
 };
 
 // CSV export / import of entries (columns: identity, description, bits, accuracy_percent,
