@@ -88,37 +88,23 @@ json objective_json(const Objective& o) {
     return j;
 }
 
-}  // namespace
-
-std::vector<std::pair<std::string, std::string>> saved_run_options(
-    const std::filesystem::path& out_dir) {
-    const std::filesystem::path file = out_dir / "checkpoint.bin";
-    const detail::Checkpoint c = detail::read_checkpoint(file);
-    json saved;
+// The run settings a checkpoint was written with.
+json checkpoint_identity(const detail::Checkpoint& c, const std::filesystem::path& file) {
     try {
-        saved = json::parse(c.identity);
+        return json::parse(c.identity);
     } catch (const json::exception&) {
         throw InputError(file.string() + ": unreadable run settings");
     }
-    if (!saved.is_object() || !saved.contains("options") || !saved["options"].is_object())
-        throw InputError(file.string() + ": records no run options");
-    std::vector<std::pair<std::string, std::string>> out;
-    for (auto it = saved["options"].begin(); it != saved["options"].end(); ++it) {
-        if (!it.value().is_string())
-            throw InputError(file.string() + ": run option '" + it.key() + "' is not text");
-        out.emplace_back(it.key(), it.value().get<std::string>());
-    }
-    return out;
 }
 
-SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
-                         sim::HardwareModel& hardware, const SearchConfig& config,
-                         const SearchSettings& settings, const ProgressCallback& progress) {
+// ConfigError for settings the run cannot start with (the trace, the oracle, the accelerator and
+// the configuration must agree), before anything is built or simulated.
+void check_inputs(const Network& net, const quant::AccuracyOracle& oracle, const sim::AcceleratorConfig& accel,
+                  const SearchConfig& config, const SearchSettings& settings) {
     config.check();
     if (settings.episodes < 1)
         throw ConfigError("--episodes: found " + std::to_string(settings.episodes) +
                           ", expected a positive integer");
-    const sim::AcceleratorConfig& accel = hardware.config();
     const sim::BitsRange range = sim::weight_bits_range(accel);
     for (int b : config.environment.bits)
         if (b < range.min || b > range.max)
@@ -134,7 +120,11 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
                           " answers for " +
                           std::to_string(oracle.layer_count()) + " weight layers, the trace " +
                           net.file + " has " + std::to_string(net.weight_layer_count()));
-    const json identity = {
+}
+
+// What the run was given: recorded in every output, and what a resumed run must match.
+json run_identity(const SearchConfig& config, const SearchSettings& settings) {
+    return {
         {"strategy", settings.strategy},
         {"objective", objective_json(settings.objective)},
         {"reference_accuracy_percent",
@@ -149,6 +139,117 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         {"options", options_json(settings.options)},
         {"config", detail::config_json(config)},
     };
+}
+
+// The parts of a run that change from episode to episode: what a checkpoint saves and restores.
+struct RunState {
+    std::mt19937_64& rng;
+    Environment& env;
+    AccuracyMemo& memo;
+    SearchStrategy& strategy;
+    HardwareCosts& costs;
+    std::vector<EpisodeLog>& logs;
+    std::vector<long long>& calls;  // the memo's distinct calls after each episode
+};
+
+// The checkpoint to resume from: ConfigError if it is of another run or has done more episodes
+// than this run asks for.
+detail::Checkpoint resumable_checkpoint(const std::filesystem::path& file, const json& identity,
+                                        long long total) {
+    detail::Checkpoint c = detail::read_checkpoint(file);
+    const std::string diff = first_difference(checkpoint_identity(c, file), identity, "");
+    if (!diff.empty()) throw ConfigError(file.string() + ": cannot resume a different run: " + diff);
+    if (c.episodes_done > total)
+        throw ConfigError("--episodes: found " + std::to_string(total) + ", but " + file.string() +
+                          " has already done " + std::to_string(c.episodes_done));
+    return c;
+}
+
+void restore(const RunState& s, detail::Checkpoint c, const std::filesystem::path& file,
+             const std::optional<double>& reference_accuracy_percent) {
+    std::istringstream rs(c.rng_state);
+    rs >> s.rng;
+    if (!rs) throw InputError(file.string() + ": unreadable random state");
+    s.env.restore(c.env_bits, c.env_relative_accuracy);
+    // A reference given on the command line wins over the one the checkpoint learnt.
+    s.memo.restore(std::move(c.memo), reference_accuracy_percent ? reference_accuracy_percent
+                                                                 : c.reference_accuracy_percent);
+    s.strategy.load_state(c.strategy_state);
+    s.costs.replay(c.simulated_layers);
+    s.logs = std::move(c.logs);
+    s.calls = std::move(c.distinct_calls);
+}
+
+detail::Checkpoint checkpoint_of(const RunState& s, const json& identity) {
+    detail::Checkpoint c;
+    c.identity = identity.dump();
+    c.episodes_done = static_cast<long long>(s.logs.size());
+    std::ostringstream rs;
+    rs << s.rng;
+    c.rng_state = rs.str();
+    c.env_bits = s.env.current_bits();
+    c.env_relative_accuracy = s.env.relative_accuracy_state();
+    c.memo = s.memo.entries();
+    c.reference_accuracy_percent = s.memo.reference_if_known();
+    c.logs = s.logs;
+    c.distinct_calls = s.calls;
+    c.strategy_state = s.strategy.save_state();
+    c.simulated_layers = s.costs.simulated_layers();
+    return c;
+}
+
+SearchSummary summarize(const RunState& s, const BestSoFar& best, const Objective& objective,
+                        const HardwareCost& baseline) {
+    SearchSummary out;
+    out.best = best.log();
+    out.best_episode = best.episode();
+    out.best_feasible = out.best.result.feasible;
+    out.objective = objective.describe(s.memo.reference_accuracy_percent());
+    out.episodes = static_cast<long long>(s.logs.size());
+    out.distinct_oracle_calls = s.memo.distinct_calls();
+    out.simulations = s.costs.simulations();
+    out.reference_accuracy_percent = s.memo.reference_accuracy_percent();
+    out.baseline = baseline;
+    out.speedup = sim::ratio(double(baseline.cycles), double(out.best.result.cycles));
+    out.energy_reduction = sim::ratio(baseline.energy_pj, out.best.result.energy_pj);
+    return out;
+}
+
+SearchProgress progress_of(const RunState& s, const BestSoFar& best, long long total,
+                           const HardwareCost& baseline) {
+    SearchProgress p;
+    p.episodes_done = static_cast<long long>(s.logs.size());
+    p.episodes_total = total;
+    p.last = &s.logs.back();
+    p.best = &best.log();
+    p.best_episode = best.episode();
+    p.distinct_oracle_calls = s.memo.distinct_calls();
+    p.baseline = baseline;
+    return p;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> saved_run_options(
+    const std::filesystem::path& out_dir) {
+    const std::filesystem::path file = out_dir / "checkpoint.bin";
+    json saved = checkpoint_identity(detail::read_checkpoint(file), file);
+    if (!saved.is_object() || !saved.contains("options") || !saved["options"].is_object())
+        throw InputError(file.string() + ": records no run options");
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto it = saved["options"].begin(); it != saved["options"].end(); ++it) {
+        if (!it.value().is_string())
+            throw InputError(file.string() + ": run option '" + it.key() + "' is not text");
+        out.emplace_back(it.key(), it.value().get<std::string>());
+    }
+    return out;
+}
+
+SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
+                         sim::HardwareModel& hardware, const SearchConfig& config,
+                         const SearchSettings& settings, const ProgressCallback& progress) {
+    check_inputs(net, oracle, hardware.config(), config, settings);
+    const json identity = run_identity(config, settings);
 
     AccuracyMemo memo(oracle);
     if (settings.reference_accuracy_percent) memo.set_reference(*settings.reference_accuracy_percent);
@@ -162,58 +263,21 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
 
     std::vector<EpisodeLog> logs;
     std::vector<long long> calls;
+    const RunState state{rng, env, memo, *strategy, costs, logs, calls};
     const std::filesystem::path checkpoint_file = settings.out_dir / "checkpoint.bin";
     if (settings.resume) {
         if (settings.out_dir.empty()) throw ConfigError("--resume: needs an output directory");
-        detail::Checkpoint c = detail::read_checkpoint(checkpoint_file);
-        json saved;
-        try {
-            saved = json::parse(c.identity);
-        } catch (const json::exception&) {
-            throw InputError(checkpoint_file.string() + ": unreadable run settings");
-        }
-        const std::string diff = first_difference(saved, identity, "");
-        if (!diff.empty())
-            throw ConfigError(checkpoint_file.string() + ": cannot resume a different run: " + diff);
-        if (c.episodes_done > total)
-            throw ConfigError("--episodes: found " + std::to_string(total) + ", but " +
-                              checkpoint_file.string() + " has already done " +
-                              std::to_string(c.episodes_done));
-        std::istringstream rs(c.rng_state);
-        rs >> rng;
-        if (!rs) throw InputError(checkpoint_file.string() + ": unreadable random state");
-        env.restore(c.env_bits, c.env_relative_accuracy);
-        memo.restore(std::move(c.memo), settings.reference_accuracy_percent
-                                             ? settings.reference_accuracy_percent
-                                             : c.reference_accuracy_percent);
-        strategy->load_state(c.strategy_state);
-        costs.replay(c.simulated_layers);
-        logs = std::move(c.logs);
-        calls = std::move(c.distinct_calls);
+        restore(state, resumable_checkpoint(checkpoint_file, identity, total), checkpoint_file,
+                settings.reference_accuracy_percent);
     }
 
     const HardwareCost baseline = env.baseline_cost();
     BestSoFar best;
     best.replay(env, calls);
 
-    auto summary = [&] {
-        SearchSummary s;
-        s.best = best.log();
-        s.best_episode = best.episode();
-        s.best_feasible = s.best.result.feasible;
-        s.objective = settings.objective.describe(memo.reference_accuracy_percent());
-        s.episodes = static_cast<long long>(logs.size());
-        s.distinct_oracle_calls = memo.distinct_calls();
-        s.simulations = costs.simulations();
-        s.reference_accuracy_percent = memo.reference_accuracy_percent();
-        s.baseline = baseline;
-        s.speedup = sim::ratio(double(baseline.cycles), double(s.best.result.cycles));
-        s.energy_reduction = sim::ratio(baseline.energy_pj, s.best.result.energy_pj);
-        return s;
-    };
     auto save = [&] {
         if (settings.out_dir.empty()) return;
-        const SearchSummary s = summary();
+        const SearchSummary s = summarize(state, best, settings.objective, baseline);
         const auto& dir = settings.out_dir;
         write_file_atomically(dir / "episodes.csv", detail::episodes_csv(logs, calls));
         write_file_atomically(dir / "action_probabilities.csv",
@@ -221,21 +285,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         write_file_atomically(dir / "best.json", detail::best_json(identity, s));
         write_file_atomically(dir / "pareto.json",
                               detail::pareto_json(identity, memo.entries(), costs));
-        detail::Checkpoint c;
-        c.identity = identity.dump();
-        c.episodes_done = static_cast<long long>(logs.size());
-        std::ostringstream rs;
-        rs << rng;
-        c.rng_state = rs.str();
-        c.env_bits = env.current_bits();
-        c.env_relative_accuracy = env.relative_accuracy_state();
-        c.memo = memo.entries();
-        c.reference_accuracy_percent = memo.reference_if_known();
-        c.logs = logs;
-        c.distinct_calls = calls;
-        c.strategy_state = strategy->save_state();
-        c.simulated_layers = costs.simulated_layers();
-        detail::write_checkpoint(checkpoint_file, c);
+        detail::write_checkpoint(checkpoint_file, checkpoint_of(state, identity));
     };
 
     while (static_cast<long long>(logs.size()) < total && !strategy->finished()) {
@@ -243,24 +293,12 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         calls.push_back(memo.distinct_calls());
         const long long done = static_cast<long long>(logs.size());
         best.update(env, done);
-        bool go_on = true;
-        if (progress) {
-            SearchProgress p;
-            p.episodes_done = done;
-            p.episodes_total = total;
-            p.last = &logs.back();
-            p.best = &best.log();
-            p.best_episode = best.episode();
-            p.distinct_oracle_calls = memo.distinct_calls();
-            p.baseline = baseline;
-            go_on = progress(p);
-        }
-        if (!go_on) break;
+        if (progress && !progress(progress_of(state, best, total, baseline))) break;
         if (done % config.checkpoint_every == 0 && done < total) save();
     }
     if (logs.empty()) throw InputError(checkpoint_file.string() + ": holds no episodes");
     save();
-    SearchSummary s = summary();
+    SearchSummary s = summarize(state, best, settings.objective, baseline);
     s.latency_front = detail::latency_front(memo.entries(), costs);
     return s;
 }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace serialq::workflow {
@@ -81,74 +82,77 @@ Figure scatter_figure(const std::string& id, const std::string& caption, const s
                   render_svg(c), t};
 }
 
-}  // namespace
-
-Report search_report(const SearchData& s) {
-    Report report;
-    report.title = "Search: " + s.dir.filename().string();
-    report.provenance.emplace_back("search directory", s.dir.string());
-    report.provenance.emplace_back("episodes", std::to_string(s.episodes.size()));
-
-    if (s.best && s.best->is_object()) {
-        Section best{"Best configuration", {}};
-        DataTable t{{"field", "value"}, {}};
-        // Scalars at the top, and one level down ("best.bits", "baseline.total_cycles"); the run's
-        // identity (trace, oracle, accelerator, seed...) goes to the provenance.
-        auto add = [&](const std::string& k, const nlohmann::json& v) {
-            if (v.is_object()) return;
-            t.add_row({k, v.is_array() ? v.dump() : scalar_text(v)});
-        };
-        for (const auto& [k, v] : s.best->items()) {
-            if (k == "run" && v.is_object()) {
-                for (const auto& [rk, rv] : v.items())
-                    if (!rv.is_object() && !rv.is_array()) report.provenance.emplace_back(rk, scalar_text(rv));
-                continue;
-            }
-            if (v.is_object())
-                for (const auto& [k2, v2] : v.items()) add(k + "." + k2, v2);
-            else add(k, v);
+// best.json as a table of fields: scalars at the top, and one level down ("best.bits",
+// "baseline.total_cycles"); the run's identity (trace, oracle, accelerator, seed...) goes to the
+// provenance instead, since it says where the search came from rather than what it found.
+void add_best_configuration(Report& report, const nlohmann::json& best_json) {
+    Section best{"Best configuration", {}};
+    DataTable t{{"field", "value"}, {}};
+    auto add = [&](const std::string& k, const nlohmann::json& v) {
+        if (v.is_object()) return;
+        t.add_row({k, v.is_array() ? v.dump() : scalar_text(v)});
+    };
+    for (const auto& [k, v] : best_json.items()) {
+        if (k == "run" && v.is_object()) {
+            for (const auto& [rk, rv] : v.items())
+                if (!rv.is_object() && !rv.is_array()) report.provenance.emplace_back(rk, scalar_text(rv));
+            continue;
         }
-        best.blocks.push_back(Paragraph{"From best.json: the best feasible configuration by the search's objective."});
-        best.blocks.push_back(TableBlock{"", t});
-        report.sections.push_back(std::move(best));
+        if (v.is_object())
+            for (const auto& [k2, v2] : v.items()) add(k + "." + k2, v2);
+        else add(k, v);
     }
+    best.blocks.push_back(Paragraph{"From best.json: the best feasible configuration by the search's objective."});
+    best.blocks.push_back(TableBlock{"", t});
+    report.sections.push_back(std::move(best));
+}
 
+// One learning curve, and its moving average over a twentieth of the episodes when that is
+// more than one (single episodes are noisy).
+Figure curve_figure(const std::string& id, const std::string& title, const Axis& y,
+                    const std::vector<double>& episode, const std::vector<double>& values,
+                    const std::string& what) {
+    const std::size_t window = std::max<std::size_t>(1, episode.size() / 20);
+    LineChart c;
+    c.title = title;
+    c.x = {"episode", "", Scale::Linear, false, {}};
+    c.y = y;
+    c.markers = episode.size() <= 100;
+    c.series.push_back({what, episode, values, {}});
+    if (window > 1)
+        c.series.push_back({"moving average of " + std::to_string(window), episode,
+                            moving_average(values, window), {}});
+    return line_figure(id, title + " over the episodes.", c, "episode");
+}
+
+// Reward and accuracy per episode, and the policy's entropy when the strategy logs one.
+Section learning_curves_section(const std::vector<Episode>& episodes) {
     Section curves{"Learning curves", {}};
-    const std::size_t n = s.episodes.size();
-    const std::size_t window = std::max<std::size_t>(1, n / 20);
     std::vector<double> episode, reward, accuracy, entropy;
     bool has_entropy = false;
-    for (const auto& e : s.episodes) {
+    for (const auto& e : episodes) {
         episode.push_back(static_cast<double>(e.episode));
         reward.push_back(e.reward);
         accuracy.push_back(e.accuracy_percent);
         entropy.push_back(e.policy_entropy);
         has_entropy = has_entropy || std::isfinite(e.policy_entropy);
     }
-    auto curve = [&](const std::string& id, const std::string& title, const Axis& y,
-                     const std::vector<double>& values, const std::string& what) {
-        LineChart c;
-        c.title = title;
-        c.x = {"episode", "", Scale::Linear, false, {}};
-        c.y = y;
-        c.markers = n <= 100;
-        c.series.push_back({what, episode, values, {}});
-        if (window > 1)
-            c.series.push_back({"moving average of " + std::to_string(window), episode,
-                                moving_average(values, window), {}});
-        curves.blocks.push_back(line_figure(id, title + " over the episodes.", c, "episode"));
-    };
-    curve("reward", "reward", {"reward", "", Scale::Linear, false, {}}, reward, "reward");
-    curve("accuracy", "accuracy", {"accuracy", "%", Scale::Linear, false, {}}, accuracy, "accuracy");
+    curves.blocks.push_back(
+        curve_figure("reward", "reward", {"reward", "", Scale::Linear, false, {}}, episode, reward, "reward"));
+    curves.blocks.push_back(curve_figure("accuracy", "accuracy", {"accuracy", "%", Scale::Linear, false, {}},
+                                         episode, accuracy, "accuracy"));
     if (has_entropy)
-        curve("entropy", "policy entropy", {"policy entropy", "nats", Scale::Linear, true, {}}, entropy,
-              "entropy");
-    report.sections.push_back(std::move(curves));
+        curves.blocks.push_back(curve_figure("entropy", "policy entropy",
+                                             {"policy entropy", "nats", Scale::Linear, true, {}}, episode,
+                                             entropy, "entropy"));
+    return curves;
+}
 
-    // Distinct configurations, first occurrence.
+Section pareto_section(const std::vector<Episode>& episodes) {
+    // Distinct configurations, first occurrence: a configuration evaluated again is one point.
     std::vector<const Episode*> configs;
     std::set<std::string> seen;
-    for (const auto& e : s.episodes)
+    for (const auto& e : episodes)
         if (seen.insert(e.bits).second) configs.push_back(&e);
     Section pareto{"Accuracy against latency and energy", {}};
     pareto.blocks.push_back(Paragraph{
@@ -159,63 +163,109 @@ Report search_report(const SearchData& s) {
                                            "accuracy vs latency", configs, false));
     pareto.blocks.push_back(scatter_figure("accuracy-vs-energy", "Accuracy against network energy.",
                                            "accuracy vs energy", configs, true));
-    report.sections.push_back(std::move(pareto));
+    return pareto;
+}
 
-    if (s.action_probabilities && !s.action_probabilities->rows.empty()) {
-        const CsvTable& t = *s.action_probabilities;
-        const auto ep = t.require("episode"), layer = t.require("layer");
-        const auto name = t.find("layer_name");
-        std::vector<std::pair<int, std::size_t>> choices;  // bits, column
-        for (std::size_t c = 0; c < t.columns.size(); ++c) {
-            const auto& col = t.columns[c];
-            if (col.rfind("p_", 0) == 0 && col.ends_with("_bits"))
-                choices.emplace_back(std::stoi(col.substr(2, col.size() - 7)), c);
-        }
-        if (!choices.empty()) {
-            Section probs{"Action probabilities", {}};
-            std::map<int, std::string> layer_names;
-            std::map<int, Series> expected;
-            double last_episode = -1;
-            for (std::size_t r = 0; r < t.rows.size(); ++r) {
-                const int l = static_cast<int>(t.number(r, layer));
-                layer_names[l] = name ? t.rows[r][*name] : "layer " + std::to_string(l);
-                double mean = 0;
-                for (const auto& [b, c] : choices) mean += b * t.number(r, c);
-                auto& s = expected[l];
-                s.name = layer_names[l];
-                s.x.push_back(t.number(r, ep));
-                s.y.push_back(mean);
-                last_episode = std::max(last_episode, t.number(r, ep));
-            }
-            LineChart c;
-            c.title = "expected bitwidth per layer";
-            c.x = {"episode", "", Scale::Linear, false, {}};
-            c.y = {"expected bitwidth", "bits", Scale::Linear, false, {}};
-            c.markers = expected.begin()->second.x.size() <= 100;
-            for (auto& [l, s] : expected) c.series.push_back(s);
-            probs.blocks.push_back(line_figure("expected-bits", "The policy's expected bitwidth for each layer "
-                                               "(sum of b x p(b)) over the episodes.", c, "episode"));
-            BarChart last;
-            last.title = "action probabilities at episode " + short_number(last_episode, 8);
-            last.category_label = "layer";
-            last.y = {"probability", "", Scale::Linear, true, {}};
-            last.stacked = true;
-            for (const auto& [l, nm] : layer_names) last.categories.push_back(nm);
-            for (const auto& [b, col] : choices) {
-                BarSeries bs{std::to_string(b) + " bits", std::vector<double>(layer_names.size(), 0.0)};
-                for (std::size_t r = 0; r < t.rows.size(); ++r) {
-                    if (t.number(r, ep) != last_episode) continue;
-                    const int l = static_cast<int>(t.number(r, layer));
-                    const auto at = std::distance(layer_names.begin(), layer_names.find(l));
-                    bs.values[static_cast<std::size_t>(at)] = t.number(r, col);
-                }
-                last.series.push_back(bs);
-            }
-            probs.blocks.push_back(bar_figure("action-probabilities", "The policy's probability of each "
-                                              "bitwidth per layer at the last episode.", last));
-            report.sections.push_back(std::move(probs));
-        }
+// The columns of action_probabilities.csv the figures read.
+struct ProbabilityColumns {
+    std::size_t episode, layer;
+    std::optional<std::size_t> name;                   // layer_name, if there
+    std::vector<std::pair<int, std::size_t>> choices;  // bits, column of p_<bits>_bits
+};
+
+ProbabilityColumns probability_columns(const CsvTable& t) {
+    ProbabilityColumns cols{t.require("episode"), t.require("layer"), t.find("layer_name"), {}};
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+        const auto& col = t.columns[c];
+        if (col.rfind("p_", 0) == 0 && col.ends_with("_bits"))
+            cols.choices.emplace_back(std::stoi(col.substr(2, col.size() - 7)), c);
     }
+    return cols;
+}
+
+// The policy layer by layer (keyed by layer index): the layer's name, its expected bitwidth
+// (sum of b x p(b)) at each logged episode; and the last episode logged.
+struct PolicyByLayer {
+    std::map<int, std::string> names;
+    std::map<int, Series> expected;
+    double last_episode = -1;
+};
+
+PolicyByLayer policy_by_layer(const CsvTable& t, const ProbabilityColumns& cols) {
+    PolicyByLayer p;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const int l = static_cast<int>(t.number(r, cols.layer));
+        p.names[l] = cols.name ? t.rows[r][*cols.name] : "layer " + std::to_string(l);
+        double mean = 0;
+        for (const auto& [b, c] : cols.choices) mean += b * t.number(r, c);
+        auto& s = p.expected[l];
+        s.name = p.names[l];
+        s.x.push_back(t.number(r, cols.episode));
+        s.y.push_back(mean);
+        p.last_episode = std::max(p.last_episode, t.number(r, cols.episode));
+    }
+    return p;
+}
+
+Figure expected_bits_figure(const PolicyByLayer& policy) {
+    LineChart c;
+    c.title = "expected bitwidth per layer";
+    c.x = {"episode", "", Scale::Linear, false, {}};
+    c.y = {"expected bitwidth", "bits", Scale::Linear, false, {}};
+    c.markers = policy.expected.begin()->second.x.size() <= 100;
+    for (const auto& [l, s] : policy.expected) c.series.push_back(s);
+    return line_figure("expected-bits", "The policy's expected bitwidth for each layer "
+                       "(sum of b x p(b)) over the episodes.", c, "episode");
+}
+
+// The probabilities at the last episode logged, stacked per layer (a layer not logged then is 0).
+Figure last_probabilities_figure(const CsvTable& t, const ProbabilityColumns& cols,
+                                 const PolicyByLayer& policy) {
+    BarChart last;
+    last.title = "action probabilities at episode " + short_number(policy.last_episode, 8);
+    last.category_label = "layer";
+    last.y = {"probability", "", Scale::Linear, true, {}};
+    last.stacked = true;
+    for (const auto& [l, nm] : policy.names) last.categories.push_back(nm);
+    for (const auto& [b, col] : cols.choices) {
+        BarSeries bs{std::to_string(b) + " bits", std::vector<double>(policy.names.size(), 0.0)};
+        for (std::size_t r = 0; r < t.rows.size(); ++r) {
+            if (t.number(r, cols.episode) != policy.last_episode) continue;
+            const int l = static_cast<int>(t.number(r, cols.layer));
+            const auto at = std::distance(policy.names.begin(), policy.names.find(l));
+            bs.values[static_cast<std::size_t>(at)] = t.number(r, col);
+        }
+        last.series.push_back(bs);
+    }
+    return bar_figure("action-probabilities", "The policy's probability of each "
+                      "bitwidth per layer at the last episode.", last);
+}
+
+// Nothing for a strategy without a policy (no file, no rows, or no p_<b>_bits columns).
+std::optional<Section> action_probabilities_section(const std::optional<CsvTable>& table) {
+    if (!table || table->rows.empty()) return std::nullopt;
+    const CsvTable& t = *table;
+    const ProbabilityColumns cols = probability_columns(t);
+    if (cols.choices.empty()) return std::nullopt;
+    const PolicyByLayer policy = policy_by_layer(t, cols);
+    Section probs{"Action probabilities", {}};
+    probs.blocks.push_back(expected_bits_figure(policy));
+    probs.blocks.push_back(last_probabilities_figure(t, cols, policy));
+    return probs;
+}
+
+}  // namespace
+
+Report search_report(const SearchData& s) {
+    Report report;
+    report.title = "Search: " + s.dir.filename().string();
+    report.provenance.emplace_back("search directory", s.dir.string());
+    report.provenance.emplace_back("episodes", std::to_string(s.episodes.size()));
+    if (s.best && s.best->is_object()) add_best_configuration(report, *s.best);
+    report.sections.push_back(learning_curves_section(s.episodes));
+    report.sections.push_back(pareto_section(s.episodes));
+    if (auto probs = action_probabilities_section(s.action_probabilities))
+        report.sections.push_back(std::move(*probs));
     return report;
 }
 
