@@ -1,6 +1,7 @@
 // Reports built from real outputs of sim, sweep and search: one plot per expected figure, the
 // page parses as XML, and the numbers in the tables are the inputs'.
 #include "../common/temp_file.hpp"
+#include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/sim/hardware_model.hpp"
 #include "serialq/workflow/report.hpp"
@@ -8,6 +9,8 @@
 #include "xml_check.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sstream>
 
 using namespace serialq;
 using namespace serialq::workflow;
@@ -65,6 +68,13 @@ TEST_CASE("report of a sweep: metrics against each swept parameter") {
     CHECK(html.find("off_chip.bandwidth_gb_per_s (GB/s)") != std::string::npos);
     // results.json stands for its directory
     CHECK(build_report({dir.path() / "results.json"}).figure_count() == 7);
+    // A results.csv without its total rows is refused, naming the file.
+    std::string kept;
+    std::istringstream lines(read_file(dir.path() / "results.csv"));
+    for (std::string l; std::getline(lines, l);)
+        if (l.find(",total,") == std::string::npos) kept += l + "\n";
+    write_file_atomically(dir.path() / "results.csv", kept);
+    CHECK_THROWS_WITH(build_report({dir.path()}), Catch::Contains("results.csv: found no row with layer 'total'"));
 }
 
 TEST_CASE("report of a search: learning curves, Pareto scatters, action probabilities") {

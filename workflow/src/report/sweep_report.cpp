@@ -4,6 +4,7 @@
 #include "report_helpers.hpp"
 #include "run_sections.hpp"
 
+#include "serialq/common/error.hpp"
 #include "serialq/sim/figures.hpp"
 
 #include <algorithm>
@@ -336,6 +337,8 @@ Report sweep_report(const SweepData& sweep) {
     Report report;
     add_title_and_provenance(report, sweep);
     const Totals totals = read_totals(sweep);
+    if (totals.rows.empty())  // every point writes one; without them nothing below has an axis
+        throw InputError(t.file + ": found no row with layer 'total', expected one per point");
     // Braced: required in this order, so a file missing both names total_cycles.
     const std::vector<Metric> metrics{{t.require(std::string(sim::figure::total_cycles.name)), false},
                                       {t.require(std::string(sim::figure::energy_pj.name)), true}};
