@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "options.hpp"
 
+#include "serialq/agent/search_config.hpp"
 #include "serialq/agent/search_run.hpp"
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/network_loader.hpp"
@@ -204,11 +205,22 @@ int search_main(const Args& args) {
         ("cache", po::value(&cache)->default_value(quant::kDefaultCacheFile.string()),
          "oracle cache (SQLite)")
         ("no-cache", "neither read nor write an oracle cache")
-        ("quiet", "no progress line");
+        ("quiet", "no progress line")
+        ("config-keys", po::value<std::string>()->implicit_value("text"),
+         "print every key of a --config file (default, range, meaning) and exit; "
+         "--config-keys=md: as docs/agent.md's table");
     };
     describe(opts);
     po::variables_map vm;
     if (!parse_command_line(kUsage, opts, {}, args, vm)) return 0;
+    if (vm.count("config-keys")) {
+        const std::string format = vm["config-keys"].as<std::string>();
+        check_choice("config-keys", format, {"text", "md"});
+        const auto docs = field_docs(agent::search_config_fields());
+        if (format == "md") std::cout << fields_markdown(docs);
+        else std::cout << "Keys of serialq search --config FILE (all optional):\n" << fields_help(docs);
+        return 0;
+    }
     // The options that describe the run: recorded in its checkpoint, so that --resume takes
     // them from there (and refuses any that contradict them, all named at once).
     std::vector<std::pair<std::string, std::string>> run_options = given_run_options(opts, args);
@@ -258,8 +270,8 @@ int search_main(const Args& args) {
         if (added) reparse(merged);
     }
     check_choice("strategy", strategy, agent::strategy_names());
-    check_choice("objective", objective, {"latency", "energy", "size", "accuracy", "reward"});
-    check_choice("reward", reward, {"releq", "ratio", "difference", "latency", "energy"});
+    check_choice("objective", objective, agent::kObjectiveKindNames.names());
+    check_choice("reward", reward, agent::kRewardKindNames.names());
     agent::Objective goal;
     goal.kind = agent::objective_kind_from_name(objective);
     if (goal.kind == agent::ObjectiveKind::Reward) {
