@@ -5,6 +5,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/bits_spec.hpp"
+#include "serialq/common/config_fields.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/quant/oracle.hpp"
 #include "serialq/quant/oracle_cache.hpp"
@@ -46,43 +47,46 @@ void require_existing(const std::string& cache) {
 
 int oracle_eval(const Args& args) {
     po::options_description opts("serialq oracle eval options");
-    std::string spec, format, cache, split, quantizer;
+    std::string spec, format, cache;
     std::vector<std::string> bit_specs;
-    int finetune_steps = 0, threads = 0, activation_bits = 8, finetune_batch = 64;
-    double finetune_lr = 1e-4;
-    unsigned long long seed = 1;
-    double early_stop = 0, confidence = 0.99, timeout = 60;
-    long long first_samples = 500, prefix_memory_mb = 0;
-    const OracleOptions defaults;
+    // The options write straight into the structs, whose initializers are the defaults.
+    OracleOptions options;
+    EvaluationSettings& ev = options.evaluation;
+    EarlyStopOptions& es = options.early_stop;
+    std::string split = to_string(ev.split);
+    long long prefix_memory_mb = ev.prefix_memory_bytes >> 20;
     opts.add_options()
         ("oracle", po::value(&spec)->required(),
          "builtin:<trace> | table:<file.csv> | exec:<command>")
         ("bits", po::value(&bit_specs)->required(),
          "bits per weight layer (8,4,4,8 or uniform:N); repeat for several")
-        ("split", po::value(&split)->default_value(defaults.split),
+        ("split", po::value(&split)->default_value(split),
          "builtin: validation (search) | test (final reports)")
-        ("quantizer", po::value(&quantizer)->default_value(defaults.quantizer),
+        ("quantizer", po::value(&ev.quantizer)->default_value(ev.quantizer),
          "builtin: weight quantizer")
-        ("activation-bits", po::value(&activation_bits)->default_value(defaults.activation_bits),
+        ("activation-bits", po::value(&ev.activation_bits)->default_value(ev.activation_bits),
          "builtin: bits of the activation codes (2..16; 0: float activations)")
-        ("finetune-steps", po::value(&finetune_steps)->default_value(defaults.finetune_steps),
+        ("finetune-steps", po::value(&ev.finetune.steps)->default_value(ev.finetune.steps),
          "builtin: quantization-aware fine-tuning steps before evaluating")
-        ("finetune-batch", po::value(&finetune_batch)->default_value(defaults.finetune_batch),
+        ("finetune-batch", po::value(&ev.finetune.batch)->default_value(ev.finetune.batch),
          "builtin: images per fine-tuning step")
-        ("finetune-lr", po::value(&finetune_lr)->default_value(defaults.finetune_learning_rate, "0.0001"),
+        ("finetune-lr",
+         po::value(&ev.finetune.learning_rate)
+             ->default_value(ev.finetune.learning_rate, round_trip_text(ev.finetune.learning_rate)),
          "builtin: fine-tuning's Adam step")
-        ("seed", po::value(&seed)->default_value(defaults.seed), "builtin: fine-tuning seed")
-        ("threads", po::value(&threads)->default_value(defaults.threads),
+        ("seed", po::value(&ev.finetune.seed)->default_value(ev.finetune.seed), "builtin: fine-tuning seed")
+        ("threads", po::value(&ev.threads)->default_value(ev.threads),
          "builtin: threads (0: all cores)")
-        ("prefix-memory-mb", po::value(&prefix_memory_mb)->default_value(defaults.prefix_memory_mb),
+        ("prefix-memory-mb", po::value(&prefix_memory_mb)->default_value(prefix_memory_mb),
          "builtin: MiB for activations reused between bit vectors sharing a prefix (0: off)")
-        ("early-stop-below", po::value(&early_stop)->default_value(defaults.early_stop_below_percent),
+        ("early-stop-below", po::value(&es.threshold_percent)->default_value(es.threshold_percent),
          "builtin: stop once the accuracy is surely below this percentage (0: off)")
-        ("confidence", po::value(&confidence)->default_value(defaults.early_stop_confidence, "0.99"),
+        ("confidence",
+         po::value(&es.confidence)->default_value(es.confidence, round_trip_text(es.confidence)),
          "builtin: confidence of that 'surely'")
-        ("first-samples", po::value(&first_samples)->default_value(defaults.early_stop_first_samples),
+        ("first-samples", po::value(&es.first_samples)->default_value(es.first_samples),
          "builtin: images in the first subset of early termination")
-        ("timeout", po::value(&timeout)->default_value(defaults.timeout_seconds),
+        ("timeout", po::value(&options.timeout_seconds)->default_value(options.timeout_seconds),
          "exec: seconds to wait for each reply")
         ("reference", "also print the full-precision (reference) accuracy")
         ("no-cache", "neither read nor write a cache")
@@ -106,21 +110,9 @@ int oracle_eval(const Args& args) {
     if (!vm["timeout"].defaulted() && kind != "exec")
         throw UsageError("--timeout applies to exec: oracles only");
 
-    OracleOptions options;
     if (!vm.count("no-cache")) options.cache_file = cache;
-    options.split = split;
-    options.quantizer = quantizer;
-    options.activation_bits = activation_bits;
-    options.finetune_steps = finetune_steps;
-    options.finetune_batch = finetune_batch;
-    options.finetune_learning_rate = finetune_lr;
-    options.seed = seed;
-    options.threads = threads;
-    options.prefix_memory_mb = prefix_memory_mb;
-    options.early_stop_below_percent = early_stop;
-    options.early_stop_confidence = confidence;
-    options.early_stop_first_samples = first_samples;
-    options.timeout_seconds = timeout;
+    ev.split = parse_split(split, "split");
+    ev.prefix_memory_bytes = prefix_memory_mb < 0 ? -1 : prefix_memory_mb << 20;
     const auto oracle = make_oracle(spec, options);
 
     std::vector<std::vector<int>> vectors;
@@ -138,14 +130,15 @@ int oracle_eval(const Args& args) {
         j["identity"] = oracle->identity();
         j["cache"] = options.cache_file.empty() ? json(nullptr) : json(options.cache_file.string());
         if (kind == "builtin")
-            j["options"] = {{"split", split}, {"quantizer", quantizer},
-                            {"activation_bits", activation_bits},
-                            {"finetune_steps", finetune_steps}, {"finetune_batch", finetune_batch},
-                            {"finetune_learning_rate", finetune_lr}, {"seed", seed},
-                            {"early_stop_below_percent", early_stop},
-                            {"early_stop_confidence", confidence},
-                            {"early_stop_first_samples", first_samples}};
-        if (kind == "exec") j["options"] = {{"timeout_seconds", timeout}};
+            j["options"] = {{"split", split}, {"quantizer", ev.quantizer},
+                            {"activation_bits", ev.activation_bits},
+                            {"finetune_steps", ev.finetune.steps}, {"finetune_batch", ev.finetune.batch},
+                            {"finetune_learning_rate", ev.finetune.learning_rate},
+                            {"seed", ev.finetune.seed},
+                            {"early_stop_below_percent", es.threshold_percent},
+                            {"early_stop_confidence", es.confidence},
+                            {"early_stop_first_samples", es.first_samples}};
+        if (kind == "exec") j["options"] = {{"timeout_seconds", options.timeout_seconds}};
         j["results"] = json::array();
         for (std::size_t i = 0; i < results.size(); ++i)
             j["results"].push_back({{"bits", vectors[i]},

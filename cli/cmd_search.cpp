@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "options.hpp"
 
+#include "serialq/agent/search_config.hpp"
 #include "serialq/agent/search_run.hpp"
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/network_loader.hpp"
@@ -149,7 +150,9 @@ int search_main(const Args& args) {
     double max_loss = 0, reference_accuracy = 0;
     long long episodes = 0;
     unsigned long long seed = 1;
-    const quant::OracleOptions oracle_defaults;
+    // The oracle's options write straight into its struct, whose initializers are the defaults.
+    quant::OracleOptions oracle_options;
+    quant::EvaluationSettings& ev = oracle_options.evaluation;
     std::string quantizer;
     int activation_bits = 0, finetune_steps = 0;
     long long prefix_memory_mb = 0;
@@ -189,25 +192,36 @@ int search_main(const Args& args) {
         ("resume", "continue the search checkpointed in --out")
         ("config", po::value(&config_file), "search configuration (configs/search/*.yaml); "
          "default: the values in configs/search/default.yaml")
-        ("split", po::value(&split)->default_value(oracle_defaults.split),
+        ("split", po::value(&split)->default_value(quant::to_string(ev.split)),
          "builtin: the split the search evaluates on (the result is also reported on test)")
-        ("quantizer", po::value(&quantizer)->default_value(oracle_defaults.quantizer),
+        ("quantizer", po::value(&quantizer)->default_value(ev.quantizer),
          "builtin: weight quantizer (serialq oracle eval --help)")
-        ("activation-bits", po::value(&activation_bits)->default_value(oracle_defaults.activation_bits),
+        ("activation-bits", po::value(&activation_bits)->default_value(ev.activation_bits),
          "builtin: activation bits, 2..16, or 0 for float activations")
-        ("finetune-steps", po::value(&finetune_steps)->default_value(oracle_defaults.finetune_steps),
+        ("finetune-steps", po::value(&finetune_steps)->default_value(ev.finetune.steps),
          "builtin: short fine-tuning (ReLeQ's retraining) before each evaluation")
-        ("prefix-memory-mb", po::value(&prefix_memory_mb)->default_value(oracle_defaults.prefix_memory_mb),
+        ("prefix-memory-mb", po::value(&prefix_memory_mb)->default_value(ev.prefix_memory_bytes >> 20),
          "builtin: MiB for activations reused between bit vectors sharing a prefix (0: off; "
          "never changes an answer)")
         ("cache", po::value(&cache)->default_value(quant::kDefaultCacheFile.string()),
          "oracle cache (SQLite)")
         ("no-cache", "neither read nor write an oracle cache")
-        ("quiet", "no progress line");
+        ("quiet", "no progress line")
+        ("config-keys", po::value<std::string>()->implicit_value("text"),
+         "print every key of a --config file (default, range, meaning) and exit; "
+         "--config-keys=md: as docs/agent.md's table");
     };
     describe(opts);
     po::variables_map vm;
     if (!parse_command_line(kUsage, opts, {}, args, vm)) return 0;
+    if (vm.count("config-keys")) {
+        const std::string format = vm["config-keys"].as<std::string>();
+        check_choice("config-keys", format, {"text", "md"});
+        const auto docs = field_docs(agent::search_config_fields());
+        if (format == "md") std::cout << fields_markdown(docs);
+        else std::cout << "Keys of serialq search --config FILE (all optional):\n" << fields_help(docs);
+        return 0;
+    }
     // The options that describe the run: recorded in its checkpoint, so that --resume takes
     // them from there (and refuses any that contradict them, all named at once).
     std::vector<std::pair<std::string, std::string>> run_options = given_run_options(opts, args);
@@ -257,8 +271,8 @@ int search_main(const Args& args) {
         if (added) reparse(merged);
     }
     check_choice("strategy", strategy, agent::strategy_names());
-    check_choice("objective", objective, {"latency", "energy", "size", "accuracy", "reward"});
-    check_choice("reward", reward, {"releq", "ratio", "difference", "latency", "energy"});
+    check_choice("objective", objective, agent::kObjectiveKindNames.names());
+    check_choice("reward", reward, agent::kRewardKindNames.names());
     agent::Objective goal;
     goal.kind = agent::objective_kind_from_name(objective);
     if (goal.kind == agent::ObjectiveKind::Reward) {
@@ -330,13 +344,12 @@ int search_main(const Args& args) {
                                        net.weight_layer_count(), act_range.min, act_range.max,
                                        "--activation-bits (the accelerator's activations)");
     auto hardware = sim::make_hardware_model(model_kind, accel);
-    quant::OracleOptions oracle_options;
     oracle_options.cache_file = vm.count("no-cache") ? std::filesystem::path() : std::filesystem::path(cache);
-    oracle_options.split = split;
-    oracle_options.quantizer = quantizer;
-    oracle_options.activation_bits = activation_bits;
-    oracle_options.finetune_steps = finetune_steps;
-    oracle_options.prefix_memory_mb = prefix_memory_mb;
+    ev.split = quant::parse_split(split, "split");
+    ev.quantizer = quantizer;
+    ev.activation_bits = activation_bits;
+    ev.finetune.steps = finetune_steps;
+    ev.prefix_memory_bytes = prefix_memory_mb < 0 ? -1 : prefix_memory_mb << 20;
     auto oracle = quant::make_oracle(oracle_spec, oracle_options);
 
     agent::SearchSettings settings;
@@ -386,7 +399,7 @@ int search_main(const Args& args) {
         // The search chose on `split`; the test split gives the unbiased figure.
         if (split != "test") {
             quant::OracleOptions test_options = oracle_options;
-            test_options.split = "test";
+            test_options.evaluation.split = quant::Split::Test;
             const double test = quant::make_oracle(oracle_spec, test_options)
                                     ->evaluate(best.bits)
                                     .accuracy_percent;

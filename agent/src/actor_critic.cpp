@@ -9,22 +9,23 @@
 
 namespace serialq::agent {
 
-void NetworkParams::check() const {
-    auto fail = [](const std::string& field, const std::string& found, const std::string& exp) {
-        throw ConfigError("network." + field + ": found " + found + ", expected " + exp);
+const Fields<NetworkParams>& network_fields() {
+    using N = NetworkParams;
+    static const Fields<NetworkParams> f{
+        choice({"kind", "the shared first hidden layer"}, &N::kind, {"lstm", "mlp"}),
+        integer({"trunk_size", "its width"}, &N::trunk_size, 1, 4096),
+        integer_list({"policy_hidden", "policy layers before the softmax"}, &N::policy_hidden, 1,
+                     4096),
+        integer_list({"value_hidden", "value layers before the output"}, &N::value_hidden, 1, 4096),
+        choice({"activation", "of the fully connected hidden layers"}, &N::activation,
+               kActivationNames, {"relu", "tanh"}),
+        number({"policy_output_gain", "initial scale of the policy's last layer"},
+               &N::policy_output_gain, open_closed(0, 10)),
     };
-    if (kind != "lstm" && kind != "mlp") fail("kind", "'" + kind + "'", "lstm or mlp");
-    if (trunk_size < 1 || trunk_size > 4096)
-        fail("trunk_size", std::to_string(trunk_size), "an integer in 1..4096");
-    for (const auto* list : {&policy_hidden, &value_hidden})
-        for (int h : *list)
-            if (h < 1 || h > 4096)
-                fail(list == &policy_hidden ? "policy_hidden" : "value_hidden", std::to_string(h),
-                     "layer widths in 1..4096");
-    if (activation == Activation::Sigmoid) fail("activation", "sigmoid", "relu or tanh");
-    if (!(policy_output_gain > 0 && policy_output_gain <= 10))
-        fail("policy_output_gain", std::to_string(policy_output_gain), "a number in (0, 10]");
+    return f;
 }
+
+void NetworkParams::check() const { check_fields(network_fields(), *this, "network."); }
 
 namespace {
 

@@ -16,47 +16,47 @@ namespace serialq::agent {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
+const Fields<DdpgParams>& ddpg_fields() {
+    using D = DdpgParams;
+    static const Fields<DdpgParams> f = [] {
+        const auto& adam = adam_fields();
+        auto rate = [&](AdamParams D::*m, const char* key, const char* member) {
+            return lift(m, rekeyed(adam, "learning_rate", key,
+                                   std::string(member) + ".learning_rate: only the rates are set"));
+        };
+        return Fields<D>{
+            integer_list({"actor_hidden", "ReLU layers of the actor μ(s)"}, &D::actor_hidden, 1,
+                         4096, true),
+            integer_list({"critic_hidden", "ReLU layers of the critic Q(s, a)"}, &D::critic_hidden,
+                         1, 4096, true),
+            rate(&D::actor_adam, "actor_learning_rate", "actor_adam"),
+            rate(&D::critic_adam, "critic_learning_rate", "critic_adam"),
+            number({"tau", "soft target update"}, &D::tau, open_closed(0, 1)),
+            number({"discount", "γ of the critic's target"}, &D::discount, closed(0, 1)),
+            integer({"replay_per_layer", "replay capacity per weight layer"}, &D::replay_per_layer,
+                    1, 1000000),
+            integer({"batch_size", "minibatch of one update"}, &D::batch_size, 1, 65536),
+            integer({"warmup_episodes", "episodes of uniform random actions, no updates"},
+                    &D::warmup_episodes, 0, 1000000),
+            number({"noise_sigma", "σ of the exploration noise after warm-up"}, &D::noise_sigma,
+                   closed(0, 10)),
+            number({"noise_decay", "σ's factor per episode"}, &D::noise_decay, open_closed(0, 1)),
+            number({"baseline_step", "step of the reward baseline's moving average"},
+                   &D::baseline_step, closed(0, 1, "0: no baseline")),
+            integer({"updates_per_step", "DDPG updates per stored transition"},
+                    &D::updates_per_step, 1, 1000),
+        };
+    }();
+    return f;
+}
+
 void DdpgParams::check() const {
-    auto fail = [](const std::string& field, const std::string& found, const char* expected) {
-        throw ConfigError("ddpg." + field + ": found " + found + ", expected " + expected);
-    };
-    auto num = [](double v) { return detail::number_text(v); };
-    auto widths = [&](const char* field, const std::vector<int>& h) {
-        if (h.empty()) fail(field, "an empty list", "1 or more layer widths in 1..65536");
-        for (int w : h)
-            if (w < 1 || w > 65536)
-                fail(field, "a width of " + num(w), "1 or more layer widths in 1..65536");
-    };
-    // AdamParams::check names its fields "adam.<field>"; here they are "ddpg.actor_adam.<field>".
-    auto adam = [](const char* prefix, const AdamParams& a) {
-        try {
-            a.check();
-        } catch (const ConfigError& e) {
-            throw ConfigError(std::string("ddpg.") + prefix + "_" + e.what());
-        }
-    };
-    widths("actor_hidden", actor_hidden);
-    widths("critic_hidden", critic_hidden);
-    adam("actor", actor_adam);
-    adam("critic", critic_adam);
-    if (!(tau > 0 && tau <= 1)) fail("tau", num(tau), "a number in (0, 1]");
-    if (!(discount >= 0 && discount <= 1)) fail("discount", num(discount), "a number in [0, 1]");
-    if (replay_per_layer < 1 || replay_per_layer > 1000000)
-        fail("replay_per_layer", num(replay_per_layer), "an integer in 1..1000000");
-    if (batch_size < 1 || batch_size > 65536)
-        fail("batch_size", num(batch_size), "an integer in 1..65536");
-    if (warmup_episodes < 0 || warmup_episodes > 1000000)
-        fail("warmup_episodes", num(warmup_episodes), "an integer in 0..1000000");
-    if (!(noise_sigma >= 0 && noise_sigma <= 10))
-        fail("noise_sigma", num(noise_sigma), "a number in [0, 10]");
-    if (!(noise_decay > 0 && noise_decay <= 1))
-        fail("noise_decay", num(noise_decay), "a number in (0, 1]");
-    if (!(baseline_step >= 0 && baseline_step <= 1))
-        fail("baseline_step", num(baseline_step), "a number in [0, 1] (0: no baseline)");
-    if (updates_per_step < 1 || updates_per_step > 1000)
-        fail("updates_per_step", num(updates_per_step), "an integer in 1..1000");
+    check_fields(ddpg_fields(), *this, "haq.");
+    check_fields(adam_fields(), actor_adam, "haq.actor_adam.");
+    check_fields(adam_fields(), critic_adam, "haq.critic_adam.");
     if (!(output_init > 0 && output_init <= 1))
-        fail("output_init", num(output_init), "a number in (0, 1]");
+        throw ConfigError("haq.output_init: found " + detail::number_text(output_init) +
+                          ", expected a number in (0, 1]");
 }
 
 Index DdpgParams::replay_capacity(Index layers) const {

@@ -26,12 +26,30 @@ void check_choice_list(const std::vector<int>& bits, const std::string& what) {
 
 }  // namespace
 
+// `layers` is declared by the search config's loader: its shape is a mapping of its own.
+const Fields<EnvironmentParams>& environment_fields() {
+    using E = EnvironmentParams;
+    static const Fields<EnvironmentParams> f{
+        integer_list({"bits", "the choices for every weight layer (ascending, distinct, within "
+                              "the accelerator's min_bits..max_bits)"},
+                     &E::bits, 1, 16),
+        integer({"baseline_bits", "the reference of x (latency, energy), speedup and energy "
+                                  "reduction (within the accelerator's range)"},
+                &E::baseline_bits, 1, 16),
+        choice({"accuracy_feedback", "ask the oracle once per episode, or after every layer "
+                                     "(ReLeQ)"},
+               &E::accuracy_feedback, kAccuracyFeedbackNames),
+        choice({"episode_start", "start each episode from the previous assignment (ReLeQ) or "
+                                 "from all layers at the largest choice"},
+               &E::episode_start, kEpisodeStartNames),
+    };
+    return f;
+}
+
 void EnvironmentParams::check() const {
+    check_fields(environment_fields(), *this);
     check_choice_list(bits, "bits");
     for (const auto& [name, list] : layer_bits) check_choice_list(list, "layers." + name);
-    if (baseline_bits < 1 || baseline_bits > 16)
-        throw ConfigError("baseline_bits: found " + std::to_string(baseline_bits) +
-                          ", expected an integer in 1..16");
 }
 
 namespace {
@@ -122,7 +140,7 @@ double Environment::normalized_bits(int bits) const {
 
 void Environment::begin_episode() {
     previous_bits_ = max_bits_;
-    if (!params_.carry_assignment) {
+    if (params_.episode_start == EpisodeStart::Reset) {
         current_ = top_bits();
         y_ = 1.0;
     }
@@ -162,7 +180,7 @@ void Environment::act_bits(Index t, int bits) {
 void Environment::set_bits(Index t, int bits) {
     current_[static_cast<std::size_t>(t)] = bits;
     previous_bits_ = bits;
-    if (params_.step_accuracy)
+    if (params_.accuracy_feedback == AccuracyFeedback::Step)
         y_ = accuracy_->accuracy_percent(current_) / accuracy_->reference_accuracy_percent();
 }
 

@@ -7,53 +7,6 @@
 
 namespace serialq::agent {
 
-namespace {
-
-struct KindName {
-    ObjectiveKind kind;
-    const char* name;
-};
-constexpr KindName kKinds[] = {{ObjectiveKind::Latency, "latency"},
-                               {ObjectiveKind::Energy, "energy"},
-                               {ObjectiveKind::Size, "size"},
-                               {ObjectiveKind::Accuracy, "accuracy"},
-                               {ObjectiveKind::Reward, "reward"}};
-struct MetricName {
-    CostMetric metric;
-    const char* name;
-};
-constexpr MetricName kMetrics[] = {{CostMetric::Latency, "latency"},
-                                   {CostMetric::Energy, "energy"},
-                                   {CostMetric::Size, "size"}};
-
-}  // namespace
-
-const char* to_string(ObjectiveKind kind) {
-    for (const auto& k : kKinds)
-        if (k.kind == kind) return k.name;
-    return "?";
-}
-
-const char* to_string(CostMetric metric) {
-    for (const auto& m : kMetrics)
-        if (m.metric == metric) return m.name;
-    return "?";
-}
-
-ObjectiveKind objective_kind_from_name(const std::string& name) {
-    for (const auto& k : kKinds)
-        if (name == k.name) return k.kind;
-    throw ConfigError("objective: found '" + name +
-                      "', expected one of latency, energy, size, accuracy, reward");
-}
-
-CostMetric cost_metric_from_name(const std::string& name) {
-    for (const auto& m : kMetrics)
-        if (name == m.name) return m.metric;
-    throw ConfigError("budget: found the cost '" + name +
-                      "', expected one of latency, energy, size");
-}
-
 CostMetric Objective::metric() const {
     switch (kind) {
         case ObjectiveKind::Latency: return CostMetric::Latency;
@@ -99,7 +52,11 @@ void parse_budget(const std::string& text, Objective& objective) {
     if (colon == std::string::npos)
         throw ConfigError("budget: found '" + text +
                           "', expected METRIC:FRACTION such as latency:0.5");
-    objective.budget_metric = cost_metric_from_name(text.substr(0, colon));
+    const std::string metric = text.substr(0, colon);
+    if (!kCostMetricNames.has(metric))  // "the cost": the fraction has its own message below
+        throw ConfigError("budget: found the cost '" + metric + "', expected " +
+                          kCostMetricNames.expected());
+    objective.budget_metric = kCostMetricNames.parse(metric, "budget");
     const std::string value = text.substr(colon + 1);
     std::size_t used = 0;
     double f = 0;

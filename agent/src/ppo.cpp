@@ -1,7 +1,6 @@
 #include "serialq/agent/ppo.hpp"
 
 #include "serialq/common/error.hpp"
-#include "text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,26 +8,40 @@
 
 namespace serialq::agent {
 
-void PpoParams::check() const {
-    auto fail = [](const char* field, double v, const char* expected) {
-        throw ConfigError(std::string("ppo.") + field + ": found " + detail::number_text(v) +
-                          ", expected " + expected);
-    };
-    adam.check();
-    if (!(gae_lambda >= 0 && gae_lambda <= 1)) fail("gae_lambda", gae_lambda, "a number in [0, 1]");
-    if (epochs < 1 || epochs > 1000) fail("epochs", epochs, "an integer in 1..1000");
-    if (!(clip > 0 && clip < 1)) fail("clip", clip, "a number in (0, 1)");
-    if (!(gamma >= 0 && gamma <= 1)) fail("gamma", gamma, "a number in [0, 1]");
-    if (!(value_coef >= 0 && value_coef <= 100)) fail("value_coef", value_coef, "a number in [0, 100]");
-    if (!(entropy_coef >= 0 && entropy_coef <= 10))
-        fail("entropy_coef", entropy_coef, "a number in [0, 10]");
-    if (episodes_per_update < 1 || episodes_per_update > 100000)
-        fail("episodes_per_update", episodes_per_update, "an integer in 1..100000");
-    if (!(max_grad_norm >= 0 && max_grad_norm <= 1e6))
-        fail("max_grad_norm", max_grad_norm, "a number in [0, 1e6] (0: no clip)");
-    if (!(exploration_floor >= 0 && exploration_floor <= 1))
-        fail("exploration_floor", exploration_floor, "a number in [0, 1]");
+const Fields<PpoParams>& ppo_fields() {
+    using P = PpoParams;
+    static const Fields<PpoParams> f = [] {
+        const auto& adam = adam_fields();
+        const std::string flat = "flat in the ppo block, PPO's one optimiser";
+        auto adam_key = [&](const char* field, const char* key) {
+            return lift(&P::adam, rekeyed(adam, field, key, std::string("adam.") + field + ", " + flat));
+        };
+        return Fields<P>{
+            adam_key("learning_rate", "learning_rate"),
+            adam_key("beta1", "adam_beta1"),
+            adam_key("beta2", "adam_beta2"),
+            adam_key("epsilon", "adam_epsilon"),
+            number({"gae_lambda", "λ of GAE"}, &P::gae_lambda, closed(0, 1)),
+            integer({"epochs", "Adam steps per batch"}, &P::epochs, 1, 1000),
+            number({"clip", "ε of the probability-ratio clip"}, &P::clip, open(0, 1)),
+            number({"gamma", "γ, the discount over an episode's layers"}, &P::gamma, closed(0, 1)),
+            number({"value_coef", "c_v, weight of the value loss"}, &P::value_coef, closed(0, 100)),
+            number({"entropy_coef", "c_e, weight of the entropy bonus"}, &P::entropy_coef,
+                   closed(0, 10)),
+            integer({"episodes_per_update", "E, episodes per batch"}, &P::episodes_per_update, 1,
+                    100000),
+            number({"max_grad_norm", "global gradient-norm clip"}, &P::max_grad_norm,
+                   closed(0, 1e6, "0: no clip")),
+            boolean({"normalize_advantages", "standardise advantages over the batch"},
+                    &P::normalize_advantages),
+            number({"exploration_floor", "probability of a uniformly random action per step"},
+                   &P::exploration_floor, closed(0, 1)),
+        };
+    }();
+    return f;
 }
+
+void PpoParams::check() const { check_fields(ppo_fields(), *this, "ppo."); }
 
 template <typename S>
 PpoLoss ppo_loss(const Mat<S>& logits, const Mat<S>& values, const RolloutBuffer<S>& buffer,

@@ -7,59 +7,25 @@
 
 namespace serialq::agent {
 
-RewardKind reward_kind_from_name(const std::string& name) {
-    if (name == "releq") return RewardKind::Releq;
-    if (name == "ratio") return RewardKind::Ratio;
-    if (name == "difference") return RewardKind::Difference;
-    if (name == "latency") return RewardKind::Latency;
-    if (name == "energy") return RewardKind::Energy;
-    throw ConfigError("reward: found '" + name +
-                      "', expected one of releq, ratio, difference, latency, energy");
-}
-
-const char* to_string(RewardKind kind) {
-    switch (kind) {
-        case RewardKind::Releq: return "releq";
-        case RewardKind::Ratio: return "ratio";
-        case RewardKind::Difference: return "difference";
-        case RewardKind::Latency: return "latency";
-        case RewardKind::Energy: return "energy";
-    }
-    return "?";
-}
-
-RewardShape reward_shape_from_name(const std::string& name) {
-    if (name == "releq") return RewardShape::Releq;
-    if (name == "ratio") return RewardShape::Ratio;
-    if (name == "difference") return RewardShape::Difference;
-    throw ConfigError("reward.hardware_shape: found '" + name +
-                      "', expected one of releq, ratio, difference");
-}
-
-const char* to_string(RewardShape shape) {
-    switch (shape) {
-        case RewardShape::Releq: return "releq";
-        case RewardShape::Ratio: return "ratio";
-        case RewardShape::Difference: return "difference";
-    }
-    return "?";
-}
-
 bool uses_hardware_cost(RewardKind kind) {
     return kind == RewardKind::Latency || kind == RewardKind::Energy;
 }
 
-void RewardParams::check() const {
-    auto fail = [](const char* field, double v, const char* expected) {
-        throw ConfigError(std::string("reward.") + field + ": found " + detail::number_text(v) +
-                          ", expected " + expected);
+const Fields<RewardParams>& reward_fields() {
+    using R = RewardParams;
+    static const Fields<RewardParams> f{
+        number({"a", "R = 1 − x^a"}, &R::a, open_closed(0, 10)),
+        number({"b", "R · y^(b/y)"}, &R::b, closed(0, 10)),
+        number({"threshold", "th: R = −1 below it"}, &R::threshold, closed(0, 1)),
+        number({"mem_to_mac_energy", "E_mem/E_MAC in the State of Quantization"},
+               &R::mem_to_mac_energy, closed(0, 1e6)),
+        choice({"hardware_shape", "the shape of the latency and energy rewards"},
+               &R::hardware_shape, kRewardShapeNames),
     };
-    if (!(a > 0 && a <= 10)) fail("a", a, "a number in (0, 10]");
-    if (!(b >= 0 && b <= 10)) fail("b", b, "a number in [0, 10]");
-    if (!(threshold >= 0 && threshold <= 1)) fail("threshold", threshold, "a number in [0, 1]");
-    if (!(mem_to_mac_energy >= 0 && mem_to_mac_energy <= 1e6))
-        fail("mem_to_mac_energy", mem_to_mac_energy, "a number in [0, 1e6]");
+    return f;
 }
+
+void RewardParams::check() const { check_fields(reward_fields(), *this, "reward."); }
 
 double shaped_reward(RewardShape shape, double x, double y, const RewardParams& p) {
     switch (shape) {

@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
     const RewardKind reward = reward_kind_from_name(reward_name);
     // The progress callback sees each episode's final assignment only; with per-step accuracy
     // feedback the oracle also answers partial assignments, which this count would miss.
-    if (config.environment.step_accuracy) {
+    if (config.environment.accuracy_feedback == AccuracyFeedback::Step) {
         std::cerr << config_file << ": accuracy_feedback: step is not supported by this benchmark\n";
         return 2;
     }

@@ -146,8 +146,8 @@ std::filesystem::path trace_with_weights(const std::filesystem::path& trace,
 void builtin_evaluation(const std::filesystem::path& trace, int threads) {
     std::printf("\n## 2. one builtin evaluation on the 10,000 test images\n");
     OracleOptions o;
-    o.split = "test";
-    o.threads = threads;
+    o.evaluation.split = Split::Test;
+    o.evaluation.threads = threads;
     const auto load = Clock::now();
     BuiltinOracle oracle(trace, o);
     std::printf("model and data loaded in %.2f s (once per process)\n", since(load));
@@ -175,7 +175,7 @@ void builtin_evaluation(const std::filesystem::path& trace, int threads) {
 void early_termination(const std::filesystem::path& trace, int threads, double threshold) {
     std::printf("\n## 3. early termination on a batch of poor configurations (validation split)\n");
     OracleOptions o;
-    o.threads = threads;
+    o.evaluation.threads = threads;
     auto evaluator = std::make_shared<const ModelEvaluator>(trace, builtin_settings(o));
     BuiltinOracle exact(evaluator, trace.string(), EarlyStopOptions{});
     BuiltinOracle early(evaluator, trace.string(), EarlyStopOptions{threshold, 0.99, 500});

@@ -108,6 +108,12 @@ std::string number_text(double v) {
 }
 }  // namespace
 
+std::optional<double> scalar_number(const YAML::Node& node) {
+    double v = 0;
+    if (!node.IsScalar() || !parse_number(node.Scalar(), v)) return std::nullopt;
+    return v;
+}
+
 long long YamlMap::integer(std::string_view key, long long min, long long max) {
     const YAML::Node n = get(key);
     const std::string expected = "an integer in " + range_text(min, max);

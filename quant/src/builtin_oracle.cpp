@@ -8,31 +8,18 @@
 namespace serialq::quant {
 
 EvaluationSettings builtin_settings(const OracleOptions& options) {
-    EvaluationSettings s;
-    s.split = parse_split(options.split, "split");
-    if (s.split == Split::Train)
+    // The search chooses on validation; train is what the model learnt from.
+    if (options.evaluation.split == Split::Train)
         throw ConfigError("split: found 'train', expected validation (for the search) or test "
                           "(for final reports)");
-    s.quantizer = options.quantizer;
-    s.activation_bits = options.activation_bits;
-    s.finetune.steps = options.finetune_steps;
-    s.finetune.batch = options.finetune_batch;
-    s.finetune.learning_rate = options.finetune_learning_rate;
-    s.finetune.seed = options.seed;
-    s.threads = options.threads;
-    s.prefix_memory_bytes = options.prefix_memory_mb < 0 ? -1 : options.prefix_memory_mb << 20;
-    s.check();
-    return s;
+    options.evaluation.check();
+    return options.evaluation;
 }
 
 namespace {
 EarlyStopOptions early_stop_of(const OracleOptions& options) {
-    EarlyStopOptions e;
-    e.threshold_percent = options.early_stop_below_percent;
-    e.confidence = options.early_stop_confidence;
-    e.first_samples = options.early_stop_first_samples;
-    e.check();
-    return e;
+    options.early_stop.check();
+    return options.early_stop;
 }
 }  // namespace
 

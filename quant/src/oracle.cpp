@@ -41,7 +41,7 @@ std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const Oracl
     if (options.cache_file.empty()) return oracle;
     return std::make_unique<CachedOracle>(std::move(oracle),
                                           std::make_shared<OracleCache>(options.cache_file), spec,
-                                          options.early_stop_below_percent);
+                                          options.early_stop.threshold_percent);
 }
 
 }  // namespace serialq::quant

@@ -83,7 +83,7 @@ TEST_CASE("actor-critic: ReLeQ's layer sizes", "[agent][network]") {
     NetworkParams bad = p;
     bad.kind = "gru";
     CHECK_THROWS_WITH(make_actor_critic<float>(bad, D, A, rng),
-                      Catch::Contains("network.kind: found 'gru', expected lstm or mlp"));
+                      Catch::Contains("network.kind: found 'gru', expected one of lstm, mlp"));
 }
 
 TEST_CASE("actor-critic: a rollout step by step equals the batched forward pass",

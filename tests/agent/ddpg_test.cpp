@@ -77,24 +77,24 @@ TEST_CASE("DDPG defaults are HAQ's and bad values are named", "[agent][ddpg]") {
 
     DdpgParams bad;
     bad.tau = 0;
-    CHECK_THROWS_WITH(bad.check(), Catch::Contains("ddpg.tau: found 0, expected"));
+    CHECK_THROWS_WITH(bad.check(), Catch::Contains("haq.tau: found 0, expected a number in (0, 1]"));
     bad = DdpgParams{};
     bad.critic_hidden = {400, 0};
-    CHECK_THROWS_WITH(bad.check(), Catch::Contains("ddpg.critic_hidden: found a width of 0"));
+    CHECK_THROWS_WITH(bad.check(), Catch::Contains("haq.critic_hidden: found '0' at position 1"));
     bad = DdpgParams{};
     bad.actor_hidden.clear();
-    CHECK_THROWS_WITH(bad.check(), Catch::Contains("ddpg.actor_hidden: found an empty list"));
+    CHECK_THROWS_WITH(bad.check(), Catch::Contains("haq.actor_hidden: found an empty list"));
     bad = DdpgParams{};
     bad.actor_adam.learning_rate = 2;
-    CHECK_THROWS_WITH(bad.check(), Catch::Contains("ddpg.actor_adam.learning_rate: found 2"));
+    CHECK_THROWS_WITH(bad.check(), Catch::Contains("haq.actor_learning_rate: found 2"));
     bad = DdpgParams{};
     bad.noise_decay = 1.5;
     CHECK_THROWS_AS(bad.check(), serialq::ConfigError);
-    CHECK_THROWS_WITH(bad.check(), Catch::Contains("ddpg.noise_decay"));
+    CHECK_THROWS_WITH(bad.check(), Catch::Contains("haq.noise_decay"));
     bad = DdpgParams{};
     bad.batch_size = 0;
     std::mt19937_64 rng(1);
-    CHECK_THROWS_WITH((Ddpg<float>(3, 2, bad, rng)), Catch::Contains("ddpg.batch_size: found 0"));
+    CHECK_THROWS_WITH((Ddpg<float>(3, 2, bad, rng)), Catch::Contains("haq.batch_size: found 0"));
 }
 
 TEST_CASE("DDPG initialisation: small output layers, targets equal to the networks",

@@ -108,7 +108,7 @@ TEST_CASE("environment: episode_start reset starts every episode from the larges
           "[agent][env]") {
     Setup s;
     EnvironmentParams ep;
-    ep.carry_assignment = false;
+    ep.episode_start = EpisodeStart::Reset;
     Environment env = s.make(RewardKind::Releq, ep);
     env.play({2, 4, 3, 5});
     env.begin_episode();
@@ -174,7 +174,7 @@ TEST_CASE("environment: an episode's accuracy, costs and reward", "[agent][env]"
 TEST_CASE("environment: step feedback asks the oracle after every layer", "[agent][env]") {
     Setup s;
     EnvironmentParams ep;
-    ep.step_accuracy = true;
+    ep.accuracy_feedback = AccuracyFeedback::Step;
     ep.bits = {2, 3, 4, 5, 8};
     Environment env = s.make(RewardKind::Releq, ep);
     env.play({2, 8, 8, 8});
@@ -195,7 +195,7 @@ TEST_CASE("environment: step feedback asks the oracle after every layer", "[agen
     CHECK_THROWS_WITH(s.make(RewardKind::Releq, bad),
                       Catch::Contains("bits: found 4 after 8, expected distinct bitwidths in ascending order"));
     bad.bits = {0, 4};
-    CHECK_THROWS_WITH(s.make(RewardKind::Releq, bad), Catch::Contains("bits: found 0"));
+    CHECK_THROWS_WITH(s.make(RewardKind::Releq, bad), Catch::Contains("bits: found '0' at position 0"));
 }
 
 TEST_CASE("weight statistics: He fallback without weights", "[agent][env]") {

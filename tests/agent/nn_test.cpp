@@ -88,7 +88,7 @@ TEST_CASE("activations: backward matches finite differences", "[agent][nn]") {
         CHECK(check_gradient(xf, df, loss).worst_relative_error < 1e-7);
     }
     CHECK(activation_from_name("tanh") == Activation::Tanh);
-    CHECK_THROWS_WITH(activation_from_name("gelu"), Catch::Contains("expected relu or tanh"));
+    CHECK_THROWS_WITH(activation_from_name("gelu"), Catch::Contains("activation: found 'gelu', expected one of relu, tanh, sigmoid"));
 }
 
 TEST_CASE("LSTM: BPTT over a batch of sequences matches finite differences", "[agent][nn]") {

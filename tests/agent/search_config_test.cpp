@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
+
 using namespace serialq;
 using namespace serialq::agent;
 
@@ -14,39 +17,39 @@ const std::string data = std::string(SERIALQ_TEST_DATA_DIR) + "/agent/";
 
 TEST_CASE("search config: configs/search/default.yaml spells out the defaults",
           "[agent][config]") {
-    const SearchConfig d;
     const SearchConfig f =
         load_search_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/search/default.yaml");
-    CHECK(f.environment.bits == d.environment.bits);
-    CHECK(f.environment.baseline_bits == d.environment.baseline_bits);
-    CHECK(f.environment.step_accuracy == d.environment.step_accuracy);
-    CHECK(f.environment.carry_assignment == d.environment.carry_assignment);
-    CHECK(f.checkpoint_every == d.checkpoint_every);
-    CHECK(f.reward.a == d.reward.a);
-    CHECK(f.reward.b == d.reward.b);
-    CHECK(f.reward.threshold == d.reward.threshold);
-    CHECK(f.reward.mem_to_mac_energy == d.reward.mem_to_mac_energy);
-    CHECK(f.reward.hardware_shape == d.reward.hardware_shape);
-    CHECK(f.network.kind == d.network.kind);
-    CHECK(f.network.trunk_size == d.network.trunk_size);
-    CHECK(f.network.policy_hidden == d.network.policy_hidden);
-    CHECK(f.network.value_hidden == d.network.value_hidden);
-    CHECK(f.network.activation == d.network.activation);
-    CHECK(f.network.policy_output_gain == d.network.policy_output_gain);
-    CHECK(f.ppo.adam.learning_rate == d.ppo.adam.learning_rate);
-    CHECK(f.ppo.adam.beta1 == d.ppo.adam.beta1);
-    CHECK(f.ppo.adam.beta2 == d.ppo.adam.beta2);
-    CHECK(f.ppo.adam.epsilon == d.ppo.adam.epsilon);
-    CHECK(f.ppo.gae_lambda == d.ppo.gae_lambda);
-    CHECK(f.ppo.epochs == d.ppo.epochs);
-    CHECK(f.ppo.clip == d.ppo.clip);
-    CHECK(f.ppo.gamma == d.ppo.gamma);
-    CHECK(f.ppo.value_coef == d.ppo.value_coef);
-    CHECK(f.ppo.entropy_coef == d.ppo.entropy_coef);
-    CHECK(f.ppo.episodes_per_update == d.ppo.episodes_per_update);
-    CHECK(f.ppo.max_grad_norm == d.ppo.max_grad_norm);
-    CHECK(f.ppo.normalize_advantages == d.ppo.normalize_advantages);
-    CHECK(f.max_exhaustive_configurations == d.max_exhaustive_configurations);
+    const auto& fields = search_config_fields();
+    CHECK(field_values(fields, f) == field_values(fields, SearchConfig{}));
+    // Every declared key is written in the file.
+    std::ifstream in(std::string(SERIALQ_SOURCE_DIR) + "/configs/search/default.yaml");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const auto& field : fields) {
+        const std::string leaf = field.doc.key.substr(field.doc.key.rfind('.') + 1);
+        INFO(field.doc.key);
+        const bool written = text.find("\n" + leaf + ":") != std::string::npos ||
+                             text.find("  " + leaf + ":") != std::string::npos;
+        CHECK(written);
+    }
+}
+
+TEST_CASE("search config: docs/agent.md's key table is the declaration's", "[agent][config]") {
+    std::ifstream in(std::string(SERIALQ_SOURCE_DIR) + "/docs/agent.md");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string table = fields_markdown(field_docs(search_config_fields()));
+    INFO("expected in docs/agent.md:\n" << table);
+    CHECK(text.find(table) != std::string::npos);
+}
+
+TEST_CASE("search config: the library's checks use the reader's ranges", "[agent][config]") {
+    // ppo.clip is read and checked as (0, 1): one declaration.
+    SearchConfig c;
+    c.ppo.clip = 1;
+    CHECK_THROWS_WITH(c.check(), "ppo.clip: found 1, expected a number in (0, 1)");
+    CHECK_THROWS_WITH(c.ppo.check(), "ppo.clip: found 1, expected a number in (0, 1)");
+    c = SearchConfig{};
+    c.haq.updates_per_step = 0;
+    CHECK_THROWS_WITH(c.check(), "haq.updates_per_step: found 0, expected an integer in 1..1000");
 }
 
 TEST_CASE("search config: every shipped file loads", "[agent][config]") {
@@ -68,5 +71,7 @@ TEST_CASE("search config: bad files name the file, line, key and expectation",
                       Catch::Contains("unsorted-bits.yaml: bits: found 2 after 4"));
     CHECK_THROWS_WITH(load_search_config(data + "bad-shape.yaml"),
                       Catch::Contains("bad-shape.yaml:2: reward.hardware_shape: found 'product'"));
+    CHECK_THROWS_WITH(load_search_config(data + "bad-clip.yaml"),
+                      Catch::EndsWith("bad-clip.yaml:2: ppo.clip: found '1', expected a number in (0, 1)"));
     CHECK_THROWS_AS(load_search_config(data + "missing.yaml"), InputError);
 }

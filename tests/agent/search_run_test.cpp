@@ -181,7 +181,7 @@ TEST_CASE("search: exhaustive evaluates every assignment and marks the exact fro
     CHECK(j["configurations"][1]["bits"] == nlohmann::json({2, 2, 2, 4}));
 
     Run big("exhaustive-big", "exhaustive");
-    big.config.max_exhaustive_configurations = 1000;
+    big.config.exhaustive.max_configurations = 1000;
     CHECK_THROWS_WITH(big.go(), Catch::Contains("2401 assignments exceed "
                                                 "exhaustive.max_configurations = 1000"));
 }

@@ -79,6 +79,10 @@ add_test(NAME cli:search_same_seed_and_resume
   WORKING_DIRECTORY ${SERIALQ_SOURCE_DIR})
 set_tests_properties(cli:search_same_seed_and_resume PROPERTIES TIMEOUT 600)
 
+# Every configuration key, from the same declaration the reader uses.
+serialq_add_cli_test(NAME search_config_keys ARGS search --config-keys EXIT 0
+  STDOUT "^Keys of serialq search --config FILE .*\n  accuracy_feedback = episode  \\(episode, step\\)\n.*  ppo.clip = 0.1  \\(\\(0, 1\\)\\)\n      ε of the probability-ratio clip\n")
+
 # Bad input: one line, exit 1 (bad files and values) or 2 (misused command line).
 serialq_add_cli_test(NAME search_bad_strategy ARGS search --strategy annealing EXIT 2 ONE_LINE_ERROR
   STDERR "--strategy: found 'annealing', expected one of ppo, adrl, haq, random, greedy, exhaustive")

@@ -115,7 +115,7 @@ TEST_CASE("builtin oracle: early termination stops below the threshold, not abov
 TEST_CASE("builtin oracle through make_oracle: the test split and the cache", "[oracle][builtin]") {
     test::TempDir dir;
     OracleOptions o;
-    o.split = "test";
+    o.evaluation.split = Split::Test;
     o.cache_file = dir.path() / "cache.sqlite";
     auto oracle = make_oracle("builtin:" + untrained_lenet(dir).string(), o);
     CHECK_THAT(oracle->identity(), Contains("fashion-mnist/test,n=10000"));
@@ -130,11 +130,11 @@ TEST_CASE("builtin oracle through make_oracle: the test split and the cache", "[
 
 TEST_CASE("builtin oracle: options become evaluation settings", "[oracle][builtin]") {
     OracleOptions o;
-    o.split = "test";
-    o.quantizer = "linear-channel-mse";
-    o.finetune_steps = 30;
-    o.seed = 11;
-    o.threads = 1;
+    o.evaluation.split = Split::Test;
+    o.evaluation.quantizer = "linear-channel-mse";
+    o.evaluation.finetune.steps = 30;
+    o.evaluation.finetune.seed = 11;
+    o.evaluation.threads = 1;
     const EvaluationSettings s = builtin_settings(o);
     CHECK(s.split == Split::Test);
     CHECK(s.quantizer == "linear-channel-mse");
@@ -144,15 +144,13 @@ TEST_CASE("builtin oracle: options become evaluation settings", "[oracle][builti
     CHECK(builtin_settings(OracleOptions{}).split == Split::Validation);
 
     OracleOptions bad;
-    bad.split = "train";
+    bad.evaluation.split = Split::Train;
     CHECK_THROWS_WITH(builtin_settings(bad), Contains("split: found 'train', expected validation"));
-    bad.split = "holdout";
+    bad = OracleOptions{};
+    bad.evaluation.quantizer = "magic";
     CHECK_THROWS_AS(builtin_settings(bad), ConfigError);
     bad = OracleOptions{};
-    bad.quantizer = "magic";
-    CHECK_THROWS_AS(builtin_settings(bad), ConfigError);
-    bad = OracleOptions{};
-    bad.finetune_steps = -1;
+    bad.evaluation.finetune.steps = -1;
     CHECK_THROWS_AS(builtin_settings(bad), ConfigError);
 }
 
@@ -160,6 +158,6 @@ TEST_CASE("builtin oracle: a missing trace is an error naming it", "[oracle][bui
     OracleOptions o;
     CHECK_THROWS_WITH(make_oracle("builtin:traces/no-such-trace.yaml", o),
                       Contains("traces/no-such-trace.yaml"));
-    o.early_stop_below_percent = 150;
+    o.early_stop.threshold_percent = 150;
     CHECK_THROWS_AS(make_oracle("builtin:traces/lenet.yaml", o), ConfigError);
 }

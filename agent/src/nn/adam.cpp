@@ -1,23 +1,22 @@
 #include "serialq/agent/nn/adam.hpp"
 
-#include "serialq/common/error.hpp"
-#include "../text.hpp"
 
 #include <cmath>
 #include <string>
 
 namespace serialq::agent {
 
-void AdamParams::check() const {
-    auto fail = [](const char* field, double v, const char* expected) {
-        throw ConfigError(std::string("adam.") + field + ": found " + detail::number_text(v) +
-                          ", expected " + expected);
+const Fields<AdamParams>& adam_fields() {
+    static const Fields<AdamParams> f{
+        number({"learning_rate", "Adam step size"}, &AdamParams::learning_rate, open(0, 1)),
+        number({"beta1", "decay of Adam's first moment"}, &AdamParams::beta1, closed_open(0, 1)),
+        number({"beta2", "decay of Adam's second moment"}, &AdamParams::beta2, closed_open(0, 1)),
+        number({"epsilon", "Adam's ε"}, &AdamParams::epsilon, open(0, 1)),
     };
-    if (!(learning_rate > 0 && learning_rate < 1)) fail("learning_rate", learning_rate, "a number in (0, 1)");
-    if (!(beta1 >= 0 && beta1 < 1)) fail("beta1", beta1, "a number in [0, 1)");
-    if (!(beta2 >= 0 && beta2 < 1)) fail("beta2", beta2, "a number in [0, 1)");
-    if (!(epsilon > 0 && epsilon < 1)) fail("epsilon", epsilon, "a number in (0, 1)");
+    return f;
 }
+
+void AdamParams::check() const { check_fields(adam_fields(), *this, "adam."); }
 
 template <typename S>
 Adam<S>::Adam(Index size, AdamParams params)

@@ -146,7 +146,7 @@ const StrategyEntry kStrategies[] = {
     {"exhaustive", "every assignment once (the exact answer)",
      [](const SearchConfig& c, const Environment& e, std::mt19937_64&)
          -> std::unique_ptr<SearchStrategy> {
-         return std::make_unique<ExhaustiveStrategy>(e, c.max_exhaustive_configurations);
+         return std::make_unique<ExhaustiveStrategy>(e, c.exhaustive.max_configurations);
      }},
 };
 

@@ -8,6 +8,7 @@
 // comparison.
 #include "serialq/agent/nn/activation.hpp"
 #include "serialq/agent/nn/parameters.hpp"
+#include "serialq/common/config_fields.hpp"
 
 #include <memory>
 #include <random>
@@ -25,6 +26,8 @@ struct NetworkParams {
     double policy_output_gain = 0.01;          // small: the first policy is nearly uniform
     void check() const;                        // throws ConfigError naming the field
 };
+// Each field's key (in a search config's network block), range and help.
+const Fields<NetworkParams>& network_fields();
 
 // B sequences of T steps, column t*B + e (see nn/tensor.hpp).
 template <typename S>

@@ -56,7 +56,7 @@ struct DdpgParams {
     double output_init = 3e-3;  // the output layers' weights start U(-w, w), biases 0
                                 // (Lillicrap et al. §7, who draw the biases alike; HAQ passes
                                 // --init_w 0.003 to its networks but never applies it)
-    void check() const;         // throws ConfigError naming the field
+    void check() const;         // throws ConfigError naming the field ("haq.tau")
 
     // Replay capacity for a network of `layers` quantised layers (replay_per_layer * layers).
     Index replay_capacity(Index layers) const;
@@ -65,6 +65,10 @@ struct DdpgParams {
     // noise_sigma * noise_decay^(episode - warmup_episodes) after warm-up; noise_sigma during it.
     double exploration_sigma(long long episode) const;
 };
+
+// Each field a search config's haq block sets: key, range and help. output_init and the Adam
+// moments other than the learning rates are not configurable (check() still checks them).
+const Fields<DdpgParams>& ddpg_fields();
 
 // A draw from the normal distribution N(mean, sigma^2) truncated to [lo, hi], as HAQ's
 // exploration noise (scipy.stats.truncnorm there). By rejection: up to

@@ -29,6 +29,7 @@
 #include "serialq/agent/nn/tensor.hpp"
 #include "serialq/agent/objective.hpp"
 #include "serialq/agent/reward.hpp"
+#include "serialq/common/config_fields.hpp"
 
 #include <map>
 #include <string>
@@ -37,20 +38,30 @@
 
 namespace serialq::agent {
 
+// When the oracle is asked: `episode` once, at the episode's end; `step` after every layer, as
+// ReLeQ does (feature 10 then follows the episode; more oracle calls).
+enum class AccuracyFeedback { Episode, Step };
+inline constexpr EnumNames<AccuracyFeedback, 2> kAccuracyFeedbackNames{
+    {{{AccuracyFeedback::Episode, "episode"}, {AccuracyFeedback::Step, "step"}}}};
+
+// Where an episode starts: `carry` (ReLeQ) from the previous episode's assignment and accuracy;
+// `reset` from every layer at the largest choice and relative accuracy 1.
+enum class EpisodeStart { Carry, Reset };
+inline constexpr EnumNames<EpisodeStart, 2> kEpisodeStartNames{
+    {{{EpisodeStart::Carry, "carry"}, {EpisodeStart::Reset, "reset"}}}};
+
 struct EnvironmentParams {
     std::vector<int> bits{2, 3, 4, 5, 6, 7, 8};  // the choices for every layer, ascending
     // Per-layer choices by layer name, replacing `bits` for that layer (ascending); one value
     // pins the layer (HAQ and ReLeQ keep the first and last layers at 8 bits).
     std::map<std::string, std::vector<int>> layer_bits;
     int baseline_bits = 8;        // reference of the hardware cost x, speedup, energy reduction
-    bool step_accuracy = false;   // true: ask the oracle after every layer, as ReLeQ does (feature
-                                  // 10 then follows the episode; more oracle calls); false: once
-                                  // per episode, at its end
-    bool carry_assignment = true; // true (carry, ReLeQ): an episode starts from the previous
-                                  // episode's assignment and accuracy; false (reset): from every
-                                  // layer at the largest choice and relative accuracy 1
+    AccuracyFeedback accuracy_feedback = AccuracyFeedback::Episode;
+    EpisodeStart episode_start = EpisodeStart::Carry;
     void check() const;           // throws ConfigError naming the field
 };
+// Each field's key (at the top level of a search config), range and help.
+const Fields<EnvironmentParams>& environment_fields();
 
 struct EpisodeResult {
     std::vector<int> bits;          // per weight layer

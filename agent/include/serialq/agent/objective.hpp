@@ -18,10 +18,21 @@ namespace serialq::agent {
 enum class ObjectiveKind { Latency, Energy, Size, Accuracy, Reward };
 enum class CostMetric { Latency, Energy, Size };
 
-const char* to_string(ObjectiveKind kind);
-const char* to_string(CostMetric metric);
-ObjectiveKind objective_kind_from_name(const std::string& name);  // else ConfigError
-CostMetric cost_metric_from_name(const std::string& name);        // else ConfigError
+inline constexpr EnumNames<ObjectiveKind, 5> kObjectiveKindNames{
+    {{{ObjectiveKind::Latency, "latency"},
+      {ObjectiveKind::Energy, "energy"},
+      {ObjectiveKind::Size, "size"},
+      {ObjectiveKind::Accuracy, "accuracy"},
+      {ObjectiveKind::Reward, "reward"}}}};
+inline constexpr EnumNames<CostMetric, 3> kCostMetricNames{
+    {{{CostMetric::Latency, "latency"}, {CostMetric::Energy, "energy"}, {CostMetric::Size, "size"}}}};
+
+inline const char* to_string(ObjectiveKind kind) { return kObjectiveKindNames.name(kind); }
+inline const char* to_string(CostMetric metric) { return kCostMetricNames.name(metric); }
+// An unknown name is a ConfigError naming the valid ones.
+inline ObjectiveKind objective_kind_from_name(const std::string& name) {
+    return kObjectiveKindNames.parse(name, "objective");
+}
 
 struct Objective {
     ObjectiveKind kind = ObjectiveKind::Latency;

@@ -25,8 +25,10 @@ struct PpoParams {
     // the policy's entropy can collapse to ~0 and the search stops asking new assignments).
     // The update still uses the policy's own probability of the action taken.
     double exploration_floor = 0.05;
-    void check() const;               // throws ConfigError naming the field
+    void check() const;               // throws ConfigError naming the field ("ppo.clip")
 };
+// Each field's key (in a search config's ppo block), range and help.
+const Fields<PpoParams>& ppo_fields();
 
 // One evaluation of the PPO loss L = -surrogate + value_coef * value_loss
 // - entropy_coef * entropy, with means over the batch's T*E samples.

@@ -10,6 +10,7 @@
 //              R = -1 if y < th, else R = R * y^(b / y)
 //   ratio      R = y / x
 //   difference R = y - x
+#include "serialq/common/config_fields.hpp"
 #include "serialq/common/network.hpp"
 
 #include <string>
@@ -20,11 +21,23 @@ namespace serialq::agent {
 enum class RewardKind { Releq, Ratio, Difference, Latency, Energy };
 enum class RewardShape { Releq, Ratio, Difference };
 
-// "releq" | "ratio" | "difference" | "latency" | "energy"; anything else is a ConfigError.
-RewardKind reward_kind_from_name(const std::string& name);
-const char* to_string(RewardKind kind);
-RewardShape reward_shape_from_name(const std::string& name);  // releq | ratio | difference
-const char* to_string(RewardShape shape);
+inline constexpr EnumNames<RewardKind, 5> kRewardKindNames{{{{RewardKind::Releq, "releq"},
+                                                             {RewardKind::Ratio, "ratio"},
+                                                             {RewardKind::Difference, "difference"},
+                                                             {RewardKind::Latency, "latency"},
+                                                             {RewardKind::Energy, "energy"}}}};
+inline constexpr EnumNames<RewardShape, 3> kRewardShapeNames{
+    {{{RewardShape::Releq, "releq"}, {RewardShape::Ratio, "ratio"}, {RewardShape::Difference, "difference"}}}};
+
+// An unknown name is a ConfigError naming the valid ones.
+inline RewardKind reward_kind_from_name(const std::string& name) {
+    return kRewardKindNames.parse(name, "reward");
+}
+inline const char* to_string(RewardKind kind) { return kRewardKindNames.name(kind); }
+inline RewardShape reward_shape_from_name(const std::string& name) {
+    return kRewardShapeNames.parse(name, "reward.hardware_shape");
+}
+inline const char* to_string(RewardShape shape) { return kRewardShapeNames.name(shape); }
 bool uses_hardware_cost(RewardKind kind);  // latency, energy
 
 struct RewardParams {
@@ -33,8 +46,10 @@ struct RewardParams {
     double threshold = 0.4;  // th: below this relative accuracy the reward is -1 (ReLeQ paper)
     double mem_to_mac_energy = 120;  // E_mem / E_MAC in the State of Quantization (ReLeQ)
     RewardShape hardware_shape = RewardShape::Releq;  // shape used by latency and energy
-    void check() const;  // throws ConfigError naming the field
+    void check() const;  // throws ConfigError naming the field ("reward.a")
 };
+// Each field's key (in a search config's reward block), range and help.
+const Fields<RewardParams>& reward_fields();
 
 // The shape applied to (x, y); x > 0.
 double shaped_reward(RewardShape shape, double x, double y, const RewardParams& params);

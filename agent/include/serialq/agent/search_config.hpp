@@ -1,13 +1,15 @@
 #pragma once
 // Everything a search is configured with, as one plain struct: the bit choices, the reward
-// constants, the networks, PPO, checkpoints. Every default lives here (configs/search/
-// default.yaml spells the same values out, and a test keeps the two equal);
-// load_search_config() is the only place that reads the YAML.
+// constants, the networks, PPO, checkpoints. Every default lives in the structs' initializers;
+// every key, range and help text in search_config_fields(), assembled from each part's own
+// declaration (ppo_fields(), reward_fields(), ...). configs/search/default.yaml spells the
+// defaults out and docs/agent.md has the table; tests keep both equal to the declaration.
 #include "serialq/agent/actor_critic.hpp"
 #include "serialq/agent/ddpg.hpp"
 #include "serialq/agent/environment.hpp"
 #include "serialq/agent/ppo.hpp"
 #include "serialq/agent/reward.hpp"
+#include "serialq/common/config_fields.hpp"
 
 #include <filesystem>
 #include <string>
@@ -21,6 +23,11 @@ namespace serialq::agent {
 struct AdrlParams {
     int candidates = 3;  // k (ours: the paper's k could not be confirmed, docs/agent.md)
     void check() const;  // throws ConfigError naming the field
+};
+const Fields<AdrlParams>& adrl_fields();
+
+struct ExhaustiveParams {
+    long long max_configurations = 1000000;  // exhaustive refuses larger spaces
 };
 
 struct SearchConfig {
@@ -36,26 +43,15 @@ struct SearchConfig {
     // with the CLI's option names, each value checked when loaded.
     std::vector<std::pair<std::string, std::string>> search_options;
     int checkpoint_every = 50;  // episodes between checkpoints (and output rewrites)
-    long long max_exhaustive_configurations = 1000000;  // exhaustive refuses larger spaces
+    ExhaustiveParams exhaustive;
     void check() const;  // throws ConfigError naming the field
 };
 
-// Keys (all optional; see configs/search/default.yaml):
-//   bits, layers: {NAME: B | [B, ...]} (a pinned layer, or its own choices), baseline_bits,
-//   accuracy_feedback (episode | step), episode_start (carry | reset),
-//   checkpoint_every,
-//   reward: {a, b, threshold, mem_to_mac_energy, hardware_shape},
-//   network: {kind, trunk_size, policy_hidden, value_hidden, activation, policy_output_gain},
-//   ppo: {learning_rate, adam_beta1, adam_beta2, adam_epsilon, gae_lambda, epochs, clip, gamma,
-//         value_coef, entropy_coef, episodes_per_update, max_grad_norm, normalize_advantages,
-//         exploration_floor},
-//   search: {strategy, objective, max_loss, budget, reward} (the CLI's defaults for this file),
-//   adrl: {candidates},
-//   haq: {actor_hidden, critic_hidden, actor_learning_rate, critic_learning_rate, tau,
-//         discount, replay_per_layer, batch_size, warmup_episodes, noise_sigma, noise_decay,
-//         baseline_step, updates_per_step},
-//   exhaustive: {max_configurations}
-// Unknown keys and out-of-range values are ConfigErrors naming the file, line and key.
+// Reads every key search_config_fields() declares (all optional). Unknown keys and
+// out-of-range values are ConfigErrors naming the file, line and key.
 SearchConfig load_search_config(const std::filesystem::path& yaml);
+
+// Every key of a search config, in file order; `file` is not one.
+const Fields<SearchConfig>& search_config_fields();
 
 }  // namespace serialq::agent

@@ -78,6 +78,9 @@ private:
     std::set<std::string> used_;
 };
 
+// A scalar's finite real value, or nothing (a list, a word, inf, nan).
+std::optional<double> scalar_number(const YAML::Node& node);
+
 // How a node reads in an error message: "'abc'", "a list", "a mapping", "nothing".
 std::string describe_node(const YAML::Node& node);
 

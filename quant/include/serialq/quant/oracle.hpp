@@ -3,6 +3,9 @@
 // Implementations: builtin:<trace with weights> (real inference on Fashion-MNIST),
 // table:<file.csv> (measured accuracies), exec:<command> (an external evaluator speaking JSON
 // lines). make_oracle() wraps each in the persistent SQLite cache unless told not to.
+#include "serialq/quant/evaluation.hpp"
+#include "serialq/quant/oracle_confidence.hpp"
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -31,21 +34,13 @@ public:
     virtual double reference_accuracy_percent() = 0;
 };
 
+// Composed of the settings each kind of oracle uses, so that every default has one owner.
 struct OracleOptions {
     std::filesystem::path cache_file;  // empty: no cache
-    std::string split = "validation";  // builtin: "validation" | "test"
-    std::string quantizer = "wrpn";    // builtin: see quantizer.hpp
-    int activation_bits = 8;           // builtin: activation codes (2..16), 0 = float activations
-    int finetune_steps = 0;            // builtin: quantization-aware fine-tuning steps
-    int finetune_batch = 64;           // builtin: images per fine-tuning step
-    double finetune_learning_rate = 1e-4;  // builtin: Adam step of fine-tuning
-    unsigned long long seed = 1;       // builtin: fine-tuning seed
-    double early_stop_below_percent = 0;  // 0: off; else stop once surely below this
-    double early_stop_confidence = 0.99;  // builtin: overall confidence of "surely below"
-    long long early_stop_first_samples = 500;  // builtin: first subset; each next one doubles
+    EvaluationSettings evaluation;     // builtin: split (validation or test), quantizer,
+                                       // activations, fine-tuning, threads, prefix memory
+    EarlyStopOptions early_stop;       // builtin: early termination (threshold 0: off)
     double timeout_seconds = 60;       // exec: per request
-    int threads = 0;                   // builtin: 0 = all cores
-    long long prefix_memory_mb = 512;  // builtin: prefix reuse's memory (0: off)
 };
 
 // spec: "builtin:<trace>", "table:<csv>" or "exec:<command>"; a bad spec is a ConfigError.

@@ -1,7 +1,7 @@
 #pragma once
 // builtin:<trace with weights> - the project's own model (evaluation.hpp) on Fashion-MNIST:
 // the validation split for the search, the test split for final reports
-// (OracleOptions::split), with the quantizer, fine-tuning and early termination that the
+// (OracleOptions::evaluation.split), with the quantizer, fine-tuning and early termination that the
 // options choose. Its identity is "builtin:" + ModelEvaluator::identity(): architecture,
 // weights CRC-32, split with its size and CRC-32, quantizer, activation handling, fine-tuning.
 // Early termination is not part of it: a bound is marked as such in the answer and the cache.

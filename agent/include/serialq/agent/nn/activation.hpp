@@ -3,6 +3,7 @@
 // turns dy into dx = dy * f'(x), computed from the saved output y (all three have derivatives
 // expressible in y, so the pre-activation need not be kept).
 #include "serialq/agent/nn/tensor.hpp"
+#include "serialq/common/enum_names.hpp"
 
 #include <string>
 
@@ -10,8 +11,14 @@ namespace serialq::agent {
 
 enum class Activation { Relu, Tanh, Sigmoid };
 
-Activation activation_from_name(const std::string& name);  // "relu" | "tanh"
-const char* to_string(Activation a);
+inline constexpr EnumNames<Activation, 3> kActivationNames{
+    {{{Activation::Relu, "relu"}, {Activation::Tanh, "tanh"}, {Activation::Sigmoid, "sigmoid"}}}};
+
+// An unknown name is a ConfigError naming the valid ones.
+inline Activation activation_from_name(const std::string& name) {
+    return kActivationNames.parse(name, "activation");
+}
+inline const char* to_string(Activation a) { return kActivationNames.name(a); }
 
 // y may be a block expression (Eigen's const_cast idiom for writable expression arguments).
 template <typename Derived, typename Out>

@@ -3,6 +3,7 @@
 //   m = b1 m + (1-b1) g,  v = b2 v + (1-b2) g^2,
 //   theta -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
 #include "serialq/agent/nn/tensor.hpp"
+#include "serialq/common/config_fields.hpp"
 
 #include <cstdint>
 
@@ -13,8 +14,10 @@ struct AdamParams {
     double beta1 = 0.9;           // decay of the first moment
     double beta2 = 0.999;         // decay of the second moment
     double epsilon = 1e-5;        // keeps the step finite where v ~ 0 (ReLeQ's code uses 1e-5)
-    void check() const;           // throws ConfigError naming the field
+    void check() const;           // throws ConfigError naming the field ("adam.beta1")
 };
+// Each field's key, range and help (PPO and HAQ re-key them within their own blocks).
+const Fields<AdamParams>& adam_fields();
 
 template <typename S>
 class Adam {
