@@ -310,8 +310,8 @@ int search_main(const Args& args) {
     if (vm.count("no-cache") && !vm["cache"].defaulted())
         throw UsageError("--no-cache and --cache exclude each other");
     const std::string oracle_kind = oracle_spec.substr(0, oracle_spec.find(':'));
-    // What the builtin oracle is asked with beyond its defaults; recorded in every output (and
-    // checked on --resume) through settings.oracle.
+    // What the builtin oracle is asked with beyond its defaults, for the summary line; every
+    // output records the options themselves and the oracle's identity().
     std::string builtin_extras;
     const std::pair<std::string, std::string> builtin_options[] = {
         {"split", split},
@@ -361,7 +361,17 @@ int search_main(const Args& args) {
     settings.out_dir = out;
     settings.resume = vm.count("resume") > 0;
     settings.trace = trace;
-    settings.oracle = oracle_spec + (oracle_kind == "builtin" ? " (" + split + builtin_extras + ")" : "");
+    settings.oracle = oracle_spec;
+    const std::string oracle_text =
+        oracle_spec + (oracle_kind == "builtin" ? " (" + split + builtin_extras + ")" : "");
+    // The search chose on `split`; the test split gives the unbiased figure (in best.json).
+    std::unique_ptr<quant::AccuracyOracle> test_oracle;
+    if (oracle_kind == "builtin" && split != "test") {
+        quant::OracleOptions test_options = oracle_options;
+        test_options.evaluation.split = quant::Split::Test;
+        test_oracle = quant::make_oracle(oracle_spec, test_options);
+        settings.test_oracle = test_oracle.get();
+    }
     settings.accelerator = accel_file;
     for (const auto& [k, v] : overrides) settings.accelerator += " " + k + "=" + v;
     settings.act_bits = hardware_act_bits;
@@ -384,7 +394,7 @@ int search_main(const Args& args) {
         per_layer += (l ? ", " : "") + layers[l]->name + " " + std::to_string(best.bits[l]);
     std::ostringstream o;
     o << "search: " << strategy << " on " << net.name << " (" << trace << "), objective: "
-      << s.objective << ", seed " << seed << ", oracle " << settings.oracle << ", accelerator " << accel.name
+      << s.objective << ", seed " << seed << ", oracle " << oracle_text << ", accelerator " << accel.name
       << " (" << model_kind << ")\n";
     o << "episodes " << s.episodes << (interrupted ? " (interrupted; --resume continues)" : "")
       << ", distinct oracle calls " << s.distinct_oracle_calls << ", best found in episode "
@@ -394,18 +404,8 @@ int search_main(const Args& args) {
     o << (s.best_feasible ? "chosen bits: " : "closest bits: ") << per_layer << "  ("
       << format_bits(best.bits) << ")\n";
     o << "accuracy: " << fixed(best.accuracy_percent, 2) << " %";
-    if (oracle_kind == "builtin") {
-        o << " on the " << split << " split";
-        // The search chose on `split`; the test split gives the unbiased figure.
-        if (split != "test") {
-            quant::OracleOptions test_options = oracle_options;
-            test_options.evaluation.split = quant::Split::Test;
-            const double test = quant::make_oracle(oracle_spec, test_options)
-                                    ->evaluate(best.bits)
-                                    .accuracy_percent;
-            o << ", " << fixed(test, 2) << " % on the test split";
-        }
-    }
+    if (oracle_kind == "builtin") o << " on the " << split << " split";
+    if (s.test_accuracy_percent) o << ", " << fixed(*s.test_accuracy_percent, 2) << " % on the test split";
     o << " (full precision " << fixed(s.reference_accuracy_percent, 2) << " %)\n";
     o << "against " << config.environment.baseline_bits << " bits on every layer: speedup "
       << fixed(s.speedup, 2) << "x (" << best.cycles << " vs " << s.baseline.cycles

@@ -66,6 +66,25 @@ TEST_CASE("search: the same seed gives byte-identical outputs, another seed does
     CHECK(best["best"]["bits"].size() == 4);
     CHECK(best["best"]["reward"].get<double>() == Approx(sa.best.result.reward));
     CHECK(best["best"]["speedup"].get<double>() == Approx(sa.speedup));
+    CHECK(best["best"]["test_accuracy_percent"].is_null());  // no test oracle given
+    CHECK(best["run"]["oracle_identity"] == "fake");          // the oracle's own identity()
+}
+
+TEST_CASE("search: a test oracle evaluates the final best apart, into best.json", "[agent][search]") {
+    Run plain("test-oracle-plain"), tested("test-oracle-given");
+    FakeOracle test_split(4);
+    tested.settings.test_oracle = &test_split;
+    const SearchSummary sp = plain.go();
+    const SearchSummary st = tested.go();
+    // The search never sees it: the same episodes, one evaluation of the chosen bits.
+    CHECK(plain.file("episodes.csv") == tested.file("episodes.csv"));
+    CHECK(test_split.calls == 1);
+    CHECK(test_split.calls_per_bits.count(st.best.result.bits) == 1);
+    REQUIRE(st.test_accuracy_percent.has_value());
+    CHECK(*st.test_accuracy_percent == FakeOracle::accuracy(st.best.result.bits));
+    CHECK(!sp.test_accuracy_percent.has_value());
+    const auto best = nlohmann::json::parse(tested.file("best.json"));
+    CHECK(best["best"]["test_accuracy_percent"].get<double>() == *st.test_accuracy_percent);
 }
 
 TEST_CASE("search: killed after a checkpoint and resumed, it ends exactly as if never stopped",

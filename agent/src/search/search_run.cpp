@@ -123,7 +123,10 @@ void check_inputs(const Network& net, const quant::AccuracyOracle& oracle, const
 }
 
 // What the run was given: recorded in every output, and what a resumed run must match.
-json run_identity(const SearchConfig& config, const SearchSettings& settings) {
+// `oracle_identity`: the oracle's own (AccuracyOracle::identity(): what its answers depend on),
+// beside the spec as the user gave it.
+json run_identity(const SearchConfig& config, const SearchSettings& settings,
+                  const std::string& oracle_identity) {
     return {
         {"strategy", settings.strategy},
         {"objective", objective_json(settings.objective)},
@@ -133,6 +136,7 @@ json run_identity(const SearchConfig& config, const SearchSettings& settings) {
         {"seed", settings.seed},
         {"trace", settings.trace},
         {"oracle", settings.oracle},
+        {"oracle_identity", oracle_identity},
         {"accelerator", settings.accelerator},
         {"hardware_model", settings.hardware_model},
         {"act_bits", settings.act_bits},
@@ -249,7 +253,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
                          sim::HardwareModel& hardware, const SearchConfig& config,
                          const SearchSettings& settings, const ProgressCallback& progress) {
     check_inputs(net, oracle, hardware.config(), config, settings);
-    const json identity = run_identity(config, settings);
+    const json identity = run_identity(config, settings, oracle.identity());
 
     AccuracyMemo memo(oracle);
     if (settings.reference_accuracy_percent) memo.set_reference(*settings.reference_accuracy_percent);
@@ -275,9 +279,8 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     BestSoFar best;
     best.replay(env, calls);
 
-    auto save = [&] {
+    auto save = [&](const SearchSummary& s) {
         if (settings.out_dir.empty()) return;
-        const SearchSummary s = summarize(state, best, settings.objective, baseline);
         const auto& dir = settings.out_dir;
         write_file_atomically(dir / "episodes.csv", detail::episodes_csv(logs, calls));
         write_file_atomically(dir / "action_probabilities.csv",
@@ -294,11 +297,14 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         const long long done = static_cast<long long>(logs.size());
         best.update(env, done);
         if (progress && !progress(progress_of(state, best, total, baseline))) break;
-        if (done % config.checkpoint_every == 0 && done < total) save();
+        if (done % config.checkpoint_every == 0 && done < total)
+            save(summarize(state, best, settings.objective, baseline));
     }
     if (logs.empty()) throw InputError(checkpoint_file.string() + ": holds no episodes");
-    save();
     SearchSummary s = summarize(state, best, settings.objective, baseline);
+    if (settings.test_oracle)
+        s.test_accuracy_percent = settings.test_oracle->evaluate(s.best.result.bits).accuracy_percent;
+    save(s);
     s.latency_front = detail::latency_front(memo.entries(), costs);
     return s;
 }

@@ -42,6 +42,10 @@ struct SearchSettings {
     std::string accelerator;
     std::string hardware_model;
     std::vector<int> act_bits;  // activation bits the accelerator runs at (empty: its own)
+    // Evaluates the final best assignment apart from the search (builtin: on the test split,
+    // the unbiased figure when the search chose on validation); null: none. Recorded in
+    // best.json as best.test_accuracy_percent; never seen by the search.
+    quant::AccuracyOracle* test_oracle = nullptr;
     // The options the run was started with, as (name, value) in a fixed order: recorded in
     // the checkpoint so that --resume needs none of them again (saved_run_options()).
     std::vector<std::pair<std::string, std::string>> options;
@@ -87,6 +91,7 @@ struct SearchSummary {
     HardwareCost baseline;
     double speedup = 0;                 // baseline cycles / best cycles
     double energy_reduction = 0;        // baseline energy / best energy
+    std::optional<double> test_accuracy_percent;  // the best on settings.test_oracle, if given
 };
 
 // Called after every episode, and may stop the run early by returning false (the run then
