@@ -9,9 +9,9 @@
 
 namespace serialq::agent {
 
-const Fields<NetworkParams>& network_fields() {
+const ConfigFields<NetworkParams>& network_fields() {
     using N = NetworkParams;
-    static const Fields<NetworkParams> f{
+    static const ConfigFields<NetworkParams> f{
         choice({"kind", "the shared first hidden layer"}, &N::kind, {"lstm", "mlp"}),
         integer({"trunk_size", "its width"}, &N::trunk_size, 1, 4096),
         integer_list({"policy_hidden", "policy layers before the softmax"}, &N::policy_hidden, 1,

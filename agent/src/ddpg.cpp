@@ -16,15 +16,15 @@ namespace serialq::agent {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
-const Fields<DdpgParams>& ddpg_fields() {
+const ConfigFields<DdpgParams>& ddpg_fields() {
     using D = DdpgParams;
-    static const Fields<DdpgParams> f = [] {
+    static const ConfigFields<DdpgParams> f = [] {
         const auto& adam = adam_fields();
         auto rate = [&](AdamParams D::*m, const char* key, const char* member) {
             return lift(m, rekeyed(adam, "learning_rate", key,
                                    std::string(member) + ".learning_rate: only the rates are set"));
         };
-        return Fields<D>{
+        return ConfigFields<D>{
             integer_list({"actor_hidden", "ReLU layers of the actor μ(s)"}, &D::actor_hidden, 1,
                          4096, true),
             integer_list({"critic_hidden", "ReLU layers of the critic Q(s, a)"}, &D::critic_hidden,

@@ -27,9 +27,9 @@ void check_choice_list(const std::vector<int>& bits, const std::string& what) {
 }  // namespace
 
 // `layers` is declared by the search config's loader: its shape is a mapping of its own.
-const Fields<EnvironmentParams>& environment_fields() {
+const ConfigFields<EnvironmentParams>& environment_fields() {
     using E = EnvironmentParams;
-    static const Fields<EnvironmentParams> f{
+    static const ConfigFields<EnvironmentParams> f{
         integer_list({"bits", "the choices for every weight layer (ascending, distinct, within "
                               "the accelerator's min_bits..max_bits)"},
                      &E::bits, 1, 16),

@@ -8,15 +8,15 @@
 
 namespace serialq::agent {
 
-const Fields<PpoParams>& ppo_fields() {
+const ConfigFields<PpoParams>& ppo_fields() {
     using P = PpoParams;
-    static const Fields<PpoParams> f = [] {
+    static const ConfigFields<PpoParams> f = [] {
         const auto& adam = adam_fields();
         const std::string flat = "flat in the ppo block, PPO's one optimiser";
         auto adam_key = [&](const char* field, const char* key) {
             return lift(&P::adam, rekeyed(adam, field, key, std::string("adam.") + field + ", " + flat));
         };
-        return Fields<P>{
+        return ConfigFields<P>{
             adam_key("learning_rate", "learning_rate"),
             adam_key("beta1", "adam_beta1"),
             adam_key("beta2", "adam_beta2"),

@@ -11,9 +11,9 @@ bool uses_hardware_cost(RewardKind kind) {
     return kind == RewardKind::Latency || kind == RewardKind::Energy;
 }
 
-const Fields<RewardParams>& reward_fields() {
+const ConfigFields<RewardParams>& reward_fields() {
     using R = RewardParams;
-    static const Fields<RewardParams> f{
+    static const ConfigFields<RewardParams> f{
         number({"a", "R = 1 − x^a"}, &R::a, open_closed(0, 10)),
         number({"b", "R · y^(b/y)"}, &R::b, closed(0, 10)),
         number({"threshold", "th: R = −1 below it"}, &R::threshold, closed(0, 1)),

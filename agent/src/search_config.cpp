@@ -64,7 +64,7 @@ std::string search_options_text(const SearchConfig& c) {
 }
 
 // The two keys whose values are mappings of their own shape.
-Field<SearchConfig> layers_field() {
+ConfigField<SearchConfig> layers_field() {
     return custom<SearchConfig>(
         {"layers", "per layer by name: a pinned bitwidth or its own choices, e.g. {conv1: 8, "
                    "fc2: [4, 8]}",
@@ -76,7 +76,7 @@ Field<SearchConfig> layers_field() {
         [](const SearchConfig& c) { return layers_text(c.environment); });
 }
 
-Field<SearchConfig> search_options_field() {
+ConfigField<SearchConfig> search_options_field() {
     return custom<SearchConfig>(
         {"search", "serialq search's options when its command line lacks them",
          "search_options: (CLI option, value) pairs, handed to serialq search as such"},
@@ -87,10 +87,10 @@ Field<SearchConfig> search_options_field() {
         search_options_text);
 }
 
-Fields<SearchConfig> make_search_config_fields() {
+ConfigFields<SearchConfig> make_search_config_fields() {
     using C = SearchConfig;
     // The episode's keys sit at the top level: they describe the search itself.
-    Fields<C> f = nest("", &C::environment, environment_fields());
+    ConfigFields<C> f = nest("", &C::environment, environment_fields());
     f.insert(f.begin() + 1, layers_field());
     f.push_back(integer({"checkpoint_every", "episodes between checkpoints (and rewrites of "
                                              "every output)"},
@@ -110,8 +110,8 @@ Fields<SearchConfig> make_search_config_fields() {
 
 }  // namespace
 
-const Fields<AdrlParams>& adrl_fields() {
-    static const Fields<AdrlParams> f{
+const ConfigFields<AdrlParams>& adrl_fields() {
+    static const ConfigFields<AdrlParams> f{
         integer({"candidates", "k candidate actions per layer; the profiling indicator picks one"},
                 &AdrlParams::candidates, 1, 64),
     };
@@ -120,8 +120,8 @@ const Fields<AdrlParams>& adrl_fields() {
 
 void AdrlParams::check() const { check_fields(adrl_fields(), *this, "adrl."); }
 
-const Fields<SearchConfig>& search_config_fields() {
-    static const Fields<SearchConfig> f = make_search_config_fields();
+const ConfigFields<SearchConfig>& search_config_fields() {
+    static const ConfigFields<SearchConfig> f = make_search_config_fields();
     return f;
 }
 

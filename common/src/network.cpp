@@ -2,17 +2,6 @@
 
 namespace serialq {
 
-const char* to_string(LayerKind kind) {
-    switch (kind) {
-        case LayerKind::Conv: return "conv";
-        case LayerKind::FullyConnected: return "fc";
-        case LayerKind::MaxPool: return "maxpool";
-        case LayerKind::AvgPool: return "avgpool";
-        case LayerKind::Add: return "add";
-    }
-    return "?";
-}
-
 std::int64_t Layer::reduction_length() const {
     switch (kind) {
         case LayerKind::Conv:

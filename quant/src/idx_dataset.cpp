@@ -11,22 +11,6 @@
 
 namespace serialq::quant {
 
-const char* to_string(Split split) {
-    switch (split) {
-        case Split::Train: return "train";
-        case Split::Validation: return "validation";
-        case Split::Test: return "test";
-    }
-    return "?";
-}
-
-Split parse_split(const std::string& text, const std::string& what) {
-    if (text == "train") return Split::Train;
-    if (text == "validation") return Split::Validation;
-    if (text == "test") return Split::Test;
-    throw ConfigError(what + ": found '" + text + "', expected one of train, validation, test");
-}
-
 namespace {
 
 constexpr const char* kPackageHint =

@@ -15,17 +15,6 @@ Eigen::Index ModelLayer::reduction() const {
     return input.elements();
 }
 
-const char* to_string(OpKind kind) {
-    switch (kind) {
-        case OpKind::Conv: return "conv";
-        case OpKind::FullyConnected: return "fc";
-        case OpKind::MaxPool: return "maxpool";
-        case OpKind::GlobalAvgPool: return "global-avgpool";
-        case OpKind::Add: return "add";
-    }
-    return "?";
-}
-
 bool Model::has_batch_norm() const {
     for (const auto& p : params)
         if (!p.bn.empty()) return true;

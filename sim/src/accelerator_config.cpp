@@ -1,31 +1,18 @@
 // The one place that reads an accelerator YAML (configs/accel/*.yaml) into AcceleratorConfig,
 // and writes one back as {dotted key, value} pairs. Every key is optional and falls back to the
-// struct's default; unknown keys are errors. The reader and accelerator_config_values() list the
-// same keys; tests/sim/config_roundtrip_test.cpp keeps them in step.
+// struct's default; unknown keys are errors. The reader, check() and accelerator_config_values()
+// all come from accelerator_config_fields(), so they list the same keys and ranges
+// (tests/sim/config_loader_test.cpp round-trips the shipped files through them).
 #include "serialq/sim/accelerator_config.hpp"
 
 #include "serialq/common/error.hpp"
 #include "serialq/common/yaml_fields.hpp"
 
-#include <charconv>
 #include <optional>
 #include <set>
 
 namespace serialq::sim {
 
-const char* to_string(SerialOperand operand) {
-    switch (operand) {
-        case SerialOperand::Weights: return "weights";
-        case SerialOperand::Activations: return "activations";
-        case SerialOperand::Both: return "both";
-        case SerialOperand::None: return "none";
-    }
-    return "?";
-}
-
-const char* to_string(WeightResidency residency) {
-    return residency == WeightResidency::Resident ? "resident" : "streamed";
-}
 
 namespace {
 
@@ -33,53 +20,89 @@ constexpr long long kMaxCount = 4096;        // tiles, SIP rows and columns, lan
 constexpr long long kMaxBytes = 1LL << 40;   // any memory capacity
 constexpr double kMaxPj = 1e6;
 
-SerialOperand parse_operand(const std::string& word) {
-    if (word == "weights") return SerialOperand::Weights;
-    if (word == "activations") return SerialOperand::Activations;
-    if (word == "both") return SerialOperand::Both;
-    return SerialOperand::None;
+ConfigFields<MemoryConfig> memory_fields() {
+    return {
+        integer({"capacity_bytes", "capacity (per tile for the weight buffer)"},
+                &MemoryConfig::capacity_bytes, 1, kMaxBytes),
+        integer({"width_bits", "bits delivered per cycle (per tile for the weight buffer)"},
+                &MemoryConfig::width_bits, 1, 1 << 24),
+    };
 }
 
-int read_int(YamlMap& m, const char* key, int fallback, long long min, long long max) {
-    return static_cast<int>(m.integer_or(key, fallback, min, max));
+ConfigFields<OffChipConfig> off_chip_fields() {
+    return {
+        number({"bandwidth_gb_per_s", "sustained bandwidth, 1 GB = 1e9 bytes"},
+               &OffChipConfig::bandwidth_gb_per_s, closed(1e-3, 1e6)),
+        number({"latency_ns", "from a read request to its first data"}, &OffChipConfig::latency_ns,
+               closed(0, 1e6)),
+    };
 }
 
-void read_memory(YamlMap& root, const char* key, MemoryConfig& memory) {
-    auto m = root.map_if_present(key);
-    if (!m) return;
-    memory.capacity_bytes = m->integer_or("capacity_bytes", memory.capacity_bytes, 1, kMaxBytes);
-    memory.width_bits = read_int(*m, "width_bits", memory.width_bits, 1, 1 << 24);
-    m->finish();
+ConfigFields<StaticPowerConfig> static_power_fields() {
+    using P = StaticPowerConfig;
+    const Range mw = closed(0, 1e9);
+    return {
+        number({"sip_array_mw", "the SIP array's leakage and clock power"}, &P::sip_array_mw, mw),
+        number({"weight_buffer_mw", "the weight buffers'"}, &P::weight_buffer_mw, mw),
+        number({"activation_memory_mw", "the activation memory's"}, &P::activation_memory_mw, mw),
+        number({"off_chip_mw", "the off-chip channel's"}, &P::off_chip_mw, mw),
+    };
 }
 
-void read_off_chip(YamlMap& root, OffChipConfig& o) {
-    auto m = root.map_if_present("off_chip");
-    if (!m) return;
-    o.bandwidth_gb_per_s = m->number_or("bandwidth_gb_per_s", o.bandwidth_gb_per_s, 1e-3, 1e6);
-    o.latency_ns = m->number_or("latency_ns", o.latency_ns, 0, 1e6);
-    m->finish();
+ConfigFields<EnergyConfig> energy_fields() {
+    using E = EnergyConfig;
+    const Range pj = closed(0, kMaxPj);
+    ConfigFields<E> f{
+        number({"lane_pj", "one active SIP lane for one cycle"}, &E::lane_pj, pj),
+        number({"adder_tree_pj", "one active SIP's adder tree for one cycle"}, &E::adder_tree_pj, pj),
+        number({"accumulator_pj", "one active SIP's shift-and-accumulate, one cycle"},
+               &E::accumulator_pj, pj),
+        number({"weight_buffer_bit_pj", "per bit read or written"}, &E::weight_buffer_bit_pj, pj),
+        number({"activation_memory_bit_pj", "per bit read or written"},
+               &E::activation_memory_bit_pj, pj),
+        number({"off_chip_bit_pj", "per bit moved over the off-chip channel"}, &E::off_chip_bit_pj,
+               pj),
+    };
+    append(f, nest("static_power", &E::static_power, static_power_fields()));
+    return f;
 }
 
-void read_energy(YamlMap& root, EnergyConfig& e) {
-    auto m = root.map_if_present("energy");
-    if (!m) return;
-    e.lane_pj = m->number_or("lane_pj", e.lane_pj, 0, kMaxPj);
-    e.adder_tree_pj = m->number_or("adder_tree_pj", e.adder_tree_pj, 0, kMaxPj);
-    e.accumulator_pj = m->number_or("accumulator_pj", e.accumulator_pj, 0, kMaxPj);
-    e.weight_buffer_bit_pj = m->number_or("weight_buffer_bit_pj", e.weight_buffer_bit_pj, 0, kMaxPj);
-    e.activation_memory_bit_pj =
-        m->number_or("activation_memory_bit_pj", e.activation_memory_bit_pj, 0, kMaxPj);
-    e.off_chip_bit_pj = m->number_or("off_chip_bit_pj", e.off_chip_bit_pj, 0, kMaxPj);
-    if (auto s = m->map_if_present("static_power")) {
-        auto& p = e.static_power;
-        p.sip_array_mw = s->number_or("sip_array_mw", p.sip_array_mw, 0, 1e9);
-        p.weight_buffer_mw = s->number_or("weight_buffer_mw", p.weight_buffer_mw, 0, 1e9);
-        p.activation_memory_mw =
-            s->number_or("activation_memory_mw", p.activation_memory_mw, 0, 1e9);
-        p.off_chip_mw = s->number_or("off_chip_mw", p.off_chip_mw, 0, 1e9);
-        s->finish();
-    }
-    m->finish();
+ConfigFields<AcceleratorConfig> make_fields() {
+    using A = AcceleratorConfig;
+    ConfigFields<A> f{
+        text({"name", "the design's name (default: the file's name)"}, &A::name),
+        text({"description", "free text"}, &A::description),
+        text({"source", "free text: where the numbers come from"}, &A::source),
+        integer({"tiles", "tiles work on different filters and share the activations"}, &A::tiles,
+                1, kMaxCount),
+        integer({"filters_per_tile", "SIP rows: filters in parallel per tile"},
+                &A::filters_per_tile, 1, kMaxCount),
+        integer({"windows_per_tile", "SIP columns: output positions in parallel"},
+                &A::windows_per_tile, 1, kMaxCount),
+        integer({"lanes", "terms of the inner product per SIP per cycle"}, &A::lanes, 1, kMaxCount),
+        choice({"serial", "the operand taken one bit per cycle (none: bit-parallel)"}, &A::serial,
+               kSerialOperandNames),
+        integer({"bits_per_cycle", "serial bits consumed per cycle"}, &A::bits_per_cycle, 1, 16),
+        integer({"min_bits", "the least precision of the serial operand"}, &A::min_bits, 1, 16),
+        integer({"max_bits", "the largest precision of the serial operand"}, &A::max_bits, 1, 16),
+        integer({"weight_bits", "stored width of the weights when they are not serial"},
+                &A::weight_bits, 1, 16),
+        integer({"activation_bits", "stored width of the activations when they are not serial"},
+                &A::activation_bits, 1, 16),
+        integer({"accumulator_bits", "width of a partial sum kept between reduction segments"},
+                &A::accumulator_bits, 1, 64),
+        integer({"pipeline_cycles", "SIP pipeline fill + drain, once per layer"},
+                &A::pipeline_cycles, 0, 1000000),
+        number({"clock_ghz", "clock frequency"}, &A::clock_ghz, closed(1e-3, 100)),
+        choice({"weights", "where a layer's weights live between inferences"}, &A::weights,
+               kWeightResidencyNames),
+        integer({"batch", "inferences run together"}, &A::batch, 1, kMaxCount),
+    };
+    append(f, nest("weight_buffer", &A::weight_buffer, memory_fields()));
+    append(f, nest("activation_memory", &A::activation_memory, memory_fields()));
+    append(f, nest("off_chip", &A::off_chip, off_chip_fields()));
+    append(f, nest("energy", &A::energy, energy_fields()));
+    return f;
 }
 
 // A combination of fields that is invalid although each field is in range.
@@ -104,45 +127,12 @@ std::optional<Problem> find_problem(const AcceleratorConfig& c) {
 
 AcceleratorConfig parse(const YAML::Node& node, const std::filesystem::path& yaml) {
     AcceleratorConfig c;
-    YamlMap root(node, yaml.string());
+    c.name = yaml.stem().string();  // unless the file names it
     c.file = yaml.string();
-    c.name = root.string_or("name", yaml.stem().string());
-    c.description = root.string_or("description", "");
-    c.source = root.string_or("source", "");
-
-    c.tiles = read_int(root, "tiles", c.tiles, 1, kMaxCount);
-    c.filters_per_tile = read_int(root, "filters_per_tile", c.filters_per_tile, 1, kMaxCount);
-    c.windows_per_tile = read_int(root, "windows_per_tile", c.windows_per_tile, 1, kMaxCount);
-    c.lanes = read_int(root, "lanes", c.lanes, 1, kMaxCount);
-    c.serial = parse_operand(root.choice_or("serial", to_string(c.serial),
-                                            {"weights", "activations", "both", "none"}));
-    c.bits_per_cycle = read_int(root, "bits_per_cycle", c.bits_per_cycle, 1, 16);
-    c.min_bits = read_int(root, "min_bits", c.min_bits, 1, 16);
-    c.max_bits = read_int(root, "max_bits", c.max_bits, 1, 16);
-    c.weight_bits = read_int(root, "weight_bits", c.weight_bits, 1, 16);
-    c.activation_bits = read_int(root, "activation_bits", c.activation_bits, 1, 16);
-    c.accumulator_bits = read_int(root, "accumulator_bits", c.accumulator_bits, 1, 64);
-    c.pipeline_cycles = read_int(root, "pipeline_cycles", c.pipeline_cycles, 0, 1000000);
-    c.clock_ghz = root.number_or("clock_ghz", c.clock_ghz, 1e-3, 100);
-    c.weights = root.choice_or("weights", to_string(c.weights), {"resident", "streamed"}) ==
-                        "resident"
-                    ? WeightResidency::Resident
-                    : WeightResidency::Streamed;
-    c.batch = read_int(root, "batch", c.batch, 1, kMaxCount);
-    read_memory(root, "weight_buffer", c.weight_buffer);
-    read_memory(root, "activation_memory", c.activation_memory);
-    read_off_chip(root, c.off_chip);
-    read_energy(root, c.energy);
-    root.finish();
+    YamlMap root(node, yaml.string());
+    load_fields(root, accelerator_config_fields(), c);
     if (const auto p = find_problem(c)) root.fail(p->key, p->found, p->expected);
     return c;
-}
-
-// Shortest text that reads back to the same double.
-std::string number_text(double v) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
 }
 
 std::vector<std::string> split_dots(const std::string& key) {
@@ -221,9 +211,14 @@ void apply_override(YAML::Node root, const ConfigOverride& o, const std::string&
 }  // namespace
 
 void AcceleratorConfig::check() const {
+    const std::string at = (file.empty() ? name : file) + ": ";
+    try {
+        check_fields(accelerator_config_fields(), *this);
+    } catch (const ConfigError& e) {
+        throw ConfigError(at + e.what());
+    }
     if (const auto p = find_problem(*this))
-        throw ConfigError((file.empty() ? name : file) + ": " + p->key + ": found " + p->found +
-                          ", expected " + p->expected);
+        throw ConfigError(at + p->key + ": found " + p->found + ", expected " + p->expected);
 }
 
 AcceleratorConfig load_accelerator_config(const std::filesystem::path& yaml) {
@@ -245,46 +240,13 @@ ConfigOverride parse_config_override(const std::string& text, const std::string&
     return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
+const ConfigFields<AcceleratorConfig>& accelerator_config_fields() {
+    static const ConfigFields<AcceleratorConfig> f = make_fields();
+    return f;
+}
+
 std::vector<ConfigOverride> accelerator_config_values(const AcceleratorConfig& c) {
-    const auto i = [](long long v) { return std::to_string(v); };
-    const auto& e = c.energy;
-    const auto& s = e.static_power;
-    return {
-        {"name", c.name},
-        {"description", c.description},
-        {"source", c.source},
-        {"tiles", i(c.tiles)},
-        {"filters_per_tile", i(c.filters_per_tile)},
-        {"windows_per_tile", i(c.windows_per_tile)},
-        {"lanes", i(c.lanes)},
-        {"serial", to_string(c.serial)},
-        {"bits_per_cycle", i(c.bits_per_cycle)},
-        {"min_bits", i(c.min_bits)},
-        {"max_bits", i(c.max_bits)},
-        {"weight_bits", i(c.weight_bits)},
-        {"activation_bits", i(c.activation_bits)},
-        {"accumulator_bits", i(c.accumulator_bits)},
-        {"pipeline_cycles", i(c.pipeline_cycles)},
-        {"clock_ghz", number_text(c.clock_ghz)},
-        {"weights", to_string(c.weights)},
-        {"batch", i(c.batch)},
-        {"weight_buffer.capacity_bytes", i(c.weight_buffer.capacity_bytes)},
-        {"weight_buffer.width_bits", i(c.weight_buffer.width_bits)},
-        {"activation_memory.capacity_bytes", i(c.activation_memory.capacity_bytes)},
-        {"activation_memory.width_bits", i(c.activation_memory.width_bits)},
-        {"off_chip.bandwidth_gb_per_s", number_text(c.off_chip.bandwidth_gb_per_s)},
-        {"off_chip.latency_ns", number_text(c.off_chip.latency_ns)},
-        {"energy.lane_pj", number_text(e.lane_pj)},
-        {"energy.adder_tree_pj", number_text(e.adder_tree_pj)},
-        {"energy.accumulator_pj", number_text(e.accumulator_pj)},
-        {"energy.weight_buffer_bit_pj", number_text(e.weight_buffer_bit_pj)},
-        {"energy.activation_memory_bit_pj", number_text(e.activation_memory_bit_pj)},
-        {"energy.off_chip_bit_pj", number_text(e.off_chip_bit_pj)},
-        {"energy.static_power.sip_array_mw", number_text(s.sip_array_mw)},
-        {"energy.static_power.weight_buffer_mw", number_text(s.weight_buffer_mw)},
-        {"energy.static_power.activation_memory_mw", number_text(s.activation_memory_mw)},
-        {"energy.static_power.off_chip_mw", number_text(s.off_chip_mw)},
-    };
+    return field_values(accelerator_config_fields(), c);
 }
 
 std::vector<std::string> accelerator_config_keys() {

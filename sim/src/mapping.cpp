@@ -25,10 +25,6 @@ std::string layer_label(const Layer& layer, int index) {
 
 }  // namespace
 
-const char* to_string(Arrangement arrangement) {
-    return arrangement == Arrangement::Windows ? "windows" : "filters";
-}
-
 BitsRange weight_bits_range(const AcceleratorConfig& c) {
     const bool serial = c.serial == SerialOperand::Weights || c.serial == SerialOperand::Both ||
                         c.serial == SerialOperand::None;  // bit-parallel: the multipliers' range

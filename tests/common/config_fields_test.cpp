@@ -25,16 +25,16 @@ struct Knobs {
     Inner inner;
 };
 
-const Fields<Knobs>& knob_fields() {
-    static const Fields<Knobs> f = [] {
-        Fields<Knobs> f{
+const ConfigFields<Knobs>& knob_fields() {
+    static const ConfigFields<Knobs> f = [] {
+        ConfigFields<Knobs> f{
             integer({"tiles", "processing tiles"}, &Knobs::tiles, 1, 64),
             boolean({"verbose", "say more"}, &Knobs::verbose),
             choice({"mode", "how to run"}, &Knobs::mode, kModeNames),
             integer_list({"bits", "choices"}, &Knobs::bits, 1, 16, true),
         };
         append(f, nest("inner", &Knobs::inner,
-                       Fields<Inner>{number({"clip", "ratio clip", "named as in PPO"}, &Inner::clip,
+                       ConfigFields<Inner>{number({"clip", "ratio clip", "named as in PPO"}, &Inner::clip,
                                             open(0, 1))}));
         return f;
     }();

@@ -181,3 +181,18 @@ TEST_CASE("config: key list and key=value parsing", "[sim][config]") {
                         "off_chip.bandwidth_gb_per_s=128)");
     REQUIRE_THROWS_AS(parse_config_override("=4"), ConfigError);
 }
+
+TEST_CASE("config: check() uses the reader's ranges", "[sim][config]") {
+    AcceleratorConfig c;
+    CHECK_NOTHROW(c.check());
+    c.tiles = 0;
+    CHECK_THROWS_WITH(c.check(), "stripes: tiles: found 0, expected an integer in 1..4096");
+    c = AcceleratorConfig{};
+    c.off_chip.bandwidth_gb_per_s = 0;
+    CHECK_THROWS_WITH(c.check(), "stripes: off_chip.bandwidth_gb_per_s: found 0, expected a "
+                                 "number in [0.001, 1e6]");
+    // Every key the reader takes is a value written, and a documented field.
+    const auto& fields = accelerator_config_fields();
+    REQUIRE(fields.size() == accelerator_config_keys().size());
+    for (const auto& f : fields) CHECK_FALSE(f.doc.help.empty());
+}

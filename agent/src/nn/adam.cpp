@@ -6,8 +6,8 @@
 
 namespace serialq::agent {
 
-const Fields<AdamParams>& adam_fields() {
-    static const Fields<AdamParams> f{
+const ConfigFields<AdamParams>& adam_fields() {
+    static const ConfigFields<AdamParams> f{
         number({"learning_rate", "Adam step size"}, &AdamParams::learning_rate, open(0, 1)),
         number({"beta1", "decay of Adam's first moment"}, &AdamParams::beta1, closed_open(0, 1)),
         number({"beta2", "decay of Adam's second moment"}, &AdamParams::beta2, closed_open(0, 1)),

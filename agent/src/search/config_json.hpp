@@ -15,7 +15,7 @@ inline nlohmann::ordered_json search_options_json(const SearchConfig& c) {
     return j;
 }
 
-inline nlohmann::ordered_json field_json(const Field<SearchConfig>& f, const SearchConfig& c) {
+inline nlohmann::ordered_json field_json(const ConfigField<SearchConfig>& f, const SearchConfig& c) {
     const std::string text = f.write(c);
     switch (f.kind) {
         case FieldKind::Integer: return std::stoll(text);

@@ -27,7 +27,7 @@ struct NetworkParams {
     void check() const;                        // throws ConfigError naming the field
 };
 // Each field's key (in a search config's network block), range and help.
-const Fields<NetworkParams>& network_fields();
+const ConfigFields<NetworkParams>& network_fields();
 
 // B sequences of T steps, column t*B + e (see nn/tensor.hpp).
 template <typename S>

@@ -68,7 +68,7 @@ struct DdpgParams {
 
 // Each field a search config's haq block sets: key, range and help. output_init and the Adam
 // moments other than the learning rates are not configurable (check() still checks them).
-const Fields<DdpgParams>& ddpg_fields();
+const ConfigFields<DdpgParams>& ddpg_fields();
 
 // A draw from the normal distribution N(mean, sigma^2) truncated to [lo, hi], as HAQ's
 // exploration noise (scipy.stats.truncnorm there). By rejection: up to

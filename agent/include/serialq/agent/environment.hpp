@@ -61,7 +61,7 @@ struct EnvironmentParams {
     void check() const;           // throws ConfigError naming the field
 };
 // Each field's key (at the top level of a search config), range and help.
-const Fields<EnvironmentParams>& environment_fields();
+const ConfigFields<EnvironmentParams>& environment_fields();
 
 struct EpisodeResult {
     std::vector<int> bits;          // per weight layer

@@ -28,7 +28,7 @@ struct PpoParams {
     void check() const;               // throws ConfigError naming the field ("ppo.clip")
 };
 // Each field's key (in a search config's ppo block), range and help.
-const Fields<PpoParams>& ppo_fields();
+const ConfigFields<PpoParams>& ppo_fields();
 
 // One evaluation of the PPO loss L = -surrogate + value_coef * value_loss
 // - entropy_coef * entropy, with means over the batch's T*E samples.

@@ -49,7 +49,7 @@ struct RewardParams {
     void check() const;  // throws ConfigError naming the field ("reward.a")
 };
 // Each field's key (in a search config's reward block), range and help.
-const Fields<RewardParams>& reward_fields();
+const ConfigFields<RewardParams>& reward_fields();
 
 // The shape applied to (x, y); x > 0.
 double shaped_reward(RewardShape shape, double x, double y, const RewardParams& params);

@@ -24,7 +24,7 @@ struct AdrlParams {
     int candidates = 3;  // k (ours: the paper's k could not be confirmed, docs/agent.md)
     void check() const;  // throws ConfigError naming the field
 };
-const Fields<AdrlParams>& adrl_fields();
+const ConfigFields<AdrlParams>& adrl_fields();
 
 struct ExhaustiveParams {
     long long max_configurations = 1000000;  // exhaustive refuses larger spaces
@@ -52,6 +52,6 @@ struct SearchConfig {
 SearchConfig load_search_config(const std::filesystem::path& yaml);
 
 // Every key of a search config, in file order; `file` is not one.
-const Fields<SearchConfig>& search_config_fields();
+const ConfigFields<SearchConfig>& search_config_fields();
 
 }  // namespace serialq::agent

@@ -5,8 +5,8 @@
 // records, and the help and docs tables. Ramulator 2's parameter declarations and DRAMSys's
 // JSON-able structs are the models.
 //
-//   const Fields<PpoParams>& ppo_fields() {
-//       static const Fields<PpoParams> f{
+//   const ConfigFields<PpoParams>& ppo_fields() {
+//       static const ConfigFields<PpoParams> f{
 //           integer({"epochs", "Adam steps per batch"}, &PpoParams::epochs, 1, 1000),
 //           number({"clip", "ε of the ratio clip"}, &PpoParams::clip, open(0, 1)),
 //       };
@@ -58,7 +58,7 @@ struct Doc {
 };
 
 template <class S>
-struct Field {
+struct ConfigField {
     Doc doc;                // doc.key: the dotted key path relative to S ("clip", "ppo.clip")
     FieldKind kind = FieldKind::Custom;
     std::string range;      // the valid values, short: "1..64", "(0, 1)", "relu, tanh"
@@ -68,7 +68,7 @@ struct Field {
     std::function<std::optional<std::string>(const S&)> problem;    // what was found, if invalid
 };
 template <class S>
-using Fields = std::vector<Field<S>>;
+using ConfigFields = std::vector<ConfigField<S>>;
 
 // ---- wording and readers, shared by every builder (config_fields.cpp) -------------------
 // The shortest text that reads back as the same double ("0.1", "1e-05").
@@ -98,7 +98,7 @@ void read_group(YamlMap& m, std::string_view group, const std::function<void(Yam
 
 // ---- builders: one per kind of value ----------------------------------------------------
 template <class S, class I>
-Field<S> integer(Doc doc, I S::*member, long long min, long long max) {
+ConfigField<S> integer(Doc doc, I S::*member, long long min, long long max) {
     namespace d = fields_detail;
     return {std::move(doc), FieldKind::Integer, d::integer_range_text(min, max),
             "an integer in " + d::integer_range_text(min, max),
@@ -114,7 +114,7 @@ Field<S> integer(Doc doc, I S::*member, long long min, long long max) {
 }
 
 template <class S>
-Field<S> number(Doc doc, double S::*member, Range r) {
+ConfigField<S> number(Doc doc, double S::*member, Range r) {
     namespace d = fields_detail;
     const std::string expected = "a number in " + d::range_text(r);
     return {std::move(doc), FieldKind::Number, d::range_text(r), expected,
@@ -129,7 +129,7 @@ Field<S> number(Doc doc, double S::*member, Range r) {
 }
 
 template <class S>
-Field<S> boolean(Doc doc, bool S::*member) {
+ConfigField<S> boolean(Doc doc, bool S::*member) {
     namespace d = fields_detail;
     return {std::move(doc), FieldKind::Boolean, "true, false", "true or false",
             [=](YamlMap& m, std::string_view leaf, S& s) {
@@ -141,7 +141,7 @@ Field<S> boolean(Doc doc, bool S::*member) {
 
 // A word from `names`, kept as a string member.
 template <class S>
-Field<S> choice(Doc doc, std::string S::*member, std::vector<std::string> names) {
+ConfigField<S> choice(Doc doc, std::string S::*member, std::vector<std::string> names) {
     namespace d = fields_detail;
     const std::string shown = d::choices_text(names);
     return {std::move(doc), FieldKind::Choice, shown, "one of " + shown,
@@ -159,7 +159,7 @@ Field<S> choice(Doc doc, std::string S::*member, std::vector<std::string> names)
 // An enum member named through its table; `allowed` (default: every name) limits the names a
 // configuration may use.
 template <class S, class E, std::size_t N>
-Field<S> choice(Doc doc, E S::*member, const EnumNames<E, N>& table,
+ConfigField<S> choice(Doc doc, E S::*member, const EnumNames<E, N>& table,
                 std::vector<std::string> allowed = {}) {
     namespace d = fields_detail;
     if (allowed.empty()) allowed = table.names();
@@ -179,7 +179,7 @@ Field<S> choice(Doc doc, E S::*member, const EnumNames<E, N>& table,
 }
 
 template <class S, class I>
-Field<S> integer_list(Doc doc, std::vector<I> S::*member, long long min, long long max,
+ConfigField<S> integer_list(Doc doc, std::vector<I> S::*member, long long min, long long max,
                       bool non_empty = false) {
     namespace d = fields_detail;
     const std::string range = d::integer_range_text(min, max);
@@ -200,7 +200,7 @@ Field<S> integer_list(Doc doc, std::vector<I> S::*member, long long min, long lo
 }
 
 template <class S>
-Field<S> text(Doc doc, std::string S::*member) {
+ConfigField<S> text(Doc doc, std::string S::*member) {
     namespace d = fields_detail;
     return {std::move(doc), FieldKind::Text, "text", "a string",
             [=](YamlMap& m, std::string_view leaf, S& s) {
@@ -213,7 +213,7 @@ Field<S> text(Doc doc, std::string S::*member) {
 // A value with a shape of its own (a mapping of layer names, say): reader, writer and check
 // written by hand, still declared here so that help, docs and the unknown-key check know it.
 template <class S>
-Field<S> custom(Doc doc, std::string range, std::string expected,
+ConfigField<S> custom(Doc doc, std::string range, std::string expected,
                 std::function<void(YamlMap&, std::string_view, S&)> read,
                 std::function<std::string(const S&)> write,
                 std::function<std::optional<std::string>(const S&)> problem = nullptr) {
@@ -225,8 +225,8 @@ Field<S> custom(Doc doc, std::string range, std::string expected,
 // ---- composition ------------------------------------------------------------------------
 // `f`, a field of the member struct M, as a field of S under `prefix` ("ppo." or "").
 template <class S, class M>
-Field<S> lift(M S::*member, const Field<M>& f, const std::string& prefix = "") {
-    Field<S> out{f.doc, f.kind, f.range, f.expected, nullptr, nullptr, nullptr};
+ConfigField<S> lift(M S::*member, const ConfigField<M>& f, const std::string& prefix = "") {
+    ConfigField<S> out{f.doc, f.kind, f.range, f.expected, nullptr, nullptr, nullptr};
     out.doc.key = prefix + f.doc.key;
     out.read = [member, r = f.read](YamlMap& m, std::string_view leaf, S& s) { r(m, leaf, s.*member); };
     out.write = [member, w = f.write](const S& s) { return w(s.*member); };
@@ -237,19 +237,19 @@ Field<S> lift(M S::*member, const Field<M>& f, const std::string& prefix = "") {
 // Every field of `sub` as fields of S under `group` (a YAML mapping), or at S's own level if
 // `group` is empty.
 template <class S, class M>
-Fields<S> nest(const std::string& group, M S::*member, const Fields<M>& sub) {
-    Fields<S> out;
+ConfigFields<S> nest(const std::string& group, M S::*member, const ConfigFields<M>& sub) {
+    ConfigFields<S> out;
     for (const auto& f : sub) out.push_back(lift(member, f, group.empty() ? "" : group + "."));
     return out;
 }
 
 // The field of `fields` with `key`, under another key (why_key says why).
 template <class S>
-Field<S> rekeyed(const Fields<S>& fields, std::string_view key, std::string new_key,
+ConfigField<S> rekeyed(const ConfigFields<S>& fields, std::string_view key, std::string new_key,
                  std::string why) {
     for (const auto& f : fields)
         if (f.doc.key == key) {
-            Field<S> out = f;
+            ConfigField<S> out = f;
             out.doc.key = std::move(new_key);
             out.doc.why_key = std::move(why);
             return out;
@@ -258,7 +258,7 @@ Field<S> rekeyed(const Fields<S>& fields, std::string_view key, std::string new_
 }
 
 template <class S>
-void append(Fields<S>& to, const Fields<S>& more) {
+void append(ConfigFields<S>& to, const ConfigFields<S>& more) {
     to.insert(to.end(), more.begin(), more.end());
 }
 
@@ -267,18 +267,18 @@ void append(Fields<S>& to, const Fields<S>& more) {
 // range as it is read (FILE:LINE: key: found X, expected Y); keys are optional, so `s` keeps
 // its value for a missing one. Then rejects any key `m` has that no field declares.
 template <class S>
-void load_fields(YamlMap& m, const Fields<S>& fields, S& s);
+void load_fields(YamlMap& m, const ConfigFields<S>& fields, S& s);
 
 // Throws ConfigError "<prefix><key>: found X, expected Y" for the first field out of range.
 template <class S>
-void check_fields(const Fields<S>& fields, const S& s, const std::string& prefix = "") {
+void check_fields(const ConfigFields<S>& fields, const S& s, const std::string& prefix = "") {
     for (const auto& f : fields)
         if (auto found = f.problem(s)) fields_detail::throw_problem(prefix + f.doc.key, *found, f.expected);
 }
 
 // Every field as {dotted key, value text}, in declaration order.
 template <class S>
-std::vector<std::pair<std::string, std::string>> field_values(const Fields<S>& fields, const S& s) {
+std::vector<std::pair<std::string, std::string>> field_values(const ConfigFields<S>& fields, const S& s) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& f : fields) out.emplace_back(f.doc.key, f.write(s));
     return out;
@@ -289,7 +289,7 @@ struct FieldDoc {
 };
 
 template <class S>
-std::vector<FieldDoc> field_docs(const Fields<S>& fields, const S& defaults = S{}) {
+std::vector<FieldDoc> field_docs(const ConfigFields<S>& fields, const S& defaults = S{}) {
     std::vector<FieldDoc> out;
     for (const auto& f : fields)
         out.push_back({f.doc.key, f.write(defaults), f.range, f.doc.help, f.doc.why_key});
@@ -304,7 +304,7 @@ std::string fields_help(const std::vector<FieldDoc>& docs);
 // ---- load_fields: one level of the YAML at a time ---------------------------------------
 namespace fields_detail {
 template <class S>
-using Pending = std::vector<std::pair<std::string_view, const Field<S>*>>;  // key left, field
+using Pending = std::vector<std::pair<std::string_view, const ConfigField<S>*>>;  // key left, field
 
 void finish_map(YamlMap& m);
 
@@ -334,7 +334,7 @@ void read_level(YamlMap& m, const Pending<S>& pending, S& s, bool finish) {
 }  // namespace fields_detail
 
 template <class S>
-void load_fields(YamlMap& m, const Fields<S>& fields, S& s) {
+void load_fields(YamlMap& m, const ConfigFields<S>& fields, S& s) {
     fields_detail::Pending<S> pending;
     for (const auto& f : fields) pending.emplace_back(f.doc.key, &f);
     fields_detail::read_level(m, pending, s, true);

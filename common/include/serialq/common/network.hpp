@@ -2,6 +2,8 @@
 // A network as the accelerator and the quantizer see it: an input shape and an ordered list of
 // layers, each with its derived input/output shape, weight count and MAC count. Plain data;
 // load_network() (network_loader.hpp) builds and validates it from a trace file.
+#include "serialq/common/enum_names.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,7 +19,12 @@ enum class LayerKind {
     Add,             // element-wise sum of two equal-shaped inputs (residual connection)
 };
 
-const char* to_string(LayerKind kind);
+inline constexpr EnumNames<LayerKind, 5> kLayerKindNames{{{{LayerKind::Conv, "conv"},
+                                                           {LayerKind::FullyConnected, "fc"},
+                                                           {LayerKind::MaxPool, "maxpool"},
+                                                           {LayerKind::AvgPool, "avgpool"},
+                                                           {LayerKind::Add, "add"}}}};
+inline const char* to_string(LayerKind kind) { return kLayerKindNames.name(kind); }
 
 struct Shape {
     int channels = 0;

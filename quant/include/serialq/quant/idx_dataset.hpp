@@ -7,6 +7,8 @@
 // search measures accuracy. The 10,000 test images ("test") are only for final reports, so a configuration
 // chosen on validation is reported on data the search never saw.
 #include <cstdint>
+#include "serialq/common/enum_names.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,9 +17,14 @@ namespace serialq::quant {
 
 enum class Split { Train, Validation, Test };
 
-const char* to_string(Split split);
+inline constexpr EnumNames<Split, 3> kSplitNames{
+    {{{Split::Train, "train"}, {Split::Validation, "validation"}, {Split::Test, "test"}}}};
+
+inline const char* to_string(Split split) { return kSplitNames.name(split); }
 // "train", "validation" or "test"; anything else is a ConfigError naming `what`.
-Split parse_split(const std::string& text, const std::string& what = "split");
+inline Split parse_split(const std::string& text, const std::string& what = "split") {
+    return kSplitNames.parse(text, what);
+}
 
 inline constexpr std::int64_t kTrainImages = 55'000;
 inline constexpr std::int64_t kValidationImages = 5'000;

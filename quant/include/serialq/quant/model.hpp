@@ -22,6 +22,8 @@
 #include <Eigen/Core>
 
 #include <filesystem>
+#include "serialq/common/enum_names.hpp"
+
 #include <random>
 #include <string>
 #include <vector>
@@ -30,7 +32,12 @@ namespace serialq::quant {
 
 enum class OpKind { Conv, FullyConnected, MaxPool, GlobalAvgPool, Add };
 
-const char* to_string(OpKind kind);
+inline constexpr EnumNames<OpKind, 5> kOpKindNames{{{{OpKind::Conv, "conv"},
+                                                     {OpKind::FullyConnected, "fc"},
+                                                     {OpKind::MaxPool, "maxpool"},
+                                                     {OpKind::GlobalAvgPool, "global-avgpool"},
+                                                     {OpKind::Add, "add"}}}};
+inline const char* to_string(OpKind kind) { return kOpKindNames.name(kind); }
 
 // PyTorch's BatchNorm2d defaults: the variance's epsilon and the running statistics' momentum.
 inline constexpr float kBatchNormEpsilon = 1e-5f;

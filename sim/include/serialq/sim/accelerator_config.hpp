@@ -5,6 +5,8 @@
 // of the numbers are in that file and in docs/sim.md. The YAML keys are the struct's field
 // names: a dotted key path (`off_chip.bandwidth_gb_per_s`, `energy.lane_pj`) names one field.
 // load_accelerator_config() is the only place that reads YAML; the models receive this struct.
+#include "serialq/common/config_fields.hpp"
+
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -14,14 +16,21 @@ namespace serialq::sim {
 
 // Which operand a SIP takes one bit per cycle. `none` is a bit-parallel design (DaDianNao).
 enum class SerialOperand { Weights, Activations, Both, None };
-const char* to_string(SerialOperand operand);
+inline constexpr EnumNames<SerialOperand, 4> kSerialOperandNames{
+    {{{SerialOperand::Weights, "weights"},
+      {SerialOperand::Activations, "activations"},
+      {SerialOperand::Both, "both"},
+      {SerialOperand::None, "none"}}}};
+inline const char* to_string(SerialOperand operand) { return kSerialOperandNames.name(operand); }
 
 // Where a layer's weights live between inferences. `resident`: loaded into the weight buffers
 // once and read from there afterwards, as DaDianNao and Stripes keep every synapse in on-chip
 // eDRAM; a layer that does not fit what the layers before it left is streamed. `streamed`:
 // every layer's weights come over the off-chip channel on every inference (or batch).
 enum class WeightResidency { Resident, Streamed };
-const char* to_string(WeightResidency residency);
+inline constexpr EnumNames<WeightResidency, 2> kWeightResidencyNames{
+    {{{WeightResidency::Resident, "resident"}, {WeightResidency::Streamed, "streamed"}}}};
+inline const char* to_string(WeightResidency residency) { return kWeightResidencyNames.name(residency); }
 
 struct MemoryConfig {
     long long capacity_bytes = 0;  // capacity (per tile for the weight buffer)
@@ -83,7 +92,8 @@ struct AcceleratorConfig {
     OffChipConfig off_chip{};
     EnergyConfig energy{};
 
-    // Throws ConfigError naming the field if the combination is inconsistent.
+    // Throws ConfigError naming the field if a value is out of its declared range or the
+    // combination is inconsistent.
     void check() const;
 
     long long sips() const {
@@ -114,5 +124,9 @@ std::vector<ConfigOverride> accelerator_config_values(const AcceleratorConfig& c
 
 // Every valid dotted key (the keys of accelerator_config_values()).
 std::vector<std::string> accelerator_config_keys();
+
+// Each field's dotted key, range and help: what the reader, check(), the values and the docs
+// derive from. The keys are the members' names.
+const ConfigFields<AcceleratorConfig>& accelerator_config_fields();
 
 }  // namespace serialq::sim

@@ -152,7 +152,9 @@ LayerPrecision layer_precision(const AcceleratorConfig& config, int weight_bits,
                                int activation_bits, const std::string& what = "bits");
 
 enum class Arrangement { Windows, Filters };
-const char* to_string(Arrangement arrangement);
+inline constexpr EnumNames<Arrangement, 2> kArrangementNames{
+    {{{Arrangement::Windows, "windows"}, {Arrangement::Filters, "filters"}}}};
+inline const char* to_string(Arrangement arrangement) { return kArrangementNames.name(arrangement); }
 
 // The off-chip channel in cycles (shared by both models so the arithmetic is identical).
 struct Channel {

@@ -17,7 +17,7 @@ struct AdamParams {
     void check() const;           // throws ConfigError naming the field ("adam.beta1")
 };
 // Each field's key, range and help (PPO and HAQ re-key them within their own blocks).
-const Fields<AdamParams>& adam_fields();
+const ConfigFields<AdamParams>& adam_fields();
 
 template <typename S>
 class Adam {
