@@ -142,8 +142,14 @@ private:
     std::chrono::steady_clock::time_point shown_{};
 };
 
-int search_main(const Args& args) {
-    po::options_description opts("serialq search options");
+// serialq search, step by step: the options (the members, bound in describe()), parse() with
+// what --resume and --config complete, the objective and the other checks, then the run and
+// its summary.
+class SearchCommand {
+public:
+    int main(const Args& args);
+
+private:
     std::string trace, oracle_spec, accel_file, model_kind, strategy, reward, out, config_file,
         cache, split, objective, budget, act_bits_spec;
     std::vector<std::string> sets;
@@ -156,7 +162,24 @@ int search_main(const Args& args) {
     std::string quantizer;
     int activation_bits = 0, finetune_steps = 0;
     long long prefix_memory_mb = 0;
-    auto describe = [&](po::options_description& opts) {
+    po::variables_map vm;
+    // The options that describe the run: recorded in its checkpoint, so that --resume takes
+    // them from there (and refuses any that contradict them, all named at once).
+    std::vector<std::pair<std::string, std::string>> run_options;
+    std::string oracle_kind;     // "builtin", "table" or "exec"
+    std::string builtin_extras;  // the builtin oracle's options beyond its defaults, for the summary
+
+    void describe(po::options_description& opts);
+    bool parse(const Args& args);  // false: --help or --config-keys, already answered
+    agent::Objective make_objective() const;
+    void check_options();
+    std::vector<int> hardware_act_bits(const Network& net, const sim::AcceleratorConfig& accel) const;
+    void print_summary(const agent::SearchSummary& s, const Network& net,
+                       const sim::AcceleratorConfig& accel, const agent::SearchConfig& config,
+                       const std::string& oracle_text) const;
+};
+
+void SearchCommand::describe(po::options_description& opts) {
     opts.add_options()
         ("trace", po::value(&trace)->default_value("traces/lenet.yaml"), "network trace (YAML)")
         ("oracle", po::value(&oracle_spec)->default_value("builtin:traces/lenet.yaml"),
@@ -210,21 +233,21 @@ int search_main(const Args& args) {
         ("config-keys", po::value<std::string>()->implicit_value("text"),
          "print every key of a --config file (default, range, meaning) and exit; "
          "--config-keys=md: as docs/agent.md's table");
-    };
+}
+
+bool SearchCommand::parse(const Args& args) {
+    po::options_description opts("serialq search options");
     describe(opts);
-    po::variables_map vm;
-    if (!parse_command_line(kUsage, opts, {}, args, vm)) return 0;
+    if (!parse_command_line(kUsage, opts, {}, args, vm)) return false;
     if (vm.count("config-keys")) {
         const std::string format = vm["config-keys"].as<std::string>();
         check_choice("config-keys", format, {"text", "md"});
         const auto docs = field_docs(agent::search_config_fields());
         if (format == "md") std::cout << fields_markdown(docs);
         else std::cout << "Keys of serialq search --config FILE (all optional):\n" << fields_help(docs);
-        return 0;
+        return false;
     }
-    // The options that describe the run: recorded in its checkpoint, so that --resume takes
-    // them from there (and refuses any that contradict them, all named at once).
-    std::vector<std::pair<std::string, std::string>> run_options = given_run_options(opts, args);
+    run_options = given_run_options(opts, args);
     // Options completed from a checkpoint or a configuration are parsed again as one line.
     const auto reparse = [&](const Args& merged) {
         po::options_description again("serialq search options");
@@ -270,6 +293,10 @@ int search_main(const Args& args) {
         }
         if (added) reparse(merged);
     }
+    return true;
+}
+
+agent::Objective SearchCommand::make_objective() const {
     check_choice("strategy", strategy, agent::strategy_names());
     check_choice("objective", objective, agent::kObjectiveKindNames.names());
     check_choice("reward", reward, agent::kRewardKindNames.names());
@@ -302,6 +329,10 @@ int search_main(const Args& args) {
     } catch (const ConfigError& e) {
         throw UsageError(std::string("--") + e.what());
     }
+    return goal;
+}
+
+void SearchCommand::check_options() {
     check_choice("model", model_kind, {"analytic", "cycle"});
     check_choice("split", split, {"validation", "test"});
     if (episodes < 1)
@@ -309,10 +340,9 @@ int search_main(const Args& args) {
                          ", expected a positive integer");
     if (vm.count("no-cache") && !vm["cache"].defaulted())
         throw UsageError("--no-cache and --cache exclude each other");
-    const std::string oracle_kind = oracle_spec.substr(0, oracle_spec.find(':'));
+    oracle_kind = oracle_spec.substr(0, oracle_spec.find(':'));
     // What the builtin oracle is asked with beyond its defaults, for the summary line; every
     // output records the options themselves and the oracle's identity().
-    std::string builtin_extras;
     const std::pair<std::string, std::string> builtin_options[] = {
         {"split", split},
         {"quantizer", quantizer},
@@ -325,68 +355,26 @@ int search_main(const Args& args) {
         if (name != "split") builtin_extras += ", " + name + " " + value;  // split: shown anyway
     }
 
-    const Network net = load_network(trace);
-    const agent::SearchConfig config =
-        vm.count("config") ? agent::load_search_config(config_file) : agent::SearchConfig{};
-    std::vector<sim::ConfigOverride> overrides;
-    for (const auto& s : sets) overrides.push_back(sim::parse_config_override(s, "--set"));
-    if (vm.count("batch"))
-        overrides.push_back({"batch", std::to_string(vm["batch"].as<int>())});
-    const sim::AcceleratorConfig accel = sim::load_accelerator_config(accel_file, overrides);
+}
+
+std::vector<int> SearchCommand::hardware_act_bits(const Network& net,
+                                                 const sim::AcceleratorConfig& accel) const {
     // The hardware runs the activations at the precision the oracle measured accuracy with.
     const sim::BitsRange act_range = sim::activation_bits_range(accel);
-    std::vector<int> hardware_act_bits;
     if (!act_bits_spec.empty())
-        hardware_act_bits = parse_bits(act_bits_spec, net.weight_layer_count(), act_range.min,
-                                       act_range.max, "--act-bits");
-    else if (oracle_kind == "builtin" && activation_bits > 0)
-        hardware_act_bits = parse_bits("uniform:" + std::to_string(activation_bits),
-                                       net.weight_layer_count(), act_range.min, act_range.max,
-                                       "--activation-bits (the accelerator's activations)");
-    auto hardware = sim::make_hardware_model(model_kind, accel);
-    oracle_options.cache_file = vm.count("no-cache") ? std::filesystem::path() : std::filesystem::path(cache);
-    ev.split = quant::parse_split(split, "split");
-    ev.quantizer = quantizer;
-    ev.activation_bits = activation_bits;
-    ev.finetune.steps = finetune_steps;
-    ev.prefix_memory_bytes = prefix_memory_mb < 0 ? -1 : prefix_memory_mb << 20;
-    auto oracle = quant::make_oracle(oracle_spec, oracle_options);
+        return parse_bits(act_bits_spec, net.weight_layer_count(), act_range.min, act_range.max,
+                          "--act-bits");
+    if (oracle_kind == "builtin" && activation_bits > 0)
+        return parse_bits("uniform:" + std::to_string(activation_bits), net.weight_layer_count(),
+                          act_range.min, act_range.max,
+                          "--activation-bits (the accelerator's activations)");
+    return {};
+}
 
-    agent::SearchSettings settings;
-    settings.strategy = strategy;
-    settings.objective = goal;
-    if (vm.count("reference-accuracy")) settings.reference_accuracy_percent = reference_accuracy;
-    settings.episodes = episodes;
-    settings.seed = seed;
-    settings.out_dir = out;
-    settings.resume = vm.count("resume") > 0;
-    settings.trace = trace;
-    settings.oracle = oracle_spec;
-    const std::string oracle_text =
-        oracle_spec + (oracle_kind == "builtin" ? " (" + split + builtin_extras + ")" : "");
-    // The search chose on `split`; the test split gives the unbiased figure (in best.json).
-    std::unique_ptr<quant::AccuracyOracle> test_oracle;
-    if (oracle_kind == "builtin" && split != "test") {
-        quant::OracleOptions test_options = oracle_options;
-        test_options.evaluation.split = quant::Split::Test;
-        test_oracle = quant::make_oracle(oracle_spec, test_options);
-        settings.test_oracle = test_oracle.get();
-    }
-    settings.accelerator = accel_file;
-    for (const auto& [k, v] : overrides) settings.accelerator += " " + k + "=" + v;
-    settings.act_bits = hardware_act_bits;
-    settings.hardware_model = model_kind;
-    settings.options = run_options;
-
-    ProgressLine progress;
-    agent::ProgressCallback callback;
-    if (!vm.count("quiet")) callback = std::ref(progress);
-    else callback = [](const agent::SearchProgress&) { return !interrupted; };
-    const auto previous = std::signal(SIGINT, on_interrupt);
-    const agent::SearchSummary s =
-        agent::run_search(net, *oracle, *hardware, config, settings, callback);
-    std::signal(SIGINT, previous);
-
+void SearchCommand::print_summary(const agent::SearchSummary& s, const Network& net,
+                                  const sim::AcceleratorConfig& accel,
+                                  const agent::SearchConfig& config,
+                                  const std::string& oracle_text) const {
     const auto& best = s.best.result;
     const auto layers = net.weight_layers();
     std::string per_layer;
@@ -437,8 +425,69 @@ int search_main(const Args& args) {
     o << "outputs in " << out
       << "/: episodes.csv, action_probabilities.csv, best.json, pareto.json, checkpoint.bin\n";
     std::cout << o.str() << std::flush;
+}
+
+int SearchCommand::main(const Args& args) {
+    if (!parse(args)) return 0;
+    const agent::Objective goal = make_objective();
+    check_options();
+    const Network net = load_network(trace);
+    const agent::SearchConfig config =
+        vm.count("config") ? agent::load_search_config(config_file) : agent::SearchConfig{};
+    std::vector<sim::ConfigOverride> overrides;
+    for (const auto& s : sets) overrides.push_back(sim::parse_config_override(s, "--set"));
+    if (vm.count("batch"))
+        overrides.push_back({"batch", std::to_string(vm["batch"].as<int>())});
+    const sim::AcceleratorConfig accel = sim::load_accelerator_config(accel_file, overrides);
+    auto hardware = sim::make_hardware_model(model_kind, accel);
+    oracle_options.cache_file = vm.count("no-cache") ? std::filesystem::path() : std::filesystem::path(cache);
+    ev.split = quant::parse_split(split, "split");
+    ev.quantizer = quantizer;
+    ev.activation_bits = activation_bits;
+    ev.finetune.steps = finetune_steps;
+    ev.prefix_memory_bytes = prefix_memory_mb < 0 ? -1 : prefix_memory_mb << 20;
+    auto oracle = quant::make_oracle(oracle_spec, oracle_options);
+
+    agent::SearchSettings settings;
+    settings.strategy = strategy;
+    settings.objective = goal;
+    if (vm.count("reference-accuracy")) settings.reference_accuracy_percent = reference_accuracy;
+    settings.episodes = episodes;
+    settings.seed = seed;
+    settings.out_dir = out;
+    settings.resume = vm.count("resume") > 0;
+    settings.trace = trace;
+    settings.oracle = oracle_spec;
+    const std::string oracle_text =
+        oracle_spec + (oracle_kind == "builtin" ? " (" + split + builtin_extras + ")" : "");
+    // The search chose on `split`; the test split gives the unbiased figure (in best.json).
+    std::unique_ptr<quant::AccuracyOracle> test_oracle;
+    if (oracle_kind == "builtin" && split != "test") {
+        quant::OracleOptions test_options = oracle_options;
+        test_options.evaluation.split = quant::Split::Test;
+        test_oracle = quant::make_oracle(oracle_spec, test_options);
+        settings.test_oracle = test_oracle.get();
+    }
+    settings.accelerator = accel_file;
+    for (const auto& [k, v] : overrides) settings.accelerator += " " + k + "=" + v;
+    settings.act_bits = hardware_act_bits(net, accel);
+    settings.hardware_model = model_kind;
+    settings.options = run_options;
+
+    ProgressLine progress;
+    agent::ProgressCallback callback;
+    if (!vm.count("quiet")) callback = std::ref(progress);
+    else callback = [](const agent::SearchProgress&) { return !interrupted; };
+    const auto previous = std::signal(SIGINT, on_interrupt);
+    const agent::SearchSummary s =
+        agent::run_search(net, *oracle, *hardware, config, settings, callback);
+    std::signal(SIGINT, previous);
+
+    print_summary(s, net, accel, config, oracle_text);
     return 0;
 }
+
+int search_main(const Args& args) { return SearchCommand().main(args); }
 
 const RegisterCommand registered{
     {"search", "co-design search of per-layer bitwidths (PPO, random, exhaustive)",
