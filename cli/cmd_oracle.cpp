@@ -9,6 +9,7 @@
 #include "serialq/common/error.hpp"
 #include "serialq/quant/oracle.hpp"
 #include "serialq/quant/oracle_cache.hpp"
+#include "serialq/quant/oracle_report.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -45,125 +46,115 @@ void require_existing(const std::string& cache) {
         throw InputError(cache + ": no such oracle cache file");
 }
 
-int oracle_eval(const Args& args) {
-    po::options_description opts("serialq oracle eval options");
-    std::string spec, format, cache;
+// The options as given; they write straight into the oracle's structs, whose initializers are
+// the defaults.
+struct EvalArgs {
+    std::string spec, format, cache, kind;
     std::vector<std::string> bit_specs;
-    // The options write straight into the structs, whose initializers are the defaults.
     OracleOptions options;
-    EvaluationSettings& ev = options.evaluation;
-    EarlyStopOptions& es = options.early_stop;
-    std::string split = to_string(ev.split);
-    long long prefix_memory_mb = ev.prefix_memory_bytes >> 20;
-    opts.add_options()
-        ("oracle", po::value(&spec)->required(),
-         "builtin:<trace> | table:<file.csv> | exec:<command>")
-        ("bits", po::value(&bit_specs)->required(),
-         "bits per weight layer (8,4,4,8 or uniform:N); repeat for several")
-        ("split", po::value(&split)->default_value(split),
-         "builtin: validation (search) | test (final reports)")
-        ("quantizer", po::value(&ev.quantizer)->default_value(ev.quantizer),
-         "builtin: weight quantizer")
-        ("activation-bits", po::value(&ev.activation_bits)->default_value(ev.activation_bits),
-         "builtin: bits of the activation codes (2..16; 0: float activations)")
-        ("finetune-steps", po::value(&ev.finetune.steps)->default_value(ev.finetune.steps),
-         "builtin: quantization-aware fine-tuning steps before evaluating")
-        ("finetune-batch", po::value(&ev.finetune.batch)->default_value(ev.finetune.batch),
-         "builtin: images per fine-tuning step")
-        ("finetune-lr",
-         po::value(&ev.finetune.learning_rate)
-             ->default_value(ev.finetune.learning_rate, round_trip_text(ev.finetune.learning_rate)),
-         "builtin: fine-tuning's Adam step")
-        ("seed", po::value(&ev.finetune.seed)->default_value(ev.finetune.seed), "builtin: fine-tuning seed")
-        ("threads", po::value(&ev.threads)->default_value(ev.threads),
-         "builtin: threads (0: all cores)")
-        ("prefix-memory-mb", po::value(&prefix_memory_mb)->default_value(prefix_memory_mb),
-         "builtin: MiB for activations reused between bit vectors sharing a prefix (0: off)")
-        ("early-stop-below", po::value(&es.threshold_percent)->default_value(es.threshold_percent),
-         "builtin: stop once the accuracy is surely below this percentage (0: off)")
-        ("confidence",
-         po::value(&es.confidence)->default_value(es.confidence, round_trip_text(es.confidence)),
-         "builtin: confidence of that 'surely'")
-        ("first-samples", po::value(&es.first_samples)->default_value(es.first_samples),
-         "builtin: images in the first subset of early termination")
-        ("timeout", po::value(&options.timeout_seconds)->default_value(options.timeout_seconds),
-         "exec: seconds to wait for each reply")
-        ("reference", "also print the full-precision (reference) accuracy")
-        ("no-cache", "neither read nor write a cache")
-        ("format", po::value(&format)->default_value("table"), "table | json")
-        ("out", po::value<std::string>(), "write to this file instead of stdout");
-    add_cache_option(opts, cache);
-    po::variables_map vm;
-    if (!parse_command_line("serialq oracle eval --oracle SPEC --bits B [--bits B ...] [options]",
-                            opts, {}, args, vm))
-        return 0;
-    check_choice("format", format, {"table", "json"});
-    if (vm.count("no-cache") && !vm["cache"].defaulted())
-        throw UsageError("--no-cache and --cache exclude each other");
-    // Options of one kind of oracle given to another are mistakes, not silently ignored.
-    const std::string kind = spec.substr(0, spec.find(':'));
+    std::string split = to_string(options.evaluation.split);
+    long long prefix_memory_mb = options.evaluation.prefix_memory_bytes >> 20;
+    bool reference = false;
+    std::optional<std::string> out;
+};
+
+// Options of one kind of oracle given to another are mistakes, not silently ignored.
+void check_kind_options(const po::variables_map& vm, const std::string& kind) {
     for (const char* o : {"split", "quantizer", "activation-bits", "finetune-steps",
-                          "finetune-batch", "finetune-lr", "seed", "threads", "prefix-memory-mb", "early-stop-below",
-                          "confidence", "first-samples"})
+                          "finetune-batch", "finetune-lr", "seed", "threads", "prefix-memory-mb",
+                          "early-stop-below", "confidence", "first-samples"})
         if (!vm[o].defaulted() && kind != "builtin")
             throw UsageError(std::string("--") + o + " applies to builtin: oracles only");
     if (!vm["timeout"].defaulted() && kind != "exec")
         throw UsageError("--timeout applies to exec: oracles only");
+}
 
-    if (!vm.count("no-cache")) options.cache_file = cache;
-    ev.split = parse_split(split, "split");
-    ev.prefix_memory_bytes = prefix_memory_mb < 0 ? -1 : prefix_memory_mb << 20;
-    const auto oracle = make_oracle(spec, options);
+// False when the command line only asked for --help.
+bool parse_eval_args(const Args& args, EvalArgs& a) {
+    po::options_description opts("serialq oracle eval options");
+    opts.add_options()
+        ("oracle", po::value(&a.spec)->required(),
+         "builtin:<trace> | table:<file.csv> | exec:<command>")
+        ("bits", po::value(&a.bit_specs)->required(),
+         "bits per weight layer (8,4,4,8 or uniform:N); repeat for several")
+        ("split", po::value(&a.split)->default_value(a.split),
+         "builtin: validation (search) | test (final reports)")
+        ("quantizer", po::value(&a.options.evaluation.quantizer)->default_value(a.options.evaluation.quantizer),
+         "builtin: weight quantizer")
+        ("activation-bits", po::value(&a.options.evaluation.activation_bits)->default_value(a.options.evaluation.activation_bits),
+         "builtin: bits of the activation codes (2..16; 0: float activations)")
+        ("finetune-steps", po::value(&a.options.evaluation.finetune.steps)->default_value(a.options.evaluation.finetune.steps),
+         "builtin: quantization-aware fine-tuning steps before evaluating")
+        ("finetune-batch", po::value(&a.options.evaluation.finetune.batch)->default_value(a.options.evaluation.finetune.batch),
+         "builtin: images per fine-tuning step")
+        ("finetune-lr",
+         po::value(&a.options.evaluation.finetune.learning_rate)
+             ->default_value(a.options.evaluation.finetune.learning_rate, round_trip_text(a.options.evaluation.finetune.learning_rate)),
+         "builtin: fine-tuning's Adam step")
+        ("seed", po::value(&a.options.evaluation.finetune.seed)->default_value(a.options.evaluation.finetune.seed), "builtin: fine-tuning seed")
+        ("threads", po::value(&a.options.evaluation.threads)->default_value(a.options.evaluation.threads),
+         "builtin: threads (0: all cores)")
+        ("prefix-memory-mb", po::value(&a.prefix_memory_mb)->default_value(a.prefix_memory_mb),
+         "builtin: MiB for activations reused between bit vectors sharing a prefix (0: off)")
+        ("early-stop-below", po::value(&a.options.early_stop.threshold_percent)->default_value(a.options.early_stop.threshold_percent),
+         "builtin: stop once the accuracy is surely below this percentage (0: off)")
+        ("confidence",
+         po::value(&a.options.early_stop.confidence)->default_value(a.options.early_stop.confidence, round_trip_text(a.options.early_stop.confidence)),
+         "builtin: confidence of that 'surely'")
+        ("first-samples", po::value(&a.options.early_stop.first_samples)->default_value(a.options.early_stop.first_samples),
+         "builtin: images in the first subset of early termination")
+        ("timeout", po::value(&a.options.timeout_seconds)->default_value(a.options.timeout_seconds),
+         "exec: seconds to wait for each reply")
+        ("reference", "also print the full-precision (reference) accuracy")
+        ("no-cache", "neither read nor write a cache")
+        ("format", po::value(&a.format)->default_value("table"), "table | json")
+        ("out", po::value<std::string>(), "write to this file instead of stdout");
+    add_cache_option(opts, a.cache);
+    po::variables_map vm;
+    if (!parse_command_line("serialq oracle eval --oracle SPEC --bits B [--bits B ...] [options]",
+                            opts, {}, args, vm))
+        return false;
+    check_choice("format", a.format, {"table", "json"});
+    if (vm.count("no-cache") && !vm["cache"].defaulted())
+        throw UsageError("--no-cache and --cache exclude each other");
+    a.kind = a.spec.substr(0, a.spec.find(':'));
+    check_kind_options(vm, a.kind);
+    if (!vm.count("no-cache")) a.options.cache_file = a.cache;
+    a.options.evaluation.split = parse_split(a.split, "split");
+    a.options.evaluation.prefix_memory_bytes = a.prefix_memory_mb < 0 ? -1 : a.prefix_memory_mb << 20;
+    a.reference = vm.count("reference") > 0;
+    if (vm.count("out")) a.out = vm["out"].as<std::string>();
+    return true;
+}
 
-    std::vector<std::vector<int>> vectors;
-    for (const auto& b : bit_specs)
-        vectors.push_back(parse_bits(b, static_cast<std::size_t>(oracle->layer_count()), 1, 16));
-    std::vector<AccuracyResult> results;
-    for (const auto& bits : vectors) results.push_back(oracle->evaluate(bits));
-    const bool with_reference = vm.count("reference") > 0;
-    const double reference = with_reference ? oracle->reference_accuracy_percent() : 0;
+std::string eval_table(const EvalReport& r) {
+    std::string text = "oracle    " + r.spec + "\nidentity  " + r.identity + "\ncache     " +
+                       (r.options.cache_file.empty() ? std::string("none") : r.options.cache_file.string()) +
+                       "\n";
+    if (r.reference_accuracy_percent)
+        text += "reference " + fixed(*r.reference_accuracy_percent, 4) + " % (full precision)\n";
+    text += "\n";
+    Table t({"bits", "accuracy_percent", "samples", "seconds", "upper_bound", "from_cache"});
+    for (std::size_t i = 0; i < r.results.size(); ++i)
+        t.add_row({format_bits(r.bits[i]), fixed(r.results[i].accuracy_percent, 4),
+                   std::to_string(r.results[i].samples_evaluated), fixed(r.results[i].seconds, 6),
+                   yes_no(r.results[i].is_upper_bound), yes_no(r.results[i].from_cache)});
+    return text + t.text();
+}
 
-    std::string text;
-    if (format == "json") {
-        json j;
-        j["oracle"] = spec;
-        j["identity"] = oracle->identity();
-        j["cache"] = options.cache_file.empty() ? json(nullptr) : json(options.cache_file.string());
-        if (kind == "builtin")
-            j["options"] = {{"split", split}, {"quantizer", ev.quantizer},
-                            {"activation_bits", ev.activation_bits},
-                            {"finetune_steps", ev.finetune.steps}, {"finetune_batch", ev.finetune.batch},
-                            {"finetune_learning_rate", ev.finetune.learning_rate},
-                            {"seed", ev.finetune.seed},
-                            {"early_stop_below_percent", es.threshold_percent},
-                            {"early_stop_confidence", es.confidence},
-                            {"early_stop_first_samples", es.first_samples}};
-        if (kind == "exec") j["options"] = {{"timeout_seconds", options.timeout_seconds}};
-        j["results"] = json::array();
-        for (std::size_t i = 0; i < results.size(); ++i)
-            j["results"].push_back({{"bits", vectors[i]},
-                                    {"accuracy_percent", results[i].accuracy_percent},
-                                    {"samples", results[i].samples_evaluated},
-                                    {"seconds", results[i].seconds},
-                                    {"is_upper_bound", results[i].is_upper_bound},
-                                    {"from_cache", results[i].from_cache}});
-        if (with_reference) j["reference_accuracy_percent"] = reference;
-        text = j.dump(2) + "\n";
-    } else {
-        text = "oracle    " + spec + "\nidentity  " + oracle->identity() + "\ncache     " +
-               (options.cache_file.empty() ? std::string("none") : options.cache_file.string()) +
-               "\n";
-        if (with_reference) text += "reference " + fixed(reference, 4) + " % (full precision)\n";
-        text += "\n";
-        Table t({"bits", "accuracy_percent", "samples", "seconds", "upper_bound", "from_cache"});
-        for (std::size_t i = 0; i < results.size(); ++i)
-            t.add_row({format_bits(vectors[i]), fixed(results[i].accuracy_percent, 4),
-                       std::to_string(results[i].samples_evaluated), fixed(results[i].seconds, 6),
-                       yes_no(results[i].is_upper_bound), yes_no(results[i].from_cache)});
-        text += t.text();
-    }
-    emit(vm.count("out") ? std::optional<std::string>(vm["out"].as<std::string>()) : std::nullopt,
-         text);
+int oracle_eval(const Args& args) {
+    EvalArgs a;
+    if (!parse_eval_args(args, a)) return 0;
+    const auto oracle = make_oracle(a.spec, a.options);
+    EvalReport r;
+    r.spec = a.spec;
+    r.identity = oracle->identity();
+    r.options = a.options;
+    for (const auto& b : a.bit_specs)
+        r.bits.push_back(parse_bits(b, static_cast<std::size_t>(oracle->layer_count()), 1, 16));
+    for (const auto& bits : r.bits) r.results.push_back(oracle->evaluate(bits));
+    if (a.reference) r.reference_accuracy_percent = oracle->reference_accuracy_percent();
+    emit(a.out, a.format == "json" ? eval_report_json(r).dump(2) + "\n" : eval_table(r));
     return 0;
 }
 

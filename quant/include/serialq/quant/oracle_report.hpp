@@ -1,0 +1,28 @@
+#pragma once
+// What `serialq oracle eval` reports, and its JSON form (docs/oracle.md): the oracle as given and
+// its identity(), the options it was asked with, and one result per bit vector.
+#include "serialq/quant/oracle.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace serialq::quant {
+
+struct EvalReport {
+    std::string spec;      // as given
+    std::string identity;  // AccuracyOracle::identity()
+    OracleOptions options;
+    std::vector<std::vector<int>> bits;
+    std::vector<AccuracyResult> results;  // one per bits
+    std::optional<double> reference_accuracy_percent;
+};
+
+// {"oracle", "identity", "cache", "options" (builtin: the evaluation and early-stop settings;
+// exec: the timeout), "results": [{"bits", "accuracy_percent", "samples", "seconds",
+// "is_upper_bound", "from_cache"}], "reference_accuracy_percent" (if asked)}.
+nlohmann::ordered_json eval_report_json(const EvalReport& report);
+
+}  // namespace serialq::quant
