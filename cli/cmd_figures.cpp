@@ -15,8 +15,9 @@ std::string markdown_table() {
     std::string s = "| figure | unit | rows | meaning |\n|---|---|---|---|\n";
     const auto add = [&](const std::vector<sim::Figure>& list, const char* rows) {
         for (const auto& f : list)
-            s += "| `" + std::string(f.name) + "` | " + (f.unit.empty() ? "-" : std::string(f.unit)) +
-                 " | " + rows + " | " + std::string(f.meaning) + " |\n";
+            s += "| `" + std::string(f.name) + "` | " +
+                 (f.unit.empty() ? "-" : std::string(f.unit)) + " | " + rows + " | " +
+                 std::string(f.meaning) + " |\n";
     };
     add(sim::key_figures(), "layer, total");
     add(sim::layer_figures(), "layer, total");
@@ -34,7 +35,8 @@ int figures_main(const Args& args) {
 }
 
 const RegisterCommand registered{
-    {"figures", "the figures serialq reports: name, unit and meaning (docs/formats.md)", &figures_main}};
+    {"figures", "the figures serialq reports: name, unit and meaning (docs/formats.md)",
+     &figures_main}};
 
 }  // namespace
 

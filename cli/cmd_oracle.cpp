@@ -36,14 +36,16 @@ constexpr const char* kUsage =
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
 void add_cache_option(po::options_description& opts, std::string& cache) {
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()("cache", po::value(&cache)->default_value(kDefaultCacheFile.string()),
                        "oracle cache (SQLite)");
+    // clang-format on
 }
 
 // stats/export/import read an existing cache; creating an empty one would hide a typo.
 void require_existing(const std::string& cache) {
-    if (!std::filesystem::exists(cache))
-        throw InputError(cache + ": no such oracle cache file");
+    if (!std::filesystem::exists(cache)) throw InputError(cache + ": no such oracle cache file");
 }
 
 // The options as given; they write straight into the oracle's structs, whose initializers are
@@ -72,6 +74,8 @@ void check_kind_options(const po::variables_map& vm, const std::string& kind) {
 // False when the command line only asked for --help.
 bool parse_eval_args(const Args& args, EvalArgs& a) {
     po::options_description opts("serialq oracle eval options");
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()
         ("oracle", po::value(&a.spec)->required(),
          "builtin:<trace> | table:<file.csv> | exec:<command>")
@@ -109,6 +113,7 @@ bool parse_eval_args(const Args& args, EvalArgs& a) {
         ("no-cache", "neither read nor write a cache")
         ("format", po::value(&a.format)->default_value("table"), "table | json")
         ("out", po::value<std::string>(), "write to this file instead of stdout");
+    // clang-format on
     add_cache_option(opts, a.cache);
     po::variables_map vm;
     if (!parse_command_line("serialq oracle eval --oracle SPEC --bits B [--bits B ...] [options]",
@@ -121,16 +126,17 @@ bool parse_eval_args(const Args& args, EvalArgs& a) {
     check_kind_options(vm, a.kind);
     if (!vm.count("no-cache")) a.options.cache_file = a.cache;
     a.options.evaluation.split = parse_split(a.split, "split");
-    a.options.evaluation.prefix_memory_bytes = a.prefix_memory_mb < 0 ? -1 : a.prefix_memory_mb << 20;
+    a.options.evaluation.prefix_memory_bytes =
+        a.prefix_memory_mb < 0 ? -1 : a.prefix_memory_mb << 20;
     a.reference = vm.count("reference") > 0;
     if (vm.count("out")) a.out = vm["out"].as<std::string>();
     return true;
 }
 
 std::string eval_table(const EvalReport& r) {
-    std::string text = "oracle    " + r.spec + "\nidentity  " + r.identity + "\ncache     " +
-                       (r.options.cache_file.empty() ? std::string("none") : r.options.cache_file.string()) +
-                       "\n";
+    std::string text =
+        "oracle    " + r.spec + "\nidentity  " + r.identity + "\ncache     " +
+        (r.options.cache_file.empty() ? std::string("none") : r.options.cache_file.string()) + "\n";
     if (r.reference_accuracy_percent)
         text += "reference " + fixed(*r.reference_accuracy_percent, 4) + " % (full precision)\n";
     text += "\n";
@@ -161,7 +167,10 @@ int oracle_eval(const Args& args) {
 int oracle_stats(const Args& args) {
     po::options_description opts("serialq oracle stats options");
     std::string cache, format;
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()("format", po::value(&format)->default_value("table"), "table | csv | json");
+    // clang-format on
     add_cache_option(opts, cache);
     po::variables_map vm;
     if (!parse_command_line("serialq oracle stats [--cache FILE] [--format table|csv|json]", opts,
@@ -210,9 +219,12 @@ int oracle_stats(const Args& args) {
 int oracle_export(const Args& args) {
     po::options_description opts("serialq oracle export options");
     std::string cache, identity;
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()("identity", po::value(&identity)->default_value(""),
                        "only the entries of this identity")(
         "out", po::value<std::string>(), "CSV file to write (atomically); stdout if absent");
+    // clang-format on
     add_cache_option(opts, cache);
     po::variables_map vm;
     if (!parse_command_line("serialq oracle export [--cache FILE] [--out FILE.csv] [--identity ID]",
@@ -228,7 +240,10 @@ int oracle_export(const Args& args) {
 int oracle_import(const Args& args) {
     po::options_description opts("serialq oracle import options");
     std::string cache, file;
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()("file", po::value(&file)->required(), "CSV written by oracle export");
+    // clang-format on
     add_cache_option(opts, cache);
     po::positional_options_description pos;
     pos.add("file", 1);

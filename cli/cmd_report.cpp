@@ -17,10 +17,13 @@ int report_main(const Args& args) {
     po::options_description opts("serialq report options");
     std::vector<std::string> inputs;
     std::string format;
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()
         ("input", po::value(&inputs)->required(), "sim JSON file(s), or one sweep or search directory")
         ("out", po::value<std::string>(), "FILE.html or FILE.md (Markdown writes its figures beside it)")
         ("format", po::value(&format), "html | md (default: from the --out extension, else html)");
+    // clang-format on
     po::positional_options_description pos;
     pos.add("input", -1);
     po::variables_map vm;
@@ -30,9 +33,11 @@ int report_main(const Args& args) {
         return 0;
     std::optional<std::string> out;
     if (vm.count("out")) out = vm["out"].as<std::string>();
-    if (format.empty()) format = out && std::filesystem::path(*out).extension() == ".md" ? "md" : "html";
+    if (format.empty())
+        format = out && std::filesystem::path(*out).extension() == ".md" ? "md" : "html";
     check_choice("format", format, {"html", "md"});
-    if (format == "md" && !out) throw UsageError("--format md needs --out FILE.md (its figures go beside it)");
+    if (format == "md" && !out)
+        throw UsageError("--format md needs --out FILE.md (its figures go beside it)");
 
     const workflow::Report report =
         workflow::build_report(std::vector<std::filesystem::path>(inputs.begin(), inputs.end()));
@@ -41,7 +46,8 @@ int report_main(const Args& args) {
     } else {
         const std::filesystem::path md = *out;
         const auto r = workflow::render_markdown(report, md.stem().string());
-        for (const auto& [name, svg] : r.figures) write_file_atomically(md.parent_path() / name, svg);
+        for (const auto& [name, svg] : r.figures)
+            write_file_atomically(md.parent_path() / name, svg);
         write_file_atomically(md, r.markdown);
     }
     if (out)
@@ -51,7 +57,8 @@ int report_main(const Args& args) {
 }
 
 const RegisterCommand registered{
-    {"report", "HTML/Markdown report with SVG plots from sim, sweep or search output", &report_main}};
+    {"report", "HTML/Markdown report with SVG plots from sim, sweep or search output",
+     &report_main}};
 
 }  // namespace
 

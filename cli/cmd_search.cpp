@@ -91,7 +91,8 @@ std::string contradictions(const std::vector<std::pair<std::string, std::string>
                                      [&](const auto& s) { return s.first == name; });
         if (it != saved.end() && same_value(it->second, value)) continue;
         out += (out.empty() ? "--" : "; --") + name + " " +
-               (it == saved.end() ? std::string("not given") : it->second) + " (given " + value + ")";
+               (it == saved.end() ? std::string("not given") : it->second) + " (given " + value +
+               ")";
     }
     return out;
 }
@@ -123,15 +124,17 @@ public:
         }
         shown_ = now;
         const int width = 24;
-        const int fill = static_cast<int>(width * p.episodes_done / std::max(1LL, p.episodes_total));
+        const int fill =
+            static_cast<int>(width * p.episodes_done / std::max(1LL, p.episodes_total));
         const auto& b = p.best->result;
         std::cerr << (tty_ ? "\r" : "") << "[" << std::string(fill, '#')
                   << std::string(width - fill, '.') << "] " << p.episodes_done << "/"
                   << p.episodes_total << "  best " << format_bits(b.bits) << ": "
                   << fixed(b.accuracy_percent, 2) << " %, "
-                  << fixed(sim::ratio(double(p.baseline.cycles), double(b.cycles)), 2) << "x faster, "
-                  << fixed(sim::ratio(p.baseline.energy_pj, b.energy_pj), 2) << "x less energy  (oracle calls "
-                  << p.distinct_oracle_calls << ")" << (tty_ ? "\033[K" : "\n");
+                  << fixed(sim::ratio(double(p.baseline.cycles), double(b.cycles)), 2)
+                  << "x faster, " << fixed(sim::ratio(p.baseline.energy_pj, b.energy_pj), 2)
+                  << "x less energy  (oracle calls " << p.distinct_oracle_calls << ")"
+                  << (tty_ ? "\033[K" : "\n");
         if (tty_ && last) std::cerr << "\n";
         std::cerr << std::flush;
         return !interrupted;
@@ -166,20 +169,24 @@ private:
     // The options that describe the run: recorded in its checkpoint, so that --resume takes
     // them from there (and refuses any that contradict them, all named at once).
     std::vector<std::pair<std::string, std::string>> run_options;
-    std::string oracle_kind;     // "builtin", "table" or "exec"
-    std::string builtin_extras;  // the builtin oracle's options beyond its defaults, for the summary
+    std::string oracle_kind;  // "builtin", "table" or "exec"
+    std::string
+        builtin_extras;  // the builtin oracle's options beyond its defaults, for the summary
 
     void describe(po::options_description& opts);
     bool parse(const Args& args);  // false: --help or --config-keys, already answered
     agent::Objective make_objective() const;
     void check_options();
-    std::vector<int> hardware_act_bits(const Network& net, const sim::AcceleratorConfig& accel) const;
+    std::vector<int> hardware_act_bits(const Network& net,
+                                       const sim::AcceleratorConfig& accel) const;
     void print_summary(const agent::SearchSummary& s, const Network& net,
                        const sim::AcceleratorConfig& accel, const agent::SearchConfig& config,
                        const std::string& oracle_text) const;
 };
 
 void SearchCommand::describe(po::options_description& opts) {
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()
         ("trace", po::value(&trace)->default_value("traces/lenet.yaml"), "network trace (YAML)")
         ("oracle", po::value(&oracle_spec)->default_value("builtin:traces/lenet.yaml"),
@@ -233,6 +240,7 @@ void SearchCommand::describe(po::options_description& opts) {
         ("config-keys", po::value<std::string>()->implicit_value("text"),
          "print every key of a --config file (default, range, meaning) and exit; "
          "--config-keys=md: as docs/agent.md's table");
+    // clang-format on
 }
 
 bool SearchCommand::parse(const Args& args) {
@@ -243,8 +251,11 @@ bool SearchCommand::parse(const Args& args) {
         const std::string format = vm["config-keys"].as<std::string>();
         check_choice("config-keys", format, {"text", "md"});
         const auto docs = field_docs(agent::search_config_fields());
-        if (format == "md") std::cout << fields_markdown(docs);
-        else std::cout << "Keys of serialq search --config FILE (all optional):\n" << fields_help(docs);
+        if (format == "md")
+            std::cout << fields_markdown(docs);
+        else
+            std::cout << "Keys of serialq search --config FILE (all optional):\n"
+                      << fields_help(docs);
         return false;
     }
     run_options = given_run_options(opts, args);
@@ -260,9 +271,10 @@ bool SearchCommand::parse(const Args& args) {
         const auto saved = agent::saved_run_options(out);
         const std::string conflicts = contradictions(saved, run_options);
         if (!conflicts.empty())
-            throw UsageError("--resume: " + (std::filesystem::path(out) / "checkpoint.bin").string() +
-                             " was started with other options: " + conflicts +
-                             "; leave them out to continue that run, or use another --out");
+            throw UsageError(
+                "--resume: " + (std::filesystem::path(out) / "checkpoint.bin").string() +
+                " was started with other options: " + conflicts +
+                "; leave them out to continue that run, or use another --out");
         Args merged = args;
         for (const auto& [name, value] : saved)
             if (std::none_of(run_options.begin(), run_options.end(),
@@ -283,8 +295,8 @@ bool SearchCommand::parse(const Args& args) {
             return std::any_of(run_options.begin(), run_options.end(),
                                [&](const auto& g) { return g.first == name; });
         };
-        const bool cli_objective = given("objective") || given("max-loss") || given("budget") ||
-                                   given("reward");
+        const bool cli_objective =
+            given("objective") || given("max-loss") || given("budget") || given("reward");
         for (const auto& [name, value] : agent::load_search_config(config_file).search_options) {
             if (given(name) || (name != "strategy" && cli_objective)) continue;
             merged.push_back("--" + name);
@@ -319,8 +331,8 @@ agent::Objective SearchCommand::make_objective() const {
     } else if (vm.count("budget")) {
         throw UsageError("--budget applies to --objective accuracy only");
     }
-    const bool cost_objective = goal.kind != agent::ObjectiveKind::Accuracy &&
-                                goal.kind != agent::ObjectiveKind::Reward;
+    const bool cost_objective =
+        goal.kind != agent::ObjectiveKind::Accuracy && goal.kind != agent::ObjectiveKind::Reward;
     if (!vm["max-loss"].defaulted() && !cost_objective)
         throw UsageError("--max-loss applies to --objective latency, energy or size only");
     goal.max_loss_points = max_loss;
@@ -354,11 +366,10 @@ void SearchCommand::check_options() {
             throw UsageError("--" + name + " applies to builtin: oracles only");
         if (name != "split") builtin_extras += ", " + name + " " + value;  // split: shown anyway
     }
-
 }
 
 std::vector<int> SearchCommand::hardware_act_bits(const Network& net,
-                                                 const sim::AcceleratorConfig& accel) const {
+                                                  const sim::AcceleratorConfig& accel) const {
     // The hardware runs the activations at the precision the oracle measured accuracy with.
     const sim::BitsRange act_range = sim::activation_bits_range(accel);
     if (!act_bits_spec.empty())
@@ -381,19 +392,19 @@ void SearchCommand::print_summary(const agent::SearchSummary& s, const Network& 
     for (std::size_t l = 0; l < layers.size(); ++l)
         per_layer += (l ? ", " : "") + layers[l]->name + " " + std::to_string(best.bits[l]);
     std::ostringstream o;
-    o << "search: " << strategy << " on " << net.name << " (" << trace << "), objective: "
-      << s.objective << ", seed " << seed << ", oracle " << oracle_text << ", accelerator " << accel.name
-      << " (" << model_kind << ")\n";
+    o << "search: " << strategy << " on " << net.name << " (" << trace
+      << "), objective: " << s.objective << ", seed " << seed << ", oracle " << oracle_text
+      << ", accelerator " << accel.name << " (" << model_kind << ")\n";
     o << "episodes " << s.episodes << (interrupted ? " (interrupted; --resume continues)" : "")
       << ", distinct oracle calls " << s.distinct_oracle_calls << ", best found in episode "
       << s.best_episode << "\n";
-    if (!s.best_feasible)
-        o << "no feasible configuration was evaluated; the closest one:\n";
+    if (!s.best_feasible) o << "no feasible configuration was evaluated; the closest one:\n";
     o << (s.best_feasible ? "chosen bits: " : "closest bits: ") << per_layer << "  ("
       << format_bits(best.bits) << ")\n";
     o << "accuracy: " << fixed(best.accuracy_percent, 2) << " %";
     if (oracle_kind == "builtin") o << " on the " << split << " split";
-    if (s.test_accuracy_percent) o << ", " << fixed(*s.test_accuracy_percent, 2) << " % on the test split";
+    if (s.test_accuracy_percent)
+        o << ", " << fixed(*s.test_accuracy_percent, 2) << " % on the test split";
     o << " (full precision " << fixed(s.reference_accuracy_percent, 2) << " %)\n";
     o << "against " << config.environment.baseline_bits << " bits on every layer: speedup "
       << fixed(s.speedup, 2) << "x (" << best.cycles << " vs " << s.baseline.cycles
@@ -417,8 +428,8 @@ void SearchCommand::print_summary(const agent::SearchSummary& s, const Network& 
             std::string bits = format_bits(p.bits);
             bits.resize(std::max(bits.size() + 2, 3 * best.bits.size() + 2), ' ');
             o << "  " << bits << std::setw(16) << fixed(p.accuracy_percent, 2) << std::setw(8)
-              << fixed(sim::ratio(double(s.baseline.cycles), double(p.cycles)), 2) << "x" << std::setw(16)
-              << fixed(sim::ratio(s.baseline.energy_pj, p.energy_pj), 2) << "x"
+              << fixed(sim::ratio(double(s.baseline.cycles), double(p.cycles)), 2) << "x"
+              << std::setw(16) << fixed(sim::ratio(s.baseline.energy_pj, p.energy_pj), 2) << "x"
               << (p.knee ? "  knee" : "") << (p.bits == best.bits ? "  chosen" : "") << "\n";
         }
     }
@@ -436,11 +447,11 @@ int SearchCommand::main(const Args& args) {
         vm.count("config") ? agent::load_search_config(config_file) : agent::SearchConfig{};
     std::vector<sim::ConfigOverride> overrides;
     for (const auto& s : sets) overrides.push_back(sim::parse_config_override(s, "--set"));
-    if (vm.count("batch"))
-        overrides.push_back({"batch", std::to_string(vm["batch"].as<int>())});
+    if (vm.count("batch")) overrides.push_back({"batch", std::to_string(vm["batch"].as<int>())});
     const sim::AcceleratorConfig accel = sim::load_accelerator_config(accel_file, overrides);
     auto hardware = sim::make_hardware_model(model_kind, accel);
-    oracle_options.cache_file = vm.count("no-cache") ? std::filesystem::path() : std::filesystem::path(cache);
+    oracle_options.cache_file =
+        vm.count("no-cache") ? std::filesystem::path() : std::filesystem::path(cache);
     ev.split = quant::parse_split(split, "split");
     ev.quantizer = quantizer;
     ev.activation_bits = activation_bits;
@@ -476,8 +487,10 @@ int SearchCommand::main(const Args& args) {
 
     ProgressLine progress;
     agent::ProgressCallback callback;
-    if (!vm.count("quiet")) callback = std::ref(progress);
-    else callback = [](const agent::SearchProgress&) { return !interrupted; };
+    if (!vm.count("quiet"))
+        callback = std::ref(progress);
+    else
+        callback = [](const agent::SearchProgress&) { return !interrupted; };
     const auto previous = std::signal(SIGINT, on_interrupt);
     const agent::SearchSummary s =
         agent::run_search(net, *oracle, *hardware, config, settings, callback);
@@ -490,8 +503,7 @@ int SearchCommand::main(const Args& args) {
 int search_main(const Args& args) { return SearchCommand().main(args); }
 
 const RegisterCommand registered{
-    {"search", "co-design search of per-layer bitwidths (PPO, random, exhaustive)",
-     &search_main}};
+    {"search", "co-design search of per-layer bitwidths (PPO, random, exhaustive)", &search_main}};
 
 }  // namespace
 

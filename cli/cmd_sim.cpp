@@ -64,14 +64,17 @@ std::vector<std::string> detail_columns() {
 std::vector<std::string> detail_cells(const json& row) {
     std::vector<std::string> cells;
     for (const auto& f : key_figures())
-        cells.push_back(row.at(f.name).is_string() ? row.at(f.name).get<std::string>() : cell(row, f));
+        cells.push_back(row.at(f.name).is_string() ? row.at(f.name).get<std::string>()
+                                                   : cell(row, f));
     for (const auto& f : layer_figures())
         if (f.unit != "bits") cells.push_back(cell(row, f));
     const auto both = [&](const Figure& read, const Figure& write) {
-        return std::to_string(row.at(read.name).get<long long>() + row.at(write.name).get<long long>());
+        return std::to_string(row.at(read.name).get<long long>() +
+                              row.at(write.name).get<long long>());
     };
     cells.push_back(both(figure::weight_buffer_read_bits, figure::weight_buffer_write_bits));
-    cells.push_back(both(figure::activation_memory_read_bits, figure::activation_memory_write_bits));
+    cells.push_back(
+        both(figure::activation_memory_read_bits, figure::activation_memory_write_bits));
     cells.push_back(both(figure::off_chip_read_bits, figure::off_chip_write_bits));
     for (const auto& f : comparison_figures())
         if (f.unit.empty()) cells.push_back(cell(row, f));
@@ -104,9 +107,9 @@ std::string side_by_side_table(const std::vector<SimRun>& runs, double clock_ghz
     for (const auto& run : runs) rows.push_back(comparison_rows(run.comparison, clock_ghz));
     for (std::size_t i = 0; i < rows.front().size(); ++i) {
         const json& first = rows.front()[i];
-        std::vector<std::string> cells{cell(first, f::layer_index), first.at(f::layer.name).get<std::string>(),
-                                       cell(first, f::baseline_total_cycles),
-                                       cell(first, f::baseline_energy_pj)};
+        std::vector<std::string> cells{
+            cell(first, f::layer_index), first.at(f::layer.name).get<std::string>(),
+            cell(first, f::baseline_total_cycles), cell(first, f::baseline_energy_pj)};
         for (const auto& r : rows)
             for (const auto& fig : per_run) cells.push_back(cell(r[i], fig));
         t.add_row(cells);
@@ -125,14 +128,15 @@ std::string overrides_text(const std::vector<ConfigOverride>& run, const std::st
     const std::string base = baseline.same_accelerator ? run_name : baseline.config.name;
     std::string text;
     for (const auto& o : run)
-        text += "override " + o.first + "=" + o.second + ": " + run_name +
-                (in(baseline.skipped, o)
-                     ? "; not the baseline (" + base + "), whose own value differs"
-                     : " and the baseline (" + base + ")") +
-                "\n";
+        text +=
+            "override " + o.first + "=" + o.second + ": " + run_name +
+            (in(baseline.skipped, o) ? "; not the baseline (" + base + "), whose own value differs"
+                                     : " and the baseline (" + base + ")") +
+            "\n";
     for (const auto& o : baseline.overrides)
         if (!in(run, o))
-            text += "override " + o.first + "=" + o.second + ": the baseline (" + base + ") alone\n";
+            text +=
+                "override " + o.first + "=" + o.second + ": the baseline (" + base + ") alone\n";
     return text;
 }
 
@@ -144,7 +148,8 @@ std::string network_text(const NetworkReport& r) {
     if (r.batch > 1)
         text += "batch " + std::to_string(r.batch) + ": per inference " +
                 fixed(value(figure::cycles_per_inference), 1) + " cycles, " +
-                fixed(value(figure::energy_pj_per_inference), 1) + " pJ (the table gives the batch's)\n";
+                fixed(value(figure::energy_pj_per_inference), 1) +
+                " pJ (the table gives the batch's)\n";
     int resident = 0;
     for (const auto& l : r.layers) resident += l.weights_resident ? 1 : 0;
     text += "resident weights: " + std::to_string(resident) + " of " +
@@ -166,6 +171,8 @@ struct SimArgs {
 // Parses the command line; false when it only asked for --help.
 bool parse_sim_args(const Args& args, SimArgs& a) {
     po::options_description opts("serialq sim options");
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()
         ("trace", po::value(&a.trace)->required(), "network trace (YAML)")
         ("bits", po::value(&a.bit_specs)->required()->composing(),
@@ -188,6 +195,7 @@ bool parse_sim_args(const Args& args, SimArgs& a) {
         ("vcd", po::value<std::string>(),
          "cycle model: write a VCD (GTKWave) of the --vcd-layer layer, first --bits run")
         ("vcd-layer", po::value<std::string>(), "the layer the VCD shows (a name in the trace)");
+    // clang-format on
     po::variables_map vm;
     if (!parse_command_line(kUsage, opts, {}, args, vm)) return false;
     check_choice("model", a.model_kind, {"cycle", "analytic"});
@@ -217,10 +225,11 @@ void check_vcd_layer(const SimArgs& a, const Network& net) {
 // The --bits runs: weight and activation assignments, checked against the accelerator.
 struct Assignments {
     std::vector<std::vector<int>> bits, act_bits;  // act_bits: empty, or one per run
-    std::vector<std::string> act_specs;            // one per run ("" for the default)
+    std::vector<std::string> act_specs;  // one per run ("" for the default)
 };
 
-Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config, const Network& net) {
+Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config,
+                              const Network& net) {
     const BitsRange wr = weight_bits_range(config), ar = activation_bits_range(config);
     const int layers = net.weight_layer_count();
     Assignments s;
@@ -230,7 +239,8 @@ Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config,
                          " --bits, expected one or one per --bits");
     for (std::size_t k = 0; k < a.bit_specs.size(); ++k) {
         s.bits.push_back(parse_bits(a.bit_specs[k], layers, wr.min, wr.max, "--bits"));
-        const std::string act = a.act_specs.empty() ? "" : a.act_specs[a.act_specs.size() == 1 ? 0 : k];
+        const std::string act =
+            a.act_specs.empty() ? "" : a.act_specs[a.act_specs.size() == 1 ? 0 : k];
         s.act_specs.push_back(act);
         s.act_bits.push_back(act.empty() ? std::vector<int>{}
                                          : parse_bits(act, layers, ar.min, ar.max, "--act-bits"));
@@ -239,8 +249,8 @@ Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config,
 }
 
 std::string table_text(const SimOutput& o, const NetworkReport& base) {
-    std::string text = "network " + base.network + " (" + o.trace + ") on " + o.config.name +
-                       " (" + o.accel_file + "), " + o.model + " model\n";
+    std::string text = "network " + base.network + " (" + o.trace + ") on " + o.config.name + " (" +
+                       o.accel_file + "), " + o.model + " model\n";
     text += overrides_text(o.overrides, o.config.name, o.baseline);
     text += "baseline: " + o.baseline.label + ": " + std::to_string(base.total.total_cycles) +
             " cycles, " + fixed(base.total.energy_pj(), 1) + " pJ\n";
@@ -289,13 +299,17 @@ int sim_main(const Args& args) {
     }
     const NetworkReport base = run_baseline(o.baseline, *model, net);
     for (std::size_t k = 0; k < runs.bits.size(); ++k)
-        o.runs.push_back({a.bit_specs[k], runs.act_specs[k],
-                          compare(k == 0 && first ? *first
-                                                  : model->simulate(net, runs.bits[k], runs.act_bits[k]),
-                                  base)});
-    if (a.format == "json") emit(a.out, sim_output_json(o).dump(2) + "\n");
-    else if (a.format == "csv") emit(a.out, sim_output_csv(o));
-    else emit(a.out, table_text(o, base));
+        o.runs.push_back(
+            {a.bit_specs[k], runs.act_specs[k],
+             compare(
+                 k == 0 && first ? *first : model->simulate(net, runs.bits[k], runs.act_bits[k]),
+                 base)});
+    if (a.format == "json")
+        emit(a.out, sim_output_json(o).dump(2) + "\n");
+    else if (a.format == "csv")
+        emit(a.out, sim_output_csv(o));
+    else
+        emit(a.out, table_text(o, base));
     return 0;
 }
 

@@ -26,9 +26,14 @@ const char* kUsage =
 
 std::string duration_text(double s) {
     char buf[32];
-    if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
-    else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
-    else std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
+    if (s < 60)
+        std::snprintf(buf, sizeof buf, "%.0fs", s);
+    else if (s < 3600)
+        std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60,
+                      static_cast<int>(s) % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600,
+                      static_cast<int>(s) / 60 % 60);
     return buf;
 }
 
@@ -48,7 +53,10 @@ public:
         std::string line = "[";
         line.append(static_cast<std::size_t>(filled), '#');
         line.append(static_cast<std::size_t>(width - filled), '.');
-        line.append("] ").append(std::to_string(p.done)).append("/").append(std::to_string(p.total));
+        line.append("] ")
+            .append(std::to_string(p.done))
+            .append("/")
+            .append(std::to_string(p.total));
         line.append(" points");
         if (p.skipped) line.append(" (").append(std::to_string(p.skipped)).append(" done before)");
         line.append("  ").append(duration_text(p.elapsed_s));
@@ -57,8 +65,10 @@ public:
                 .append(duration_text(p.elapsed_s / static_cast<double>(p.done) *
                                       static_cast<double>(p.total - p.done)))
                 .append(" left");
-        if (tty_) std::cerr << "\r" << line << "\033[K" << (p.done == p.total ? "\n" : "") << std::flush;
-        else std::cerr << line << "\n";
+        if (tty_)
+            std::cerr << "\r" << line << "\033[K" << (p.done == p.total ? "\n" : "") << std::flush;
+        else
+            std::cerr << line << "\n";
     }
 
 private:
@@ -85,16 +95,19 @@ int sweep_merge(const Args& args) {
     po::options_description opts("serialq sweep merge options");
     std::vector<std::string> dirs;
     std::string out;
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()("dir", po::value(&dirs)->required(), "shard directories")(
         "out", po::value(&out)->required(), "directory of the merged sweep");
+    // clang-format on
     po::positional_options_description pos;
     pos.add("dir", -1);
     po::variables_map vm;
-    if (!parse_command_line("serialq sweep merge SHARD_DIR... --out DIR", opts, pos, args, vm)) return 0;
+    if (!parse_command_line("serialq sweep merge SHARD_DIR... --out DIR", opts, pos, args, vm))
+        return 0;
     const auto s = workflow::merge_sweeps({dirs.begin(), dirs.end()}, out);
-    std::cout << "sweep merge: " << s.points_total << " points from " << dirs.size()
-              << " shards, " << s.rows << " rows -> " << s.csv.string() << ", " << s.json.string()
-              << "\n";
+    std::cout << "sweep merge: " << s.points_total << " points from " << dirs.size() << " shards, "
+              << s.rows << " rows -> " << s.csv.string() << ", " << s.json.string() << "\n";
     return 0;
 }
 
@@ -103,6 +116,8 @@ int sweep_main(const Args& args) {
     po::options_description opts("serialq sweep options");
     std::string spec_file, out, shard = "0/1";
     int jobs = 1;
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()
         ("spec", po::value(&spec_file), "sweep YAML (configs/sweeps/*.yaml); options below add to or replace its axes")
         ("accel", po::value<std::vector<std::string>>(), "base accelerator YAML (repeat: an axis)")
@@ -116,6 +131,7 @@ int sweep_main(const Args& args) {
         ("jobs,j", po::value(&jobs), "points simulated at once (threads; worker processes for the cycle model)")
         ("shard", po::value(&shard), "run slice i of N (0 <= i < N) of the points; join with `serialq sweep merge`")
         ("out", po::value(&out), "output directory (results.csv, results.json, points/); a rerun resumes");
+    // clang-format on
     po::positional_options_description pos;
     pos.add("spec", 1);
     po::variables_map vm;
@@ -143,7 +159,8 @@ int sweep_main(const Args& args) {
         }
     }
     if (out.empty()) throw UsageError("the option '--out' is required but missing");
-    if (jobs < 1) throw UsageError("--jobs: found " + std::to_string(jobs) + ", expected at least 1");
+    if (jobs < 1)
+        throw UsageError("--jobs: found " + std::to_string(jobs) + ", expected at least 1");
     const auto [shard_index, shard_count] = workflow::parse_shard(shard);
 
     workflow::SweepOptions o;
@@ -155,14 +172,17 @@ int sweep_main(const Args& args) {
     o.progress = ProgressBar();
     const auto s = workflow::run_sweep(spec, o);
     std::cout << "sweep: " << s.points_shard << " points"
-              << (shard_count > 1 ? " (shard " + shard + " of " + std::to_string(s.points_total) + ")" : "")
+              << (shard_count > 1
+                      ? " (shard " + shard + " of " + std::to_string(s.points_total) + ")"
+                      : "")
               << ", " << s.points_run << " simulated, " << s.points_skipped << " done before; "
               << s.rows << " rows -> " << s.csv.string() << ", " << s.json.string() << "\n";
     return 0;
 }
 
 const RegisterCommand registered{
-    {"sweep", "sweep accelerator parameters x networks x bitwidths (parallel, resumable, sharded)", &sweep_main}};
+    {"sweep", "sweep accelerator parameters x networks x bitwidths (parallel, resumable, sharded)",
+     &sweep_main}};
 
 }  // namespace
 

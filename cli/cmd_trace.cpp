@@ -56,7 +56,8 @@ nlohmann::ordered_json layer_json(const Network& net) {
     for (const auto& l : net.layers) {
         nlohmann::ordered_json from = nlohmann::ordered_json::array();
         for (int i : l.inputs)
-            from.push_back(i < 0 ? std::string("input") : net.layers[static_cast<std::size_t>(i)].name);
+            from.push_back(i < 0 ? std::string("input")
+                                 : net.layers[static_cast<std::size_t>(i)].name);
         layers.push_back({{"name", l.name},
                           {"type", to_string(l.kind)},
                           {"from", from},
@@ -84,14 +85,17 @@ int trace_show(const Args& args) {
     po::options_description opts("serialq trace show options");
     std::string trace, format;
     std::optional<std::string> out;
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()("trace", po::value(&trace)->required(), "network trace (YAML)")(
         "format", po::value(&format)->default_value("table"), "table | csv | json")(
         "out", po::value<std::string>(), "write to this file instead of stdout");
+    // clang-format on
     po::positional_options_description pos;
     pos.add("trace", 1);
     po::variables_map vm;
-    if (!parse_command_line("serialq trace show <trace.yaml> [--format table|csv|json]", opts,
-                            pos, args, vm))
+    if (!parse_command_line("serialq trace show <trace.yaml> [--format table|csv|json]", opts, pos,
+                            args, vm))
         return 0;
     check_choice("format", format, {"table", "csv", "json"});
     if (vm.count("out")) out = vm["out"].as<std::string>();
@@ -125,8 +129,8 @@ int trace_main(const Args& args) {
     throw UsageError("unknown subcommand '" + args[0] + "', expected: show");
 }
 
-const RegisterCommand registered{{"trace", "inspect network traces (layers, shapes, MACs)",
-                                  &trace_main}};
+const RegisterCommand registered{
+    {"trace", "inspect network traces (layers, shapes, MACs)", &trace_main}};
 
 }  // namespace
 

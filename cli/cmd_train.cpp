@@ -101,6 +101,8 @@ bool parse_train_args(const Args& args, TrainArgs& a) {
     const quant::TrainOptions defaults;
     quant::TrainOptions& options = a.options;
     po::options_description opts("serialq train options");
+    // One option per line, as --help lists them.
+    // clang-format off
     opts.add_options()
         ("trace", po::value(&a.trace)->required(), "network trace (YAML) of the built-in model")
         ("out", po::value(&a.out)->required(), "weights file to write (atomically)")
@@ -122,6 +124,7 @@ bool parse_train_args(const Args& args, TrainArgs& a) {
          "threads for ghost batches and evaluations (0: all cores); never changes the weights")
         ("data-dir", po::value(&a.data_dir)->default_value(a.data_dir), "Fashion-MNIST IDX files")
         ("progress", "draw the progress bar even when stderr is not a terminal");
+    // clang-format on
     po::variables_map vm;
     if (!parse_command_line("serialq train --trace <trace.yaml> --out <weights.sqw> [--epochs N] "
                             "[--seed S] [options]",
@@ -140,9 +143,10 @@ bool parse_train_args(const Args& args, TrainArgs& a) {
 // The command that reproduces the file, every setting spelled out.
 std::string reproduce_command(const TrainArgs& a) {
     const quant::TrainOptions& o = a.options;
-    std::string command = "serialq train --trace " + a.trace + " --epochs " + std::to_string(o.epochs) +
-                          " --seed " + std::to_string(o.seed) + " --batch " + std::to_string(o.batch) +
-                          " --optimizer " + a.optimizer + " --lr " + number_text(o.learning_rate);
+    std::string command = "serialq train --trace " + a.trace + " --epochs " +
+                          std::to_string(o.epochs) + " --seed " + std::to_string(o.seed) +
+                          " --batch " + std::to_string(o.batch) + " --optimizer " + a.optimizer +
+                          " --lr " + number_text(o.learning_rate);
     if (o.optimizer == quant::Optimizer::Sgd) command += " --momentum " + number_text(o.momentum);
     command += " --weight-decay " + number_text(o.weight_decay);
     if (o.augment) command += " --augment";
@@ -170,14 +174,16 @@ int train_main(const Args& args) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const quant::FloatEngine engine(model);  // folds batch norm with the running statistics
     record.test_accuracy_percent =
-        100.0 * static_cast<double>(quant::count_correct(engine, test, 0, test.size(), options.threads)) /
+        100.0 *
+        static_cast<double>(quant::count_correct(engine, test, 0, test.size(), options.threads)) /
         static_cast<double>(test.size());
     record.network = model.name;
     record.trace = a.trace;
     record.command = reproduce_command(a);
     record.options = options;
-    record.train_images = options.max_samples > 0 ? std::min(options.max_samples, splits.train.size())
-                                                  : splits.train.size();
+    record.train_images = options.max_samples > 0
+                              ? std::min(options.max_samples, splits.train.size())
+                              : splits.train.size();
     record.train_data = splits.train.description;
     record.validation_data = splits.validation.description;
     record.test_data = test.description;
@@ -191,16 +197,19 @@ int train_main(const Args& args) {
     char crc[16];
     std::snprintf(crc, sizeof crc, "%08x", file.crc32);
     std::cout << t.text() << "\n"
-              << "test accuracy (full precision, " << test.size() << " images): "
-              << fixed(record.test_accuracy_percent, 2) << " %\n"
-              << "validation accuracy: " << fixed(record.epochs.back().validation_accuracy_percent, 2) << " %\n"
+              << "test accuracy (full precision, " << test.size()
+              << " images): " << fixed(record.test_accuracy_percent, 2) << " %\n"
+              << "validation accuracy: "
+              << fixed(record.epochs.back().validation_accuracy_percent, 2) << " %\n"
               << "training time: " << fixed(seconds, 1) << " s\n"
-              << "wrote " << a.out << " (crc32 " << crc << ")\nreproduce with: " << record.command << "\n";
+              << "wrote " << a.out << " (crc32 " << crc << ")\nreproduce with: " << record.command
+              << "\n";
     return 0;
 }
 
 const RegisterCommand registered{
-    {"train", "train the built-in model of a trace on Fashion-MNIST and write its weights", &train_main}};
+    {"train", "train the built-in model of a trace on Fashion-MNIST and write its weights",
+     &train_main}};
 
 }  // namespace
 

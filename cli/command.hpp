@@ -11,7 +11,7 @@ namespace serialq::cli {
 using Args = std::vector<std::string>;
 
 struct Command {
-    std::string name;     // "trace", "sim", ...
+    std::string name;  // "trace", "sim", ...
     std::string summary;  // one line for `serialq --help`
     int (*run)(const Args& args);
 };

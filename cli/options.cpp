@@ -9,7 +9,10 @@ namespace serialq::cli {
 bool parse_command_line(const std::string& usage, po::options_description& options,
                         const po::positional_options_description& positional, const Args& args,
                         po::variables_map& vm) {
+    // One option per line, as --help lists them.
+    // clang-format off
     options.add_options()("help,h", "show this help and exit");
+    // clang-format on
     try {
         po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
         if (vm.count("help")) {

@@ -162,7 +162,7 @@ private:
     ParameterSet<S> params_;
     Linear<S> trunk_;
     Mlp<S> policy_, value_;
-    Mat<S> trunk_out_;      // (H x T*B)
+    Mat<S> trunk_out_;  // (H x T*B)
     Mat<S> dh_, dh_value_;  // (H x T*B)
 };
 
@@ -179,8 +179,7 @@ std::unique_ptr<ActorCritic<S>> make_actor_critic(const NetworkParams& params, I
 
 template std::unique_ptr<ActorCritic<float>> make_actor_critic<float>(const NetworkParams&, Index,
                                                                       Index, std::mt19937_64&);
-template std::unique_ptr<ActorCritic<double>> make_actor_critic<double>(const NetworkParams&,
-                                                                        Index, Index,
-                                                                        std::mt19937_64&);
+template std::unique_ptr<ActorCritic<double>> make_actor_critic<double>(const NetworkParams&, Index,
+                                                                        Index, std::mt19937_64&);
 
 }  // namespace serialq::agent

@@ -25,7 +25,9 @@ public:
         put<std::int64_t>(n);
         bytes_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n) * sizeof(T));
     }
-    void put_string(const std::string& s) { put_array(s.data(), static_cast<std::int64_t>(s.size())); }
+    void put_string(const std::string& s) {
+        put_array(s.data(), static_cast<std::int64_t>(s.size()));
+    }
     const std::string& bytes() const { return bytes_; }
 
 private:
@@ -34,7 +36,8 @@ private:
 
 class ByteReader {
 public:
-    ByteReader(const std::string& bytes, std::string what) : bytes_(&bytes), what_(std::move(what)) {}
+    ByteReader(const std::string& bytes, std::string what)
+        : bytes_(&bytes), what_(std::move(what)) {}
 
     template <typename T>
     T get() {

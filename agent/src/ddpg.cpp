@@ -88,8 +88,9 @@ double sample_truncated_normal(double mean, double sigma, double lo, double hi,
                                std::mt19937_64& rng) {
     if (!(std::isfinite(mean) && std::isfinite(sigma) && std::isfinite(lo) && std::isfinite(hi)) ||
         sigma < 0 || lo > hi)
-        throw std::invalid_argument("sample_truncated_normal: needs finite arguments, sigma >= 0 "
-                                    "and lo <= hi");
+        throw std::invalid_argument(
+            "sample_truncated_normal: needs finite arguments, sigma >= 0 "
+            "and lo <= hi");
     if (sigma > 0) {
         for (int k = 0; k < kTruncatedNormalTries; ++k) {
             const double x = mean + sigma * standard_normal(rng);
@@ -227,8 +228,8 @@ void ReplayBuffer<S>::sample(std::mt19937_64& rng, Minibatch<S>& out) {
     for (Index b = 0; b < batch; ++b) {
         Index slot;
         if (unique) {
-            const auto j = static_cast<std::size_t>(b) +
-                           uniform_index(rng, n - static_cast<std::uint64_t>(b));
+            const auto j =
+                static_cast<std::size_t>(b) + uniform_index(rng, n - static_cast<std::uint64_t>(b));
             std::swap(order_[static_cast<std::size_t>(b)], order_[j]);
             slot = order_[static_cast<std::size_t>(b)];
         } else {
@@ -270,8 +271,8 @@ CriticLoss critic_loss(DdpgCritic<S>& critic, const Minibatch<S>& batch, const M
 }
 
 template <typename S>
-double actor_loss(DdpgActor<S>& actor, DdpgCritic<S>& critic, const Mat<S>& states,
-                  Mat<S>& dq, Mat<S>& da) {
+double actor_loss(DdpgActor<S>& actor, DdpgCritic<S>& critic, const Mat<S>& states, Mat<S>& dq,
+                  Mat<S>& da) {
     const Index b = states.cols();
     actor.forward(states);
     critic.forward(states, actor.actions().leftCols(b));
@@ -308,7 +309,7 @@ struct Ddpg<S>::Parts {
 
     DdpgActor<S> actor;
     DdpgCritic<S> critic;
-    DdpgActor<S> target_actor;    // mu', the actor's slow copy
+    DdpgActor<S> target_actor;  // mu', the actor's slow copy
     DdpgCritic<S> target_critic;  // Q'
     Adam<S> actor_adam, critic_adam;
     ReplayBuffer<S> replay;
@@ -510,19 +511,33 @@ void Ddpg<S>::load_state(const std::string& bytes) {
 }
 
 template <typename S>
-DdpgActor<S>& Ddpg<S>::actor() { return p_->actor; }
+DdpgActor<S>& Ddpg<S>::actor() {
+    return p_->actor;
+}
 template <typename S>
-DdpgCritic<S>& Ddpg<S>::critic() { return p_->critic; }
+DdpgCritic<S>& Ddpg<S>::critic() {
+    return p_->critic;
+}
 template <typename S>
-DdpgActor<S>& Ddpg<S>::target_actor() { return p_->target_actor; }
+DdpgActor<S>& Ddpg<S>::target_actor() {
+    return p_->target_actor;
+}
 template <typename S>
-DdpgCritic<S>& Ddpg<S>::target_critic() { return p_->target_critic; }
+DdpgCritic<S>& Ddpg<S>::target_critic() {
+    return p_->target_critic;
+}
 template <typename S>
-ReplayBuffer<S>& Ddpg<S>::replay() { return p_->replay; }
+ReplayBuffer<S>& Ddpg<S>::replay() {
+    return p_->replay;
+}
 template <typename S>
-Adam<S>& Ddpg<S>::actor_optimizer() { return p_->actor_adam; }
+Adam<S>& Ddpg<S>::actor_optimizer() {
+    return p_->actor_adam;
+}
 template <typename S>
-Adam<S>& Ddpg<S>::critic_optimizer() { return p_->critic_adam; }
+Adam<S>& Ddpg<S>::critic_optimizer() {
+    return p_->critic_adam;
+}
 
 template class DdpgActor<float>;
 template class DdpgActor<double>;
@@ -536,10 +551,10 @@ template CriticLoss critic_loss<float>(DdpgCritic<float>&, const Minibatch<float
                                        const Mat<float>&, Mat<float>&);
 template CriticLoss critic_loss<double>(DdpgCritic<double>&, const Minibatch<double>&,
                                         const Mat<double>&, Mat<double>&);
-template double actor_loss<float>(DdpgActor<float>&, DdpgCritic<float>&,
-                                  const Mat<float>&, Mat<float>&, Mat<float>&);
-template double actor_loss<double>(DdpgActor<double>&, DdpgCritic<double>&,
-                                   const Mat<double>&, Mat<double>&, Mat<double>&);
+template double actor_loss<float>(DdpgActor<float>&, DdpgCritic<float>&, const Mat<float>&,
+                                  Mat<float>&, Mat<float>&);
+template double actor_loss<double>(DdpgActor<double>&, DdpgCritic<double>&, const Mat<double>&,
+                                   Mat<double>&, Mat<double>&);
 template class Ddpg<float>;
 template class Ddpg<double>;
 

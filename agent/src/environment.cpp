@@ -30,17 +30,21 @@ void check_choice_list(const std::vector<int>& bits, const std::string& what) {
 const ConfigFields<EnvironmentParams>& environment_fields() {
     using E = EnvironmentParams;
     static const ConfigFields<EnvironmentParams> f{
-        integer_list({"bits", "the choices for every weight layer (ascending, distinct, within "
-                              "the accelerator's min_bits..max_bits)"},
+        integer_list({"bits",
+                      "the choices for every weight layer (ascending, distinct, within "
+                      "the accelerator's min_bits..max_bits)"},
                      &E::bits, 1, 16),
-        integer({"baseline_bits", "the reference of x (latency, energy), speedup and energy "
-                                  "reduction (within the accelerator's range)"},
+        integer({"baseline_bits",
+                 "the reference of x (latency, energy), speedup and energy "
+                 "reduction (within the accelerator's range)"},
                 &E::baseline_bits, 1, 16),
-        choice({"accuracy_feedback", "ask the oracle once per episode, or after every layer "
-                                     "(ReLeQ)"},
+        choice({"accuracy_feedback",
+                "ask the oracle once per episode, or after every layer "
+                "(ReLeQ)"},
                &E::accuracy_feedback, kAccuracyFeedbackNames),
-        choice({"episode_start", "start each episode from the previous assignment (ReLeQ) or "
-                                 "from all layers at the largest choice"},
+        choice({"episode_start",
+                "start each episode from the previous assignment (ReLeQ) or "
+                "from all layers at the largest choice"},
                &E::episode_start, kEpisodeStartNames),
     };
     return f;
@@ -203,9 +207,12 @@ double Environment::cost_ratio(CostMetric metric, const std::vector<int>& bits) 
     const HardwareCost c = hardware_->network(bits);
     const HardwareCost base = baseline_cost();
     switch (metric) {
-        case CostMetric::Latency: return double(c.cycles) / double(base.cycles);
-        case CostMetric::Energy: return c.energy_pj / base.energy_pj;
-        case CostMetric::Size: return double(c.weight_bits) / double(base.weight_bits);
+        case CostMetric::Latency:
+            return double(c.cycles) / double(base.cycles);
+        case CostMetric::Energy:
+            return c.energy_pj / base.energy_pj;
+        case CostMetric::Size:
+            return double(c.weight_bits) / double(base.weight_bits);
     }
     return 0;
 }
@@ -213,8 +220,10 @@ double Environment::cost_ratio(CostMetric metric, const std::vector<int>& bits) 
 double Environment::cost(const std::vector<int>& bits) {
     if (!objective_.uses_reward()) return cost_ratio(objective_.metric(), bits);
     switch (objective_.reward) {
-        case RewardKind::Latency: return cost_ratio(CostMetric::Latency, bits);
-        case RewardKind::Energy: return cost_ratio(CostMetric::Energy, bits);
+        case RewardKind::Latency:
+            return cost_ratio(CostMetric::Latency, bits);
+        case RewardKind::Energy:
+            return cost_ratio(CostMetric::Energy, bits);
         default: {
             double used = 0, full = 0;
             for (std::size_t l = 0; l < bits.size(); ++l) {
@@ -240,13 +249,12 @@ EpisodeResult Environment::with_accuracy(const std::vector<int>& bits, double ac
     r.energy_pj = hw.energy_pj;
     r.weight_bits = hw.weight_bits;
     r.cost = cost(bits);
-    const double releq =
-        objective_.uses_reward()
-            ? shaped_reward(shape_of(objective_.reward, reward_params_), r.cost,
-                            r.relative_accuracy, reward_params_)
-            : 0.0;
-    const Verdict v = judge(objective_, r.accuracy_percent,
-                            accuracy_->reference_accuracy_percent(), r.cost, releq);
+    const double releq = objective_.uses_reward()
+                             ? shaped_reward(shape_of(objective_.reward, reward_params_), r.cost,
+                                             r.relative_accuracy, reward_params_)
+                             : 0.0;
+    const Verdict v = judge(objective_, r.accuracy_percent, accuracy_->reference_accuracy_percent(),
+                            r.cost, releq);
     r.feasible = v.feasible;
     r.reward = v.reward;
     return r;

@@ -23,14 +23,14 @@ const HardwareCost& HardwareCosts::layer(std::size_t l, const sim::LayerSpec& sp
     if (it == costs_.end()) {
         const sim::LayerReport r = model_->run_layer(*net_, layer_index_[l], spec);
         const Layer& L = net_->layers[static_cast<std::size_t>(layer_index_[l])];
-        it = costs_.emplace(key, HardwareCost{r.total_cycles, r.energy_pj(),
-                                              L.weights() * spec.weight_bits})
+        it = costs_
+                 .emplace(key, HardwareCost{r.total_cycles, r.energy_pj(),
+                                            L.weights() * spec.weight_bits})
                  .first;
-        order_.insert(order_.end(),
-                      {static_cast<long long>(l), spec.weight_bits, spec.activation_bits,
-                       spec.weights_resident ? 1 : 0,
-                       (spec.input_off_chip ? 1 : 0) | (spec.output_off_chip ? 2 : 0),
-                       spec.stream_buffer_bits});
+        order_.insert(order_.end(), {static_cast<long long>(l), spec.weight_bits,
+                                     spec.activation_bits, spec.weights_resident ? 1 : 0,
+                                     (spec.input_off_chip ? 1 : 0) | (spec.output_off_chip ? 2 : 0),
+                                     spec.stream_buffer_bits});
     }
     return it->second;
 }

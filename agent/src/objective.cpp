@@ -9,10 +9,14 @@ namespace serialq::agent {
 
 CostMetric Objective::metric() const {
     switch (kind) {
-        case ObjectiveKind::Latency: return CostMetric::Latency;
-        case ObjectiveKind::Energy: return CostMetric::Energy;
-        case ObjectiveKind::Size: return CostMetric::Size;
-        case ObjectiveKind::Accuracy: return budget_metric;
+        case ObjectiveKind::Latency:
+            return CostMetric::Latency;
+        case ObjectiveKind::Energy:
+            return CostMetric::Energy;
+        case ObjectiveKind::Size:
+            return CostMetric::Size;
+        case ObjectiveKind::Accuracy:
+            return budget_metric;
         case ObjectiveKind::Reward:
             return reward == RewardKind::Energy ? CostMetric::Energy : CostMetric::Latency;
     }
@@ -81,8 +85,10 @@ double accuracy_floor_percent(const Objective& objective, double reference) {
     switch (objective.kind) {
         case ObjectiveKind::Latency:
         case ObjectiveKind::Energy:
-        case ObjectiveKind::Size: return reference - objective.max_loss_points;
-        default: return 0;
+        case ObjectiveKind::Size:
+            return reference - objective.max_loss_points;
+        default:
+            return 0;
     }
 }
 
@@ -101,7 +107,8 @@ Verdict judge(const Objective& objective, double accuracy, double reference, dou
             if (o <= 0) return {true, accuracy / reference};
             return {false, -o / (o + kOvershootScale)};
         }
-        case ObjectiveKind::Reward: return {true, releq_reward};
+        case ObjectiveKind::Reward:
+            return {true, releq_reward};
     }
     return {};
 }
@@ -110,7 +117,8 @@ bool better(const Objective& objective, const Judged& a, const Judged& b) {
     if (a.feasible != b.feasible) return a.feasible;
     if (!a.feasible || objective.kind == ObjectiveKind::Reward) return a.reward > b.reward;
     if (objective.kind == ObjectiveKind::Accuracy) {
-        if (a.accuracy_percent != b.accuracy_percent) return a.accuracy_percent > b.accuracy_percent;
+        if (a.accuracy_percent != b.accuracy_percent)
+            return a.accuracy_percent > b.accuracy_percent;
         return a.x < b.x;
     }
     if (a.x != b.x) return a.x < b.x;

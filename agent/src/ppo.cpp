@@ -14,7 +14,8 @@ const ConfigFields<PpoParams>& ppo_fields() {
         const auto& adam = adam_fields();
         const std::string flat = "flat in the ppo block, PPO's one optimiser";
         auto adam_key = [&](const char* field, const char* key) {
-            return lift(&P::adam, rekeyed(adam, field, key, std::string("adam.") + field + ", " + flat));
+            return lift(&P::adam,
+                        rekeyed(adam, field, key, std::string("adam.") + field + ", " + flat));
         };
         return ConfigFields<P>{
             adam_key("learning_rate", "learning_rate"),
@@ -114,8 +115,8 @@ UpdateStats PpoTrainer<S>::update(RolloutBuffer<S>& buffer) {
     for (int epoch = 0; epoch < params_.epochs; ++epoch) {
         params.zero_grads();
         if (epoch > 0) net_->forward(buffer.states());
-        const PpoLoss loss = ppo_loss(net_->logits(), net_->values(), buffer, advantages_,
-                                      params_, dist_, dlogits_, dvalues_);
+        const PpoLoss loss = ppo_loss(net_->logits(), net_->values(), buffer, advantages_, params_,
+                                      dist_, dlogits_, dvalues_);
         net_->backward(buffer.states(), dlogits_, dvalues_);
         const double norm = static_cast<double>(params.grads().norm());
         if (epoch == 0) {
@@ -131,9 +132,9 @@ UpdateStats PpoTrainer<S>::update(RolloutBuffer<S>& buffer) {
     return stats;
 }
 
-template PpoLoss ppo_loss<float>(const Mat<float>&, const Mat<float>&,
-                                 const RolloutBuffer<float>&, const RowVec<float>&,
-                                 const PpoParams&, Categorical<float>&, Mat<float>&, Mat<float>&);
+template PpoLoss ppo_loss<float>(const Mat<float>&, const Mat<float>&, const RolloutBuffer<float>&,
+                                 const RowVec<float>&, const PpoParams&, Categorical<float>&,
+                                 Mat<float>&, Mat<float>&);
 template PpoLoss ppo_loss<double>(const Mat<double>&, const Mat<double>&,
                                   const RolloutBuffer<double>&, const RowVec<double>&,
                                   const PpoParams&, Categorical<double>&, Mat<double>&,

@@ -35,19 +35,25 @@ double shaped_reward(RewardShape shape, double x, double y, const RewardParams& 
             // y^(b/y) -> 0 as y -> 0; y = 0 only happens below any positive threshold.
             return y > 0 ? r * std::pow(y, p.b / y) : 0.0;
         }
-        case RewardShape::Ratio: return y / x;
-        case RewardShape::Difference: return y - x;
+        case RewardShape::Ratio:
+            return y / x;
+        case RewardShape::Difference:
+            return y - x;
     }
     return 0;
 }
 
 RewardShape shape_of(RewardKind kind, const RewardParams& params) {
     switch (kind) {
-        case RewardKind::Releq: return RewardShape::Releq;
-        case RewardKind::Ratio: return RewardShape::Ratio;
-        case RewardKind::Difference: return RewardShape::Difference;
+        case RewardKind::Releq:
+            return RewardShape::Releq;
+        case RewardKind::Ratio:
+            return RewardShape::Ratio;
+        case RewardKind::Difference:
+            return RewardShape::Difference;
         case RewardKind::Latency:
-        case RewardKind::Energy: return params.hardware_shape;
+        case RewardKind::Energy:
+            return params.hardware_shape;
     }
     return RewardShape::Releq;
 }

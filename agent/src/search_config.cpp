@@ -11,10 +11,11 @@ namespace serialq::agent {
 namespace {
 
 void read_search_options(YamlMap& m, SearchConfig& c) {
-    auto put = [&](const char* option, std::string value) { c.search_options.emplace_back(option, value); };
+    auto put = [&](const char* option, std::string value) {
+        c.search_options.emplace_back(option, value);
+    };
     if (m.has("strategy")) put("strategy", m.choice("strategy", strategy_names()));
-    if (m.has("objective"))
-        put("objective", m.choice("objective", kObjectiveKindNames.names()));
+    if (m.has("objective")) put("objective", m.choice("objective", kObjectiveKindNames.names()));
     if (m.has("max_loss")) put("max-loss", detail::number_text(m.number("max_loss", 0, 100)));
     if (m.has("budget")) {
         const std::string b = m.string("budget");
@@ -26,8 +27,7 @@ void read_search_options(YamlMap& m, SearchConfig& c) {
         }
         put("budget", b);
     }
-    if (m.has("reward"))
-        put("reward", m.choice("reward", kRewardKindNames.names()));
+    if (m.has("reward")) put("reward", m.choice("reward", kRewardKindNames.names()));
 }
 
 // layers: {name: B | [B, ...]}: a layer pinned at B bits, or given its own choices.
@@ -43,7 +43,8 @@ void read_layer_bits(YamlMap& m, EnvironmentParams& e) {
         if (kv.second.IsScalar())
             bits.push_back(static_cast<int>(layers.integer(name, 1, 16)));
         else
-            for (long long v : layers.integer_list(name, 1, 16)) bits.push_back(static_cast<int>(v));
+            for (long long v : layers.integer_list(name, 1, 16))
+                bits.push_back(static_cast<int>(v));
         e.layer_bits[name] = bits;
     }
     layers.finish();
@@ -59,15 +60,17 @@ std::string layers_text(const EnvironmentParams& e) {
 
 std::string search_options_text(const SearchConfig& c) {
     std::string s;
-    for (const auto& [option, value] : c.search_options) s += (s.empty() ? "" : ", ") + option + ": " + value;
+    for (const auto& [option, value] : c.search_options)
+        s += (s.empty() ? "" : ", ") + option + ": " + value;
     return "{" + s + "}";
 }
 
 // The two keys whose values are mappings of their own shape.
 ConfigField<SearchConfig> layers_field() {
     return custom<SearchConfig>(
-        {"layers", "per layer by name: a pinned bitwidth or its own choices, e.g. {conv1: 8, "
-                   "fc2: [4, 8]}",
+        {"layers",
+         "per layer by name: a pinned bitwidth or its own choices, e.g. {conv1: 8, "
+         "fc2: [4, 8]}",
          "the member is environment.layer_bits; the key says what a user writes"},
         "{NAME: B | [B, ...]}, B in 1..16", "a mapping from layer names to bits or lists of bits",
         [](YamlMap& m, std::string_view leaf, SearchConfig& c) {
@@ -92,8 +95,9 @@ ConfigFields<SearchConfig> make_search_config_fields() {
     // The episode's keys sit at the top level: they describe the search itself.
     ConfigFields<C> f = nest("", &C::environment, environment_fields());
     f.insert(f.begin() + 1, layers_field());
-    f.push_back(integer({"checkpoint_every", "episodes between checkpoints (and rewrites of "
-                                             "every output)"},
+    f.push_back(integer({"checkpoint_every",
+                         "episodes between checkpoints (and rewrites of "
+                         "every output)"},
                         &C::checkpoint_every, 1, 1000000000));
     f.push_back(search_options_field());
     append(f, nest("reward", &C::reward, reward_fields()));

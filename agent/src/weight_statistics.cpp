@@ -8,7 +8,8 @@
 namespace serialq::agent {
 
 double he_init_std_dev(const Layer& layer) {
-    return std::sqrt(2.0 / static_cast<double>(std::max<std::int64_t>(1, layer.reduction_length())));
+    return std::sqrt(2.0 /
+                     static_cast<double>(std::max<std::int64_t>(1, layer.reduction_length())));
 }
 
 WeightStatistics weight_statistics(const Network& net) {

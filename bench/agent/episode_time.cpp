@@ -40,7 +40,8 @@ public:
     int layer_count() const override { return layers_; }
     quant::AccuracyResult evaluate(const std::vector<int>& bits) override {
         double acc = 92;
-        for (std::size_t l = 0; l < bits.size(); ++l) acc -= 0.05 * double(l % 3 + 1) * (8 - bits[l]);
+        for (std::size_t l = 0; l < bits.size(); ++l)
+            acc -= 0.05 * double(l % 3 + 1) * (8 - bits[l]);
         return {std::max(acc, 10.0), 0, 0, false, false};
     }
     double reference_accuracy_percent() override { return 92; }
@@ -76,8 +77,10 @@ int main(int argc, char** argv) {
     std::string config_file;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--episodes") episodes = std::stoll(argv[i + 1]);
-        else if (a == "--config") config_file = argv[i + 1];
+        if (a == "--episodes")
+            episodes = std::stoll(argv[i + 1]);
+        else if (a == "--config")
+            config_file = argv[i + 1];
         else {
             std::cerr << "unknown option " << a << "\n";
             return 2;
@@ -85,9 +88,10 @@ int main(int argc, char** argv) {
     }
     const Network net = load_network(src + "/traces/resnet20.yaml");
     const SearchConfig config =
-        config_file.empty() ? SearchConfig{}
-                            : load_search_config(config_file.starts_with("/") ? config_file
-                                                                              : src + "/" + config_file);
+        config_file.empty()
+            ? SearchConfig{}
+            : load_search_config(config_file.starts_with("/") ? config_file
+                                                              : src + "/" + config_file);
     const std::string load_before = bench::load_average();
     InstantOracle oracle(static_cast<int>(net.weight_layer_count()));
     InstantHardware hw;
@@ -128,18 +132,21 @@ int main(int argc, char** argv) {
     rollout /= double(n_roll);
     with_update /= double(n_upd);
     const double update = with_update - rollout;
-    std::printf("serialq agent time per episode: ResNet-20 (%zu weight layers), PPO %s network "
-                "(trunk %d), %d episodes per update, %d epochs; oracle and simulator replaced by "
-                "instant stand-ins; %zu bitwidth choices\nmachine: %s; load average %s at the start, "
-                "%s at the end\n\n",
-                net.weight_layer_count(), config.network.kind.c_str(), config.network.trunk_size, E,
-                config.ppo.epochs, config.environment.bits.size(), bench::machine().c_str(),
-                load_before.c_str(), bench::load_average().c_str());
-    std::printf("episodes %lld in %.2f s of CPU time (%.2f s wall): %.1f us per episode on "
-                "average (all included); figures below are thread CPU time\n",
-                episodes, total_s, wall_s, 1e6 * total_s / double(episodes));
-    std::printf("rollout %.1f us per episode; update %.1f us per batch of %d = %.1f us per episode\n",
-                rollout, update, E, update / E);
+    std::printf(
+        "serialq agent time per episode: ResNet-20 (%zu weight layers), PPO %s network "
+        "(trunk %d), %d episodes per update, %d epochs; oracle and simulator replaced by "
+        "instant stand-ins; %zu bitwidth choices\nmachine: %s; load average %s at the start, "
+        "%s at the end\n\n",
+        net.weight_layer_count(), config.network.kind.c_str(), config.network.trunk_size, E,
+        config.ppo.epochs, config.environment.bits.size(), bench::machine().c_str(),
+        load_before.c_str(), bench::load_average().c_str());
+    std::printf(
+        "episodes %lld in %.2f s of CPU time (%.2f s wall): %.1f us per episode on "
+        "average (all included); figures below are thread CPU time\n",
+        episodes, total_s, wall_s, 1e6 * total_s / double(episodes));
+    std::printf(
+        "rollout %.1f us per episode; update %.1f us per batch of %d = %.1f us per episode\n",
+        rollout, update, E, update / E);
     std::printf("agent time per episode (rollout + share of the update): %.1f us = %.3f ms\n",
                 rollout + update / E, (rollout + update / E) / 1000);
     return 0;

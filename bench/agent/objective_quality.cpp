@@ -49,8 +49,8 @@ struct Bench {
 };
 
 struct Outcome {
-    long long found = -1;              // calls when the optimum first became the best
-    double ratio[3] = {0, 0, 0};       // best cost ratio to the optimum by kMarks calls (0: none)
+    long long found = -1;  // calls when the optimum first became the best
+    double ratio[3] = {0, 0, 0};  // best cost ratio to the optimum by kMarks calls (0: none)
 };
 
 SearchSummary search(const Bench& b, const SearchConfig& config, const std::string& strategy,
@@ -101,13 +101,20 @@ int main(int argc, char** argv) {
             if (i + 1 >= argc) throw std::runtime_error(a + ": missing value");
             return argv[++i];
         };
-        if (a == "--table") b.table = next();
-        else if (a == "--config") b.config_file = next();
-        else if (a == "--strategies") strategies = next();
-        else if (a == "--seeds") seeds = std::stoi(next());
-        else if (a == "--first-seed") first_seed = std::stoi(next());
-        else if (a == "--max-calls") b.max_calls = std::stoll(next());
-        else if (a == "--max-episodes") b.max_episodes = std::stoll(next());
+        if (a == "--table")
+            b.table = next();
+        else if (a == "--config")
+            b.config_file = next();
+        else if (a == "--strategies")
+            strategies = next();
+        else if (a == "--seeds")
+            seeds = std::stoi(next());
+        else if (a == "--first-seed")
+            first_seed = std::stoi(next());
+        else if (a == "--max-calls")
+            b.max_calls = std::stoll(next());
+        else if (a == "--max-episodes")
+            b.max_episodes = std::stoll(next());
         else {
             std::cerr << "unknown option " << a << "\n";
             return 2;
@@ -122,10 +129,11 @@ int main(int argc, char** argv) {
     Objective budget;
     budget.kind = ObjectiveKind::Accuracy;
     parse_budget("latency:0.5", budget);
-    std::printf("bench_agent_objective_quality: table %s, config %s, seeds %d..%d, at most %lld "
-                "episodes and %s calls per run\n",
-                b.table.c_str(), b.config_file.c_str(), first_seed, first_seed + seeds - 1,
-                b.max_episodes, b.max_calls > 0 ? std::to_string(b.max_calls).c_str() : "all the table's");
+    std::printf(
+        "bench_agent_objective_quality: table %s, config %s, seeds %d..%d, at most %lld "
+        "episodes and %s calls per run\n",
+        b.table.c_str(), b.config_file.c_str(), first_seed, first_seed + seeds - 1, b.max_episodes,
+        b.max_calls > 0 ? std::to_string(b.max_calls).c_str() : "all the table's");
     for (const auto& [label, objective] : {std::pair{"latency, max-loss 1", latency},
                                            std::pair{"accuracy, budget latency:0.5", budget}}) {
         const SearchSummary exact = search(b, config, "exhaustive", objective, 1, 1, {});
@@ -134,8 +142,10 @@ int main(int argc, char** argv) {
         std::printf("\n## %s: optimum %s (%.2f %%, %lld cycles, %lld assignments; %s)\n", label,
                     format_bits(opt.bits).c_str(), opt.accuracy_percent, opt.cycles,
                     exact.distinct_oracle_calls, exact.objective.c_str());
-        std::printf("| strategy | within 100 calls | never | median calls | mean calls | "
-                    "median ratio @50 | @100 | @200 | calls per seed |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        std::printf(
+            "| strategy | within 100 calls | never | median calls | mean calls | "
+            "median ratio @50 | @100 | @200 | calls per seed "
+            "|\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         double random_median = 0;
         for (const std::string& strategy : split(strategies)) {
             std::vector<double> calls, r[3];
@@ -160,7 +170,8 @@ int main(int argc, char** argv) {
                 within += out.found >= 0 && out.found <= 100;
                 never += out.found < 0;
                 for (int m = 0; m < 3; ++m) r[m].push_back(out.ratio[m]);
-                per_seed += (k ? " " : "") + (out.found < 0 ? std::string("never") : std::to_string(out.found));
+                per_seed += (k ? " " : "") +
+                            (out.found < 0 ? std::string("never") : std::to_string(out.found));
             }
             double mean = 0;
             for (double c : calls) mean += c / double(calls.size());

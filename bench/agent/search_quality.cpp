@@ -53,7 +53,8 @@ Hits run(const std::string& strategy, std::uint64_t seed, const SearchConfig& co
          RewardKind reward, long long max_episodes, const std::set<std::vector<int>>& high_any,
          const std::vector<int>& high, const std::vector<int>& knee, bool verbose) {
     const Network net = load_network(src + "/traces/lenet.yaml");
-    auto oracle = quant::make_oracle("table:" + src + "/tests/data/quant/releq-lenet-mnist-accuracy.csv", {});
+    auto oracle =
+        quant::make_oracle("table:" + src + "/tests/data/quant/releq-lenet-mnist-accuracy.csv", {});
     auto hw = sim::make_hardware_model(
         "analytic", sim::load_accelerator_config(src + "/configs/accel/stripes.yaml"));
     SearchSettings s;
@@ -102,23 +103,31 @@ int main(int argc, char** argv) {
             if (i + 1 >= argc) throw std::runtime_error(a + ": missing value");
             return argv[++i];
         };
-        if (a == "--config") config_file = next();
-        else if (a == "--seeds") seeds = std::stoi(next());
-        else if (a == "--first-seed") first_seed = std::stoi(next());
-        else if (a == "--max-episodes") max_episodes = std::stoll(next());
-        else if (a == "--reward") reward_name = next();
-        else if (a == "--verbose") verbose = true;
+        if (a == "--config")
+            config_file = next();
+        else if (a == "--seeds")
+            seeds = std::stoi(next());
+        else if (a == "--first-seed")
+            first_seed = std::stoi(next());
+        else if (a == "--max-episodes")
+            max_episodes = std::stoll(next());
+        else if (a == "--reward")
+            reward_name = next();
+        else if (a == "--verbose")
+            verbose = true;
         else {
             std::cerr << "unknown option " << a << "\n";
             return 2;
         }
     }
-    const SearchConfig config = load_search_config(config_file.starts_with("/") ? config_file : src + "/" + config_file);
+    const SearchConfig config =
+        load_search_config(config_file.starts_with("/") ? config_file : src + "/" + config_file);
     const RewardKind reward = reward_kind_from_name(reward_name);
     // The progress callback sees each episode's final assignment only; with per-step accuracy
     // feedback the oracle also answers partial assignments, which this count would miss.
     if (config.environment.accuracy_feedback == AccuracyFeedback::Step) {
-        std::cerr << config_file << ": accuracy_feedback: step is not supported by this benchmark\n";
+        std::cerr << config_file
+                  << ": accuracy_feedback: step is not supported by this benchmark\n";
         return 2;
     }
     const std::string load_before = bench::load_average();
@@ -128,13 +137,14 @@ int main(int argc, char** argv) {
     std::vector<double> acc, cycles;
     {
         const Network net = load_network(src + "/traces/lenet.yaml");
-        auto oracle = quant::make_oracle("table:" + src + "/tests/data/quant/releq-lenet-mnist-accuracy.csv", {});
+        auto oracle = quant::make_oracle(
+            "table:" + src + "/tests/data/quant/releq-lenet-mnist-accuracy.csv", {});
         auto hw = sim::make_hardware_model(
             "analytic", sim::load_accelerator_config(src + "/configs/accel/stripes.yaml"));
         SearchSettings s;
         s.strategy = "exhaustive";
         s.objective.kind = ObjectiveKind::Reward;
-    s.objective.reward = reward;
+        s.objective.reward = reward;
         run_search(net, *oracle, *hw, config, s, [&](const SearchProgress& p) {
             all.push_back(p.last->result.bits);
             acc.push_back(p.last->result.accuracy_percent);
@@ -145,12 +155,12 @@ int main(int argc, char** argv) {
     const auto front = pareto_front(acc, cycles);
     const std::size_t knee = *pareto_knee(acc, cycles, front);
     const double best_acc = *std::max_element(acc.begin(), acc.end());
-    std::printf("serialq agent search quality: ReLeQ LeNet table (%zu assignments), Stripes latency "
-                "(analytic), PPO reward %s, config %s\nmachine: %s, load average %s at the "
-                "start\n\nexact accuracy-vs-latency frontier (%ld points):\n",
-                all.size(), reward_name.c_str(), config_file.c_str(), bench::machine().c_str(),
-                load_before.c_str(),
-                static_cast<long>(std::count(front.begin(), front.end(), true)));
+    std::printf(
+        "serialq agent search quality: ReLeQ LeNet table (%zu assignments), Stripes latency "
+        "(analytic), PPO reward %s, config %s\nmachine: %s, load average %s at the "
+        "start\n\nexact accuracy-vs-latency frontier (%ld points):\n",
+        all.size(), reward_name.c_str(), config_file.c_str(), bench::machine().c_str(),
+        load_before.c_str(), static_cast<long>(std::count(front.begin(), front.end(), true)));
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < all.size(); ++i)
         if (front[i]) order.push_back(i);
@@ -169,10 +179,10 @@ int main(int argc, char** argv) {
                     cycles[i], is_high ? "  >= 99 % of best" : "", i == high ? "  (a)" : "",
                     i == knee ? "  (b) knee" : "");
     }
-    std::printf("\n(a) the cheapest frontier point with accuracy >= 99 %% of the best (%.4f %%): "
-                "%s; (a') any of the %zu frontier points that reach it; (b) the knee %s\n\n",
-                best_acc, format_bits(all[high]).c_str(), high_any.size(),
-                format_bits(all[knee]).c_str());
+    std::printf(
+        "\n(a) the cheapest frontier point with accuracy >= 99 %% of the best (%.4f %%): "
+        "%s; (a') any of the %zu frontier points that reach it; (b) the knee %s\n\n",
+        best_acc, format_bits(all[high]).c_str(), high_any.size(), format_bits(all[knee]).c_str());
 
     std::map<std::string, std::vector<Hits>> results;
     std::printf("distinct oracle calls until found (budget: the whole table or %lld episodes)\n",
@@ -194,8 +204,7 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
     }
     // Summary; a run that never found a target is charged the whole table (625 calls).
-    const char* names[3] = {"(a) cheapest >= 99 % of best", "(a') any >= 99 % of best",
-                            "(b) knee"};
+    const char* names[3] = {"(a) cheapest >= 99 % of best", "(a') any >= 99 % of best", "(b) knee"};
     const double table = double(all.size());
     for (int target = 0; target < 3; ++target) {
         auto calls = [&](const Hits& h) {
@@ -215,11 +224,12 @@ int main(int argc, char** argv) {
         double mp = 0, mr = 0;
         for (double v : ppo) mp += v / double(ppo.size());
         for (double v : rnd) mr += v / double(rnd.size());
-        std::printf("\n%s: ppo within 100 calls in %d/%d seeds (never in %d, random never in %d); "
-                    "mean calls ppo %.1f, random %.1f (random/ppo %.2fx); median ppo %.1f, "
-                    "random %.1f (%.2fx)",
-                    names[target], within_100, seeds, ppo_never, rnd_never, mp, mr, mr / mp,
-                    median(ppo), median(rnd), median(rnd) / median(ppo));
+        std::printf(
+            "\n%s: ppo within 100 calls in %d/%d seeds (never in %d, random never in %d); "
+            "mean calls ppo %.1f, random %.1f (random/ppo %.2fx); median ppo %.1f, "
+            "random %.1f (%.2fx)",
+            names[target], within_100, seeds, ppo_never, rnd_never, mp, mr, mr / mp, median(ppo),
+            median(rnd), median(rnd) / median(ppo));
     }
     std::printf("\n\nwall time %.1f s; load average %s at the end\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),

@@ -31,7 +31,7 @@ namespace {
 
 struct Timing {
     double wall_min = 0, wall_median = 0;  // seconds
-    double cpu_min = 0;                    // seconds of CPU, all threads together
+    double cpu_min = 0;  // seconds of CPU, all threads together
 };
 
 double cpu_seconds() {
@@ -48,7 +48,8 @@ Timing time_it(int reps, const std::function<void()>& f) {
         const double c0 = cpu_seconds();
         const auto start = std::chrono::steady_clock::now();
         f();
-        wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        wall.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         cpu.push_back(cpu_seconds() - c0);
     }
     std::sort(wall.begin(), wall.end());
@@ -61,14 +62,15 @@ void report(const std::string& what, const Timing& t, double accuracy) {
                 what.c_str(), t.wall_min, t.wall_median, t.cpu_min, accuracy);
 }
 
-
 // Runs `work(t)` on `threads` threads at once, `reps` times; the best wall time.
 double parallel_best(int threads, int reps, const std::function<void(int)>& work) {
-    return time_it(reps, [&] {
-        std::vector<std::thread> ts;
-        for (int t = 0; t < threads; ++t) ts.emplace_back(work, t);
-        for (auto& t : ts) t.join();
-    }).wall_min;
+    return time_it(reps,
+                   [&] {
+                       std::vector<std::thread> ts;
+                       for (int t = 0; t < threads; ++t) ts.emplace_back(work, t);
+                       for (auto& t : ts) t.join();
+                   })
+        .wall_min;
 }
 
 // The machine's attainable rates, against which an evaluation's MACs are set: a large square
@@ -76,20 +78,25 @@ double parallel_best(int threads, int reps, const std::function<void(int)>& work
 // GEMM) and in int8 (oneDNN's u8 x s8 -> s32 matmul, the kernels the quantized engine's
 // convolutions use; OpenMP held to one thread per caller, as in quant/src/dnnl_conv.cpp).
 void attainable_rates(int threads) {
-    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int n =
+        threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     constexpr int kSide = 1024, kRuns = 4;
     const double flop = 2.0 * kSide * kSide * kSide * kRuns * n;
-    std::vector<Eigen::MatrixXf> a(static_cast<std::size_t>(n), Eigen::MatrixXf::Random(kSide, kSide));
+    std::vector<Eigen::MatrixXf> a(static_cast<std::size_t>(n),
+                                   Eigen::MatrixXf::Random(kSide, kSide));
     std::vector<Eigen::MatrixXf> c(static_cast<std::size_t>(n), Eigen::MatrixXf(kSide, kSide));
     const double f32 = parallel_best(n, 3, [&](int t) {
-        for (int r = 0; r < kRuns; ++r) c[static_cast<std::size_t>(t)].noalias() = a[static_cast<std::size_t>(t)] * a[static_cast<std::size_t>(t)];
+        for (int r = 0; r < kRuns; ++r)
+            c[static_cast<std::size_t>(t)].noalias() =
+                a[static_cast<std::size_t>(t)] * a[static_cast<std::size_t>(t)];
     });
     dnnl::engine engine(dnnl::engine::kind::cpu, 0);
     const dnnl::memory::dims dims{kSide, kSide};
     using dt = dnnl::memory::data_type;
     using tag = dnnl::memory::format_tag;
     const dnnl::matmul::primitive_desc pd(
-        dnnl::matmul::desc(dnnl::memory::desc(dims, dt::u8, tag::ab), dnnl::memory::desc(dims, dt::s8, tag::ab),
+        dnnl::matmul::desc(dnnl::memory::desc(dims, dt::u8, tag::ab),
+                           dnnl::memory::desc(dims, dt::s8, tag::ab),
                            dnnl::memory::desc(dims, dt::s32, tag::ab)),
         engine);
     // Operands and the primitive made before the clock starts: only the products are timed.
@@ -101,20 +108,24 @@ void attainable_rates(int threads) {
     for (int t = 0; t < n; ++t) {
         Operands o{dnnl::memory(pd.src_desc(), engine), dnnl::memory(pd.weights_desc(), engine),
                    dnnl::memory(pd.dst_desc(), engine)};
-        std::fill_n(static_cast<std::uint8_t*>(o.x.get_data_handle()), kSide * kSide, std::uint8_t{3});
-        std::fill_n(static_cast<std::int8_t*>(o.w.get_data_handle()), kSide * kSide, std::int8_t{-2});
+        std::fill_n(static_cast<std::uint8_t*>(o.x.get_data_handle()), kSide * kSide,
+                    std::uint8_t{3});
+        std::fill_n(static_cast<std::int8_t*>(o.w.get_data_handle()), kSide * kSide,
+                    std::int8_t{-2});
         ops.push_back(o);
     }
     const double s8 = parallel_best(n, 3, [&](int t) {
         omp_set_num_threads(1);
         const Operands& o = ops[static_cast<std::size_t>(t)];
         dnnl::stream stream(engine);
-        for (int r = 0; r < kRuns; ++r) mm.execute(stream, {{DNNL_ARG_SRC, o.x}, {DNNL_ARG_WEIGHTS, o.w}, {DNNL_ARG_DST, o.y}});
+        for (int r = 0; r < kRuns; ++r)
+            mm.execute(stream, {{DNNL_ARG_SRC, o.x}, {DNNL_ARG_WEIGHTS, o.w}, {DNNL_ARG_DST, o.y}});
         stream.wait();
     });
-    std::printf("attainable: %.1f GFLOP/s float (Eigen GEMM), %.1f GOP/s int8 (oneDNN matmul %s); "
-                "%dx%d, %d threads, best of 3\n",
-                1e-9 * flop / f32, 1e-9 * flop / s8, pd.impl_info_str(), kSide, kSide, n);
+    std::printf(
+        "attainable: %.1f GFLOP/s float (Eigen GEMM), %.1f GOP/s int8 (oneDNN matmul %s); "
+        "%dx%d, %d threads, best of 3\n",
+        1e-9 * flop / f32, 1e-9 * flop / s8, pd.impl_info_str(), kSide, kSide, n);
 }
 
 }  // namespace
@@ -142,12 +153,14 @@ int main(int argc, char** argv) {
     std::int64_t macs = 0;
     for (const auto& l : model.layers)
         if (l.param >= 0) macs += l.reduction() * l.output.elements();
-    std::printf("model %s (%s), %lld test images, quantizer %s, 8-bit activations, %lld MACs "
-                "per image (%.1f G for the test set)\n\n",
-                model.name.c_str(), trace.c_str(), static_cast<long long>(n),
-                settings.quantizer.c_str(), static_cast<long long>(macs),
-                1e-9 * static_cast<double>(macs) * static_cast<double>(n));
-    const auto percent = [&](std::int64_t correct) { return 100.0 * static_cast<double>(correct) / static_cast<double>(n); };
+    std::printf(
+        "model %s (%s), %lld test images, quantizer %s, 8-bit activations, %lld MACs "
+        "per image (%.1f G for the test set)\n\n",
+        model.name.c_str(), trace.c_str(), static_cast<long long>(n), settings.quantizer.c_str(),
+        static_cast<long long>(macs), 1e-9 * static_cast<double>(macs) * static_cast<double>(n));
+    const auto percent = [&](std::int64_t correct) {
+        return 100.0 * static_cast<double>(correct) / static_cast<double>(n);
+    };
 
     std::int64_t correct = 0;
     const FloatEngine full(model);
@@ -155,7 +168,8 @@ int main(int argc, char** argv) {
     report("float engine, full precision", t, percent(correct));
 
     const auto quantizer = make_quantizer(settings.quantizer);
-    const Dataset calibration = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), kCalibrationImages);
+    const Dataset calibration =
+        head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), kCalibrationImages);
     const std::size_t layers = model.weight_layer_count();
     // 4 bits is where the searches spend their time; 8 bits the widest they ask for.
     for (int uniform : {8, 4}) {
@@ -164,8 +178,8 @@ int main(int argc, char** argv) {
         const FloatEngine fake(model, q);
         const std::string b = "uniform:" + std::to_string(uniform);
         t = time_it(reps, [&] { correct = count_correct(fake, test, 0, n, threads); });
-        report("float engine, quantized " + b + " (exact: " + (fake.exact() ? "yes" : "no") + ")", t,
-               percent(correct));
+        report("float engine, quantized " + b + " (exact: " + (fake.exact() ? "yes" : "no") + ")",
+               t, percent(correct));
         // The integer engine is the reference, not a target (minutes on ResNet-20): one run.
         if (!with_integer) continue;
         const IntegerEngine integer(model, q);

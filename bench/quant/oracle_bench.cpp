@@ -33,7 +33,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // CPU seconds of this process (all threads): on a machine shared with other jobs, wall time
 // measures the neighbours too; CPU time measures us.
@@ -65,8 +67,8 @@ double median(std::vector<double> v) {
 
 void cache_hit(const std::filesystem::path& dir) {
     std::printf("\n## 1. cache hit\n");
-    const std::filesystem::path table =
-        std::filesystem::path(SERIALQ_SOURCE_DIR) / "tests/data/quant/releq-lenet-mnist-accuracy.csv";
+    const std::filesystem::path table = std::filesystem::path(SERIALQ_SOURCE_DIR) /
+                                        "tests/data/quant/releq-lenet-mnist-accuracy.csv";
     auto cache = std::make_shared<OracleCache>(dir / "bench-cache.sqlite");
     // A cache of realistic size: the 625 table answers plus 100,000 entries of other oracles.
     const auto fill = Clock::now();
@@ -85,9 +87,10 @@ void cache_hit(const std::filesystem::path& dir) {
     const auto first = Clock::now();
     for (const auto& row : rows) oracle.evaluate(row.bits);
     const double miss_s = since(first);
-    std::printf("filled 100,000 entries in %.2f s (%.1f us per committed entry); 625 misses "
-                "(table lookup + store) %.1f us each\n",
-                fill_s, 1e6 * fill_s / 100000, 1e6 * miss_s / 625);
+    std::printf(
+        "filled 100,000 entries in %.2f s (%.1f us per committed entry); 625 misses "
+        "(table lookup + store) %.1f us each\n",
+        fill_s, 1e6 * fill_s / 100000, 1e6 * miss_s / 625);
 
     // Hits, in rounds of all 625 configurations in a shuffled order.
     std::mt19937_64 rng(1);
@@ -102,10 +105,11 @@ void cache_hit(const std::filesystem::path& dir) {
         per_round_cpu_us.push_back(1e6 * (cpu_seconds() - c) / static_cast<double>(order.size()));
         per_round_us.push_back(1e6 * since(t) / static_cast<double>(order.size()));
     }
-    std::printf("cache hit (CachedOracle::evaluate, %lld hits of %zu): median %.2f us wall, "
-                "%.2f us CPU; best round %.2f us wall per hit (target < 20 us)\n",
-                hits, 200 * rows.size(), median(per_round_us), median(per_round_cpu_us),
-                *std::min_element(per_round_us.begin(), per_round_us.end()));
+    std::printf(
+        "cache hit (CachedOracle::evaluate, %lld hits of %zu): median %.2f us wall, "
+        "%.2f us CPU; best round %.2f us wall per hit (target < 20 us)\n",
+        hits, 200 * rows.size(), median(per_round_us), median(per_round_cpu_us),
+        *std::min_element(per_round_us.begin(), per_round_us.end()));
     std::vector<double> raw, raw_cpu;
     for (int round = 0; round < 50; ++round) {
         const auto t = Clock::now();
@@ -114,9 +118,10 @@ void cache_hit(const std::filesystem::path& dir) {
         raw_cpu.push_back(1e6 * (cpu_seconds() - c) / 2000);
         raw.push_back(1e6 * since(t) / 2000);
     }
-    std::printf("raw OracleCache::lookup in a 100,000-entry cache: median %.2f us wall, %.2f us "
-                "CPU\n",
-                median(raw), median(raw_cpu));
+    std::printf(
+        "raw OracleCache::lookup in a 100,000-entry cache: median %.2f us wall, %.2f us "
+        "CPU\n",
+        median(raw), median(raw_cpu));
 }
 
 // The trace's weights if it has them; else seeded untrained weights beside a copy.
@@ -151,7 +156,8 @@ void builtin_evaluation(const std::filesystem::path& trace, int threads) {
     const auto load = Clock::now();
     BuiltinOracle oracle(trace, o);
     std::printf("model and data loaded in %.2f s (once per process)\n", since(load));
-    for (const std::vector<int>& bits : {std::vector<int>{8, 8, 8, 8}, std::vector<int>{4, 2, 2, 4}}) {
+    for (const std::vector<int>& bits :
+         {std::vector<int>{8, 8, 8, 8}, std::vector<int>{4, 2, 2, 4}}) {
         std::vector<double> total, prepare, cpu;
         double accuracy = 0;
         for (int rep = 0; rep < 7; ++rep) {
@@ -162,13 +168,14 @@ void builtin_evaluation(const std::filesystem::path& trace, int threads) {
             prepare.push_back(oracle.evaluator().prepare(bits).prepare_seconds());
             accuracy = r.accuracy_percent;
         }
-        std::printf("bits %s: %.2f %% on %lld images; evaluate() median %.3f s wall, best %.3f s, "
-                    "median %.3f CPU-s (%.3f s on 2 idle cores); preparing (quantize + "
-                    "calibrate) median %.3f s wall (target < 0.2 s)\n",
-                    format_bits(bits).c_str(), accuracy,
-                    static_cast<long long>(oracle.evaluator().sample_count()), median(total),
-                    *std::min_element(total.begin(), total.end()), median(cpu), median(cpu) / 2,
-                    median(prepare));
+        std::printf(
+            "bits %s: %.2f %% on %lld images; evaluate() median %.3f s wall, best %.3f s, "
+            "median %.3f CPU-s (%.3f s on 2 idle cores); preparing (quantize + "
+            "calibrate) median %.3f s wall (target < 0.2 s)\n",
+            format_bits(bits).c_str(), accuracy,
+            static_cast<long long>(oracle.evaluator().sample_count()), median(total),
+            *std::min_element(total.begin(), total.end()), median(cpu), median(cpu) / 2,
+            median(prepare));
     }
 }
 
@@ -179,15 +186,15 @@ void early_termination(const std::filesystem::path& trace, int threads, double t
     auto evaluator = std::make_shared<const ModelEvaluator>(trace, builtin_settings(o));
     BuiltinOracle exact(evaluator, trace.string(), EarlyStopOptions{});
     BuiltinOracle early(evaluator, trace.string(), EarlyStopOptions{threshold, 0.99, 500});
-    std::printf("reference (full precision): %.2f %%; threshold %.1f %%, confidence 99 %%, "
-                "subsets 500, 1000, 2000, 4000, 5000\n",
-                exact.reference_accuracy_percent(), threshold);
+    std::printf(
+        "reference (full precision): %.2f %%; threshold %.1f %%, confidence 99 %%, "
+        "subsets 500, 1000, 2000, 4000, 5000\n",
+        exact.reference_accuracy_percent(), threshold);
     // 2-bit (and 1-bit) first layers, the rest at assorted widths.
     std::vector<std::vector<int>> batch;
     for (int b0 : {1, 2})
         for (int b1 : {1, 2, 3})
-            for (int b2 : {2, 4, 8})
-                batch.push_back({b0, b1, b2, 8});
+            for (int b2 : {2, 4, 8}) batch.push_back({b0, b1, b2, 8});
     double exact_s = 0, early_s = 0, exact_cpu = 0, early_cpu = 0;
     long long exact_n = 0, early_n = 0, bounds = 0, wrong = 0;
     std::printf("%-10s %14s %10s %14s %10s %8s\n", "bits", "exact_percent", "exact_s",
@@ -207,17 +214,16 @@ void early_termination(const std::filesystem::path& trace, int threads, double t
         // A stop is wrong if the exact accuracy is at or above the threshold.
         wrong += f.is_upper_bound && e.accuracy_percent >= threshold;
         std::printf("%-10s %14.2f %10.3f %13.2f%s %10.3f %8lld\n", format_bits(bits).c_str(),
-                    e.accuracy_percent, e.seconds, f.accuracy_percent,
-                    f.is_upper_bound ? "<" : " ", f.seconds,
-                    static_cast<long long>(f.samples_evaluated));
+                    e.accuracy_percent, e.seconds, f.accuracy_percent, f.is_upper_bound ? "<" : " ",
+                    f.seconds, static_cast<long long>(f.samples_evaluated));
     }
-    std::printf("batch of %zu: exact %.2f s wall / %.2f CPU-s (%lld images), early termination "
-                "%.2f s wall / %.2f CPU-s (%lld images): %.1fx less CPU, %.0f %% fewer images; "
-                "%lld answers are bounds, %lld stopped wrongly\n",
-                batch.size(), exact_s, exact_cpu, exact_n, early_s, early_cpu, early_n,
-                exact_cpu / early_cpu,
-                100.0 * (1.0 - static_cast<double>(early_n) / static_cast<double>(exact_n)),
-                bounds, wrong);
+    std::printf(
+        "batch of %zu: exact %.2f s wall / %.2f CPU-s (%lld images), early termination "
+        "%.2f s wall / %.2f CPU-s (%lld images): %.1fx less CPU, %.0f %% fewer images; "
+        "%lld answers are bounds, %lld stopped wrongly\n",
+        batch.size(), exact_s, exact_cpu, exact_n, early_s, early_cpu, early_n,
+        exact_cpu / early_cpu,
+        100.0 * (1.0 - static_cast<double>(early_n) / static_cast<double>(exact_n)), bounds, wrong);
 }
 
 }  // namespace
@@ -228,9 +234,12 @@ int main(int argc, char** argv) {
     double threshold = 80;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--trace") trace = argv[i + 1];
-        else if (a == "--threads") threads = std::atoi(argv[i + 1]);
-        else if (a == "--threshold") threshold = std::atof(argv[i + 1]);
+        if (a == "--trace")
+            trace = argv[i + 1];
+        else if (a == "--threads")
+            threads = std::atoi(argv[i + 1]);
+        else if (a == "--threshold")
+            threshold = std::atof(argv[i + 1]);
         else {
             std::fprintf(stderr, "usage: %s [--trace T] [--threads N] [--threshold PERCENT]\n",
                          argv[0]);
@@ -249,8 +258,10 @@ int main(int argc, char** argv) {
         bool trained = false;
         const auto weighted = trace_with_weights(trace, dir, trained);
         builtin_evaluation(weighted, threads);
-        if (trained) early_termination(weighted, threads, threshold);
-        else std::printf("\n## 3. early termination: skipped (needs trained weights)\n");
+        if (trained)
+            early_termination(weighted, threads, threshold);
+        else
+            std::printf("\n## 3. early termination: skipped (needs trained weights)\n");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "oracle_bench: error: %s\n", e.what());
         rc = 1;

@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
     close(fds[1]);
     std::string clocked_text;
     char buf[4096];
-    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) clocked_text.append(buf, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
+        clocked_text.append(buf, static_cast<std::size_t>(n));
     int status = 0;
     waitpid(child, &status, 0);
     std::vector<double> clocked;
@@ -122,12 +123,15 @@ int main(int argc, char** argv) {
     }
 
     auto model = make_hardware_model("cycle", config);
-    std::printf("cycle-level model (SystemC 2.3.4, timed waits), accelerator %s\n", config.name.c_str());
+    std::printf("cycle-level model (SystemC 2.3.4, timed waits), accelerator %s\n",
+                config.name.c_str());
     std::printf("machine: %s, load average %s; min %.2f s per row (clocked: a quarter)\n",
-                serialq::bench::machine().c_str(), serialq::bench::load_average().c_str(), min_seconds);
-    std::printf("wall_ms: one network, elaboration excluded; steps: lane-chunk steps simulated;\n"
-                "runs: runs of identical steps (one timed wait per unit each); clocked_ms: the\n"
-                "naive clocked variant; timed_x: clocked_ms / wall_ms\n");
+                serialq::bench::machine().c_str(), serialq::bench::load_average().c_str(),
+                min_seconds);
+    std::printf(
+        "wall_ms: one network, elaboration excluded; steps: lane-chunk steps simulated;\n"
+        "runs: runs of identical steps (one timed wait per unit each); clocked_ms: the\n"
+        "naive clocked variant; timed_x: clocked_ms / wall_ms\n");
     std::printf("%-13s %-16s %6s %14s %9s %9s %12s %11s %12s %9s\n", "trace", "bits", "layers",
                 "sim_cycles", "steps", "runs", "wall_ms", "layers/s", "clocked_ms", "timed_x");
     for (std::size_t i = 0; i < table.size(); ++i) {

@@ -15,14 +15,14 @@ int parse_one(std::string text, int min_bits, int max_bits, const std::string& w
     const auto v = parse_integer(text);
     if (!v) throw ConfigError(what + ": found '" + text + "', expected a bitwidth (an integer)");
     if (*v < min_bits || *v > max_bits)
-        throw ConfigError(what + ": found " + text + " bits, expected " +
-                          std::to_string(min_bits) + ".." + std::to_string(max_bits));
+        throw ConfigError(what + ": found " + text + " bits, expected " + std::to_string(min_bits) +
+                          ".." + std::to_string(max_bits));
     return static_cast<int>(*v);
 }
 }  // namespace
 
-std::vector<int> parse_bits(const std::string& spec, std::size_t layers, int min_bits,
-                            int max_bits, const std::string& what) {
+std::vector<int> parse_bits(const std::string& spec, std::size_t layers, int min_bits, int max_bits,
+                            const std::string& what) {
     const std::string prefix = "uniform:";
     if (spec.rfind(prefix, 0) == 0) {
         const int b = parse_one(spec.substr(prefix.size()), min_bits, max_bits, what);
@@ -32,7 +32,8 @@ std::vector<int> parse_bits(const std::string& spec, std::size_t layers, int min
     std::stringstream ss(spec);
     std::string item;
     while (std::getline(ss, item, ',')) bits.push_back(parse_one(item, min_bits, max_bits, what));
-    if (!spec.empty() && spec.back() == ',') bits.push_back(parse_one("", min_bits, max_bits, what));
+    if (!spec.empty() && spec.back() == ',')
+        bits.push_back(parse_one("", min_bits, max_bits, what));
     if (bits.size() != layers)
         throw ConfigError(what + ": found " + std::to_string(bits.size()) +
                           " bitwidths, expected " + std::to_string(layers) +

@@ -45,7 +45,8 @@ std::string integer_range_text(long long min, long long max) {
 
 std::string list_text(const std::vector<long long>& values) {
     std::string s = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(values[i]);
     return s + "]";
 }
 

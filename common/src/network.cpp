@@ -6,8 +6,10 @@ std::int64_t Layer::reduction_length() const {
     switch (kind) {
         case LayerKind::Conv:
             return static_cast<std::int64_t>(input.channels / groups) * kernel_h * kernel_w;
-        case LayerKind::FullyConnected: return input.elements();
-        default: return 0;
+        case LayerKind::FullyConnected:
+            return input.elements();
+        default:
+            return 0;
     }
 }
 

@@ -70,8 +70,7 @@ private:
         return YamlMap(node, file_, path);
     }
 
-    int producer(YamlMap& m, const std::string& ref, const std::string& key,
-                 const Network& net) {
+    int producer(YamlMap& m, const std::string& ref, const std::string& key, const Network& net) {
         if (ref == "input") return -1;  // the network input, e.g. for a residual shortcut
         const auto it = index_.find(ref);
         if (it == index_.end())
@@ -136,8 +135,8 @@ private:
             const int out_f = static_cast<int>(m.integer("out_features", 1, kMaxDim * 16));
             if (in_f != l.input.elements())
                 m.fail("in_features", std::to_string(in_f),
-                       std::to_string(l.input.elements()) + " (its input " +
-                           shape_text(l.input) + " flattened)");
+                       std::to_string(l.input.elements()) + " (its input " + shape_text(l.input) +
+                           " flattened)");
             l.output = Shape{out_f, 1, 1};
         } else if (type == "maxpool" || type == "avgpool") {
             l.kind = type == "maxpool" ? LayerKind::MaxPool : LayerKind::AvgPool;

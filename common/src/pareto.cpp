@@ -40,7 +40,8 @@ std::optional<std::size_t> pareto_knee(const std::vector<double>& accuracy,
     for (std::size_t i = 0; i < on_front.size(); ++i)
         if (on_front[i]) f.push_back(i);
     if (f.empty()) return std::nullopt;
-    std::stable_sort(f.begin(), f.end(), [&](std::size_t a, std::size_t b) { return cost[a] < cost[b]; });
+    std::stable_sort(f.begin(), f.end(),
+                     [&](std::size_t a, std::size_t b) { return cost[a] < cost[b]; });
     const double c0 = cost[f.front()], c1 = cost[f.back()];
     const double a0 = accuracy[f.front()], a1 = accuracy[f.back()];
     const double dc = c1 - c0, da = a1 - a0;

@@ -182,8 +182,7 @@ bool YamlMap::boolean_or(std::string_view key, bool fallback) {
 
 std::string YamlMap::choice(std::string_view key, const std::vector<std::string>& options) {
     std::string expected = "one of";
-    for (std::size_t i = 0; i < options.size(); ++i)
-        expected += (i ? ", " : " ") + options[i];
+    for (std::size_t i = 0; i < options.size(); ++i) expected += (i ? ", " : " ") + options[i];
     const YAML::Node n = get(key);
     if (!n.IsDefined() || n.IsNull()) fail(key, "nothing (the key is missing)", expected);
     if (n.IsScalar())
@@ -227,8 +226,7 @@ std::pair<int, int> YamlMap::int_pair_or(std::string_view key, std::pair<int, in
     fail(key, found, expected);
 }
 
-std::vector<long long> YamlMap::integer_list(std::string_view key, long long min,
-                                             long long max) {
+std::vector<long long> YamlMap::integer_list(std::string_view key, long long min, long long max) {
     const YAML::Node n = get(key);
     const std::string expected = "a list of integers in " + range_text(min, max);
     if (!n.IsDefined() || n.IsNull()) fail(key, "nothing (the key is missing)", expected);

@@ -10,8 +10,9 @@ namespace serialq::quant {
 EvaluationSettings builtin_settings(const OracleOptions& options) {
     // The search chooses on validation; train is what the model learnt from.
     if (options.evaluation.split == Split::Train)
-        throw ConfigError("split: found 'train', expected validation (for the search) or test "
-                          "(for final reports)");
+        throw ConfigError(
+            "split: found 'train', expected validation (for the search) or test "
+            "(for final reports)");
     options.evaluation.check();
     return options.evaluation;
 }

@@ -35,8 +35,10 @@ double normal_quantile(double p) {
     double lo = -40, hi = 40;
     for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
         const double mid = 0.5 * (lo + hi);
-        if (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p) lo = mid;
-        else hi = mid;
+        if (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p)
+            lo = mid;
+        else
+            hi = mid;
     }
     return 0.5 * (lo + hi);
 }
@@ -65,8 +67,8 @@ SubsetEvaluation evaluate_with_early_stop(std::int64_t total, const CountCorrect
     if (total <= 0) return out;
     if (options.threshold_percent <= 0) {
         out.samples = total;
-        out.accuracy_percent = 100.0 * static_cast<double>(count_correct(0, total)) /
-                               static_cast<double>(total);
+        out.accuracy_percent =
+            100.0 * static_cast<double>(count_correct(0, total)) / static_cast<double>(total);
         return out;
     }
     const std::vector<std::int64_t> sizes = subset_schedule(total, options.first_samples);

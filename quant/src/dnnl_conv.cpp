@@ -54,8 +54,8 @@ struct DnnlConv::Impl {
     dnnl::memory::dims src_dims, weight_dims, dst_dims, strides, pad_l, pad_r;
     std::vector<float> plain_weights;  // hwio: the engines' (out x kh*kw*in) column-major matrix
     std::vector<std::int8_t> int8_weights;  // the same codes as bytes; empty: no int8 kernel
-    std::int64_t pair_bound = 0;            // 2 max|w| max(x): see int32_accumulation
-    std::string name;                       // the layer's, for errors
+    std::int64_t pair_bound = 0;  // 2 max|w| max(x): see int32_accumulation
+    std::string name;  // the layer's, for errors
 
     // One primitive per batch size (the last batch of a range is usually smaller), made on first
     // use; the weights reordered into the layout that primitive chose.
@@ -135,7 +135,8 @@ DnnlConv::DnnlConv(const ModelLayer& l, const Act<float>& weight, std::int64_t i
                (l.output.width - 1) * l.stride_w + l.kernel_w - l.input.width - l.pad_w};
     m.plain_weights.assign(weight.data(), weight.data() + weight.size());
     m.name = l.name;
-    const std::int64_t w_max = weight.size() == 0 ? 0 : static_cast<std::int64_t>(weight.cwiseAbs().maxCoeff());
+    const std::int64_t w_max =
+        weight.size() == 0 ? 0 : static_cast<std::int64_t>(weight.cwiseAbs().maxCoeff());
     if (input_lo >= 0 && input_hi <= 255 && w_max <= 127) {
         m.int8_weights.reserve(m.plain_weights.size());
         for (float w : m.plain_weights) m.int8_weights.push_back(static_cast<std::int8_t>(w));
@@ -157,8 +158,10 @@ void DnnlConv::run(const float* in, int batch, Act<float>& out) const {
     if (k.int8) {
         const std::size_t n = k.src.get_size();
         if (ts.codes.size() < n) ts.codes.resize(n);
-        std::uint8_t* codes = ts.codes.data();  // local: a thread_local's pointer blocks vectorizing
-        for (std::size_t i = 0; i < n; ++i) codes[i] = static_cast<std::uint8_t>(static_cast<std::int32_t>(in[i]));
+        std::uint8_t* codes =
+            ts.codes.data();  // local: a thread_local's pointer blocks vectorizing
+        for (std::size_t i = 0; i < n; ++i)
+            codes[i] = static_cast<std::uint8_t>(static_cast<std::int32_t>(in[i]));
         source = ts.codes.data();
     }
     dnnl::memory src(k.src, cpu_engine(), source);

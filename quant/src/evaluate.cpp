@@ -13,8 +13,8 @@ int resolve_threads(int threads) {
 }
 }  // namespace
 
-std::vector<int> predict_all(const InferenceEngine& engine, const Dataset& data,
-                             std::int64_t begin, std::int64_t end, int threads) {
+std::vector<int> predict_all(const InferenceEngine& engine, const Dataset& data, std::int64_t begin,
+                             std::int64_t end, int threads) {
     std::vector<int> out(static_cast<std::size_t>(std::max<std::int64_t>(0, end - begin)));
     if (end <= begin) return out;
     const std::int64_t batch = engine.batch_size();
@@ -33,8 +33,8 @@ std::vector<int> predict_all(const InferenceEngine& engine, const Dataset& data,
     return out;
 }
 
-std::int64_t count_correct(const InferenceEngine& engine, const Dataset& data,
-                           std::int64_t begin, std::int64_t end, int threads) {
+std::int64_t count_correct(const InferenceEngine& engine, const Dataset& data, std::int64_t begin,
+                           std::int64_t end, int threads) {
     const std::vector<int> p = predict_all(engine, data, begin, end, threads);
     std::int64_t correct = 0;
     for (std::size_t i = 0; i < p.size(); ++i)

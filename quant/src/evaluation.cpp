@@ -17,10 +17,12 @@ void EvaluationSettings::check() const {
         throw ConfigError("activation_bits: found " + std::to_string(activation_bits) +
                           ", expected 0 (float activations) or 2.." + std::to_string(kMaxBits));
     if (split == Split::Train)
-        throw ConfigError("split: found 'train', expected validation or test (the model was "
-                          "trained on train)");
+        throw ConfigError(
+            "split: found 'train', expected validation or test (the model was "
+            "trained on train)");
     if (threads < 0)
-        throw ConfigError("threads: found " + std::to_string(threads) + ", expected 0 (all cores) or more");
+        throw ConfigError("threads: found " + std::to_string(threads) +
+                          ", expected 0 (all cores) or more");
     if (prefix_memory_bytes < 0)
         throw ConfigError("prefix_memory_bytes: found " + std::to_string(prefix_memory_bytes) +
                           ", expected 0 (no prefix reuse) or more");
@@ -48,9 +50,12 @@ std::string architecture(const Model& m) {
     for (const auto& l : m.layers) {
         o << ';' << l.name << ':' << to_string(l.kind) << ',' << shape_text(l.output);
         const std::size_t at = static_cast<std::size_t>(&l - m.layers.data());
-        if (l.inputs != std::vector<int>{static_cast<int>(at) - 1}) {  // not a chain: say where from
+        if (l.inputs !=
+            std::vector<int>{static_cast<int>(at) - 1}) {  // not a chain: say where from
             o << ",from";
-            for (int i : l.inputs) o << '=' << (i < 0 ? std::string("input") : m.layers[static_cast<std::size_t>(i)].name);
+            for (int i : l.inputs)
+                o << '='
+                  << (i < 0 ? std::string("input") : m.layers[static_cast<std::size_t>(i)].name);
         }
         if (l.kind == OpKind::Conv || l.kind == OpKind::MaxPool)
             o << ",k" << l.kernel_h << 'x' << l.kernel_w << ",s" << l.stride_h << 'x' << l.stride_w
@@ -67,16 +72,18 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-ModelEvaluator::ModelEvaluator(const std::filesystem::path& trace, const EvaluationSettings& settings)
+ModelEvaluator::ModelEvaluator(const std::filesystem::path& trace,
+                               const EvaluationSettings& settings)
     : settings_(settings) {
     settings_.check();
     quantizer_ = make_quantizer(settings_.quantizer, "quantizer");
     auto model = std::make_shared<Model>(load_model(trace));
     TrainingSplits splits = load_fashion_mnist_training(settings_.data_dir);
     auto training = std::make_shared<Dataset>(std::move(splits.train));
-    auto data = std::make_shared<Dataset>(
-        settings_.split == Split::Validation ? std::move(splits.validation)
-                                             : load_fashion_mnist(settings_.data_dir, settings_.split));
+    auto data =
+        std::make_shared<Dataset>(settings_.split == Split::Validation
+                                      ? std::move(splits.validation)
+                                      : load_fashion_mnist(settings_.data_dir, settings_.split));
     if (model->input != Shape{1, data->rows, data->cols} || model->classes() != 10)
         throw ConfigError(trace.string() + ": input: found " + shape_text(model->input) + " and " +
                           std::to_string(model->classes()) + " classes, expected 1x" +
@@ -86,8 +93,10 @@ ModelEvaluator::ModelEvaluator(const std::filesystem::path& trace, const Evaluat
     training_ = std::move(training);
     data_ = std::move(data);
     full_precision_ = std::make_unique<FloatEngine>(*model_);
-    if (settings_.activation_bits > 0 && settings_.activation_bits <= 15 && settings_.finetune.steps == 0) {
-        auto store = std::make_shared<PrefixStore>(*model_, data_->size(), settings_.prefix_memory_bytes);
+    if (settings_.activation_bits > 0 && settings_.activation_bits <= 15 &&
+        settings_.finetune.steps == 0) {
+        auto store =
+            std::make_shared<PrefixStore>(*model_, data_->size(), settings_.prefix_memory_bytes);
         if (store->enabled()) prefixes_ = std::move(store);
     }
 
@@ -143,7 +152,8 @@ PreparedConfiguration ModelEvaluator::prepare(const std::vector<int>& bits) cons
     std::shared_ptr<const Model> model = model_;
     if (settings_.finetune.steps > 0) {
         auto tuned = std::make_shared<Model>(*model_);
-        c.finetune_loss_ = finetune_quantized(*tuned, bits, *quantizer_, *training_, settings_.finetune);
+        c.finetune_loss_ =
+            finetune_quantized(*tuned, bits, *quantizer_, *training_, settings_.finetune);
         model = std::move(tuned);
     }
     if (settings_.activation_bits > 0) {
@@ -170,9 +180,9 @@ PreparedConfiguration ModelEvaluator::prepare(const std::vector<int>& bits) cons
 namespace {
 void check_range(std::int64_t begin, std::int64_t end, std::int64_t size) {
     if (begin < 0 || begin > end || end > size)
-        throw ConfigError("evaluation range [" + std::to_string(begin) + ", " + std::to_string(end) +
-                          "): expected 0 <= begin <= end <= " + std::to_string(size) +
-                          " (the images of the split)");
+        throw ConfigError("evaluation range [" + std::to_string(begin) + ", " +
+                          std::to_string(end) + "): expected 0 <= begin <= end <= " +
+                          std::to_string(size) + " (the images of the split)");
 }
 }  // namespace
 
@@ -186,7 +196,8 @@ std::vector<int> PreparedConfiguration::predict(std::int64_t begin, std::int64_t
     return predict_all(*engine_, *data_, begin, end, threads_);
 }
 
-std::int64_t ModelEvaluator::count_correct_full_precision(std::int64_t begin, std::int64_t end) const {
+std::int64_t ModelEvaluator::count_correct_full_precision(std::int64_t begin,
+                                                          std::int64_t end) const {
     check_range(begin, end, data_->size());
     return quant::count_correct(*full_precision_, *data_, begin, end, settings_.threads);
 }

@@ -24,8 +24,7 @@ std::string shown(const std::string& reply) {
 
 }  // namespace
 
-ExecOracle::ExecOracle(std::string command, double timeout_seconds,
-                       double startup_timeout_seconds)
+ExecOracle::ExecOracle(std::string command, double timeout_seconds, double startup_timeout_seconds)
     : command_(std::move(command)),
       name_("exec:" + command_),
       timeout_seconds_(timeout_seconds),
@@ -42,8 +41,7 @@ ExecOracle::~ExecOracle() = default;
 pid_t ExecOracle::evaluator_pid() const { return process_->pid(); }
 
 void ExecOracle::hello() {
-    const std::string reply =
-        process_->round_trip(R"({"hello": 1})", startup_timeout_seconds_);
+    const std::string reply = process_->round_trip(R"({"hello": 1})", startup_timeout_seconds_);
     const std::string expected =
         R"(, expected {"layers": N} with optional "identity" and "reference_accuracy")";
     json j;
@@ -55,13 +53,13 @@ void ExecOracle::hello() {
     }
     if (j.is_object() && j.contains("error") && j["error"].is_string()) {
         process_->stop();
-        throw InputError(name_ + ": the evaluator refused the hello: " +
-                         j["error"].get<std::string>());
+        throw InputError(name_ +
+                         ": the evaluator refused the hello: " + j["error"].get<std::string>());
     }
     if (!j.is_object() || !j.contains("layers") || !j["layers"].is_number_integer() ||
         j["layers"].get<long long>() < 1 || j["layers"].get<long long>() > 100000 ||
-        (j.contains("identity") && (!j["identity"].is_string() ||
-                                    j["identity"].get<std::string>().empty())) ||
+        (j.contains("identity") &&
+         (!j["identity"].is_string() || j["identity"].get<std::string>().empty())) ||
         (j.contains("reference_accuracy") &&
          (!j["reference_accuracy"].is_number() || j["reference_accuracy"].get<double>() < 0 ||
           j["reference_accuracy"].get<double>() > 100))) {
@@ -106,8 +104,8 @@ AccuracyResult ExecOracle::evaluate(const std::vector<int>& bits) {
     }
     if (!j.is_object()) throw malformed("not an object");
     if (j.contains("error")) {
-        const std::string message = j["error"].is_string() ? j["error"].get<std::string>()
-                                                           : j["error"].dump();
+        const std::string message =
+            j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
         throw InputError(name_ + ": the evaluator reports an error for bits " + format_bits(bits) +
                          ": " + message);
     }
@@ -129,8 +127,9 @@ AccuracyResult ExecOracle::evaluate(const std::vector<int>& bits) {
 
 double ExecOracle::reference_accuracy_percent() {
     if (!reference_)
-        throw InputError(name_ + ": the evaluator announced no reference_accuracy in its hello "
-                                 "reply, expected one for the relative accuracy");
+        throw InputError(name_ +
+                         ": the evaluator announced no reference_accuracy in its hello "
+                         "reply, expected one for the relative accuracy");
     return *reference_;
 }
 

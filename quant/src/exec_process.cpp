@@ -18,15 +18,15 @@ namespace serialq::quant {
 
 namespace {
 
-constexpr std::size_t kMaxLine = 1 << 20;       // a reply longer than this is malformed
-constexpr std::size_t kStderrTail = 4096;       // stderr kept for messages
-constexpr double kExitGraceSeconds = 2.0;       // after closing stdin, before SIGKILL
+constexpr std::size_t kMaxLine = 1 << 20;  // a reply longer than this is malformed
+constexpr std::size_t kStderrTail = 4096;  // stderr kept for messages
+constexpr double kExitGraceSeconds = 2.0;  // after closing stdin, before SIGKILL
 
 using Clock = std::chrono::steady_clock;
 
 Clock::time_point after(double seconds) {
-    return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                              std::chrono::duration<double>(seconds));
+    return Clock::now() +
+           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
 // Rounded up, so that 0 means the deadline has passed: rounded down, a deadline 0.4 ms away
@@ -123,8 +123,7 @@ void ExecProcess::stop() {
         ::kill(-pid_, SIGKILL);
         ::kill(pid_, SIGKILL);
         int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
         pid_ = -1;
     }
     close_fd(in_);
@@ -145,7 +144,7 @@ void ExecProcess::read_stderr() {
         }
         if (n < 0 && errno == EINTR) continue;
         if (n == 0) close_fd(err_);  // end of file
-        return;                      // EAGAIN: nothing more for now
+        return;  // EAGAIN: nothing more for now
     }
 }
 
@@ -169,7 +168,8 @@ void ExecProcess::fail(const std::string& what) {
     read_stderr();
     stop();
     const std::string last = stderr_last_line();
-    throw InputError(name_ + ": " + what + (last.empty() ? "" : " (its stderr ends: " + last + ")"));
+    throw InputError(name_ + ": " + what +
+                     (last.empty() ? "" : " (its stderr ends: " + last + ")"));
 }
 
 std::string ExecProcess::round_trip(const std::string& request, double timeout_seconds) {
@@ -181,8 +181,8 @@ std::string ExecProcess::round_trip(const std::string& request, double timeout_s
     // Send. The socket buffer holds any sane request at once; poll only if it is full.
     std::size_t sent = 0;
     while (sent < line.size()) {
-        const ssize_t n = ::send(in_, line.data() + sent, line.size() - sent,
-                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t n =
+            ::send(in_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             sent += static_cast<std::size_t>(n);
             continue;

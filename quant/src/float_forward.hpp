@@ -23,17 +23,17 @@ struct FloatLayerTensors {
 // Batch normalization of one layer over one batch (training mode): the batch's statistics and
 // the normalized values (x - mean) / sqrt(var + eps), kept for the backward pass.
 struct BatchNormState {
-    Act<float> normalized;         // out x batch*pixels
-    Eigen::VectorXf mean, var;     // the batch's (biased variance)
-    Eigen::VectorXf inv_std;       // 1 / sqrt(var + eps)
+    Act<float> normalized;  // out x batch*pixels
+    Eigen::VectorXf mean, var;  // the batch's (biased variance)
+    Eigen::VectorXf inv_std;  // 1 / sqrt(var + eps)
 };
 
 struct FloatWorkspace {
-    Act<float> input;                               // C x batch*H*W
-    std::vector<Act<float>> out;                    // per layer, after BN and ReLU
-    std::vector<Act<float>> cols;                   // per conv layer
+    Act<float> input;  // C x batch*H*W
+    std::vector<Act<float>> out;  // per layer, after BN and ReLU
+    std::vector<Act<float>> cols;  // per conv layer
     std::vector<std::vector<std::int32_t>> argmax;  // per max-pool layer (training only)
-    std::vector<BatchNormState> bn;                 // per layer with batch norm
+    std::vector<BatchNormState> bn;  // per layer with batch norm
     int batch = 0;
 };
 

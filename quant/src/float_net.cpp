@@ -19,7 +19,8 @@ void load_batch(const Dataset& data, std::int64_t begin, int count, FloatWorkspa
     ws.input.resize(1, count * px);
     const std::uint8_t* src = data.image(begin);
     float* dst = ws.input.data();
-    for (std::int64_t i = 0; i < count * px; ++i) dst[i] = static_cast<float>(src[i]) * (1.0f / 255.0f);
+    for (std::int64_t i = 0; i < count * px; ++i)
+        dst[i] = static_cast<float>(src[i]) * (1.0f / 255.0f);
 }
 
 namespace {
@@ -48,12 +49,14 @@ public:
         maxpool(in.data(), l, ws_.batch, out, keep_argmax_ ? &ws_.argmax[i] : nullptr);
     }
 
-    void average_pool(std::size_t, const ModelLayer& l, const Act<float>& in, Act<float>& out) const {
+    void average_pool(std::size_t, const ModelLayer& l, const Act<float>& in,
+                      Act<float>& out) const {
         plane_sums(in, ws_.batch, out);
         out /= static_cast<float>(l.input.height * l.input.width);
     }
 
-    void add(std::size_t, const ModelLayer& l, const Act<float>& p, const Act<float>& q, Act<float>& out) const {
+    void add(std::size_t, const ModelLayer& l, const Act<float>& p, const Act<float>& q,
+             Act<float>& out) const {
         out = p + q;
         relu(l, out);
     }
@@ -99,8 +102,8 @@ namespace {
 // predict() borrows one here and gives it back; the pool holds at most one per thread that
 // ever ran at once.
 struct EngineWorkspace {
-    detail::FloatWorkspace plain;                    // full precision
-    detail::QuantizedWorkspace<float> quantized;     // quantized mode
+    detail::FloatWorkspace plain;  // full precision
+    detail::QuantizedWorkspace<float> quantized;  // quantized mode
 };
 
 class WorkspacePool {
@@ -167,7 +170,8 @@ struct FloatEngine::Impl {
                 detail::Act<float>& scores) const;
 };
 
-FloatEngine::FloatEngine(const Model& model, int batch) : impl_(std::make_unique<Impl>()), batch_(batch) {
+FloatEngine::FloatEngine(const Model& model, int batch)
+    : impl_(std::make_unique<Impl>()), batch_(batch) {
     impl_->model = &model;
     // Inference uses the running statistics: batch norm folded into the weights.
     for (const auto& p : fold_batch_norm(model).params) {
@@ -224,13 +228,15 @@ void FloatEngine::Impl::scores(const Dataset& data, std::int64_t begin, int coun
         const PrefixStore::Cut& c = cuts[static_cast<std::size_t>(from)];
         const ModelLayer& t = model->layers[static_cast<std::size_t>(c.tensor)];
         auto& a = acts[static_cast<std::size_t>(c.tensor)];
-        a.resize(t.output.channels, static_cast<Eigen::Index>(count) * t.output.height * t.output.width);
+        a.resize(t.output.channels,
+                 static_cast<Eigen::Index>(count) * t.output.height * t.output.width);
         store->load(from, begin, count, a.data());
         first = c.layer;
     }
     detail::run_quantized(program, data, begin, count, first, ws.quantized, &out);
     for (std::size_t c = static_cast<std::size_t>(from + 1); c < cuts.size(); ++c)
-        store->save(static_cast<int>(c), begin, count, acts[static_cast<std::size_t>(cuts[c].tensor)].data());
+        store->save(static_cast<int>(c), begin, count,
+                    acts[static_cast<std::size_t>(cuts[c].tensor)].data());
 }
 
 void FloatEngine::predict(const Dataset& data, std::int64_t begin, std::int64_t end,

@@ -59,7 +59,8 @@ public:
         auto* dst = static_cast<unsigned char*>(out);
         std::size_t done = 0;
         while (done < bytes) {
-            const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(bytes - done, 1u << 30));
+            const unsigned chunk =
+                static_cast<unsigned>(std::min<std::size_t>(bytes - done, 1u << 30));
             const int n = gzread(file_.get(), dst + done, chunk);
             if (n <= 0) {
                 // zlib reports a gzip stream cut short as Z_BUF_ERROR ("unexpected end of
@@ -100,7 +101,8 @@ Dataset read_idx(const std::filesystem::path& images, const std::filesystem::pat
                  ", expected 1..4096 on each side");
     if (std::uint64_t{idims[0]} * idims[1] * idims[2] > (std::uint64_t{1} << 32))
         img.fail(std::to_string(idims[0]) + " images of " + std::to_string(idims[1]) + "x" +
-                 std::to_string(idims[2]) + ", expected at most 4 GiB of pixels (a corrupt header?)");
+                 std::to_string(idims[2]) +
+                 ", expected at most 4 GiB of pixels (a corrupt header?)");
     d.rows = static_cast<int>(idims[1]);
     d.cols = static_cast<int>(idims[2]);
     d.pixels.resize(static_cast<std::size_t>(idims[0]) * idims[1] * idims[2]);
@@ -153,11 +155,13 @@ TrainingSplits load_fashion_mnist_training(const std::filesystem::path& dir) {
                          " images, expected " + std::to_string(kTrainImages + kValidationImages) +
                          " (the Fashion-MNIST training set)" + kPackageHint);
     TrainingSplits s;
-    s.train = slice(all, 0, kTrainImages,
-                    "fashion-mnist/train (training images 0.." + std::to_string(kTrainImages - 1) + ")");
-    s.validation = slice(all, kTrainImages, all.size(),
-                         "fashion-mnist/validation (training images " + std::to_string(kTrainImages) +
-                             ".." + std::to_string(all.size() - 1) + ", held out from training)");
+    s.train =
+        slice(all, 0, kTrainImages,
+              "fashion-mnist/train (training images 0.." + std::to_string(kTrainImages - 1) + ")");
+    s.validation =
+        slice(all, kTrainImages, all.size(),
+              "fashion-mnist/validation (training images " + std::to_string(kTrainImages) + ".." +
+                  std::to_string(all.size() - 1) + ", held out from training)");
     return s;
 }
 

@@ -24,7 +24,8 @@ namespace serialq::quant::detail {
 //   e.max_pool(i, l, in, out[i])        e.average_pool(i, l, in, out[i])
 //   e.add(i, l, in, other, out[i])      e.weighted(i, l, in, out[i])       (conv and fc)
 template <class A, class Engine>
-void walk_layers(const Model& model, std::size_t first, const A& image, std::vector<A>& out, Engine& e) {
+void walk_layers(const Model& model, std::size_t first, const A& image, std::vector<A>& out,
+                 Engine& e) {
     const std::size_t n = model.layers.size();
     out.resize(n);
     for (std::size_t i = first; i < n; ++i) {

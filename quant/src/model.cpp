@@ -29,7 +29,8 @@ Model build_model(const Network& net) {
     m.input = net.input;
     const auto fail = [&](const Layer& l, const std::string& found, const std::string& expected) {
         throw ConfigError(net.file + ": layers." + l.name + ": found " + found + ", expected " +
-                          expected + " (the built-in model runs conv, fc, maxpool, global "
+                          expected +
+                          " (the built-in model runs conv, fc, maxpool, global "
                           "avgpool and add layers)");
     };
     const int last = static_cast<int>(net.layers.size()) - 1;
@@ -48,13 +49,19 @@ Model build_model(const Network& net) {
                 if (l.groups != 1) fail(l, "groups " + std::to_string(l.groups), "groups 1");
                 ml.kind = OpKind::Conv;
                 break;
-            case LayerKind::FullyConnected: ml.kind = OpKind::FullyConnected; break;
-            case LayerKind::MaxPool: ml.kind = OpKind::MaxPool; break;
+            case LayerKind::FullyConnected:
+                ml.kind = OpKind::FullyConnected;
+                break;
+            case LayerKind::MaxPool:
+                ml.kind = OpKind::MaxPool;
+                break;
             case LayerKind::AvgPool:
                 if (!l.global) fail(l, "a windowed avgpool", "global: true");
                 ml.kind = OpKind::GlobalAvgPool;
                 break;
-            case LayerKind::Add: ml.kind = OpKind::Add; break;
+            case LayerKind::Add:
+                ml.kind = OpKind::Add;
+                break;
         }
         const bool pool = ml.kind == OpKind::MaxPool || ml.kind == OpKind::GlobalAvgPool;
         ml.relu = !pool && l.relu.value_or(static_cast<int>(i) != last);
@@ -67,15 +74,16 @@ Model build_model(const Network& net) {
             p.bias = Eigen::VectorXf::Zero(ml.output.channels);
             if (l.batch_norm) {
                 const Eigen::Index c = ml.output.channels;
-                p.bn = {Eigen::VectorXf::Ones(c), Eigen::VectorXf::Zero(c), Eigen::VectorXf::Zero(c),
-                        Eigen::VectorXf::Ones(c)};
+                p.bn = {Eigen::VectorXf::Ones(c), Eigen::VectorXf::Zero(c),
+                        Eigen::VectorXf::Zero(c), Eigen::VectorXf::Ones(c)};
             }
             m.params.push_back(std::move(p));
         }
         m.layers.push_back(ml);
     }
     if (net.layers.empty() || !net.layers.back().has_weights())
-        throw ConfigError(net.file + ": layers." + (net.layers.empty() ? std::string("[]") : net.layers.back().name) +
+        throw ConfigError(net.file + ": layers." +
+                          (net.layers.empty() ? std::string("[]") : net.layers.back().name) +
                           ": found a network that does not end in a conv or fc layer, expected "
                           "the last layer to produce the class scores");
     if (m.layers.back().relu || m.layers.back().batch_norm)
@@ -179,7 +187,8 @@ void set_parameters(Model& model, const WeightsFile& file, const std::string& so
             return t;
         };
         const NamedTensor* w = expect(l.name + ".weight", file_shape(l));
-        const NamedTensor* b = expect(l.name + ".bias", {static_cast<std::uint32_t>(l.output.channels)});
+        const NamedTensor* b =
+            expect(l.name + ".bias", {static_cast<std::uint32_t>(l.output.channels)});
         const Shape cs = column_shape(l);
         for (Eigen::Index o = 0; o < p.weight.rows(); ++o)
             for (Eigen::Index k = 0; k < p.weight.cols(); ++k)
@@ -188,7 +197,8 @@ void set_parameters(Model& model, const WeightsFile& file, const std::string& so
         for (Eigen::Index o = 0; o < p.bias.size(); ++o)
             p.bias[o] = b->values[static_cast<std::size_t>(o)];
         if (!p.bn.empty()) {
-            const std::vector<std::uint32_t> channels{static_cast<std::uint32_t>(l.output.channels)};
+            const std::vector<std::uint32_t> channels{
+                static_cast<std::uint32_t>(l.output.channels)};
             for (auto [suffix, v] : batch_norm_tensors(p.bn)) {
                 const NamedTensor* t = expect(l.name + std::string(suffix), channels);
                 *v = Eigen::Map<const Eigen::VectorXf>(t->values.data(), l.output.channels);
@@ -223,14 +233,17 @@ WeightsFile to_weights_file(const Model& model, const std::string& metadata_json
             for (Eigen::Index k = 0; k < p.weight.cols(); ++k)
                 w.values[static_cast<std::size_t>(o * p.weight.cols()) + file_column(k, cs)] =
                     p.weight(o, k);
-        NamedTensor b{l.name + ".bias", {static_cast<std::uint32_t>(p.bias.size())},
+        NamedTensor b{l.name + ".bias",
+                      {static_cast<std::uint32_t>(p.bias.size())},
                       std::vector<float>(p.bias.data(), p.bias.data() + p.bias.size())};
         f.tensors.push_back(std::move(w));
         f.tensors.push_back(std::move(b));
         if (!p.bn.empty())
             for (auto [suffix, v] : batch_norm_tensors(p.bn))
-                f.tensors.push_back(NamedTensor{l.name + std::string(suffix), {static_cast<std::uint32_t>(v->size())},
-                                                std::vector<float>(v->data(), v->data() + v->size())});
+                f.tensors.push_back(
+                    NamedTensor{l.name + std::string(suffix),
+                                {static_cast<std::uint32_t>(v->size())},
+                                std::vector<float>(v->data(), v->data() + v->size())});
     }
     return f;
 }
@@ -242,8 +255,10 @@ Model load_model(const std::filesystem::path& trace) {
 Model load_trained_model(const std::filesystem::path& trace) {
     const Network net = load_network(trace);
     if (net.weights_file.empty())
-        throw ConfigError(trace.string() + ": weights: nothing (the key is missing), expected "
-                          "the trained weights file of the network (e.g. weights: lenet-fashion.sqw)");
+        throw ConfigError(
+            trace.string() +
+            ": weights: nothing (the key is missing), expected "
+            "the trained weights file of the network (e.g. weights: lenet-fashion.sqw)");
     Model m = build_model(net);
     set_parameters(m, read_weights_file(net.weights_file), net.weights_file);
     return m;

@@ -35,9 +35,12 @@ std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const Oracl
         throw ConfigError("oracle '" + spec + "': nothing after '" + kind + ":', " + expected);
 
     std::unique_ptr<AccuracyOracle> oracle;
-    if (kind == "table") oracle = std::make_unique<TableOracle>(arg);
-    else if (kind == "exec") oracle = std::make_unique<ExecOracle>(arg, options.timeout_seconds);
-    else oracle = std::make_unique<BuiltinOracle>(arg, options);
+    if (kind == "table")
+        oracle = std::make_unique<TableOracle>(arg);
+    else if (kind == "exec")
+        oracle = std::make_unique<ExecOracle>(arg, options.timeout_seconds);
+    else
+        oracle = std::make_unique<BuiltinOracle>(arg, options);
     if (options.cache_file.empty()) return oracle;
     return std::make_unique<CachedOracle>(std::move(oracle),
                                           std::make_shared<OracleCache>(options.cache_file), spec,

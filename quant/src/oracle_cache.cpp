@@ -102,7 +102,8 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
         {
             // Flags 0: sqlite3_prepare_v2's statement. Finalized at the block's end, before the
             // next statement runs (one stepped and left open would keep its read transaction).
-            const detail::Statement mode = detail::prepare_statement(db_, "PRAGMA journal_mode=WAL", 0, rc);
+            const detail::Statement mode =
+                detail::prepare_statement(db_, "PRAGMA journal_mode=WAL", 0, rc);
             if (rc != SQLITE_OK) fail("not a readable SQLite database");
             rc = sqlite3_step(mode);
             if (rc == SQLITE_ROW) journal = column_text(mode, 0);
@@ -120,7 +121,8 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
                 if (name != "meta" && name != "entries" && name != "oracles")
                     others += (others.empty() ? "" : ", ") + name;
             };
-            const int step = each_row(prepare("SELECT name FROM sqlite_master WHERE type='table'"), note_others);
+            const int step =
+                each_row(prepare("SELECT name FROM sqlite_master WHERE type='table'"), note_others);
             if (step != SQLITE_DONE) fail("cannot read the schema");
             if (!others.empty())
                 throw InputError(file.string() + ": not a serialq oracle cache (it holds tables " +
@@ -147,18 +149,25 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
         prepared->lookup = prepare(
             "SELECT accuracy_percent, samples, is_upper_bound FROM entries "
             "WHERE identity = ?1 AND bits = ?2");
-        prepared->store = prepare((std::string(
-            "INSERT INTO entries(identity, bits, accuracy_percent, samples, seconds, "
-            "is_upper_bound, created_utc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ") + kNow + ") "
-            "ON CONFLICT(identity, bits) DO UPDATE SET accuracy_percent = excluded.accuracy_percent,"
-            " samples = excluded.samples, seconds = excluded.seconds,"
-            " is_upper_bound = excluded.is_upper_bound, created_utc = excluded.created_utc "
-            "WHERE entries.is_upper_bound = 1").c_str());
-        prepared->describe = prepare((std::string(
-            "INSERT INTO oracles(identity, description, layers, last_used_utc) "
-            "VALUES(?1, ?2, ?3, ") + kNow + ") ON CONFLICT(identity) DO UPDATE SET "
-            "description = excluded.description, layers = excluded.layers, "
-            "last_used_utc = excluded.last_used_utc").c_str());
+        prepared->store = prepare(
+            (std::string("INSERT INTO entries(identity, bits, accuracy_percent, samples, seconds, "
+                         "is_upper_bound, created_utc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ") +
+             kNow +
+             ") "
+             "ON CONFLICT(identity, bits) DO UPDATE SET accuracy_percent = "
+             "excluded.accuracy_percent,"
+             " samples = excluded.samples, seconds = excluded.seconds,"
+             " is_upper_bound = excluded.is_upper_bound, created_utc = excluded.created_utc "
+             "WHERE entries.is_upper_bound = 1")
+                .c_str());
+        prepared->describe = prepare(
+            (std::string("INSERT INTO oracles(identity, description, layers, last_used_utc) "
+                         "VALUES(?1, ?2, ?3, ") +
+             kNow +
+             ") ON CONFLICT(identity) DO UPDATE SET "
+             "description = excluded.description, layers = excluded.layers, "
+             "last_used_utc = excluded.last_used_utc")
+                .c_str());
         prepared_ = std::move(prepared);
     } catch (...) {
         sqlite3_close_v2(db_);  // statements prepared so far went with the try block's scope
@@ -206,8 +215,7 @@ void OracleCache::describe(const std::string& identity, const std::string& descr
                            int layers) {
     sqlite3_stmt* const s = prepared_->describe;
     Reset r{s};
-    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()),
-                      SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
     sqlite3_bind_text(s, 2, description.data(), static_cast<int>(description.size()),
                       SQLITE_STATIC);
     sqlite3_bind_int(s, 3, layers);
@@ -216,21 +224,22 @@ void OracleCache::describe(const std::string& identity, const std::string& descr
 
 std::vector<CacheIdentityStats> OracleCache::stats() {
     std::vector<CacheIdentityStats> out;
-    const int rc = each_row(prepare(
-        "SELECT e.identity, COALESCE(o.description, ''), COUNT(*), SUM(e.is_upper_bound), "
-        "SUM(e.seconds), MIN(e.created_utc), MAX(e.created_utc) "
-        "FROM entries e LEFT JOIN oracles o ON o.identity = e.identity "
-        "GROUP BY e.identity ORDER BY e.identity"), [&](sqlite3_stmt* s) {
-        CacheIdentityStats st;
-        st.identity = column_text(s, 0);
-        st.description = column_text(s, 1);
-        st.entries = sqlite3_column_int64(s, 2);
-        st.upper_bounds = sqlite3_column_int64(s, 3);
-        st.seconds = sqlite3_column_double(s, 4);
-        st.first_utc = column_text(s, 5);
-        st.last_utc = column_text(s, 6);
-        out.push_back(std::move(st));
-    });
+    const int rc = each_row(
+        prepare("SELECT e.identity, COALESCE(o.description, ''), COUNT(*), SUM(e.is_upper_bound), "
+                "SUM(e.seconds), MIN(e.created_utc), MAX(e.created_utc) "
+                "FROM entries e LEFT JOIN oracles o ON o.identity = e.identity "
+                "GROUP BY e.identity ORDER BY e.identity"),
+        [&](sqlite3_stmt* s) {
+            CacheIdentityStats st;
+            st.identity = column_text(s, 0);
+            st.description = column_text(s, 1);
+            st.entries = sqlite3_column_int64(s, 2);
+            st.upper_bounds = sqlite3_column_int64(s, 3);
+            st.seconds = sqlite3_column_double(s, 4);
+            st.first_utc = column_text(s, 5);
+            st.last_utc = column_text(s, 6);
+            out.push_back(std::move(st));
+        });
     if (rc != SQLITE_DONE) fail("cannot read the statistics");
     return out;
 }
@@ -325,8 +334,9 @@ CacheImportReport OracleCache::import(const std::vector<CacheEntry>& entries) {
 
 std::string OracleCache::integrity_check() {
     std::string out;
-    const int rc = each_row(prepare("PRAGMA integrity_check"),
-                            [&](sqlite3_stmt* s) { out += (out.empty() ? "" : "; ") + column_text(s, 0); });
+    const int rc = each_row(prepare("PRAGMA integrity_check"), [&](sqlite3_stmt* s) {
+        out += (out.empty() ? "" : "; ") + column_text(s, 0);
+    });
     if (rc != SQLITE_DONE) fail("integrity check failed");
     return out;
 }

@@ -14,8 +14,9 @@ namespace serialq::quant {
 
 namespace {
 
-const std::vector<std::string> kColumns = {"identity", "description", "bits", "accuracy_percent",
-                                           "samples", "seconds", "is_upper_bound", "created_utc"};
+const std::vector<std::string> kColumns = {"identity",         "description", "bits",
+                                           "accuracy_percent", "samples",     "seconds",
+                                           "is_upper_bound",   "created_utc"};
 
 // Shortest text that reads back as the same double.
 std::string exact(double v) {
@@ -53,8 +54,10 @@ template <typename T>
 bool parse_number(const std::string& text, T& out) {
     std::size_t pos = 0;
     try {
-        if constexpr (std::is_same_v<T, double>) out = std::stod(text, &pos);
-        else out = std::stoll(text, &pos);
+        if constexpr (std::is_same_v<T, double>)
+            out = std::stod(text, &pos);
+        else
+            out = std::stoll(text, &pos);
     } catch (...) {
         return false;
     }
@@ -108,8 +111,7 @@ std::vector<CacheEntry> entries_from_csv(const std::string& text, const std::str
             throw bad(3, "a percentage 0..100");
         if (!parse_number(rec.fields[4], e.samples) || e.samples < 0)
             throw bad(4, "a sample count >= 0");
-        if (!parse_number(rec.fields[5], e.seconds) || e.seconds < 0)
-            throw bad(5, "seconds >= 0");
+        if (!parse_number(rec.fields[5], e.seconds) || e.seconds < 0) throw bad(5, "seconds >= 0");
         if (rec.fields[6] != "0" && rec.fields[6] != "1") throw bad(6, "0 or 1");
         e.is_upper_bound = rec.fields[6] == "1";
         e.created_utc = rec.fields[7];

@@ -12,9 +12,11 @@ nlohmann::ordered_json eval_report_json(const EvalReport& r) {
     j["identity"] = r.identity;
     j["cache"] = r.options.cache_file.empty() ? json(nullptr) : json(r.options.cache_file.string());
     if (kind == "builtin")
-        j["options"] = {{"split", to_string(ev.split)}, {"quantizer", ev.quantizer},
+        j["options"] = {{"split", to_string(ev.split)},
+                        {"quantizer", ev.quantizer},
                         {"activation_bits", ev.activation_bits},
-                        {"finetune_steps", ev.finetune.steps}, {"finetune_batch", ev.finetune.batch},
+                        {"finetune_steps", ev.finetune.steps},
+                        {"finetune_batch", ev.finetune.batch},
                         {"finetune_learning_rate", ev.finetune.learning_rate},
                         {"seed", ev.finetune.seed},
                         {"early_stop_below_percent", es.threshold_percent},
@@ -29,7 +31,8 @@ nlohmann::ordered_json eval_report_json(const EvalReport& r) {
                                 {"seconds", r.results[i].seconds},
                                 {"is_upper_bound", r.results[i].is_upper_bound},
                                 {"from_cache", r.results[i].from_cache}});
-    if (r.reference_accuracy_percent) j["reference_accuracy_percent"] = *r.reference_accuracy_percent;
+    if (r.reference_accuracy_percent)
+        j["reference_accuracy_percent"] = *r.reference_accuracy_percent;
     return j;
 }
 

@@ -36,7 +36,8 @@ PrefixStore::PrefixStore(const Model& model, std::int64_t images, std::int64_t b
     // Deepest first while the budget lasts.
     std::int64_t used = 0;
     for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
-        const std::int64_t need = it->elements * images * static_cast<std::int64_t>(sizeof(std::int16_t));
+        const std::int64_t need =
+            it->elements * images * static_cast<std::int64_t>(sizeof(std::int16_t));
         if (used + need > budget_bytes) continue;
         used += need;
         it->codes.reset(new std::int16_t[static_cast<std::size_t>(it->elements * images)]);
@@ -49,7 +50,8 @@ PrefixStore::PrefixStore(const Model& model, std::int64_t images, std::int64_t b
 std::uint64_t PrefixStore::begin(const std::vector<int>& bits) {
     std::unique_lock lock(mutex_);
     for (Cut& c : cuts_) {
-        const std::vector<int> prefix(bits.begin(), bits.begin() + static_cast<std::ptrdiff_t>(c.params));
+        const std::vector<int> prefix(bits.begin(),
+                                      bits.begin() + static_cast<std::ptrdiff_t>(c.params));
         if (c.key == prefix) continue;
         c.key = prefix;
         std::fill(c.stored.begin(), c.stored.end(), 0);
@@ -67,7 +69,8 @@ std::int64_t PrefixStore::bytes() const {
 int PrefixStore::deepest_stored(std::int64_t begin, int count) const {
     for (int c = static_cast<int>(cuts_.size()) - 1; c >= 0; --c) {
         const auto& s = cuts_[static_cast<std::size_t>(c)].stored;
-        if (std::all_of(s.begin() + begin, s.begin() + begin + count, [](std::uint8_t v) { return v != 0; }))
+        if (std::all_of(s.begin() + begin, s.begin() + begin + count,
+                        [](std::uint8_t v) { return v != 0; }))
             return c;
     }
     return -1;
@@ -76,13 +79,15 @@ int PrefixStore::deepest_stored(std::int64_t begin, int count) const {
 void PrefixStore::load(int c, std::int64_t begin, int count, float* out) const {
     const Cut& cut = cuts_[static_cast<std::size_t>(c)];
     const std::int16_t* src = cut.codes.get() + begin * cut.elements;
-    std::transform(src, src + count * cut.elements, out, [](std::int16_t v) { return static_cast<float>(v); });
+    std::transform(src, src + count * cut.elements, out,
+                   [](std::int16_t v) { return static_cast<float>(v); });
 }
 
 void PrefixStore::save(int c, std::int64_t begin, int count, const float* in) {
     Cut& cut = cuts_[static_cast<std::size_t>(c)];
     std::int16_t* dst = cut.codes.get() + begin * cut.elements;
-    std::transform(in, in + count * cut.elements, dst, [](float v) { return static_cast<std::int16_t>(v); });
+    std::transform(in, in + count * cut.elements, dst,
+                   [](float v) { return static_cast<std::int16_t>(v); });
     std::fill(cut.stored.begin() + begin, cut.stored.begin() + begin + count, 1);
 }
 

@@ -41,7 +41,8 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
                 const double a = static_cast<double>(v[o]) + b[o];
                 const double u1 = a * c1[o];
                 const double f1 = vector_floor(u1);
-                v[o] = static_cast<S>(clamp_code(f1 + vector_floor((u1 - f1) + a * c2[o] + 0.5), dlo, dhi));
+                v[o] = static_cast<S>(
+                    clamp_code(f1 + vector_floor((u1 - f1) + a * c2[o] + 0.5), dlo, dhi));
             }
         }
         return;
@@ -72,7 +73,8 @@ void requantize_layer(const QuantizedStep<S>& st, bool exact, Act<S>& acc) {
     for (Eigen::Index c = 0; c < acc.cols(); ++c) {
         S* v = acc.col(c).data();
         for (Eigen::Index o = 0; o < rows; ++o) {
-            v[o] = static_cast<S>(clamp_code(vector_floor((static_cast<double>(v[o]) + b[o]) * m[o] + 0.5), dlo, dhi));
+            v[o] = static_cast<S>(clamp_code(
+                vector_floor((static_cast<double>(v[o]) + b[o]) * m[o] + 0.5), dlo, dhi));
         }
     }
 }
@@ -85,9 +87,10 @@ void write_scores(const QuantizedStep<S>& st, bool exact, const Act<S>& acc, Act
     for (Eigen::Index c = 0; c < acc.cols(); ++c)
         for (Eigen::Index o = 0; o < acc.rows(); ++o) {
             const double a = static_cast<double>(acc(o, c));
-            const float sum = exact || std::is_same_v<S, std::int32_t>
-                                  ? static_cast<float>(static_cast<std::int64_t>(acc(o, c)) + st.bias[o])
-                                  : static_cast<float>(a + static_cast<double>(st.bias[o]));
+            const float sum =
+                exact || std::is_same_v<S, std::int32_t>
+                    ? static_cast<float>(static_cast<std::int64_t>(acc(o, c)) + st.bias[o])
+                    : static_cast<float>(a + static_cast<double>(st.bias[o]));
             scores(o, c) = sum * st.score_scale[o];
         }
 }
@@ -130,7 +133,8 @@ public:
             out.data()[k] = static_cast<S>(rounded_mean(ws_.sums.data()[k], pixels));
     }
 
-    void add(std::size_t i, const ModelLayer&, const Act<S>& p, const Act<S>& q, Act<S>& out) const {
+    void add(std::size_t i, const ModelLayer&, const Act<S>& p, const Act<S>& q,
+             Act<S>& out) const {
         out.resize(p.rows(), p.cols());
         requantize_add(program_.steps[i], p, q, out);
     }

@@ -14,7 +14,8 @@ QuantizedNetwork quantize_network(const Model& model, const std::vector<int>& bi
                                   const Quantizer& quantizer, int activation_bits,
                                   const Dataset& calibration) {
     if (model.has_batch_norm())
-        throw std::logic_error("quantize_network: " + model.name + " has batch norm; fold it first");
+        throw std::logic_error("quantize_network: " + model.name +
+                               " has batch norm; fold it first");
     if (bits.size() != model.params.size())
         throw ConfigError("bits " + format_bits(bits) + ": found " + std::to_string(bits.size()) +
                           " bitwidths, expected " + std::to_string(model.params.size()) +
@@ -40,9 +41,11 @@ QuantizedNetwork quantize_network(const Model& model, const std::vector<int>& bi
     const std::int64_t images = std::min<std::int64_t>(kCalibrationImages, calibration.size());
     detail::FloatWorkspace ws;
     for (std::int64_t b = 0; b < images; b += 128) {
-        detail::load_batch(calibration, b, static_cast<int>(std::min<std::int64_t>(128, images - b)), ws);
+        detail::load_batch(calibration, b,
+                           static_cast<int>(std::min<std::int64_t>(128, images - b)), ws);
         detail::float_forward(model, tensors, ws, false);
-        for (std::size_t li = 0; li < n; ++li) top[li] = std::max(top[li], ws.out[li].cwiseAbs().maxCoeff());
+        for (std::size_t li = 0; li < n; ++li)
+            top[li] = std::max(top[li], ws.out[li].cwiseAbs().maxCoeff());
     }
 
     const std::int32_t unsigned_top = (1 << activation_bits) - 1;
@@ -58,7 +61,8 @@ QuantizedNetwork quantize_network(const Model& model, const std::vector<int>& bi
         c.hi = l.relu ? unsigned_top : signed_top;
         c.lo = l.relu ? 0 : -signed_top - 1;
         // A layer that never fires on the calibration set still needs a positive scale.
-        c.scale = top[li] > 0.0f ? top[li] / static_cast<float>(c.hi) : 1.0f / static_cast<float>(c.hi);
+        c.scale =
+            top[li] > 0.0f ? top[li] / static_cast<float>(c.hi) : 1.0f / static_cast<float>(c.hi);
         if (l.param < 0) continue;
         QuantizedLayer& ql = q.layers[static_cast<std::size_t>(l.param)];
         ql.input_scale = q.codes_of(l.inputs[0]).scale;

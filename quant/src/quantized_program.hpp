@@ -23,27 +23,27 @@ namespace serialq::quant::detail {
 
 template <class S>
 struct QuantizedStep {
-    Act<S> weight;                                         // conv/fc: codes (out x reduction)
-    Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> bias;   // conv/fc: at scale s_w s_x
+    Act<S> weight;  // conv/fc: codes (out x reduction)
+    Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> bias;  // conv/fc: at scale s_w s_x
     // Hidden conv/fc: each output row's Requantizer, as three arrays (the loop vectorizes).
     std::vector<std::int64_t> mult, round, shift;
-    std::vector<double> multiplier;                        // M per row as doubles (see requantize_layer)
-    std::vector<double> bias_double;                       // bias as doubles
+    std::vector<double> multiplier;  // M per row as doubles (see requantize_layer)
+    std::vector<double> bias_double;  // bias as doubles
     // Float: how requantize() is computed (requantize_layer): int64, or exactly in double, with
     // M whole or split into (mult >> 16) 2^(16-shift) and (mult & 0xffff) 2^-shift.
     enum class Requantize { Int64, Double, SplitDouble } requantize = Requantize::Int64;
     std::vector<double> split_hi, split_lo;
-    Eigen::VectorXf score_scale;                           // last layer: accumulator -> score
-    FixedPointPair add;                                    // add: both inputs' multipliers
-    std::int64_t lo = 0, hi = 0;                           // output code range
-    std::shared_ptr<const DnnlConv> conv;                  // float, exact: the conv's kernel
+    Eigen::VectorXf score_scale;  // last layer: accumulator -> score
+    FixedPointPair add;  // add: both inputs' multipliers
+    std::int64_t lo = 0, hi = 0;  // output code range
+    std::shared_ptr<const DnnlConv> conv;  // float, exact: the conv's kernel
 };
 
 template <class S>
 struct QuantizedProgram {
     const Model* model = nullptr;
     std::vector<QuantizedStep<S>> steps;  // per model layer
-    bool exact = true;                    // float: no accumulator reaches 2^24
+    bool exact = true;  // float: no accumulator reaches 2^24
 };
 
 // Which exact double form of requantize() a float layer can use, for accumulators (bias
@@ -57,13 +57,15 @@ struct QuantizedProgram {
 //    floor(u1) + floor(r1 + u2 + 1/2), exact while within the clamp's range (beyond it, any
 //    rounding clamps the same).
 template <class S>
-typename QuantizedStep<S>::Requantize double_requantization(QuantizedStep<S>& st, std::int64_t worst) {
+typename QuantizedStep<S>::Requantize double_requantization(QuantizedStep<S>& st,
+                                                            std::int64_t worst) {
     using R = typename QuantizedStep<S>::Requantize;
     bool whole = true, split = worst < (std::int64_t{1} << 31);
     for (std::size_t o = 0; o < st.mult.size(); ++o) {
         const std::int64_t m = st.mult[o];
         whole = whole && m > 0 && static_cast<double>(worst) * static_cast<double>(m) < 0x1p52;
-        split = split && m > 0 && m < (std::int64_t{1} << 31) && st.shift[o] >= 1 && st.shift[o] <= 62;
+        split =
+            split && m > 0 && m < (std::int64_t{1} << 31) && st.shift[o] >= 1 && st.shift[o] <= 62;
     }
     if (whole) return R::Double;
     if (!split) return R::Int64;
@@ -101,10 +103,13 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
         if constexpr (std::is_same_v<S, std::int32_t>) {
             const std::int64_t worst = worst_accumulator(ql.weight.codes, ql.bias, input_max);
             if (worst > std::numeric_limits<std::int32_t>::max())
-                throw ConfigError("integer engine: layer " + model.params[pi].name + " at " +
-                                  std::to_string(q.bits[pi]) + " bits could overflow a 32-bit "
-                                  "accumulator (worst case " + std::to_string(worst) +
-                                  "), expected fewer weight or activation bits, or the float engine");
+                throw ConfigError(
+                    "integer engine: layer " + model.params[pi].name + " at " +
+                    std::to_string(q.bits[pi]) +
+                    " bits could overflow a 32-bit "
+                    "accumulator (worst case " +
+                    std::to_string(worst) +
+                    "), expected fewer weight or activation bits, or the float engine");
         } else {
             // Floats hold integers exactly up to 2^24: below it every product and partial sum
             // of the GEMM is exact whatever the summation order. The bias (its code can be
@@ -132,7 +137,8 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
         if constexpr (std::is_same_v<S, float>) {
             for (Eigen::Index o = 0; o < st.bias.size(); ++o)
                 st.bias_double.push_back(static_cast<double>(st.bias[o]));
-            st.requantize = double_requantization(st, worst_accumulator(ql.weight.codes, ql.bias, input_max));
+            st.requantize =
+                double_requantization(st, worst_accumulator(ql.weight.codes, ql.bias, input_max));
         }
     }
     // Exact float programs run their convs and fcs through oneDNN (dnnl_conv.hpp); inexact ones
@@ -150,7 +156,8 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
                     l.pad_h = l.pad_w = 0;
                 }
                 const CodeRange& in = q.codes_of(l.inputs[0]);
-                p.steps[li].conv = std::make_shared<const DnnlConv>(l, p.steps[li].weight, in.lo, in.hi);
+                p.steps[li].conv =
+                    std::make_shared<const DnnlConv>(l, p.steps[li].weight, in.lo, in.hi);
             }
     }
     return p;

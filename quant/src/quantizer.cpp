@@ -32,8 +32,8 @@ std::int32_t symmetric_max_code(int bits) { return bits == 1 ? 1 : (1 << (bits -
 // of |x| clipped to `limit` (WRPN clips to (-1, 1) first; the linear quantizers do not clip).
 float binarize(const float* x, std::int64_t n, float limit, std::int32_t* codes) {
     const ArrayMap a(x, n);
-    CodeMap(codes, n) = (a >= 0.0f).select(1, Eigen::Array<std::int32_t, Eigen::Dynamic, 1>::
-                                                 Constant(n, -1));
+    CodeMap(codes, n) =
+        (a >= 0.0f).select(1, Eigen::Array<std::int32_t, Eigen::Dynamic, 1>::Constant(n, -1));
     const float mean = n > 0 ? a.abs().min(limit).mean() : 0.0f;
     return mean > 0.0f ? mean : 1.0f;
 }
@@ -48,8 +48,7 @@ float quantize_symmetric(const float* x, std::int64_t n, float clip, std::int32_
     }
     const float scale = clip / static_cast<float>(max_code);
     const float m = static_cast<float>(max_code);
-    CodeMap(codes, n) =
-        (ArrayMap(x, n) / scale).round().max(-m).min(m).cast<std::int32_t>();
+    CodeMap(codes, n) = (ArrayMap(x, n) / scale).round().max(-m).min(m).cast<std::int32_t>();
     return scale;
 }
 
@@ -96,9 +95,12 @@ private:
 
     float clip(const float* x, std::int64_t n, int bits) const {
         switch (clipping_) {
-            case Clipping::Fixed: return 1.0f;
-            case Clipping::Max: return max_abs(x, n);
-            case Clipping::Mse: return mse_optimal_clip(x, n, max_code(bits));
+            case Clipping::Fixed:
+                return 1.0f;
+            case Clipping::Max:
+                return max_abs(x, n);
+            case Clipping::Mse:
+                return mse_optimal_clip(x, n, max_code(bits));
         }
         return 1.0f;
     }
@@ -181,9 +183,12 @@ float mse_optimal_clip(const float* x, std::int64_t count, std::int32_t max_code
 }
 
 const std::vector<std::string>& quantizer_names() {
-    static const std::vector<std::string> names = {
-        "wrpn", "linear-tensor-max", "linear-tensor-mse", "linear-channel-max",
-        "linear-channel-mse", "dorefa"};
+    static const std::vector<std::string> names = {"wrpn",
+                                                   "linear-tensor-max",
+                                                   "linear-tensor-mse",
+                                                   "linear-channel-max",
+                                                   "linear-channel-mse",
+                                                   "dorefa"};
     return names;
 }
 

@@ -39,7 +39,7 @@ struct Requantizer {
 };
 
 inline Requantizer requantizer(const FixedPoint& f) {
-    if (f.shift >= 63) return {};                                            // always 0
+    if (f.shift >= 63) return {};  // always 0
     if (f.shift <= 0) return {f.multiplier * (std::int64_t{1} << -f.shift), 0, 0};
     return {f.multiplier, std::int64_t{1} << (f.shift - 1), f.shift};
 }
@@ -95,8 +95,8 @@ inline double clamp_code(double y, double lo, double hi) {
 // and their sum below 2^48, within a double's 53-bit mantissa; scaling by 2^-shift only moves
 // the exponent; adding 1/2 needs at most 49 significant bits; floor is exact.
 template <class S>
-void requantize_sums(const S* p, const S* q, std::int64_t n, const FixedPointPair& f, std::int64_t lo,
-                     std::int64_t hi, S* out) {
+void requantize_sums(const S* p, const S* q, std::int64_t n, const FixedPointPair& f,
+                     std::int64_t lo, std::int64_t hi, S* out) {
     const double mp = static_cast<double>(f.p), mq = static_cast<double>(f.q);
     const double scale = std::ldexp(1.0, -f.shift), half = f.shift > 0 ? 0.5 : 0.0;
     const double dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);

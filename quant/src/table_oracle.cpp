@@ -145,8 +145,7 @@ AccuracyTable read_accuracy_table(const std::filesystem::path& path) {
         const std::string& acc = rec.fields[static_cast<std::size_t>(cols.accuracy_field)];
         if (!parse_double(acc, row.accuracy_percent) || row.accuracy_percent < 0 ||
             row.accuracy_percent > 100)
-            throw InputError(at + ": accuracy: found '" + acc +
-                             "', expected a percentage 0..100");
+            throw InputError(at + ": accuracy: found '" + acc + "', expected a percentage 0..100");
         const auto [it, fresh] = table.index.emplace(row.bits, table.rows.size());
         if (!fresh)
             throw InputError(at + ": bits " + format_bits(row.bits) + " repeat line " +

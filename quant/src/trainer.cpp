@@ -16,27 +16,34 @@
 namespace serialq::quant {
 
 void TrainOptions::check() const {
-    const auto bad = [](const std::string& field, const std::string& found, const std::string& exp) {
+    const auto bad = [](const std::string& field, const std::string& found,
+                        const std::string& exp) {
         throw ConfigError("train." + field + ": found " + found + ", expected " + exp);
     };
     if (epochs < 1 || epochs > 1000) bad("epochs", std::to_string(epochs), "1..1000");
     if (batch < 1 || batch > 4096) bad("batch", std::to_string(batch), "1..4096");
-    if (!(learning_rate > 0 && learning_rate < 1)) bad("learning_rate", std::to_string(learning_rate), "a number in (0, 1)");
-    if (!(weight_decay >= 0 && weight_decay < 1)) bad("weight_decay", std::to_string(weight_decay), "a number in [0, 1)");
+    if (!(learning_rate > 0 && learning_rate < 1))
+        bad("learning_rate", std::to_string(learning_rate), "a number in (0, 1)");
+    if (!(weight_decay >= 0 && weight_decay < 1))
+        bad("weight_decay", std::to_string(weight_decay), "a number in [0, 1)");
     if (max_samples < 0) bad("max_samples", std::to_string(max_samples), "0 (all) or more");
-    if (!(momentum >= 0 && momentum < 1)) bad("momentum", std::to_string(momentum), "a number in [0, 1)");
+    if (!(momentum >= 0 && momentum < 1))
+        bad("momentum", std::to_string(momentum), "a number in [0, 1)");
     if (ghost_batch < 0 || ghost_batch > batch)
-        bad("ghost_batch", std::to_string(ghost_batch), "0 (the whole batch) .. batch (" + std::to_string(batch) + ")");
+        bad("ghost_batch", std::to_string(ghost_batch),
+            "0 (the whole batch) .. batch (" + std::to_string(batch) + ")");
     if (threads < 0) bad("threads", std::to_string(threads), "0 (all cores) or more");
 }
 
 void FineTuneOptions::check() const {
-    const auto bad = [](const std::string& field, const std::string& found, const std::string& exp) {
+    const auto bad = [](const std::string& field, const std::string& found,
+                        const std::string& exp) {
         throw ConfigError("finetune." + field + ": found " + found + ", expected " + exp);
     };
     if (steps < 0 || steps > 1000000) bad("steps", std::to_string(steps), "0..1000000");
     if (batch < 1 || batch > 4096) bad("batch", std::to_string(batch), "1..4096");
-    if (!(learning_rate > 0 && learning_rate < 1)) bad("learning_rate", std::to_string(learning_rate), "a number in (0, 1)");
+    if (!(learning_rate > 0 && learning_rate < 1))
+        bad("learning_rate", std::to_string(learning_rate), "a number in (0, 1)");
 }
 
 namespace {
@@ -101,7 +108,8 @@ public:
                     break;
                 }
                 case OpKind::GlobalAvgPool: {
-                    const Eigen::Index pixels = static_cast<Eigen::Index>(l.input.height) * l.input.width;
+                    const Eigen::Index pixels =
+                        static_cast<Eigen::Index>(l.input.height) * l.input.width;
                     next_.resize(l.input.channels, batch * pixels);
                     const float scale = 1.0f / static_cast<float>(pixels);
                     for (int b = 0; b < batch; ++b)
@@ -175,7 +183,8 @@ private:
             grad_w[p].noalias() = g * x.transpose();
             if (first) return;
             next_.resize(in.rows(), in.cols());
-            Eigen::Map<Act<float>>(next_.data(), l.reduction(), batch).noalias() = w.transpose() * g;
+            Eigen::Map<Act<float>>(next_.data(), l.reduction(), batch).noalias() =
+                w.transpose() * g;
         }
         pass(l, 0, next_);
     }
@@ -297,7 +306,8 @@ void gather_batch(const Dataset& data, const std::vector<std::int64_t>& order, s
         float* dst = ws.input.data() + b * px;
         labels[static_cast<std::size_t>(b)] = data.labels[static_cast<std::size_t>(idx)];
         if (!augment) {
-            for (std::int64_t k = 0; k < px; ++k) dst[k] = static_cast<float>(src[k]) * (1.0f / 255.0f);
+            for (std::int64_t k = 0; k < px; ++k)
+                dst[k] = static_cast<float>(src[k]) * (1.0f / 255.0f);
             continue;
         }
         const int dy = shift(*rng), dx = shift(*rng);
@@ -314,21 +324,21 @@ void gather_batch(const Dataset& data, const std::vector<std::int64_t>& order, s
 
 std::vector<detail::FloatLayerTensors> plain_tensors(const Model& model) {
     std::vector<detail::FloatLayerTensors> t;
-    for (const auto& p : model.params) t.push_back({&p.weight, &p.bias, p.bn.empty() ? nullptr : &p.bn});
+    for (const auto& p : model.params)
+        t.push_back({&p.weight, &p.bias, p.bn.empty() ? nullptr : &p.bn});
     return t;
 }
 
 void check_data(const Model& model, const Dataset& data) {
     if (model.input != Shape{1, data.rows, data.cols})
-        throw ConfigError(model.trace_file + ": input: found " +
-                          std::to_string(model.input.channels) + "x" +
-                          std::to_string(model.input.height) + "x" +
-                          std::to_string(model.input.width) + ", expected 1x" +
-                          std::to_string(data.rows) + "x" + std::to_string(data.cols) +
-                          " (the images of " + data.description + ")");
+        throw ConfigError(
+            model.trace_file + ": input: found " + std::to_string(model.input.channels) + "x" +
+            std::to_string(model.input.height) + "x" + std::to_string(model.input.width) +
+            ", expected 1x" + std::to_string(data.rows) + "x" + std::to_string(data.cols) +
+            " (the images of " + data.description + ")");
     if (model.classes() != 10)
-        throw ConfigError(model.trace_file + ": layers." + model.layers.back().name +
-                          ": found " + std::to_string(model.classes()) +
+        throw ConfigError(model.trace_file + ": layers." + model.layers.back().name + ": found " +
+                          std::to_string(model.classes()) +
                           " outputs, expected 10 (the classes of Fashion-MNIST)");
 }
 
@@ -341,7 +351,9 @@ class StepRunner {
 public:
     StepRunner(const Model& model, int batch, int ghost_batch, int threads)
         : ghost_(ghost_batch > 0 ? std::min(ghost_batch, batch) : batch),
-          threads_(threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
+          threads_(threads > 0
+                       ? threads
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
         const int parts = (batch + ghost_ - 1) / ghost_;
         for (int k = 0; k < parts; ++k) parts_.push_back(std::make_unique<Part>(model));
     }
@@ -381,7 +393,8 @@ public:
             }
             loss += parts_[static_cast<std::size_t>(k)]->loss;
         }
-        for (int k = 0; k < parts; ++k) update_running_statistics(model, parts_[static_cast<std::size_t>(k)]->ws);
+        for (int k = 0; k < parts; ++k)
+            update_running_statistics(model, parts_[static_cast<std::size_t>(k)]->ws);
         return loss;
     }
 
@@ -423,8 +436,8 @@ std::vector<EpochReport> train_model(Model& model, const Dataset& train, const D
     check_data(model, train);
     std::mt19937_64 rng(options.seed);
     initialize_parameters(model, rng);
-    const std::int64_t n = options.max_samples > 0 ? std::min(options.max_samples, train.size())
-                                                   : train.size();
+    const std::int64_t n =
+        options.max_samples > 0 ? std::min(options.max_samples, train.size()) : train.size();
     std::vector<std::int64_t> order(static_cast<std::size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     const std::int64_t steps = (n + options.batch - 1) / options.batch;
@@ -478,11 +491,12 @@ std::pair<double, double> finetune_quantized(Model& model, const std::vector<int
     options.check();
     check_data(model, train);
     if (bits.size() != model.params.size())
-        throw ConfigError("finetune: found " + std::to_string(bits.size()) + " bitwidths, expected " +
-                          std::to_string(model.params.size()) + " (one per conv/fc layer of " +
-                          model.name + ")");
+        throw ConfigError("finetune: found " + std::to_string(bits.size()) +
+                          " bitwidths, expected " + std::to_string(model.params.size()) +
+                          " (one per conv/fc layer of " + model.name + ")");
     if (options.steps == 0) return {0.0, 0.0};
-    if (train.size() == 0) throw ConfigError("finetune: no training images in " + train.description);
+    if (train.size() == 0)
+        throw ConfigError("finetune: no training images in " + train.description);
     const int batch = static_cast<int>(std::min<std::int64_t>(options.batch, train.size()));
     std::mt19937_64 rng(options.seed);
     std::vector<std::int64_t> order(static_cast<std::size_t>(train.size()));

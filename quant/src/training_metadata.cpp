@@ -16,8 +16,9 @@ std::string training_metadata(const TrainingRecord& r) {
         {"network", r.network},
         {"trace", r.trace},
         {"command", r.command},
-        {"trainer", sgd ? "softmax cross-entropy, SGD with momentum, cosine decay to 0, He-uniform init"
-                        : "softmax cross-entropy, Adam (0.9, 0.999), cosine decay to 0, He-uniform init"},
+        {"trainer",
+         sgd ? "softmax cross-entropy, SGD with momentum, cosine decay to 0, He-uniform init"
+             : "softmax cross-entropy, Adam (0.9, 0.999), cosine decay to 0, He-uniform init"},
         {"optimizer", sgd ? "sgd" : "adam"},
         {"momentum", sgd ? o.momentum : 0.0},
         {"augment", o.augment},
@@ -28,8 +29,10 @@ std::string training_metadata(const TrainingRecord& r) {
         {"learning_rate", o.learning_rate},
         {"weight_decay", o.weight_decay},
         {"train_images", r.train_images},
-        {"data", {{"train", r.train_data}, {"validation", r.validation_data}, {"test", r.test_data}}},
-        {"validation_accuracy_percent", r.epochs.empty() ? -1.0 : r.epochs.back().validation_accuracy_percent},
+        {"data",
+         {{"train", r.train_data}, {"validation", r.validation_data}, {"test", r.test_data}}},
+        {"validation_accuracy_percent",
+         r.epochs.empty() ? -1.0 : r.epochs.back().validation_accuracy_percent},
         {"test_accuracy_percent", r.test_accuracy_percent},
         {"per_epoch", epochs}};
     return meta.dump();

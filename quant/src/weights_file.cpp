@@ -82,9 +82,8 @@ std::string encode_weights(WeightsFile& file) {
         std::size_t count = 1;
         for (auto d : t.shape) count *= d;
         if (count != t.values.size())
-            throw InputError("weights tensor " + t.name + ": shape holds " +
-                             std::to_string(count) + " values, found " +
-                             std::to_string(t.values.size()));
+            throw InputError("weights tensor " + t.name + ": shape holds " + std::to_string(count) +
+                             " values, found " + std::to_string(t.values.size()));
         put_u32(out, static_cast<std::uint32_t>(t.name.size()));
         out += t.name;
         put_u32(out, static_cast<std::uint32_t>(t.shape.size()));
@@ -112,8 +111,10 @@ WeightsFile decode_weights(const std::string& bytes, const std::string& source) 
     const std::uint32_t actual = crc_of(bytes.data(), bytes.size() - 4);
     if (stored != actual) {
         char buf[96];
-        std::snprintf(buf, sizeof buf, "checksum mismatch (stored %08x, computed %08x): the file "
-                      "is truncated or corrupt", stored, actual);
+        std::snprintf(buf, sizeof buf,
+                      "checksum mismatch (stored %08x, computed %08x): the file "
+                      "is truncated or corrupt",
+                      stored, actual);
         d.fail(buf);
     }
     d.set_end(bytes.size() - 4);
@@ -150,7 +151,8 @@ WeightsFile decode_weights(const std::string& bytes, const std::string& source) 
         file.tensors.push_back(std::move(t));
     }
     if (d.pos() != bytes.size() - 4)
-        d.fail(std::to_string(bytes.size() - 4 - d.pos()) + " unexpected bytes after the last tensor");
+        d.fail(std::to_string(bytes.size() - 4 - d.pos()) +
+               " unexpected bytes after the last tensor");
     return file;
 }
 

@@ -13,11 +13,10 @@
 
 namespace serialq::sim {
 
-
 namespace {
 
-constexpr long long kMaxCount = 4096;        // tiles, SIP rows and columns, lanes
-constexpr long long kMaxBytes = 1LL << 40;   // any memory capacity
+constexpr long long kMaxCount = 4096;  // tiles, SIP rows and columns, lanes
+constexpr long long kMaxBytes = 1LL << 40;  // any memory capacity
 constexpr double kMaxPj = 1e6;
 
 ConfigFields<MemoryConfig> memory_fields() {
@@ -54,7 +53,8 @@ ConfigFields<EnergyConfig> energy_fields() {
     const Range pj = closed(0, kMaxPj);
     ConfigFields<E> f{
         number({"lane_pj", "one active SIP lane for one cycle"}, &E::lane_pj, pj),
-        number({"adder_tree_pj", "one active SIP's adder tree for one cycle"}, &E::adder_tree_pj, pj),
+        number({"adder_tree_pj", "one active SIP's adder tree for one cycle"}, &E::adder_tree_pj,
+               pj),
         number({"accumulator_pj", "one active SIP's shift-and-accumulate, one cycle"},
                &E::accumulator_pj, pj),
         number({"weight_buffer_bit_pj", "per bit read or written"}, &E::weight_buffer_bit_pj, pj),
@@ -140,7 +140,8 @@ std::vector<std::string> split_dots(const std::string& key) {
     std::size_t start = 0;
     while (true) {
         const auto dot = key.find('.', start);
-        parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        parts.push_back(
+            key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
         if (dot == std::string::npos) return parts;
         start = dot + 1;
     }
@@ -173,8 +174,9 @@ void check_override_key(const std::string& key, const std::string& where) {
             if (seen.insert(child).second) level.push_back(full);
         }
         if (is_leaf)
-            throw ConfigError(where + key + ": '" + prefix +
-                              "' is a value, not a group of keys; expected a key path ending there");
+            throw ConfigError(
+                where + key + ": '" + prefix +
+                "' is a value, not a group of keys; expected a key path ending there");
         bool found = false;
         for (const auto& l : level)
             if (l == (prefix.empty() ? parts[i] : prefix + "." + parts[i])) found = true;
@@ -187,8 +189,8 @@ void check_override_key(const std::string& key, const std::string& where) {
     std::vector<std::string> below;
     for (const auto& k : keys)
         if (k.rfind(prefix + ".", 0) == 0) below.push_back(k);
-    throw ConfigError(where + key + ": '" + prefix +
-                      "' is a group of keys, expected one of " + join(below));
+    throw ConfigError(where + key + ": '" + prefix + "' is a group of keys, expected one of " +
+                      join(below));
 }
 
 void apply_override(YAML::Node root, const ConfigOverride& o, const std::string& file) {

@@ -48,15 +48,17 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
     const bool own = spec.accelerator.empty();
     if (!own && !overrides.run.empty()) {
         const auto theirs = accelerator_config_values(load_accelerator_config(spec.accelerator));
-        const auto ours = accelerator_config_values(
-            run_config.file.empty() ? AcceleratorConfig{} : load_accelerator_config(run_config.file));
+        const auto ours = accelerator_config_values(run_config.file.empty()
+                                                        ? AcceleratorConfig{}
+                                                        : load_accelerator_config(run_config.file));
         const auto value = [](const std::vector<ConfigOverride>& values, const std::string& key) {
             for (const auto& [k, v] : values)
                 if (k == key) return v;
             return std::string();
         };
         for (const auto& o : overrides.run) {
-            const bool shared = o.first == "batch" || value(theirs, o.first) == value(ours, o.first);
+            const bool shared =
+                o.first == "batch" || value(theirs, o.first) == value(ours, o.first);
             (shared ? b.overrides : b.skipped).push_back(o);
         }
     } else {
@@ -75,9 +77,9 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
     b.bits = parse_bits("uniform:" + std::to_string(bits), net.weight_layer_count(),
                         b.config.min_bits, b.config.max_bits, what + " (" + b.config.name + ")");
     b.same_accelerator = own && overrides.baseline.empty();
-    b.label = own ? "uniform:" + std::to_string(bits) + " on " + b.config.name
-                  : b.config.name + " (" + spec.accelerator + ") at " + std::to_string(bits) +
-                        " bits";
+    b.label =
+        own ? "uniform:" + std::to_string(bits) + " on " + b.config.name
+            : b.config.name + " (" + spec.accelerator + ") at " + std::to_string(bits) + " bits";
     if (!overrides.baseline.empty()) b.label += " with --baseline-set";
     return b;
 }

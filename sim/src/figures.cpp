@@ -22,22 +22,36 @@ const std::vector<Measured>& measured() {
         {&f::compute_cycles, [](const LayerReport& r, double) { return double(r.compute_cycles); }},
         {&f::stall_cycles, [](const LayerReport& r, double) { return double(r.stall_cycles); }},
         {&f::total_cycles, [](const LayerReport& r, double) { return double(r.total_cycles); }},
-        {&f::time_us, [](const LayerReport& r, double ghz) { return double(r.total_cycles) / ghz / 1000.0; }},
+        {&f::time_us,
+         [](const LayerReport& r, double ghz) { return double(r.total_cycles) / ghz / 1000.0; }},
         {&f::utilization, [](const LayerReport& r, double) { return r.utilization; }},
         {&f::energy_pj, [](const LayerReport& r, double) { return r.energy_pj(); }},
         {&f::sip_lanes_pj, [](const LayerReport& r, double) { return r.energy.sip_lanes_pj; }},
         {&f::adder_trees_pj, [](const LayerReport& r, double) { return r.energy.adder_trees_pj; }},
-        {&f::accumulators_pj, [](const LayerReport& r, double) { return r.energy.accumulators_pj; }},
-        {&f::weight_buffer_pj, [](const LayerReport& r, double) { return r.energy.weight_buffer_pj; }},
-        {&f::activation_memory_pj, [](const LayerReport& r, double) { return r.energy.activation_memory_pj; }},
+        {&f::accumulators_pj,
+         [](const LayerReport& r, double) { return r.energy.accumulators_pj; }},
+        {&f::weight_buffer_pj,
+         [](const LayerReport& r, double) { return r.energy.weight_buffer_pj; }},
+        {&f::activation_memory_pj,
+         [](const LayerReport& r, double) { return r.energy.activation_memory_pj; }},
         {&f::off_chip_pj, [](const LayerReport& r, double) { return r.energy.off_chip_pj; }},
         {&f::static_pj, [](const LayerReport& r, double) { return r.energy.static_pj; }},
-        {&f::weight_buffer_read_bits, [](const LayerReport& r, double) { return double(r.traffic.weight_buffer_read_bits); }},
-        {&f::weight_buffer_write_bits, [](const LayerReport& r, double) { return double(r.traffic.weight_buffer_write_bits); }},
-        {&f::activation_memory_read_bits, [](const LayerReport& r, double) { return double(r.traffic.activation_memory_read_bits); }},
-        {&f::activation_memory_write_bits, [](const LayerReport& r, double) { return double(r.traffic.activation_memory_write_bits); }},
-        {&f::off_chip_read_bits, [](const LayerReport& r, double) { return double(r.traffic.off_chip_read_bits); }},
-        {&f::off_chip_write_bits, [](const LayerReport& r, double) { return double(r.traffic.off_chip_write_bits); }},
+        {&f::weight_buffer_read_bits,
+         [](const LayerReport& r, double) { return double(r.traffic.weight_buffer_read_bits); }},
+        {&f::weight_buffer_write_bits,
+         [](const LayerReport& r, double) { return double(r.traffic.weight_buffer_write_bits); }},
+        {&f::activation_memory_read_bits,
+         [](const LayerReport& r, double) {
+             return double(r.traffic.activation_memory_read_bits);
+         }},
+        {&f::activation_memory_write_bits,
+         [](const LayerReport& r, double) {
+             return double(r.traffic.activation_memory_write_bits);
+         }},
+        {&f::off_chip_read_bits,
+         [](const LayerReport& r, double) { return double(r.traffic.off_chip_read_bits); }},
+        {&f::off_chip_write_bits,
+         [](const LayerReport& r, double) { return double(r.traffic.off_chip_write_bits); }},
     };
     return list;
 }
@@ -57,7 +71,7 @@ nlohmann::ordered_json optional_int(bool present, long long v) {
 
 const std::vector<Figure>& key_figures() {
     namespace f = figure;
-    static const std::vector<Figure> list = {f::layer, f::layer_index, f::weight_layer,
+    static const std::vector<Figure> list = {f::layer,      f::layer_index,    f::weight_layer,
                                              f::layer_bits, f::layer_act_bits, f::weights_resident};
     return list;
 }
@@ -91,9 +105,12 @@ const std::vector<Figure>& comparison_figures() {
 
 const std::vector<Figure>& network_figures() {
     namespace f = figure;
-    static const std::vector<Figure> list = {f::batch, f::cycles_per_inference,
-                                             f::energy_pj_per_inference, f::weight_load_bits,
-                                             f::weight_load_cycles, f::weight_load_pj};
+    static const std::vector<Figure> list = {f::batch,
+                                             f::cycles_per_inference,
+                                             f::energy_pj_per_inference,
+                                             f::weight_load_bits,
+                                             f::weight_load_cycles,
+                                             f::weight_load_pj};
     return list;
 }
 
@@ -120,18 +137,21 @@ nlohmann::ordered_json layer_row(const LayerReport& r, int weight_layer, double 
     row[f::layer_bits.name] = optional_int(r.bits > 0, r.bits);  // 0 in a total: mixed
     row[f::layer_act_bits.name] = optional_int(r.act_bits > 0, r.act_bits);
     row[f::weights_resident.name] = optional_int(!total, r.weights_resident ? 1 : 0);
-    for (const auto& m : measured()) row[m.figure->name] = json_value(*m.figure, m.value(r, clock_ghz));
+    for (const auto& m : measured())
+        row[m.figure->name] = json_value(*m.figure, m.value(r, clock_ghz));
     return row;
 }
 
-void add_comparison(nlohmann::ordered_json& row, double baseline_cycles, double baseline_energy_pj) {
+void add_comparison(nlohmann::ordered_json& row, double baseline_cycles,
+                    double baseline_energy_pj) {
     namespace f = figure;
     const double cycles = row.at(f::total_cycles.name).get<double>();
     const double energy = row.at(f::energy_pj.name).get<double>();
     row[f::baseline_total_cycles.name] = json_value(f::baseline_total_cycles, baseline_cycles);
     row[f::baseline_energy_pj.name] = json_value(f::baseline_energy_pj, baseline_energy_pj);
     row[f::speedup.name] = json_value(f::speedup, ratio(baseline_cycles, cycles));
-    row[f::energy_reduction.name] = json_value(f::energy_reduction, ratio(baseline_energy_pj, energy));
+    row[f::energy_reduction.name] =
+        json_value(f::energy_reduction, ratio(baseline_energy_pj, energy));
 }
 
 nlohmann::ordered_json network_row(const NetworkReport& r) {

@@ -49,10 +49,18 @@ LayerPrecision layer_precision(const AcceleratorConfig& c, int weight_bits, int 
     const auto serial = [&](int b) { return static_cast<int>(ceil_div(b, c.bits_per_cycle)); };
     int cycles = 1;
     switch (c.serial) {
-        case SerialOperand::Weights: cycles = serial(weight_bits); break;
-        case SerialOperand::Activations: cycles = serial(activation_bits); break;
-        case SerialOperand::Both: cycles = serial(weight_bits) * serial(activation_bits); break;
-        case SerialOperand::None: cycles = 1; break;
+        case SerialOperand::Weights:
+            cycles = serial(weight_bits);
+            break;
+        case SerialOperand::Activations:
+            cycles = serial(activation_bits);
+            break;
+        case SerialOperand::Both:
+            cycles = serial(weight_bits) * serial(activation_bits);
+            break;
+        case SerialOperand::None:
+            cycles = 1;
+            break;
     }
     return {weight_bits, activation_bits, c.activation_bits, cycles, cycles};
 }
@@ -74,8 +82,9 @@ LayerSpec single_layer_spec(const AcceleratorConfig& c, const Network& net, int 
         if (c.weights == WeightResidency::Resident && l.has_weights() && bits >= 1) {
             LayerSpec probe = spec;
             probe.stream_buffer_bits = kProbeStreamBits;
-            spec.weights_resident = LayerMapping(c, net, layer_index, probe).resident_bits_per_tile() <=
-                                    c.weight_buffer.capacity_bytes * 8;
+            spec.weights_resident =
+                LayerMapping(c, net, layer_index, probe).resident_bits_per_tile() <=
+                c.weight_buffer.capacity_bytes * 8;
         }
     }
     return spec;
@@ -106,8 +115,8 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
                            const LayerSpec& spec)
     : config_(&config), layer_index_(layer_index), spec_(spec), channel_(config) {
     if (layer_index < 0 || static_cast<std::size_t>(layer_index) >= net.layers.size())
-        throw ConfigError("layer index " + std::to_string(layer_index) + " is outside " +
-                          net.name + " (" + std::to_string(net.layers.size()) + " layers)");
+        throw ConfigError("layer index " + std::to_string(layer_index) + " is outside " + net.name +
+                          " (" + std::to_string(net.layers.size()) + " layers)");
     layer_ = &net.layers[static_cast<std::size_t>(layer_index)];
     const Layer& l = *layer_;
     // Labels are built only for an error: this constructor runs once per layer evaluation.
@@ -140,15 +149,14 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
         const int digits = static_cast<int>(ceil_div(precision_.activation_bits, k));
         const int c = std::min(digits, config.windows_per_tile);
         rows_per_tile_ = config.filters_per_tile * (config.windows_per_tile / c);
-        precision_.serial_cycles = static_cast<int>(ceil_div(precision_.weight_bits, k) *
-                                                    ceil_div(digits, c));
+        precision_.serial_cycles =
+            static_cast<int>(ceil_div(precision_.weight_bits, k) * ceil_div(digits, c));
     }
     windows_per_block_ = arrangement_ == Arrangement::Filters ? 1 : config.windows_per_tile;
     filters_per_pass_ = static_cast<long long>(config.tiles) * rows_per_tile_;
     filter_blocks_ = ceil_div(filters_per_group_, filters_per_pass_);
     window_blocks_ = ceil_div(positions_, windows_per_block_);
-    last_block_windows_ =
-        static_cast<int>(positions_ - (window_blocks_ - 1) * windows_per_block_);
+    last_block_windows_ = static_cast<int>(positions_ - (window_blocks_ - 1) * windows_per_block_);
     chunks_ = ceil_div(reduction_, config.lanes);
     last_chunk_lanes_ = static_cast<int>(reduction_ - (chunks_ - 1) * config.lanes);
 
@@ -156,11 +164,10 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
     if (spec.weights_resident) {
         // Every weight is in the buffers: one segment, nothing fetched.
         if (resident_bits_per_tile() > capacity_bits)
-            throw ConfigError(label() + ": resident weights need " +
-                              std::to_string(resident_bits_per_tile()) +
-                              " bits on tile 0, expected at most weight_buffer.capacity_bytes (" +
-                              std::to_string(config.weight_buffer.capacity_bytes) +
-                              " bytes) on " + config.name);
+            throw ConfigError(
+                label() + ": resident weights need " + std::to_string(resident_bits_per_tile()) +
+                " bits on tile 0, expected at most weight_buffer.capacity_bytes (" +
+                std::to_string(config.weight_buffer.capacity_bytes) + " bytes) on " + config.name);
         chunks_per_segment_ = chunks_;
     } else {
         // A pass's weights take at most half the streaming buffer (double buffering).
@@ -170,15 +177,13 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
             spec.stream_buffer_bits > 0 ? spec.stream_buffer_bits : capacity_bits;
         chunks_per_segment_ = std::min(chunks_, stream_bits / 2 / chunk_bits);
         if (chunks_per_segment_ < 1)
-            throw ConfigError(label() + ": one lane chunk of weights for a tile (" +
-                              std::to_string(busiest) + " filters x " +
-                              std::to_string(config.lanes) + " lanes x " +
-                              std::to_string(precision_.weight_bits) + " bits = " +
-                              std::to_string(chunk_bits) + " bits) does not fit half of the " +
-                              std::to_string(stream_bits) + " bits per tile that streamed " +
-                              "weights may use (weight_buffer.capacity_bytes " +
-                              std::to_string(config.weight_buffer.capacity_bytes) + ") on " +
-                              config.name);
+            throw ConfigError(
+                label() + ": one lane chunk of weights for a tile (" + std::to_string(busiest) +
+                " filters x " + std::to_string(config.lanes) + " lanes x " +
+                std::to_string(precision_.weight_bits) + " bits = " + std::to_string(chunk_bits) +
+                " bits) does not fit half of the " + std::to_string(stream_bits) +
+                " bits per tile that streamed " + "weights may use (weight_buffer.capacity_bytes " +
+                std::to_string(config.weight_buffer.capacity_bytes) + ") on " + config.name);
     }
     segments_ = static_cast<int>(ceil_div(chunks_, chunks_per_segment_));
 
@@ -208,14 +213,14 @@ long long LayerMapping::resident_bits_per_tile() const {
 
 long long LayerMapping::step_cycles(int filters_in_tile, int windows, int lanes) const {
     const auto& c = *config_;
-    const long long weight_read = ceil_div(
-        static_cast<long long>(filters_in_tile) * lanes * precision_.weight_bits,
-        c.weight_buffer.width_bits);
+    const long long weight_read =
+        ceil_div(static_cast<long long>(filters_in_tile) * lanes * precision_.weight_bits,
+                 c.weight_buffer.width_bits);
     const long long activation_read =
         ceil_div(static_cast<long long>(windows) * lanes * precision_.activation_bits,
                  c.activation_memory.width_bits);
-    return std::max({static_cast<long long>(precision_.serial_cycles), weight_read,
-                     activation_read});
+    return std::max(
+        {static_cast<long long>(precision_.serial_cycles), weight_read, activation_read});
 }
 
 long long LayerMapping::pass_busy_cycles(int busiest, long long chunks, int last_lanes) const {
@@ -263,18 +268,17 @@ Pass LayerMapping::pass(long long index) const {
     const long long f = p.filters;
     const long long weight_bits = f * p.terms * precision_.weight_bits;
     const long long outputs = f * positions_;
-    const long long inputs_in = spilled_ ? group_input_bits_
-                                         : (index == 0 && spec_.input_off_chip
-                                                ? group_input_bits_ * groups_ : 0);
+    const long long inputs_in =
+        spilled_ ? group_input_bits_
+                 : (index == 0 && spec_.input_off_chip ? group_input_bits_ * groups_ : 0);
     const long long fetched_weight_bits = spec_.weights_resident ? 0 : weight_bits;
     p.offchip_read_bits = fetched_weight_bits + inputs_in;
     const bool off_chip_out = writes_output_off_chip();
     p.offchip_write_bits = off_chip_out && p.last_segment ? outputs * precision_.output_bits : 0;
     p.weight_buffer_write_bits = fetched_weight_bits;
     p.weight_buffer_read_bits = window_blocks_ * weight_bits;
-    p.activation_memory_read_bits =
-        positions_ * p.terms * precision_.activation_bits +
-        (p.first_segment ? 0 : outputs * config_->accumulator_bits);
+    p.activation_memory_read_bits = positions_ * p.terms * precision_.activation_bits +
+                                    (p.first_segment ? 0 : outputs * config_->accumulator_bits);
     p.activation_memory_write_bits =
         inputs_in + (p.last_segment ? (off_chip_out ? 0 : outputs * precision_.output_bits)
                                     : outputs * config_->accumulator_bits);
@@ -312,7 +316,7 @@ LayerTotals LayerMapping::totals() const {
         return pass(per_group + block * segments_ + segment);
     };
     struct Kind {
-        long long blocks = 0;   // filter blocks of this kind per group
+        long long blocks = 0;  // filter blocks of this kind per group
         Pass first, middle, last;
     };
     Kind kinds[2];
@@ -385,8 +389,7 @@ LayerTotals LayerMapping::totals() const {
         writes_output_off_chip() && n >= 2 ? pass(n - 2).offchip_write_bits : 0;
     t.total_cycles = channel_.fetch_cycles(first.offchip_read_bits, 0) + sum +
                      std::max(last.busy_cycles, channel_.transfer_cycles(write_before_last)) +
-                     channel_.transfer_cycles(last.offchip_write_bits) +
-                     config_->pipeline_cycles;
+                     channel_.transfer_cycles(last.offchip_write_bits) + config_->pipeline_cycles;
     return t;
 }
 

@@ -35,14 +35,13 @@ private:
 }  // namespace
 
 std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
-                                   const std::vector<int>& bits,
-                                   const std::vector<int>& act_bits) {
+                                   const std::vector<int>& bits, const std::vector<int>& act_bits) {
     const std::size_t n = net.weight_layer_count();
     check_length(bits, n, net, "bits");
     if (!act_bits.empty()) check_length(act_bits, n, net, "act_bits");
 
     std::vector<LayerSpec> plan;
-    std::vector<int> index;              // weight layer -> network layer
+    std::vector<int> index;  // weight layer -> network layer
     std::vector<long long> need, chunk;  // per tile: all its weights, one lane chunk
     std::vector<int> weight_layer(net.layers.size(), -1);  // network layer -> weight layer
     std::vector<char> spills;
@@ -68,8 +67,10 @@ std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Networ
         for (int in : net.layers[static_cast<std::size_t>(layer)].inputs) {
             if (in < 0) continue;
             const int w = weight_layer[static_cast<std::size_t>(in)];
-            if (w >= 0) plan[static_cast<std::size_t>(w)].output_off_chip = true;
-            else self(self, in);
+            if (w >= 0)
+                plan[static_cast<std::size_t>(w)].output_off_chip = true;
+            else
+                self(self, in);
         }
     };
     for (std::size_t k = 0; k < plan.size(); ++k)

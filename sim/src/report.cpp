@@ -19,8 +19,9 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
     r.total_cycles = counts.total_cycles;
     r.stall_cycles = counts.total_cycles - counts.compute_cycles - c.pipeline_cycles;
     r.macs = counts.macs;
-    r.utilization = static_cast<double>(counts.events.lane_cycles) /
-                    (static_cast<double>(counts.total_cycles) * static_cast<double>(c.total_lanes()));
+    r.utilization =
+        static_cast<double>(counts.events.lane_cycles) /
+        (static_cast<double>(counts.total_cycles) * static_cast<double>(c.total_lanes()));
     r.traffic = counts.traffic;
     r.energy = layer_energy(c, counts.events, counts.traffic, counts.total_cycles);
     return r;
@@ -68,7 +69,8 @@ LayerReport total_of(const std::vector<LayerReport>& layers) {
 
 Ratios ratios(const LayerReport& run, const LayerReport& baseline) {
     Ratios r;
-    r.speedup = ratio(static_cast<double>(baseline.total_cycles), static_cast<double>(run.total_cycles));
+    r.speedup =
+        ratio(static_cast<double>(baseline.total_cycles), static_cast<double>(run.total_cycles));
     r.energy_reduction = ratio(baseline.energy_pj(), run.energy_pj());
     return r;
 }
@@ -82,9 +84,8 @@ Comparison compare(NetworkReport run, NetworkReport baseline) {
     Comparison c;
     for (std::size_t i = 0; i < run.layers.size(); ++i) {
         if (run.layers[i].name != baseline.layers[i].name)
-            throw ConfigError("baseline: layer " + std::to_string(i) + " is " +
-                              run.layers[i].name + " in the run but " + baseline.layers[i].name +
-                              " in the baseline");
+            throw ConfigError("baseline: layer " + std::to_string(i) + " is " + run.layers[i].name +
+                              " in the run but " + baseline.layers[i].name + " in the baseline");
         c.layers.push_back(ratios(run.layers[i], baseline.layers[i]));
     }
     c.total = ratios(run.total, baseline.total);

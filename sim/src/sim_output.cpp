@@ -20,13 +20,10 @@ json run_json(const SimRun& run, double clock_ghz) {
     auto rows = comparison_rows(c, clock_ghz);
     json total = rows.back();
     rows.pop_back();
-    return {{"bits_spec", run.bits_spec},
-            {"bits", c.run.bits},
-            {"act_bits_spec", run.act_bits_spec},
-            {"act_bits", c.run.act_bits},
-            {"layers", rows},
-            {"total", total},
-            {"network", network_row(c.run)}};
+    return {
+        {"bits_spec", run.bits_spec},   {"bits", c.run.bits}, {"act_bits_spec", run.act_bits_spec},
+        {"act_bits", c.run.act_bits},   {"layers", rows},     {"total", total},
+        {"network", network_row(c.run)}};
 }
 
 }  // namespace
@@ -34,9 +31,12 @@ json run_json(const SimRun& run, double clock_ghz) {
 json accelerator_config_json(const AcceleratorConfig& c) {
     json o;
     for (const auto& [key, text] : accelerator_config_values(c)) {
-        if (const auto i = parse_integer(text)) o[key] = *i;
-        else if (const auto d = parse_number(text)) o[key] = *d;
-        else o[key] = text;
+        if (const auto i = parse_integer(text))
+            o[key] = *i;
+        else if (const auto d = parse_number(text))
+            o[key] = *d;
+        else
+            o[key] = text;
     }
     return o;
 }
@@ -44,7 +44,8 @@ json accelerator_config_json(const AcceleratorConfig& c) {
 std::vector<json> comparison_rows(const Comparison& c, double clock_ghz) {
     auto rows = report_rows(c.run, clock_ghz);
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const LayerReport& base = i < c.baseline.layers.size() ? c.baseline.layers[i] : c.baseline.total;
+        const LayerReport& base =
+            i < c.baseline.layers.size() ? c.baseline.layers[i] : c.baseline.total;
         add_comparison(rows[i], static_cast<double>(base.total_cycles), base.energy_pj());
     }
     return rows;
@@ -60,7 +61,8 @@ std::string sim_output_csv(const SimOutput& o) {
     std::vector<json> rows;
     for (std::size_t k = 0; k < o.runs.size(); ++k)
         for (auto& row : comparison_rows(o.runs[k].comparison, o.config.clock_ghz)) {
-            json r = {{"run", k + 1}, {"bits_spec", o.runs[k].bits_spec},
+            json r = {{"run", k + 1},
+                      {"bits_spec", o.runs[k].bits_spec},
                       {"act_bits_spec", o.runs[k].act_bits_spec}};
             r.update(row);
             rows.push_back(std::move(r));

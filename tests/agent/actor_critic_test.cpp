@@ -34,7 +34,8 @@ void check_network_gradient(const std::string& kind, Activation act) {
     net->parameters().values() += 0.05 * Vec<double>::Ones(net->parameters().size());
     net->resize(T, B);
     Mat<double> x = random_matrix(D, T * B, rng);
-    const Mat<double> rl = random_matrix(A, T * B, rng);  // L = sum(rl .* logits) + sum(rv .* values)
+    const Mat<double> rl =
+        random_matrix(A, T * B, rng);  // L = sum(rl .* logits) + sum(rv .* values)
     const Mat<double> rv = random_matrix(1, T * B, rng);
     auto loss = [&] {
         net->forward(x);
@@ -44,8 +45,8 @@ void check_network_gradient(const std::string& kind, Activation act) {
     loss();
     net->parameters().zero_grads();
     net->backward(x, rl, rv);
-    const auto r = serialq::test::check_gradient(net->parameters().values(),
-                                                 net->parameters().grads(), loss);
+    const auto r =
+        serialq::test::check_gradient(net->parameters().values(), net->parameters().grads(), loss);
     INFO(kind << "/" << to_string(act) << ": worst at " << r.worst_index << ", analytic "
               << r.worst_analytic << ", numeric " << r.worst_numeric);
     CHECK(r.checked == net->parameters().size());

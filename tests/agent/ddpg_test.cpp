@@ -77,7 +77,8 @@ TEST_CASE("DDPG defaults are HAQ's and bad values are named", "[agent][ddpg]") {
 
     DdpgParams bad;
     bad.tau = 0;
-    CHECK_THROWS_WITH(bad.check(), Catch::Contains("haq.tau: found 0, expected a number in (0, 1]"));
+    CHECK_THROWS_WITH(bad.check(),
+                      Catch::Contains("haq.tau: found 0, expected a number in (0, 1]"));
     bad = DdpgParams{};
     bad.critic_hidden = {400, 0};
     CHECK_THROWS_WITH(bad.check(), Catch::Contains("haq.critic_hidden: found '0' at position 1"));
@@ -221,9 +222,9 @@ TEST_CASE("truncated normal: stays in bounds, has the truncated distribution's m
     struct Case {
         double mu, sigma, lo, hi;
     };
-    for (const Case c : {Case{0.2, 0.5, 0.0, 1.0}, Case{0.9, 0.3, 0.0, 1.0},
-                         Case{0.5, 0.05, 0.0, 1.0}, Case{0.0, 0.5, 0.0, 1.0},
-                         Case{-1.0, 2.0, -50.0, 50.0}}) {
+    for (const Case c :
+         {Case{0.2, 0.5, 0.0, 1.0}, Case{0.9, 0.3, 0.0, 1.0}, Case{0.5, 0.05, 0.0, 1.0},
+          Case{0.0, 0.5, 0.0, 1.0}, Case{-1.0, 2.0, -50.0, 50.0}}) {
         const int n = 100000;
         double sum = 0, sq = 0, lo_seen = 1e9, hi_seen = -1e9;
         for (int k = 0; k < n; ++k) {
@@ -249,11 +250,12 @@ TEST_CASE("truncated normal: stays in bounds, has the truncated distribution's m
     CHECK(sample_truncated_normal(0.3, 0.0, 0.0, 1.0, rng) == 0.3);
     CHECK_THROWS_AS(sample_truncated_normal(0.5, -1.0, 0.0, 1.0, rng), std::invalid_argument);
     CHECK_THROWS_AS(sample_truncated_normal(0.5, 0.1, 1.0, 0.0, rng), std::invalid_argument);
-    CHECK_THROWS_AS(sample_truncated_normal(std::numeric_limits<double>::quiet_NaN(), 0.1, 0.0, 1.0, rng), std::invalid_argument);
+    CHECK_THROWS_AS(
+        sample_truncated_normal(std::numeric_limits<double>::quiet_NaN(), 0.1, 0.0, 1.0, rng),
+        std::invalid_argument);
 }
 
-TEST_CASE("replay buffer: a ring that overwrites the oldest, sampled uniformly",
-          "[agent][ddpg]") {
+TEST_CASE("replay buffer: a ring that overwrites the oldest, sampled uniformly", "[agent][ddpg]") {
     ReplayBuffer<double> rb;
     rb.reset(2, 3);
     Vec<double> s(2), s2(2);
@@ -359,7 +361,7 @@ TEST_CASE("DDPG update: targets, baseline, critic loss and soft updates as defin
     agent.replay().sample(replay_rng, drawn);
     const double mean = drawn.rewards.mean();
     CHECK(mean < 0.7);  // some of the 8 draws (with replacement from 2) are the new one...
-    CHECK(mean > -0.3); // ...and some the old one, for this seed
+    CHECK(mean > -0.3);  // ...and some the old one, for this seed
     const DdpgUpdateStats st2 = agent.update(rng);
     CHECK(st2.baseline == Approx(0.7 + 0.5 * (mean - 0.7)).epsilon(1e-12));
 
@@ -480,8 +482,7 @@ TEST_CASE("DDPG checkpoint: unreadable or mismatched bytes are InputErrors, noth
     CHECK_THROWS_AS(f.load_state(good), serialq::InputError);
 }
 
-TEST_CASE("DDPG learns a contextual bandit: mu(s) reaches the best action f(s)",
-          "[agent][ddpg]") {
+TEST_CASE("DDPG learns a contextual bandit: mu(s) reaches the best action f(s)", "[agent][ddpg]") {
     // One-step episodes: state s ~ U(0, 1), action a, reward -(a - f(s))^2, done. The best
     // action is f(s) = 0.15 + 0.7 s; the first policy is ~0.5 everywhere, and no constant
     // policy comes closer than 0.35 at the ends. Exploration as HAQ's: a truncated normal around
@@ -531,10 +532,9 @@ TEST_CASE("DDPG learns a contextual bandit: mu(s) reaches the best action f(s)",
     }
     REQUIRE(agent.updates() >= 600);
     const Errors after = errors();
-    INFO("|mu(s) - f(s)| on the grid: worst " << before.worst << " -> " << after.worst << ", mean "
-                                              << before.mean << " -> " << after.mean
-                                              << "; slope " << before.slope << " -> "
-                                              << after.slope << " (f: 0.7)");
+    INFO("|mu(s) - f(s)| on the grid: worst "
+         << before.worst << " -> " << after.worst << ", mean " << before.mean << " -> "
+         << after.mean << "; slope " << before.slope << " -> " << after.slope << " (f: 0.7)");
     CHECK(before.worst > 0.25);
     CHECK(after.worst < 0.1);
     CHECK(after.mean < 0.06);

@@ -46,7 +46,8 @@ struct Setup {
 double fake_cycles(const Network& net, const std::vector<int>& bits) {
     double c = 0;
     const auto layers = net.weight_layers();
-    for (std::size_t l = 0; l < bits.size(); ++l) c += double(FakeHardware::cycles(*layers[l], bits[l]));
+    for (std::size_t l = 0; l < bits.size(); ++l)
+        c += double(FakeHardware::cycles(*layers[l], bits[l]));
     return c;
 }
 
@@ -73,7 +74,8 @@ TEST_CASE("environment: state features follow ReLeQ table 1, normalised", "[agen
     CHECK(st(5, 1) == Approx(1.0));
     // Weight std, relative to the largest (lenet.yaml names trained weights: measured).
     const double max_std = *std::max_element(s.stds.begin(), s.stds.end());
-    for (Index t = 0; t < 4; ++t) CHECK(st(6, t) == Approx(s.stds[static_cast<std::size_t>(t)] / max_std));
+    for (Index t = 0; t < 4; ++t)
+        CHECK(st(6, t) == Approx(s.stds[static_cast<std::size_t>(t)] / max_std));
     CHECK(st.row(6).maxCoeff() == Approx(1.0));
     // Dynamic before the first episode: every layer at the largest choice, full accuracy.
     for (Index t = 0; t < 4; ++t) {
@@ -115,9 +117,9 @@ TEST_CASE("environment: episode_start reset starts every episode from the larges
     double f[Environment::kStateSize];
     for (Index t = 0; t < 4; ++t) {
         env.observe(t, f);
-        CHECK(f[7] == 1.0);            // every layer back at 8 bits
-        CHECK(f[9] == Approx(1.0));    // State of Quantization of all-8
-        CHECK(f[10] == 1.0);           // relative accuracy reset
+        CHECK(f[7] == 1.0);  // every layer back at 8 bits
+        CHECK(f[9] == Approx(1.0));  // State of Quantization of all-8
+        CHECK(f[10] == 1.0);  // relative accuracy reset
     }
     // Within the episode the state still follows the actions.
     env.act(0, 0);
@@ -192,10 +194,12 @@ TEST_CASE("environment: step feedback asks the oracle after every layer", "[agen
     // Bit sets are checked.
     EnvironmentParams bad;
     bad.bits = {2, 8, 4};
-    CHECK_THROWS_WITH(s.make(RewardKind::Releq, bad),
-                      Catch::Contains("bits: found 4 after 8, expected distinct bitwidths in ascending order"));
+    CHECK_THROWS_WITH(
+        s.make(RewardKind::Releq, bad),
+        Catch::Contains("bits: found 4 after 8, expected distinct bitwidths in ascending order"));
     bad.bits = {0, 4};
-    CHECK_THROWS_WITH(s.make(RewardKind::Releq, bad), Catch::Contains("bits: found '0' at position 0"));
+    CHECK_THROWS_WITH(s.make(RewardKind::Releq, bad),
+                      Catch::Contains("bits: found '0' at position 0"));
 }
 
 TEST_CASE("weight statistics: He fallback without weights", "[agent][env]") {

@@ -88,7 +88,9 @@ TEST_CASE("activations: backward matches finite differences", "[agent][nn]") {
         CHECK(check_gradient(xf, df, loss).worst_relative_error < 1e-7);
     }
     CHECK(activation_from_name("tanh") == Activation::Tanh);
-    CHECK_THROWS_WITH(activation_from_name("gelu"), Catch::Contains("activation: found 'gelu', expected one of relu, tanh, sigmoid"));
+    CHECK_THROWS_WITH(
+        activation_from_name("gelu"),
+        Catch::Contains("activation: found 'gelu', expected one of relu, tanh, sigmoid"));
 }
 
 TEST_CASE("LSTM: BPTT over a batch of sequences matches finite differences", "[agent][nn]") {
@@ -124,8 +126,7 @@ TEST_CASE("LSTM: BPTT over a batch of sequences matches finite differences", "[a
     CHECK(check_gradient(xf, dxf, loss).worst_relative_error < 1e-6);
 }
 
-TEST_CASE("LSTM: sequences in a batch are independent and match step-by-step runs",
-          "[agent][nn]") {
+TEST_CASE("LSTM: sequences in a batch are independent and match step-by-step runs", "[agent][nn]") {
     std::mt19937_64 rng(4);
     const Index I = 3, H = 6, T = 4, B = 3;
     ParameterSet<double> params;

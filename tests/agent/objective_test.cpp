@@ -21,7 +21,8 @@ Objective cost_objective(ObjectiveKind kind, double max_loss) {
 
 TEST_CASE("objective latency|energy|size: feasible within max_loss of the reference",
           "[agent][objective]") {
-    for (ObjectiveKind kind : {ObjectiveKind::Latency, ObjectiveKind::Energy, ObjectiveKind::Size}) {
+    for (ObjectiveKind kind :
+         {ObjectiveKind::Latency, ObjectiveKind::Energy, ObjectiveKind::Size}) {
         const Objective o = cost_objective(kind, 1.0);
         CHECK(o.metric() == (kind == ObjectiveKind::Latency  ? CostMetric::Latency
                              : kind == ObjectiveKind::Energy ? CostMetric::Energy
@@ -104,7 +105,8 @@ TEST_CASE("objective: bad budgets and losses are one-line errors naming the opti
     CHECK_THROWS_WITH(parse_budget("area:0.5", o), Catch::Contains("the cost 'area'"));
     CHECK_THROWS_WITH(parse_budget("latency:half", o), Catch::Contains("fraction 'half'"));
     CHECK_THROWS_WITH(parse_budget("latency:0.5x", o), Catch::Contains("fraction '0.5x'"));
-    CHECK_THROWS_WITH(parse_budget("latency:0", o), Catch::Contains("expected a number in (0, 100]"));
+    CHECK_THROWS_WITH(parse_budget("latency:0", o),
+                      Catch::Contains("expected a number in (0, 100]"));
     CHECK_THROWS_WITH(parse_budget("latency:nan", o), Catch::Contains("fraction 'nan'"));
     o.max_loss_points = -1;
     CHECK_THROWS_WITH(o.check(), Catch::Contains("max_loss: found -1"));

@@ -81,8 +81,8 @@ TEST_CASE("PPO loss: the clipped surrogate stops pushing once the ratio leaves t
     //   col 1: p_old 1/3    r = 1.5    A = +1  clipped above: no gradient
     //   col 2: p_old 1/3    r = 1.5    A = -1  min picks r A: gradient
     //   col 3: p_old 0.625  r = 0.8    A = -1  clipped below: no gradient
-    const auto buf = samples({0, 0, 1, 1}, {lp, std::log(1.0 / 3), std::log(1.0 / 3), std::log(0.625)},
-                             {1, 1, -1, -1});
+    const auto buf = samples(
+        {0, 0, 1, 1}, {lp, std::log(1.0 / 3), std::log(1.0 / 3), std::log(0.625)}, {1, 1, -1, -1});
     const RowVec<double> adv = buf.advantages();
     const PpoLoss l = ppo_loss(logits, values, buf, adv, p, dist, dlogits, dvalues);
     // Surrogate: mean of min(r A, clip(r) A) = (1 + 1.1 - 1.5 - 0.9) / 4 = -0.075
@@ -135,8 +135,8 @@ TEST_CASE("PPO loss: gradient through the actor-critic matches finite difference
     loss();
     net->parameters().zero_grads();
     net->backward(buf.states(), dl, dv);
-    const auto r = serialq::test::check_gradient(net->parameters().values(),
-                                                 net->parameters().grads(), loss);
+    const auto r =
+        serialq::test::check_gradient(net->parameters().values(), net->parameters().grads(), loss);
     INFO("worst at " << r.worst_index << ": " << r.worst_analytic << " vs " << r.worst_numeric);
     CHECK(r.worst_relative_error < 1e-5);
 }
@@ -215,13 +215,12 @@ TEST_CASE("PPO update: clipping bounds how far one update moves the policy", "[a
     const double clipped_120 = one_update(0.1, 120, 3e-3).ratio();
     const double loose_40 = one_update(0.99, 40, 3e-3).ratio();
     const double loose_120 = one_update(0.99, 120, 3e-3).ratio();
-    INFO("ratio after 40 / 120 epochs: clip 0.1 " << clipped_40 << " / " << clipped_120
-                                                  << ", clip 0.99 " << loose_40 << " / "
-                                                  << loose_120);
+    INFO("ratio after 40 / 120 epochs: clip 0.1 "
+         << clipped_40 << " / " << clipped_120 << ", clip 0.99 " << loose_40 << " / " << loose_120);
     CHECK(clipped_40 > 1.1);
     CHECK(clipped_120 < 1.3);
     CHECK(std::abs(clipped_120 - clipped_40) < 0.05);  // levelled off
-    CHECK(loose_120 > loose_40 + 0.1);                  // still climbing
+    CHECK(loose_120 > loose_40 + 0.1);  // still climbing
     CHECK(loose_120 > clipped_120 + 0.3);
 }
 

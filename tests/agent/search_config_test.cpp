@@ -15,8 +15,7 @@ namespace {
 const std::string data = std::string(SERIALQ_TEST_DATA_DIR) + "/agent/";
 }
 
-TEST_CASE("search config: configs/search/default.yaml spells out the defaults",
-          "[agent][config]") {
+TEST_CASE("search config: configs/search/default.yaml spells out the defaults", "[agent][config]") {
     const SearchConfig f =
         load_search_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/search/default.yaml");
     const auto& fields = search_config_fields();
@@ -53,15 +52,14 @@ TEST_CASE("search config: the library's checks use the reader's ranges", "[agent
 }
 
 TEST_CASE("search config: every shipped file loads", "[agent][config]") {
-    for (const auto& e : std::filesystem::directory_iterator(std::string(SERIALQ_SOURCE_DIR) +
-                                                             "/configs/search")) {
+    for (const auto& e :
+         std::filesystem::directory_iterator(std::string(SERIALQ_SOURCE_DIR) + "/configs/search")) {
         INFO(e.path());
         CHECK_NOTHROW(load_search_config(e.path()));
     }
 }
 
-TEST_CASE("search config: bad files name the file, line, key and expectation",
-          "[agent][config]") {
+TEST_CASE("search config: bad files name the file, line, key and expectation", "[agent][config]") {
     CHECK_THROWS_WITH(load_search_config(data + "unknown-key.yaml"),
                       Catch::Contains("unknown-key.yaml:4: ppo.cliprange: unknown key"));
     CHECK_THROWS_WITH(load_search_config(data + "bad-bits.yaml"),
@@ -71,7 +69,8 @@ TEST_CASE("search config: bad files name the file, line, key and expectation",
                       Catch::Contains("unsorted-bits.yaml: bits: found 2 after 4"));
     CHECK_THROWS_WITH(load_search_config(data + "bad-shape.yaml"),
                       Catch::Contains("bad-shape.yaml:2: reward.hardware_shape: found 'product'"));
-    CHECK_THROWS_WITH(load_search_config(data + "bad-clip.yaml"),
-                      Catch::EndsWith("bad-clip.yaml:2: ppo.clip: found '1', expected a number in (0, 1)"));
+    CHECK_THROWS_WITH(
+        load_search_config(data + "bad-clip.yaml"),
+        Catch::EndsWith("bad-clip.yaml:2: ppo.clip: found '1', expected a number in (0, 1)"));
     CHECK_THROWS_AS(load_search_config(data + "missing.yaml"), InputError);
 }

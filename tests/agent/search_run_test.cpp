@@ -47,10 +47,11 @@ TEST_CASE("search: the same seed gives byte-identical outputs, another seed does
     // 23 episodes, a header, one line each.
     const std::string csv = a.file("episodes.csv");
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 24);
-    CHECK(csv.rfind("episode,bits,accuracy_percent,total_cycles,energy_pj,weight_bits,feasible,reward,"
-                    "policy_entropy_nats,"
-                    "distinct_oracle_calls\n1,\"",
-                    0) == 0);
+    CHECK(csv.rfind(
+              "episode,bits,accuracy_percent,total_cycles,energy_pj,weight_bits,feasible,reward,"
+              "policy_entropy_nats,"
+              "distinct_oracle_calls\n1,\"",
+              0) == 0);
     const std::string probs = a.file("action_probabilities.csv");
     CHECK(probs.rfind("episode,layer,layer_name,p_2_bits,p_3_bits,p_4_bits,p_5_bits,p_6_bits,"
                       "p_7_bits,p_8_bits\n1,0,conv1,",
@@ -67,10 +68,11 @@ TEST_CASE("search: the same seed gives byte-identical outputs, another seed does
     CHECK(best["best"]["reward"].get<double>() == Approx(sa.best.result.reward));
     CHECK(best["best"]["speedup"].get<double>() == Approx(sa.speedup));
     CHECK(best["best"]["test_accuracy_percent"].is_null());  // no test oracle given
-    CHECK(best["run"]["oracle_identity"] == "fake");          // the oracle's own identity()
+    CHECK(best["run"]["oracle_identity"] == "fake");  // the oracle's own identity()
 }
 
-TEST_CASE("search: a test oracle evaluates the final best apart, into best.json", "[agent][search]") {
+TEST_CASE("search: a test oracle evaluates the final best apart, into best.json",
+          "[agent][search]") {
     Run plain("test-oracle-plain"), tested("test-oracle-given");
     FakeOracle test_split(4);
     tested.settings.test_oracle = &test_split;
@@ -91,7 +93,8 @@ TEST_CASE("search: killed after a checkpoint and resumed, it ends exactly as if 
           "[agent][search]") {
     for (const char* strategy : {"ppo", "adrl", "haq", "random", "greedy"}) {
         INFO(strategy);
-        Run whole(std::string("whole-") + strategy, strategy), parts(std::string("parts-") + strategy, strategy);
+        Run whole(std::string("whole-") + strategy, strategy),
+            parts(std::string("parts-") + strategy, strategy);
         for (Run* r : {&whole, &parts}) {  // greedy stops early with the reward objective
             r->settings.objective.kind = ObjectiveKind::Latency;
             r->settings.objective.max_loss_points = 3;
@@ -100,9 +103,9 @@ TEST_CASE("search: killed after a checkpoint and resumed, it ends exactly as if 
         // Killed during episode 13: the last checkpoint holds 10 episodes (and a PPO batch
         // half full: updates come every 4 episodes).
         CHECK_THROWS_AS(parts.go([](const SearchProgress& p) {
-                            if (p.episodes_done == 13) throw Killed{};
-                            return true;
-                        }),
+            if (p.episodes_done == 13) throw Killed{};
+            return true;
+        }),
                         Killed);
         const std::string csv = parts.file("episodes.csv");
         CHECK(std::count(csv.begin(), csv.end(), '\n') == 11);
@@ -187,7 +190,8 @@ TEST_CASE("search: exhaustive evaluates every assignment and marks the exact fro
     int marked = 0;
     for (const auto& c : j["configurations"]) {
         const auto bits = c["bits"].get<std::vector<int>>();
-        const auto k = static_cast<std::size_t>(std::find(all.begin(), all.end(), bits) - all.begin());
+        const auto k =
+            static_cast<std::size_t>(std::find(all.begin(), all.end(), bits) - all.begin());
         REQUIRE(k < all.size());
         CHECK(c["pareto_latency"].get<bool>() == front[k]);
         CHECK(c["total_cycles"].get<double>() == cyc[k]);

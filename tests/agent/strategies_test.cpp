@@ -154,7 +154,8 @@ TEST_CASE("strategies: when nothing evaluated is feasible, the closest is report
 TEST_CASE("strategies: each is a function of its seed", "[agent][strategies]") {
     for (const char* strategy : kAll) {
         INFO(strategy);
-        Run a(std::string("seed-a-") + strategy, strategy), b(std::string("seed-b-") + strategy, strategy),
+        Run a(std::string("seed-a-") + strategy, strategy),
+            b(std::string("seed-b-") + strategy, strategy),
             c(std::string("seed-c-") + strategy, strategy);
         for (Run* r : {&a, &b, &c}) {
             r->settings.objective = Objective{};
@@ -166,7 +167,8 @@ TEST_CASE("strategies: each is a function of its seed", "[agent][strategies]") {
         c.go();
         CHECK(a.file("episodes.csv") == b.file("episodes.csv"));
         CHECK(a.file("checkpoint.bin") == b.file("checkpoint.bin"));
-        const bool seeded = std::string(strategy) != "greedy" && std::string(strategy) != "exhaustive";
+        const bool seeded =
+            std::string(strategy) != "greedy" && std::string(strategy) != "exhaustive";
         CHECK((a.file("episodes.csv") != c.file("episodes.csv")) == seeded);
     }
 }

@@ -34,8 +34,8 @@ const ConfigFields<Knobs>& knob_fields() {
             integer_list({"bits", "choices"}, &Knobs::bits, 1, 16, true),
         };
         append(f, nest("inner", &Knobs::inner,
-                       ConfigFields<Inner>{number({"clip", "ratio clip", "named as in PPO"}, &Inner::clip,
-                                            open(0, 1))}));
+                       ConfigFields<Inner>{number({"clip", "ratio clip", "named as in PPO"},
+                                                  &Inner::clip, open(0, 1))}));
         return f;
     }();
     return f;
@@ -50,7 +50,8 @@ Knobs load(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("config fields: the reader takes every declared key, nested ones too", "[common][fields]") {
+TEST_CASE("config fields: the reader takes every declared key, nested ones too",
+          "[common][fields]") {
     const Knobs k = load("tiles: 8\nverbose: true\nmode: exact\nbits: [3]\ninner: {clip: 0.25}\n");
     CHECK(k.tiles == 8);
     CHECK(k.verbose);
@@ -64,12 +65,16 @@ TEST_CASE("config fields: the reader takes every declared key, nested ones too",
 TEST_CASE("config fields: out of range and unknown keys are one-line errors", "[common][fields]") {
     CHECK_THROWS_WITH(load("tiles: 8\ninner:\n  clip: 1\n"),
                       "cfg.yaml:3: inner.clip: found '1', expected a number in (0, 1)");
-    CHECK_THROWS_WITH(load("tiles: 65\n"), "cfg.yaml:1: tiles: found '65', expected an integer in 1..64");
-    CHECK_THROWS_WITH(load("mode: slow\n"), "cfg.yaml:1: mode: found 'slow', expected one of fast, exact");
-    CHECK_THROWS_WITH(load("bits: []\n"),
-                      "cfg.yaml:1: bits: found an empty list, expected a list of 1 or more integers in 1..16");
-    CHECK_THROWS_WITH(load("tiles: 2\ntilez: 3\n"),
-                      "cfg.yaml:2: tilez: unknown key, expected one of bits, inner, mode, tiles, verbose");
+    CHECK_THROWS_WITH(load("tiles: 65\n"),
+                      "cfg.yaml:1: tiles: found '65', expected an integer in 1..64");
+    CHECK_THROWS_WITH(load("mode: slow\n"),
+                      "cfg.yaml:1: mode: found 'slow', expected one of fast, exact");
+    CHECK_THROWS_WITH(
+        load("bits: []\n"),
+        "cfg.yaml:1: bits: found an empty list, expected a list of 1 or more integers in 1..16");
+    CHECK_THROWS_WITH(
+        load("tiles: 2\ntilez: 3\n"),
+        "cfg.yaml:2: tilez: unknown key, expected one of bits, inner, mode, tiles, verbose");
     CHECK_THROWS_WITH(load("inner: {clp: 0.5}\n"),
                       "cfg.yaml:1: inner.clp: unknown key, expected one of clip");
 }
@@ -83,8 +88,9 @@ TEST_CASE("config fields: check uses the reader's ranges", "[common][fields]") {
                       "knobs.inner.clip: found 0, expected a number in (0, 1)");
     k = Knobs{};
     k.bits = {2, 17};
-    CHECK_THROWS_WITH(check_fields(knob_fields(), k),
-                      "bits: found '17' at position 1, expected a list of 1 or more integers in 1..16");
+    CHECK_THROWS_WITH(
+        check_fields(knob_fields(), k),
+        "bits: found '17' at position 1, expected a list of 1 or more integers in 1..16");
 }
 
 TEST_CASE("config fields: the writer's values read back", "[common][fields]") {
@@ -93,10 +99,13 @@ TEST_CASE("config fields: the writer's values read back", "[common][fields]") {
     k.mode = Mode::Exact;
     k.inner.clip = 0.3;
     const auto values = field_values(knob_fields(), k);
-    CHECK(values == std::vector<std::pair<std::string, std::string>>{
-                        {"tiles", "3"}, {"verbose", "false"}, {"mode", "exact"}, {"bits", "[2, 4]"},
-                        {"inner.clip", "0.3"}});
-    const Knobs back = load("tiles: 3\nverbose: false\nmode: exact\nbits: [2, 4]\ninner: {clip: 0.3}\n");
+    CHECK(values == std::vector<std::pair<std::string, std::string>>{{"tiles", "3"},
+                                                                     {"verbose", "false"},
+                                                                     {"mode", "exact"},
+                                                                     {"bits", "[2, 4]"},
+                                                                     {"inner.clip", "0.3"}});
+    const Knobs back =
+        load("tiles: 3\nverbose: false\nmode: exact\nbits: [2, 4]\ninner: {clip: 0.3}\n");
     CHECK(field_values(knob_fields(), back) == values);
 }
 
@@ -110,8 +119,10 @@ TEST_CASE("config fields: help and docs list key, default, range and help", "[co
     const std::string md = fields_markdown(docs);
     CHECK_THAT(md, Catch::StartsWith("| key | default | range | meaning |\n|---|---|---|---|\n"
                                      "| `tiles` | 16 | 1..64 | processing tiles |\n"));
-    CHECK_THAT(md, Catch::Contains("| `inner.clip` | 0.1 | (0, 1) | ratio clip (key: named as in PPO) |"));
-    CHECK_THAT(fields_help(docs), Catch::Contains("  mode = fast  (fast, exact)\n      how to run\n"));
+    CHECK_THAT(
+        md, Catch::Contains("| `inner.clip` | 0.1 | (0, 1) | ratio clip (key: named as in PPO) |"));
+    CHECK_THAT(fields_help(docs),
+               Catch::Contains("  mode = fast  (fast, exact)\n      how to run\n"));
 }
 
 TEST_CASE("enum names: one table gives name, parse and the valid names", "[common][fields]") {
@@ -121,7 +132,8 @@ TEST_CASE("enum names: one table gives name, parse and the valid names", "[commo
                       "--mode: found 'slow', expected one of fast, exact");
 }
 
-TEST_CASE("config fields: numbers print as a person writes them and read back", "[common][fields]") {
+TEST_CASE("config fields: numbers print as a person writes them and read back",
+          "[common][fields]") {
     CHECK(round_trip_text(0.1) == "0.1");
     CHECK(round_trip_text(1e-4) == "0.0001");
     CHECK(round_trip_text(1e-5) == "1e-5");

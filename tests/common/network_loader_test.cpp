@@ -41,7 +41,8 @@ layers:
 )");
     const auto net = load_network(path);
     const auto& s2 = net.layers[0];
-    CHECK(s2.output == Shape{64, 8, 10});  // floor((15 + 2 - 3) / 2) + 1 = 8, (20 + 2 - 3) / 2 + 1 = 10
+    CHECK(s2.output ==
+          Shape{64, 8, 10});  // floor((15 + 2 - 3) / 2) + 1 = 8, (20 + 2 - 3) / 2 + 1 = 10
     CHECK(s2.macs() == 64LL * 8 * 10 * 32 * 9);
     const auto& dw = net.layers[1];
     CHECK(dw.output == Shape{64, 8, 10});
@@ -112,13 +113,14 @@ input: {channels: 3, height: 2, width: 2}
 layers:
   - {name: a, type: conv, in_channels: 3, out_channels: 4, kernel: 5}
 )");
-    REQUIRE_THROWS_WITH(load_network(pooled),
-                        Catch::Contains("layers[0](a).kernel") && Catch::Contains("fits its input"));
+    REQUIRE_THROWS_WITH(load_network(pooled), Catch::Contains("layers[0](a).kernel") &&
+                                                  Catch::Contains("fits its input"));
 
     const auto noweights = dir.write("nw.yaml", R"(name: p
 input: {channels: 3, height: 4, width: 4}
 layers:
   - {name: a, type: maxpool, kernel: 2}
 )");
-    REQUIRE_THROWS_WITH(load_network(noweights), Catch::Contains("at least one layer with weights"));
+    REQUIRE_THROWS_WITH(load_network(noweights),
+                        Catch::Contains("at least one layer with weights"));
 }

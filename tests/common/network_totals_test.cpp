@@ -58,8 +58,8 @@ struct Geometry {
 std::vector<Geometry> geometry(const Network& net) {
     std::vector<Geometry> g;
     for (const auto* l : net.weight_layers())
-        g.push_back({l->out_channels(), l->in_channels(),
-                     l->kind == LayerKind::Conv ? l->kernel_h : 0});
+        g.push_back(
+            {l->out_channels(), l->in_channels(), l->kind == LayerKind::Conv ? l->kernel_h : 0});
     return g;
 }
 
@@ -68,8 +68,9 @@ std::vector<Geometry> geometry(const Network& net) {
 TEST_CASE("every shipped trace loads and has a totals test here", "[common][trace][totals]") {
     // Adding a trace without checking it against its source fails this test.
     const std::set<std::string> checked = {
-        "lenet",  "simplenet", "svhn",    "svhn-dorefa",  "vgg11",   "resnet20",
-        "resnet20-fashion", "alexnet", "alexnet-dorefa", "mobilenet-v1", "resnet18", "resnet50"};
+        "lenet",    "simplenet",        "svhn",    "svhn-dorefa",    "vgg11",
+        "resnet20", "resnet20-fashion", "alexnet", "alexnet-dorefa", "mobilenet-v1",
+        "resnet18", "resnet50"};
     std::set<std::string> shipped;
     for (const auto& entry :
          std::filesystem::directory_iterator(std::string(SERIALQ_SOURCE_DIR) + "/traces")) {
@@ -99,8 +100,8 @@ TEST_CASE("CIFAR-10 SimpleNet: the PyTorch tutorial net's 62,006 parameters",
           "[common][trace][totals]") {
     const Network net = trace("simplenet");
     REQUIRE(net.weight_layer_count() == 5);
-    CHECK(geometry(net) == std::vector<Geometry>{
-                               {6, 3, 5}, {16, 6, 5}, {120, 400, 0}, {84, 120, 0}, {10, 84, 0}});
+    CHECK(geometry(net) ==
+          std::vector<Geometry>{{6, 3, 5}, {16, 6, 5}, {120, 400, 0}, {84, 120, 0}, {10, 84, 0}});
     CHECK(layer(net, "conv1").output == Shape{6, 28, 28});
     CHECK(layer(net, "pool2").output == Shape{16, 5, 5});
     // torch.nn.Module.parameters() of the tutorial's Net: 62,006 with biases.
@@ -139,8 +140,8 @@ TEST_CASE("SVHN DoReFa: the map sizes tensorpack's script notes", "[common][trac
     CHECK(layer(net, "conv3").output == Shape{128, 7, 7});
     CHECK(layer(net, "conv5").output == Shape{128, 5, 5});
     CHECK(layer(net, "conv6").output == Shape{512, 1, 1});
-    CHECK(net.total_weights() == 3'600 + 27'648 + 36'864 + 73'728 + 147'456 + 147'456 +
-                                     1'638'400 + 5'120);
+    CHECK(net.total_weights() ==
+          3'600 + 27'648 + 36'864 + 73'728 + 147'456 + 147'456 + 1'638'400 + 5'120);
     CHECK(net.total_macs() == 3'600LL * 1296 + (27'648LL + 36'864) * 324 + 73'728LL * 49 +
                                   147'456LL * 49 + 147'456LL * 25 + 1'638'400 + 5'120);
 }
@@ -153,9 +154,8 @@ TEST_CASE("VGG-11 for CIFAR-10: 9.2 M weights, 153 M MACs", "[common][trace][tot
     // 3x3 convs 3-64 @32, 64-128 @16, 128-256 and 256-256 @8, 256-512 and 512-512 @4,
     // two 512-512 @2, fc 512->10.
     const std::int64_t c = 9;
-    CHECK(net.total_weights() == c * (3 * 64 + 64 * 128 + 128 * 256 + 256 * 256 + 256 * 512 +
-                                      3 * 512 * 512) +
-                                     5'120);
+    CHECK(net.total_weights() ==
+          c * (3 * 64 + 64 * 128 + 128 * 256 + 256 * 256 + 256 * 512 + 3 * 512 * 512) + 5'120);
     CHECK(net.total_macs() == c * (3 * 64 * 1024 + 64 * 128 * 256 + (128 + 256) * 256 * 64 +
                                    (256 + 512) * 512 * 16 + 2 * 512 * 512 * 4) +
                                   5'120);
@@ -182,7 +182,7 @@ TEST_CASE("ResNet-20: He et al.'s 0.27 M parameters and 41 M MACs", "[common][tr
               projection_bn + 10 ==
           269'722);
     CHECK(near(net.total_weights(), 0.27e6, 0.01));  // "0.27 M": within 1 %
-    CHECK(near(net.total_macs(), 41e6, 0.01));       // "41 M": within 1 %
+    CHECK(near(net.total_macs(), 41e6, 0.01));  // "41 M": within 1 %
     CHECK(net.total_macs() - p2.macs() - p3.macs() == 40'551'040);
 }
 
@@ -199,7 +199,8 @@ TEST_CASE("ResNet-20 for Fashion-MNIST: ResNet-20's weights on 28x28 maps, with 
     // Every conv map is (28/32)^2 of CIFAR's, conv1 reads one channel instead of three, and
     // the fc after the global pool is the same.
     const std::int64_t conv1_cifar = layer(cifar, "conv1").macs(), fc = layer(cifar, "fc").macs();
-    CHECK(net.total_macs() == (cifar.total_macs() - conv1_cifar - fc) * 49 / 64 + conv1_cifar * 49 / 64 / 3 + fc);
+    CHECK(net.total_macs() ==
+          (cifar.total_macs() - conv1_cifar - fc) * 49 / 64 + conv1_cifar * 49 / 64 / 3 + fc);
     CHECK(net.total_macs() == 31'021'952);
     for (const auto& l : net.layers) {
         INFO(l.name);
@@ -254,8 +255,7 @@ TEST_CASE("AlexNet-BN as ReLeQ's code builds it: the shapes its comments give",
                        conv3 = 384 * 192 * 9, conv4 = 256 * 192 * 9,
                        fc = 9216LL * 4096 + 4096 * 4096 + 4096 * 1000;
     CHECK(net.total_weights() == conv0 + conv1 + conv2 + conv3 + conv4 + fc);
-    CHECK(net.total_macs() ==
-          (conv0 + conv1) * 2916 + conv2 * 729 + (conv3 + conv4) * 196 + fc);
+    CHECK(net.total_macs() == (conv0 + conv1) * 2916 + conv2 * 729 + (conv3 + conv4) * 196 + fc);
 }
 
 TEST_CASE("MobileNet-v1 1.0/224: 569 M MACs, 4.2 M parameters", "[common][trace][totals]") {

@@ -18,7 +18,7 @@ namespace {
 const std::string kBad = std::string(SERIALQ_TEST_DATA_DIR) + "/traces-bad/";
 
 struct BadTrace {
-    std::string file;                    // in tests/data/traces-bad/
+    std::string file;  // in tests/data/traces-bad/
     std::vector<std::string> fragments;  // each must appear in the message
 };
 
@@ -26,8 +26,7 @@ struct BadTrace {
 const std::vector<BadTrace> kCases = {
     // A required field is missing.
     {"missing-field.yaml",
-     {"missing-field.yaml:6: layers[1](conv2).out_channels", "the key is missing",
-      "an integer"}},
+     {"missing-field.yaml:6: layers[1](conv2).out_channels", "the key is missing", "an integer"}},
     {"missing-kernel.yaml",
      {"missing-kernel.yaml:5: layers[0](conv1).kernel", "the key is missing", "kernel size"}},
     {"missing-input.yaml", {"missing-input.yaml:2: input: found nothing", "a mapping"}},
@@ -43,15 +42,14 @@ const std::vector<BadTrace> kCases = {
      {"negative-size.yaml:5: layers[0](conv1).out_channels", "found '-16'", "1..65536"}},
     {"negative-padding.yaml",
      {"negative-padding.yaml:6: layers[1](pool1).padding", "found [0, -1]", "0..1024"}},
-    {"zero-stride.yaml",
-     {"zero-stride.yaml:5: layers[0](conv1).stride", "found '0'", "1..1024"}},
+    {"zero-stride.yaml", {"zero-stride.yaml:5: layers[0](conv1).stride", "found '0'", "1..1024"}},
     // Shapes that do not chain.
     {"channels-do-not-chain.yaml",
      {"channels-do-not-chain.yaml:6: layers[1](conv2).in_channels", "found 32", "expected 16",
       "16x32x32"}},
     {"features-do-not-chain.yaml",
-     {"features-do-not-chain.yaml:7: layers[2](fc1).in_features", "found 1024",
-      "expected 4096", "16x16x16 flattened"}},
+     {"features-do-not-chain.yaml:7: layers[2](fc1).in_features", "found 1024", "expected 4096",
+      "16x16x16 flattened"}},
     {"add-mismatch.yaml",
      {"add-mismatch.yaml:7: layers[2](add1).inputs", "found 32x16x16 and 16x32x32",
       "the same shape"}},
@@ -77,7 +75,8 @@ const std::vector<BadTrace> kCases = {
       "one of conv, fc, maxpool, avgpool, add"}},
     // References between layers.
     {"unknown-input.yaml",
-     {"unknown-input.yaml:6: layers[1](conv2).input", "found 'conv9'", "an earlier layer or 'input'"}},
+     {"unknown-input.yaml:6: layers[1](conv2).input", "found 'conv9'",
+      "an earlier layer or 'input'"}},
     {"forward-input.yaml",
      {"forward-input.yaml:5: layers[0](conv1).input", "found 'conv2'", "an earlier layer"}},
     {"duplicate-name.yaml",
@@ -95,7 +94,8 @@ const std::vector<BadTrace> kCases = {
     {"top-level-list.yaml", {"top-level-list.yaml: found a list at the top"}},
     {"no-layers.yaml", {"no-layers.yaml:4: layers: found an empty list", "at least one layer"}},
     {"no-weight-layers.yaml",
-     {"no-weight-layers.yaml:5: layers: found no conv or fc layer", "at least one layer with weights"}},
+     {"no-weight-layers.yaml:5: layers: found no conv or fc layer",
+      "at least one layer with weights"}},
 };
 
 }  // namespace

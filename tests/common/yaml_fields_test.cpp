@@ -35,8 +35,9 @@ TEST_CASE("wrong types and ranges name the key and what was expected", "[common]
     REQUIRE_THROWS_AS(top.integer("tiles", 1, 64), ConfigError);
     REQUIRE_THROWS_WITH(top.integer("tiles", 1, 64),
                         "cfg.yaml:2: top.tiles: found '-4', expected an integer in 1..64");
-    REQUIRE_THROWS_WITH(top.number("clock", 0, 10),
-                        Catch::StartsWith("cfg.yaml:3: top.clock: found 'fast', expected a number"));
+    REQUIRE_THROWS_WITH(
+        top.number("clock", 0, 10),
+        Catch::StartsWith("cfg.yaml:3: top.clock: found 'fast', expected a number"));
     REQUIRE_THROWS_WITH(top.integer("count", 0, 10),
                         Catch::Contains("top.count: found '2.5', expected an integer"));
     REQUIRE_THROWS_WITH(top.integer("absent", 0, 10),
@@ -49,8 +50,7 @@ TEST_CASE("unknown keys are errors that list the valid ones", "[common][yaml]") 
     auto m = parse("tiles: 4\ntilez: 5\n");
     m.integer("tiles", 1, 64);
     m.integer_or("lanes", 16, 1, 64);
-    REQUIRE_THROWS_WITH(m.finish(),
-                        "cfg.yaml:2: tilez: unknown key, expected one of lanes, tiles");
+    REQUIRE_THROWS_WITH(m.finish(), "cfg.yaml:2: tilez: unknown key, expected one of lanes, tiles");
 }
 
 TEST_CASE("a list element reads as a mapping with an indexed path", "[common][yaml]") {

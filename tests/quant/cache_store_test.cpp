@@ -239,15 +239,15 @@ TEST_CASE("cache: a file that is not a cache is an error and is left alone", "[o
                                                    "(it holds tables customers)"));
 }
 
-TEST_CASE("cache: a truncated cache file is an error naming it, never garbage",
-          "[oracle][cache]") {
+TEST_CASE("cache: a truncated cache file is an error naming it, never garbage", "[oracle][cache]") {
     test::TempDir dir;
     const auto file = dir.path() / "c.sqlite";
     {
         OracleCache cache(file);
         for (int i = 0; i < 3000; ++i)
-            cache.store("identity-with-some-length-to-fill-pages", "8,8," + std::to_string(i % 16 + 1) +
-                        "," + std::to_string(i), result(i % 100));
+            cache.store("identity-with-some-length-to-fill-pages",
+                        "8,8," + std::to_string(i % 16 + 1) + "," + std::to_string(i),
+                        result(i % 100));
         // Fold the WAL into the main file, so that cutting the file cuts entries.
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);

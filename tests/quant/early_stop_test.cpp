@@ -87,8 +87,10 @@ TEST_CASE("early stop: close below the threshold needs more images", "[oracle][e
     for (int t = 0; t < kTrials; ++t) {
         Population close(10000, 7600, 300 + static_cast<std::uint64_t>(t));
         const auto r = evaluate_with_early_stop(10000, close.counter(), {80, 0.99, 500});
-        if (r.is_upper_bound) CHECK(r.accuracy_percent < 80);
-        else CHECK(r.accuracy_percent == 76.0);
+        if (r.is_upper_bound)
+            CHECK(r.accuracy_percent < 80);
+        else
+            CHECK(r.accuracy_percent == 76.0);
         mean_samples += static_cast<double>(r.samples) / kTrials;
     }
     CHECK(mean_samples > 1000);
@@ -98,8 +100,12 @@ TEST_CASE("early stop: off evaluates everything in one call", "[oracle][early]")
     Population p(1234, 617, 4);
     int calls = 0;
     auto count = p.counter();
-    const auto r = evaluate_with_early_stop(
-        1234, [&](std::int64_t b, std::int64_t e) { ++calls; return count(b, e); }, {0, 0.99, 500});
+    const auto r = evaluate_with_early_stop(1234,
+                                            [&](std::int64_t b, std::int64_t e) {
+                                                ++calls;
+                                                return count(b, e);
+                                            },
+                                            {0, 0.99, 500});
     CHECK(calls == 1);
     CHECK(r.accuracy_percent == Approx(50.0));
     CHECK_FALSE(r.is_upper_bound);

@@ -60,8 +60,7 @@ TEST_CASE("exec oracle: the announced identity names it", "[oracle][exec]") {
                       Contains("announced no reference_accuracy"));
 }
 
-TEST_CASE("exec oracle: an error reply is an error, and the evaluator lives on",
-          "[oracle][exec]") {
+TEST_CASE("exec oracle: an error reply is an error, and the evaluator lives on", "[oracle][exec]") {
     ExecOracle exec(kEvaluator, 10);
     const pid_t pid = exec.evaluator_pid();
     CHECK(error_of(exec, {6, 6, 6, 6}) ==
@@ -81,7 +80,8 @@ TEST_CASE("exec oracle: a crash is an error naming the exit status, and the next
     const std::string msg = error_of(exec, {2, 2, 2, 2});
     CHECK_THAT(msg, Contains("the evaluator exited with status 3 without replying to "
                              "{\"bits\":[2,2,2,2]}"));
-    CHECK_THAT(msg, Contains("its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2"));
+    CHECK_THAT(msg,
+               Contains("its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2"));
     CHECK(msg.find('\n') == std::string::npos);
     CHECK(exec.evaluator_pid() == -1);
     CHECK(gone(pid));
@@ -144,8 +144,9 @@ TEST_CASE("exec oracle: failures at start", "[oracle][exec]") {
                                "status 127 without replying to {\"hello\": 1} (its stderr ends: "));
     CHECK_THROWS_WITH(ExecOracle("exit 0", 10), Contains("exited with status 0"));
     CHECK_THROWS_WITH(ExecOracle("kill -9 $$", 10), Contains("was killed by signal 9"));
-    CHECK_THROWS_WITH(ExecOracle("sleep 30", 0.3, 0.3), Contains("no reply to {\"hello\": 1} within "
-                                                            "0.3 s"));
+    CHECK_THROWS_WITH(ExecOracle("sleep 30", 0.3, 0.3),
+                      Contains("no reply to {\"hello\": 1} within "
+                               "0.3 s"));
     CHECK_THROWS_AS(ExecOracle(kEvaluator, 0), ConfigError);
 }
 

@@ -11,7 +11,8 @@ using namespace serialq::quant;
 
 namespace {
 
-const std::filesystem::path kLenet = std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "lenet.yaml";
+const std::filesystem::path kLenet =
+    std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "lenet.yaml";
 
 EvaluationSettings tuned(int steps, std::uint64_t seed, int threads) {
     EvaluationSettings s;

@@ -17,7 +17,8 @@ using serialq::test::TempDir;
 namespace {
 
 void put_be32(std::string& out, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 std::string idx_images(std::uint32_t count, std::uint32_t rows, std::uint32_t cols,
@@ -49,7 +50,8 @@ std::uint32_t crc32_ieee(const std::string& data) {
 }
 
 void put_le32(std::string& out, std::uint32_t v) {
-    for (int shift = 0; shift <= 24; shift += 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+    for (int shift = 0; shift <= 24; shift += 8)
+        out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 // A gzip member (RFC 1952) holding `data` in stored (uncompressed) deflate blocks (RFC 1951).
@@ -117,9 +119,9 @@ TEST_CASE("idx: plain and gzip files read the same images and labels", "[quant][
     CHECK(a.crc32 == b.crc32);
     CHECK(a.crc32 != 0);
 
-    const Dataset many = read_idx(dir.write("big.gz", gzip_stored(big)),
-                                  dir.write("bl.gz", gzip_stored(idx_labels(
-                                                         std::vector<std::uint8_t>(2000, 7)))));
+    const Dataset many =
+        read_idx(dir.write("big.gz", gzip_stored(big)),
+                 dir.write("bl.gz", gzip_stored(idx_labels(std::vector<std::uint8_t>(2000, 7)))));
     CHECK(many.size() == 2000);
     CHECK(std::equal(many.pixels.begin(), many.pixels.end(),
                      reinterpret_cast<const std::uint8_t*>(big.data()) + 16));
@@ -134,8 +136,8 @@ TEST_CASE("idx: a missing file names itself and the Debian package", "[quant][id
               ": file not found (Fashion-MNIST comes from the Debian package "
               "dataset-fashion-mnist: apt-get install dataset-fashion-mnist)");
     const auto images = dir.write("i", idx_images(1, 2, 2, 0));
-    CHECK(idx_error(images, dir.path() / "nolabels").rfind((dir.path() / "nolabels").string() +
-                                                          ": file not found", 0) == 0);
+    CHECK(idx_error(images, dir.path() / "nolabels")
+              .rfind((dir.path() / "nolabels").string() + ": file not found", 0) == 0);
 }
 
 TEST_CASE("idx: truncated files are errors, gzip or plain, header or data", "[quant][idx]") {
@@ -174,15 +176,16 @@ TEST_CASE("idx: corrupt or foreign files are errors, never data", "[quant][idx]"
     std::string gz = gzip_stored(images);
     gz[10] = '\x07';
     const auto bad_block = dir.write("bad.gz", gz);
-    CHECK_THAT(idx_error(bad_block, labels),
-               Catch::Matchers::StartsWith(bad_block.string() + ": corrupt gzip data while reading"));
+    CHECK_THAT(
+        idx_error(bad_block, labels),
+        Catch::Matchers::StartsWith(bad_block.string() + ": corrupt gzip data while reading"));
     // A labels file where images are expected, and the other way round.
     CHECK_THAT(idx_error(labels, labels),
                Catch::Matchers::Contains("not an IDX file of unsigned bytes with 3 dimensions"));
     const auto good_i = dir.write("i", images);
     CHECK_THAT(idx_error(good_i, good_i),
-               Catch::Matchers::StartsWith(good_i.string() +
-                                           ": not an IDX file of unsigned bytes with 1 dimensions"));
+               Catch::Matchers::StartsWith(
+                   good_i.string() + ": not an IDX file of unsigned bytes with 1 dimensions"));
     // Text.
     const auto text = dir.write("readme.gz", "this is not a data set, just text\n");
     CHECK_THAT(idx_error(text, labels), Catch::Matchers::Contains("bad magic number"));
@@ -191,9 +194,9 @@ TEST_CASE("idx: corrupt or foreign files are errors, never data", "[quant][idx]"
     CHECK_THAT(idx_error(good_i, two),
                Catch::Matchers::StartsWith(two.string() + ": holds 2 labels, expected 3"));
     const auto ten = dir.write("ten", idx_labels({1, 10, 2}));
-    CHECK_THAT(idx_error(good_i, ten),
-               Catch::Matchers::StartsWith(ten.string() +
-                                           ": label 10 at index 1, expected a class 0..9"));
+    CHECK_THAT(
+        idx_error(good_i, ten),
+        Catch::Matchers::StartsWith(ten.string() + ": label 10 at index 1, expected a class 0..9"));
     std::string huge = idx_images(1, 4, 5, 0);
     huge[8] = huge[9] = huge[10] = huge[11] = '\xff';  // rows = 2^32 - 1
     const auto wide = dir.write("wide", huge);
@@ -222,7 +225,8 @@ TEST_CASE("idx: a directory without Fashion-MNIST's files names the package", "[
 }
 
 TEST_CASE("idx: split names", "[quant][idx]") {
-    for (Split s : {Split::Train, Split::Validation, Split::Test}) CHECK(parse_split(to_string(s)) == s);
+    for (Split s : {Split::Train, Split::Validation, Split::Test})
+        CHECK(parse_split(to_string(s)) == s);
     CHECK_THROWS_MATCHES(parse_split("valid", "--split"), serialq::ConfigError,
                          Catch::Matchers::Message(
                              "--split: found 'valid', expected one of train, validation, test"));

@@ -17,9 +17,9 @@
 #include <random>
 
 using namespace serialq::quant;
-using serialq::test::TempDir;
 using serialq::test::random_images;
 using serialq::test::reference_probabilities;
+using serialq::test::TempDir;
 
 namespace {
 
@@ -61,7 +61,8 @@ TEST_CASE("inference: the float engine computes the network's definition", "[qua
         for (std::int64_t i = 0; i < data.size(); ++i) {
             INFO("batch " << batch << ", image " << i);
             const std::vector<double> ref = reference_probabilities(m, f, data, i);
-            for (int c = 0; c < 10; ++c) CHECK(p(c, i) == Approx(ref[static_cast<std::size_t>(c)]).margin(1e-5));
+            for (int c = 0; c < 10; ++c)
+                CHECK(p(c, i) == Approx(ref[static_cast<std::size_t>(c)]).margin(1e-5));
             Eigen::Index best = 0;
             p.col(i).maxCoeff(&best);
             CHECK(predictions[static_cast<std::size_t>(i)] == best);
@@ -70,7 +71,8 @@ TEST_CASE("inference: the float engine computes the network's definition", "[qua
     }
     // A range in the middle gives the same columns.
     const FloatEngine engine(m, 4);
-    CHECK(engine.probabilities(data, 5, 17).isApprox(engine.probabilities(data, 0, 37).middleCols(5, 12)));
+    CHECK(engine.probabilities(data, 5, 17)
+              .isApprox(engine.probabilities(data, 0, 37).middleCols(5, 12)));
 }
 
 TEST_CASE("inference: integer and fake-quantized float engines agree on every prediction",
@@ -78,15 +80,17 @@ TEST_CASE("inference: integer and fake-quantized float engines agree on every pr
     const Model m = trained_lenet();
     const Dataset train = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), 512);
     const Dataset test = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Test), 1000);
-    const std::vector<std::vector<int>> assignments = {{8, 8, 8, 8}, {2, 2, 2, 2}, {4, 2, 3, 8},
-                                                       {1, 2, 1, 2}, {6, 5, 4, 3}};
+    const std::vector<std::vector<int>> assignments = {
+        {8, 8, 8, 8}, {2, 2, 2, 2}, {4, 2, 3, 8}, {1, 2, 1, 2}, {6, 5, 4, 3}};
     for (const std::string name : {"linear-channel-max", "linear-tensor-mse", "wrpn", "dorefa"}) {
         const auto quantizer = make_quantizer(name);
         for (const auto& bits : assignments) {
             // 4-bit activations round coarsely: the most ties to break the same way.
             for (int activation_bits : {8, 4}) {
-                if (activation_bits == 4 && name != "linear-tensor-mse" && name != "dorefa") continue;
-                const QuantizedNetwork q = quantize_network(m, bits, *quantizer, activation_bits, train);
+                if (activation_bits == 4 && name != "linear-tensor-mse" && name != "dorefa")
+                    continue;
+                const QuantizedNetwork q =
+                    quantize_network(m, bits, *quantizer, activation_bits, train);
                 INFO(name << " bits " << bits[0] << "," << bits[1] << "," << bits[2] << ","
                           << bits[3] << ", activations " << activation_bits << " bits");
                 const FloatEngine fake(m, q);
@@ -130,7 +134,9 @@ TEST_CASE("inference: fine quantization matches full precision", "[quant][infere
     for (std::size_t i = 0; i < full.size(); ++i) same += full[i] == p[i];
     CHECK(same >= 1996);
     // Probabilities too.
-    CHECK((fine.probabilities(test, 0, 50) - reference.probabilities(test, 0, 50)).cwiseAbs().maxCoeff() < 1e-3f);
+    CHECK((fine.probabilities(test, 0, 50) - reference.probabilities(test, 0, 50))
+              .cwiseAbs()
+              .maxCoeff() < 1e-3f);
 }
 
 TEST_CASE("inference: batches and threads do not change predictions", "[quant][inference]") {
@@ -152,7 +158,8 @@ TEST_CASE("inference: batches and threads do not change predictions", "[quant][i
     CHECK(count_correct(IntegerEngine(m, q), test, 0, test.size(), 2) == correct);
 }
 
-TEST_CASE("inference: the integer engine refuses what could overflow 32 bits", "[quant][inference]") {
+TEST_CASE("inference: the integer engine refuses what could overflow 32 bits",
+          "[quant][inference]") {
     const Model m = trained_lenet();
     const Dataset train = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), 128);
     const QuantizedNetwork q =
@@ -164,7 +171,8 @@ TEST_CASE("inference: the integer engine refuses what could overflow 32 bits", "
     // The float engine has no such limit.
     CHECK_NOTHROW(FloatEngine(m, q));
     // Wrong bit vectors.
-    CHECK_THROWS_AS(quantize_network(m, {8, 8, 8}, *make_quantizer("wrpn"), 8, train), serialq::ConfigError);
+    CHECK_THROWS_AS(quantize_network(m, {8, 8, 8}, *make_quantizer("wrpn"), 8, train),
+                    serialq::ConfigError);
     CHECK_THROWS_WITH(quantize_network(m, {8, 8, 8, 8}, *make_quantizer("wrpn"), 1, train),
                       "activation_bits: found 1, expected 2..16");
 }

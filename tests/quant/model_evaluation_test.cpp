@@ -20,16 +20,17 @@ namespace {
 // epoch on the first `images` training images (4,000 give about 75 % accuracy, enough to tell
 // bits apart), or only initialised (images = 0) where accuracy does not matter.
 std::filesystem::path small_lenet(const TempDir& dir, std::int64_t images) {
-    const std::string source = serialq::read_file(std::filesystem::path(SERIALQ_SOURCE_DIR) /
-                                                  "traces" / "lenet.yaml");
-    const std::string text =
-        std::regex_replace(source, std::regex("\nweights:[^\n]*"), "") + "weights: lenet-small.sqw\n";
+    const std::string source =
+        serialq::read_file(std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "lenet.yaml");
+    const std::string text = std::regex_replace(source, std::regex("\nweights:[^\n]*"), "") +
+                             "weights: lenet-small.sqw\n";
     const auto trace = dir.write("lenet.yaml", text);
     Model m = build_model(serialq::load_network(trace));
     std::mt19937_64 rng(3);
     initialize_parameters(m, rng);
     if (images > 0) {
-        const Dataset train = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), images);
+        const Dataset train =
+            head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), images);
         TrainOptions o;
         o.epochs = 1;
         o.seed = 3;
@@ -89,9 +90,10 @@ TEST_CASE("evaluation: accuracy falls with bits, prefixes add up, threads do not
     CHECK(c2.count_correct(0, n) == whole);
     CHECK(c2.predict(0, 300) == p);
 
-    CHECK_THROWS_MATCHES(c.count_correct(10, 5001), serialq::ConfigError,
-                         Catch::Matchers::Message("evaluation range [10, 5001): expected 0 <= begin "
-                                                  "<= end <= 5000 (the images of the split)"));
+    CHECK_THROWS_MATCHES(
+        c.count_correct(10, 5001), serialq::ConfigError,
+        Catch::Matchers::Message("evaluation range [10, 5001): expected 0 <= begin "
+                                 "<= end <= 5000 (the images of the split)"));
     CHECK_THROWS_AS(c.count_correct(-1, 5), serialq::ConfigError);
     CHECK_THROWS_AS(e.count_correct_full_precision(3, 2), serialq::ConfigError);
 }
@@ -103,8 +105,9 @@ TEST_CASE("evaluation: bad bit vectors name the layer", "[quant][evaluation]") {
     CHECK_THROWS_MATCHES(e.prepare({8, 8, 8}), serialq::ConfigError,
                          Catch::Matchers::Message("bits 8,8,8: found 3 bitwidths, expected 4 (one "
                                                   "per conv/fc layer of lenet)"));
-    CHECK_THROWS_MATCHES(e.prepare({8, 0, 8, 8}), serialq::ConfigError,
-                         Catch::Matchers::Message("bits 8,0,8,8: layer 1 (conv2): found 0, expected 1..16"));
+    CHECK_THROWS_MATCHES(
+        e.prepare({8, 0, 8, 8}), serialq::ConfigError,
+        Catch::Matchers::Message("bits 8,0,8,8: layer 1 (conv2): found 0, expected 1..16"));
     CHECK_THROWS_AS(e.prepare({8, 8, 8, 17}), serialq::ConfigError);
 }
 
@@ -117,7 +120,8 @@ TEST_CASE("evaluation: the identity names everything an answer depends on", "[qu
     INFO(id);
     CHECK(id.rfind(std::string(kEvaluationVersion) + " ", 0) == 0);
     CHECK(id.find('\n') == std::string::npos);
-    CHECK_THAT(id, Catch::Matchers::Contains("model=lenet[1x28x28;conv1:conv,20x24x24,k5x5,s1x1,p0x0,relu;"));
+    CHECK_THAT(id, Catch::Matchers::Contains(
+                       "model=lenet[1x28x28;conv1:conv,20x24x24,k5x5,s1x1,p0x0,relu;"));
     char crc[16];
     std::snprintf(crc, sizeof crc, "%08x", e.model().weights_crc32);
     CHECK_THAT(id, Catch::Matchers::Contains(std::string(" weights_crc32=") + crc));
@@ -180,19 +184,22 @@ TEST_CASE("evaluation: the identity names everything an answer depends on", "[qu
 
 TEST_CASE("evaluation: settings are checked", "[quant][evaluation]") {
     TempDir dir;
-    const auto trace = dir.write("t.yaml", "name: t\ninput: {channels: 1, height: 28, width: 28}\n"
-                                           "layers:\n  - {name: fc, type: fc, in_features: 784, "
-                                           "out_features: 10}\n");
+    const auto trace = dir.write("t.yaml",
+                                 "name: t\ninput: {channels: 1, height: 28, width: 28}\n"
+                                 "layers:\n  - {name: fc, type: fc, in_features: 784, "
+                                 "out_features: 10}\n");
     EvaluationSettings s;
     s.quantizer = "nope";
-    CHECK_THROWS_WITH(ModelEvaluator(trace, s), Catch::Matchers::StartsWith("quantizer: found 'nope'"));
+    CHECK_THROWS_WITH(ModelEvaluator(trace, s),
+                      Catch::Matchers::StartsWith("quantizer: found 'nope'"));
     s = EvaluationSettings{};
     s.activation_bits = 1;
     CHECK_THROWS_WITH(ModelEvaluator(trace, s),
                       "activation_bits: found 1, expected 0 (float activations) or 2..16");
     s = EvaluationSettings{};
     s.split = Split::Train;
-    CHECK_THROWS_WITH(ModelEvaluator(trace, s), Catch::Matchers::StartsWith("split: found 'train'"));
+    CHECK_THROWS_WITH(ModelEvaluator(trace, s),
+                      Catch::Matchers::StartsWith("split: found 'train'"));
     s = EvaluationSettings{};
     s.finetune.steps = -1;
     CHECK_THROWS_WITH(ModelEvaluator(trace, s), "finetune.steps: found -1, expected 0..1000000");

@@ -26,9 +26,9 @@ namespace {
 std::filesystem::path untrained_lenet(const test::TempDir& dir) {
     const std::string source =
         read_file(std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "lenet.yaml");
-    const auto trace = dir.write(
-        "lenet.yaml",
-        std::regex_replace(source, std::regex("\nweights:[^\n]*"), "") + "weights: lenet.sqw\n");
+    const auto trace =
+        dir.write("lenet.yaml", std::regex_replace(source, std::regex("\nweights:[^\n]*"), "") +
+                                    "weights: lenet.sqw\n");
     Model m = build_model(load_network(trace));
     std::mt19937_64 rng(7);
     initialize_parameters(m, rng);
@@ -54,7 +54,7 @@ TEST_CASE("builtin oracle: real inference on the validation split, reference at 
     CHECK_FALSE(r.is_upper_bound);
     CHECK_FALSE(r.from_cache);
     CHECK(r.seconds > 0);
-    CHECK(r.accuracy_percent > 2);   // an untrained net still gets some right ...
+    CHECK(r.accuracy_percent > 2);  // an untrained net still gets some right ...
     CHECK(r.accuracy_percent < 40);  // ... but not many
     // Exactly the evaluation API's count, as a percentage.
     const ModelEvaluator& ev = oracle.evaluator();
@@ -93,17 +93,17 @@ TEST_CASE("builtin oracle: early termination stops below the threshold, not abov
     // Behind the cache: the bound is stored as one and answers only lower-threshold
     // questions; the exact value replaces it.
     auto cache = std::make_shared<OracleCache>(dir.path() / "cache.sqlite");
-    CachedOracle searching(std::make_unique<BuiltinOracle>(evaluator, trace.string(),
-                                                           EarlyStopOptions{60, 0.99, 500}),
-                           cache, "builtin:" + trace.string(), 60);
+    CachedOracle searching(
+        std::make_unique<BuiltinOracle>(evaluator, trace.string(), EarlyStopOptions{60, 0.99, 500}),
+        cache, "builtin:" + trace.string(), 60);
     CHECK(searching.evaluate({8, 8, 8, 8}).is_upper_bound);
     const AccuracyResult hit = searching.evaluate({8, 8, 8, 8});
     CHECK(hit.from_cache);
     CHECK(hit.is_upper_bound);
     CHECK(hit.samples_evaluated == 500);
-    CachedOracle reporting(std::make_unique<BuiltinOracle>(evaluator, trace.string(),
-                                                           EarlyStopOptions{}),
-                           cache, "builtin:" + trace.string(), 0);
+    CachedOracle reporting(
+        std::make_unique<BuiltinOracle>(evaluator, trace.string(), EarlyStopOptions{}), cache,
+        "builtin:" + trace.string(), 0);
     const AccuracyResult final_value = reporting.evaluate({8, 8, 8, 8});
     CHECK_FALSE(final_value.from_cache);
     CHECK_FALSE(final_value.is_upper_bound);

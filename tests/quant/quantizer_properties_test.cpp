@@ -51,7 +51,7 @@ std::vector<float> row_levels(const Quantizer& q, const QuantizedTensor& t, Eige
     const std::int32_t m = q.max_code(t.bits);
     for (std::int32_t c = -m; c <= m; ++c) {
         const bool odd = (c % 2) != 0;
-        if (q.name() == "dorefa" && !odd) continue;              // odd codes only, no zero
+        if (q.name() == "dorefa" && !odd) continue;  // odd codes only, no zero
         if (q.name() != "dorefa" && t.bits == 1 && c == 0) continue;  // binary: +-1
         levels.push_back(static_cast<float>(c) * t.scale(row));
     }
@@ -69,7 +69,8 @@ TEST_CASE("quantizers: factory knows every name and rejects others", "[quant][qu
                              "linear-tensor-mse, linear-channel-max, linear-channel-mse, dorefa"));
 }
 
-TEST_CASE("quantizers: bits outside 1..16 are an error naming the quantizer", "[quant][quantizer]") {
+TEST_CASE("quantizers: bits outside 1..16 are an error naming the quantizer",
+          "[quant][quantizer]") {
     const WeightMatrix w = gaussian(2, 8, 0.1f, 1);
     for (const auto& name : quantizer_names()) {
         const auto q = make_quantizer(name);
@@ -255,8 +256,7 @@ TEST_CASE("quantizers: dorefa is idempotent in its own domain", "[quant][quantiz
         const float top = static_cast<float>(dorefa->max_code(bits));
         WeightMatrix on_grid(w.rows(), w.cols());
         for (Eigen::Index i = 0; i < w.size(); ++i)
-            on_grid.data()[i] =
-                std::atanh(static_cast<float>(once.codes.data()[i]) / top * t_max);
+            on_grid.data()[i] = std::atanh(static_cast<float>(once.codes.data()[i]) / top * t_max);
         CHECK(dorefa->quantize(on_grid, bits).codes == once.codes);
     }
     // In x itself it holds only while tanh bends the grid by less than half a step: over
@@ -315,11 +315,11 @@ TEST_CASE("quantizers: a tensor already on the grid round-trips exactly", "[quan
             else
                 scale.setConstant(0.03125f);
             WeightMatrix x(3, 64);
-            for (Eigen::Index r = 0; r < 3; ++r)
-                x.row(r) = codes.row(r).cast<float>() * scale[r];
+            for (Eigen::Index r = 0; r < 3; ++r) x.row(r) = codes.row(r).cast<float>() * scale[r];
             const QuantizedTensor t = q->quantize(x, bits);
             CHECK(t.codes == codes);
-            for (Eigen::Index r = 0; r < 3; ++r) CHECK(t.scale(r) == Approx(scale[r]).epsilon(1e-6));
+            for (Eigen::Index r = 0; r < 3; ++r)
+                CHECK(t.scale(r) == Approx(scale[r]).epsilon(1e-6));
             CHECK(t.dequantize().isApprox(x, 1e-6f));
         }
     }
@@ -334,7 +334,8 @@ TEST_CASE("quantizers: a tensor already on the grid round-trips exactly", "[quan
         const float t_max = std::tanh(0.4f);
         WeightMatrix x(2, 100);
         for (Eigen::Index i = 0; i < x.size(); ++i)
-            x.data()[i] = std::atanh(static_cast<float>(codes.data()[i]) / static_cast<float>(top) * t_max);
+            x.data()[i] =
+                std::atanh(static_cast<float>(codes.data()[i]) / static_cast<float>(top) * t_max);
         INFO("dorefa at " << bits << " bits");
         CHECK(dorefa->quantize(x, bits).codes == codes);
     }

@@ -22,7 +22,8 @@ inline Dataset random_images(int count, int side, std::uint64_t seed) {
     d.rows = d.cols = side;
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int> px(0, 255), cls(0, 9);
-    for (int i = 0; i < count * side * side; ++i) d.pixels.push_back(static_cast<std::uint8_t>(px(rng)));
+    for (int i = 0; i < count * side * side; ++i)
+        d.pixels.push_back(static_cast<std::uint8_t>(px(rng)));
     for (int i = 0; i < count; ++i) d.labels.push_back(static_cast<std::uint8_t>(cls(rng)));
     return d;
 }
@@ -31,14 +32,18 @@ struct Tensor {
     int c = 0, h = 0, w = 0;
     std::vector<double> v;
     double& at(int ci, int y, int x) { return v[static_cast<std::size_t>((ci * h + y) * w + x)]; }
-    double at(int ci, int y, int x) const { return v[static_cast<std::size_t>((ci * h + y) * w + x)]; }
+    double at(int ci, int y, int x) const {
+        return v[static_cast<std::size_t>((ci * h + y) * w + x)];
+    }
 };
 
 // Softmax of the scores for one image, straight from the definitions: CHW layout, the weights
 // in the file's (PyTorch) order, batch norm with the running statistics, in double.
-inline std::vector<double> reference_probabilities(const Model& m, const WeightsFile& f, const Dataset& d, std::int64_t image) {
+inline std::vector<double> reference_probabilities(const Model& m, const WeightsFile& f,
+                                                   const Dataset& d, std::int64_t image) {
     Tensor x{1, d.rows, d.cols, {}};
-    for (std::int64_t i = 0; i < d.pixels_per_image(); ++i) x.v.push_back(d.image(image)[i] / 255.0);
+    for (std::int64_t i = 0; i < d.pixels_per_image(); ++i)
+        x.v.push_back(d.image(image)[i] / 255.0);
     std::vector<Tensor> out;
     for (const auto& l : m.layers) {
         const Tensor& in = l.inputs[0] < 0 ? x : out[static_cast<std::size_t>(l.inputs[0])];
@@ -61,8 +66,10 @@ inline std::vector<double> reference_probabilities(const Model& m, const Weights
                         double best = -INFINITY;
                         for (int i = 0; i < l.kernel_h; ++i)
                             for (int j = 0; j < l.kernel_w; ++j) {
-                                const int iy = oy * l.stride_h - l.pad_h + i, ix = ox * l.stride_w - l.pad_w + j;
-                                if (iy >= 0 && iy < in.h && ix >= 0 && ix < in.w) best = std::max(best, in.at(c, iy, ix));
+                                const int iy = oy * l.stride_h - l.pad_h + i,
+                                          ix = ox * l.stride_w - l.pad_w + j;
+                                if (iy >= 0 && iy < in.h && ix >= 0 && ix < in.w)
+                                    best = std::max(best, in.at(c, iy, ix));
                             }
                         y.at(c, oy, ox) = best;
                     }
@@ -75,7 +82,8 @@ inline std::vector<double> reference_probabilities(const Model& m, const Weights
                         double s = b->values[static_cast<std::size_t>(o)];
                         if (l.kind == OpKind::FullyConnected) {
                             for (std::size_t k = 0; k < in.v.size(); ++k)
-                                s += w->values[static_cast<std::size_t>(o) * in.v.size() + k] * in.v[k];
+                                s += w->values[static_cast<std::size_t>(o) * in.v.size() + k] *
+                                     in.v[k];
                         } else {
                             for (int c = 0; c < in.c; ++c)
                                 for (int i = 0; i < l.kernel_h; ++i)
@@ -84,13 +92,15 @@ inline std::vector<double> reference_probabilities(const Model& m, const Weights
                                         const int ix = ox * l.stride_w - l.pad_w + j;
                                         if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
                                         s += w->values[static_cast<std::size_t>(
-                                                 ((o * in.c + c) * l.kernel_h + i) * l.kernel_w + j)] *
+                                                 ((o * in.c + c) * l.kernel_h + i) * l.kernel_w +
+                                                 j)] *
                                              in.at(c, iy, ix);
                                     }
                         }
                         if (l.batch_norm) {
                             const auto bn = [&](const char* t) {
-                                return static_cast<double>(f.find(l.name + t)->values[static_cast<std::size_t>(o)]);
+                                return static_cast<double>(
+                                    f.find(l.name + t)->values[static_cast<std::size_t>(o)]);
                             };
                             s = bn(".bn.weight") * (s - bn(".bn.running_mean")) /
                                     std::sqrt(bn(".bn.running_var") + kBatchNormEpsilon) +

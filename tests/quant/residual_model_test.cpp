@@ -18,9 +18,9 @@
 #include <random>
 
 using namespace serialq::quant;
-using serialq::test::TempDir;
 using serialq::test::random_images;
 using serialq::test::reference_probabilities;
+using serialq::test::TempDir;
 
 namespace {
 
@@ -41,7 +41,6 @@ layers:
   - {name: gap, type: avgpool, global: true}
   - {name: fc, type: fc, in_features: 6, out_features: 10}
 )";
-
 
 // The residual model with random weights, biases and batch norms (running statistics too).
 Model residual_model(const TempDir& dir, std::uint64_t seed) {
@@ -104,7 +103,8 @@ TEST_CASE("residual model: the float engine on the folded model computes the def
         for (std::int64_t i = 0; i < data.size(); ++i) {
             INFO("batch " << batch << ", image " << i);
             const std::vector<double> ref = reference_probabilities(m, f, data, i);
-            for (int c = 0; c < 10; ++c) CHECK(p(c, i) == Approx(ref[static_cast<std::size_t>(c)]).margin(1e-5));
+            for (int c = 0; c < 10; ++c)
+                CHECK(p(c, i) == Approx(ref[static_cast<std::size_t>(c)]).margin(1e-5));
         }
     }
 }
@@ -123,7 +123,9 @@ TEST_CASE("residual model: gradients through batch norm, adds and pooling match 
         const auto moved = [&](float h) {
             Model c = m;
             LayerParams& p = c.params[l];
-            float* v = which == 0 ? p.weight.data() : which == 1 ? p.bn.gamma.data() : p.bn.beta.data();
+            float* v = which == 0   ? p.weight.data()
+                       : which == 1 ? p.bn.gamma.data()
+                                    : p.bn.beta.data();
             for (Eigen::Index i = 0; i < dir_.size(); ++i) v[i] += h * dir_[i];
             return mean_loss(c, data, data.size());
         };
@@ -135,10 +137,15 @@ TEST_CASE("residual model: gradients through batch norm, adds and pooling match 
     for (std::size_t l = 0; l < m.params.size(); ++l) {
         const bool bn = !m.params[l].bn.empty();
         for (int which = 0; which < (bn ? 3 : 1); ++which) {
-            INFO(m.params[l].name << " " << (which == 0 ? "weight" : which == 1 ? "gamma" : "beta"));
-            const Eigen::VectorXf grad =
-                which == 0 ? Eigen::Map<const Eigen::VectorXf>(g.weight[l].data(), g.weight[l].size()).eval()
-                : which == 1 ? g.gamma[l] : g.beta[l];
+            INFO(m.params[l].name << " "
+                                  << (which == 0   ? "weight"
+                                      : which == 1 ? "gamma"
+                                                   : "beta"));
+            const Eigen::VectorXf grad = which == 0 ? Eigen::Map<const Eigen::VectorXf>(
+                                                          g.weight[l].data(), g.weight[l].size())
+                                                          .eval()
+                                         : which == 1 ? g.gamma[l]
+                                                      : g.beta[l];
             REQUIRE(grad.norm() > 0.0f);
             CHECK(slope(l, which, grad / grad.norm()) == Approx(grad.norm()).epsilon(0.03));
         }
@@ -153,27 +160,34 @@ TEST_CASE("residual model: integer and float engines agree on every prediction",
     const Dataset data = random_images(300, 8, 9);
     for (const std::string name : {"linear-channel-max", "wrpn", "dorefa"}) {
         const auto quantizer = make_quantizer(name);
-        for (const std::vector<int>& bits : {std::vector<int>{8, 8, 8, 8, 8, 8, 8}, {2, 3, 4, 2, 5, 3, 8},
+        for (const std::vector<int>& bits : {std::vector<int>{8, 8, 8, 8, 8, 8, 8},
+                                             {2, 3, 4, 2, 5, 3, 8},
                                              {4, 4, 4, 4, 4, 4, 4}}) {
             for (int activation_bits : {8, 4}) {
                 INFO(name << ", bits " << bits[1] << ", activations " << activation_bits);
-                const QuantizedNetwork q = quantize_network(m, bits, *quantizer, activation_bits, data);
+                const QuantizedNetwork q =
+                    quantize_network(m, bits, *quantizer, activation_bits, data);
                 // Signed codes for the branches without a ReLU, unsigned after one.
                 CHECK(q.outputs[2].lo < 0);
                 CHECK(q.outputs[3].lo == 0);
                 const FloatEngine fake(m, q);
                 REQUIRE(fake.exact());
                 const IntegerEngine integer(m, q, 7);
-                CHECK(predict_all(fake, data, 0, data.size(), 2) == predict_all(integer, data, 0, data.size(), 1));
+                CHECK(predict_all(fake, data, 0, data.size(), 2) ==
+                      predict_all(integer, data, 0, data.size(), 1));
             }
         }
     }
     // Fine quantization follows the float model (16 bits: bias codes beyond 2^31).
-    const QuantizedNetwork q = quantize_network(m, std::vector<int>(7, 16), *make_quantizer("linear-channel-max"), 16, data);
+    const QuantizedNetwork q = quantize_network(m, std::vector<int>(7, 16),
+                                                *make_quantizer("linear-channel-max"), 16, data);
     const FloatEngine fine(m, q), full(m);
-    CHECK((fine.probabilities(data, 0, 50) - full.probabilities(data, 0, 50)).cwiseAbs().maxCoeff() < 2e-3f);
+    CHECK(
+        (fine.probabilities(data, 0, 50) - full.probabilities(data, 0, 50)).cwiseAbs().maxCoeff() <
+        2e-3f);
     // The quantizer needs the folded model.
-    CHECK_THROWS_AS(quantize_network(residual_model(dir, 5), std::vector<int>(7, 8), *make_quantizer("wrpn"), 8, data),
+    CHECK_THROWS_AS(quantize_network(residual_model(dir, 5), std::vector<int>(7, 8),
+                                     *make_quantizer("wrpn"), 8, data),
                     std::logic_error);
 }
 
@@ -204,7 +218,8 @@ TEST_CASE("residual model: ghost-batch training is the same on one thread or sev
         CHECK(a.params[l].bn.var == b.params[l].bn.var);
         CHECK(a.params[l].weight != c.params[l].weight);
         // Training moved the running statistics off their start.
-        if (!a.params[l].bn.empty()) CHECK(a.params[l].bn.var != Eigen::VectorXf::Ones(a.params[l].bn.var.size()));
+        if (!a.params[l].bn.empty())
+            CHECK(a.params[l].bn.var != Eigen::VectorXf::Ones(a.params[l].bn.var.size()));
     }
     CHECK(ra.back().mean_loss == rb.back().mean_loss);
 }
@@ -218,15 +233,17 @@ layers:
   - {name: pool, type: avgpool, kernel: 2}
   - {name: fc, type: fc, in_features: 18, out_features: 10}
 )");
-    CHECK_THROWS_WITH(build_model(serialq::load_network(windowed)),
-                      Catch::Matchers::Contains("layers.pool: found a windowed avgpool, expected global: true"));
+    CHECK_THROWS_WITH(
+        build_model(serialq::load_network(windowed)),
+        Catch::Matchers::Contains("layers.pool: found a windowed avgpool, expected global: true"));
     const auto relu_last = dir.write("r.yaml", R"(name: r
 input: {channels: 1, height: 4, width: 4}
 layers:
   - {name: fc, type: fc, in_features: 16, out_features: 10, relu: true}
 )");
-    CHECK_THROWS_WITH(build_model(serialq::load_network(relu_last)),
-                      Catch::Matchers::Contains("layers.fc: found a ReLU or batch norm after the last layer"));
+    CHECK_THROWS_WITH(
+        build_model(serialq::load_network(relu_last)),
+        Catch::Matchers::Contains("layers.fc: found a ReLU or batch norm after the last layer"));
 }
 
 TEST_CASE("prefix store: cuts where one tensor is live, deepest first within the budget",
@@ -272,16 +289,19 @@ TEST_CASE("prefix store: resuming from stored prefixes never changes a predictio
         resumed += store->deepest_stored(0, 16) >= 0;
         // Two passes over ranges that do not start at 0: the second resumes from its own.
         CHECK(predict_all(reusing, data, 16, 144, 2) == predict_all(plain, data, 16, 144, 1));
-        CHECK(predict_all(reusing, data, 0, data.size(), 2) == predict_all(plain, data, 0, data.size(), 1));
+        CHECK(predict_all(reusing, data, 0, data.size(), 2) ==
+              predict_all(plain, data, 0, data.size(), 1));
         CHECK(store->deepest_stored(0, 16) == 2);  // every cut is filled for the whole split
     }
-    CHECK(resumed == 5);  // all but the first, the 6th (new first layer) and the 7th (re-keyed by it)
+    CHECK(resumed ==
+          5);  // all but the first, the 6th (new first layer) and the 7th (re-keyed by it)
     // An engine of an older generation computes on its own: still the same answers.
     const QuantizedNetwork q = quantize_network(m, sequence[0], *quantizer, 6, data);
     FloatEngine stale(m, q, 16);
     stale.reuse_prefixes(store, store->begin(sequence[0]));
     store->begin(sequence[2]);
-    CHECK(predict_all(stale, data, 0, data.size(), 2) == predict_all(FloatEngine(m, q, 16), data, 0, data.size(), 1));
+    CHECK(predict_all(stale, data, 0, data.size(), 2) ==
+          predict_all(FloatEngine(m, q, 16), data, 0, data.size(), 1));
 }
 
 TEST_CASE("prefix store: the shipped ResNet-20's cuts (docs/quant.md, Prefix reuse)",
@@ -301,7 +321,8 @@ TEST_CASE("residual model: the shipped ResNet-20's engines agree on its real lay
     // The float engine's convolutions run in oneDNN, whose kernel depends on the layer's shape
     // (1x1, strided, 16 to 64 channels) and the CPU; the small model above does not reach the
     // shapes that matter.
-    const Model m = load_model(std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "resnet20-fashion.yaml");
+    const Model m =
+        load_model(std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "resnet20-fashion.yaml");
     const Dataset train = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), 256);
     const Dataset test = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Test), 150);
     const auto quantizer = make_quantizer("linear-channel-max");

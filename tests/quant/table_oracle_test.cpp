@@ -15,7 +15,8 @@ using namespace serialq::quant;
 using Catch::Matchers::Contains;
 
 namespace {
-const std::string kReleq = std::string(SERIALQ_TEST_DATA_DIR) + "/quant/releq-lenet-mnist-accuracy.csv";
+const std::string kReleq =
+    std::string(SERIALQ_TEST_DATA_DIR) + "/quant/releq-lenet-mnist-accuracy.csv";
 
 std::string table_error(const std::string& content) {
     test::TempDir dir;
@@ -69,7 +70,8 @@ TEST_CASE("table identity is the content hash, not the path", "[oracle][table]")
     CHECK(TableOracle(a).identity() == "table:sha256=" + sha256_hex(body));
 }
 
-TEST_CASE("table oracle: a missing configuration is a one-line error naming it", "[oracle][table]") {
+TEST_CASE("table oracle: a missing configuration is a one-line error naming it",
+          "[oracle][table]") {
     TableOracle oracle(kReleq);
     try {
         oracle.evaluate({6, 6, 6, 6});

@@ -13,8 +13,8 @@
 #include <random>
 
 using namespace serialq::quant;
-using serialq::test::TempDir;
 using serialq::test::random_images;
+using serialq::test::TempDir;
 
 namespace {
 
@@ -36,7 +36,6 @@ layers:
         for (Eigen::Index i = 0; i < p.bias.size(); ++i) p.bias[i] = n(rng);
     return m;
 }
-
 
 // Loss with one parameter tensor moved by h * direction.
 double loss_at(Model m, std::size_t layer, bool bias, const Eigen::VectorXf& direction, float h,
@@ -70,7 +69,8 @@ TEST_CASE("trainer: gradients match finite differences", "[quant][trainer]") {
             const Eigen::VectorXf along = grad / grad.norm();
             const float h = 1e-3f;
             const double slope =
-                (loss_at(m, l, bias, along, h, data) - loss_at(m, l, bias, along, -h, data)) / (2 * h);
+                (loss_at(m, l, bias, along, h, data) - loss_at(m, l, bias, along, -h, data)) /
+                (2 * h);
             CHECK(slope == Approx(grad.norm()).epsilon(0.02));
             // Along random directions: the slope is g . d.
             for (int k = 0; k < 3; ++k) {
@@ -158,9 +158,9 @@ TEST_CASE("trainer: one seed gives the same weights bit for bit, another seed ot
     Model d = tiny_model(dir);
     std::vector<std::pair<int, std::int64_t>> seen;
     int epochs_seen = 0;
-    train_model(d, data, nullptr, o,
-                [&](const TrainProgress& p) { seen.emplace_back(p.epoch, p.step); },
-                [&](const EpochReport&) { ++epochs_seen; });
+    train_model(
+        d, data, nullptr, o, [&](const TrainProgress& p) { seen.emplace_back(p.epoch, p.step); },
+        [&](const EpochReport&) { ++epochs_seen; });
     CHECK(seen.size() == 30);
     CHECK(seen.front() == std::make_pair(1, std::int64_t{1}));
     CHECK(seen.back() == std::make_pair(3, std::int64_t{10}));

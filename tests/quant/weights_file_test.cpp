@@ -27,7 +27,9 @@ WeightsFile sample_file() {
     return f;
 }
 
-void put_u32(std::string& bytes, std::size_t at, std::uint32_t v) { std::memcpy(&bytes[at], &v, 4); }
+void put_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
+    std::memcpy(&bytes[at], &v, 4);
+}
 
 // Re-seals `bytes` (everything but the last 4 bytes) with a correct checksum, so that a test
 // reaches the checks behind the checksum.
@@ -58,7 +60,8 @@ std::string decode_error(const std::string& bytes, const std::string& source = "
 
 }  // namespace
 
-TEST_CASE("weights file: encode and decode round-trip, with the layout documented", "[quant][weights]") {
+TEST_CASE("weights file: encode and decode round-trip, with the layout documented",
+          "[quant][weights]") {
     WeightsFile f = sample_file();
     const std::string bytes = encode_weights(f);
     // Header: magic, version 1, two tensors, the metadata's length.
@@ -130,12 +133,14 @@ TEST_CASE("weights file: wrong magic, version, and malformed content behind a go
     magic[0] = 'X';
     CHECK(decode_error(magic) ==
           "w.sqw: bad magic number, expected a serialq weights file (.sqw, docs/quant.md)");
-    CHECK_THAT(decode_error("{\"not\": \"weights\"}"), Catch::Matchers::Contains("bad magic number"));
+    CHECK_THAT(decode_error("{\"not\": \"weights\"}"),
+               Catch::Matchers::Contains("bad magic number"));
 
     std::string version = body;
     put_u32(version, 8, 2);
-    CHECK_THAT(decode_error(reseal(version)),
-               Catch::Matchers::StartsWith("w.sqw: format version 2 (this serialq reads version 1)"));
+    CHECK_THAT(
+        decode_error(reseal(version)),
+        Catch::Matchers::StartsWith("w.sqw: format version 2 (this serialq reads version 1)"));
 
     // Trailing bytes after the last tensor.
     CHECK_THAT(decode_error(reseal(body + "junk")),
@@ -152,18 +157,20 @@ TEST_CASE("weights file: wrong magic, version, and malformed content behind a go
     const std::size_t t0 = 20 + f.metadata_json.size();  // first tensor's name length
     std::string rank = body;
     put_u32(rank, t0 + 4 + 12, 0);
-    CHECK_THAT(decode_error(reseal(rank)), Catch::Matchers::Contains("conv1.weight: rank 0, expected 1..8"));
+    CHECK_THAT(decode_error(reseal(rank)),
+               Catch::Matchers::Contains("conv1.weight: rank 0, expected 1..8"));
     std::string dims = body;
     put_u32(dims, t0 + 4 + 12 + 4, 0xffffffffu);
-    CHECK_THAT(decode_error(reseal(dims)), Catch::Matchers::Contains("conv1.weight: shape larger than the file"));
+    CHECK_THAT(decode_error(reseal(dims)),
+               Catch::Matchers::Contains("conv1.weight: shape larger than the file"));
     std::string name = body;
     put_u32(name, t0, 0);
     CHECK_THAT(decode_error(reseal(name)), Catch::Matchers::Contains("tensor 0: name length 0"));
 
     TempDir dir;
-    CHECK_THROWS_MATCHES(read_weights_file(dir.path() / "none.sqw"), serialq::InputError,
-                         Catch::Matchers::Message((dir.path() / "none.sqw").string() +
-                                                  ": weights file not found"));
+    CHECK_THROWS_MATCHES(
+        read_weights_file(dir.path() / "none.sqw"), serialq::InputError,
+        Catch::Matchers::Message((dir.path() / "none.sqw").string() + ": weights file not found"));
 }
 
 TEST_CASE("weights file: layers map to tensors by name and shape, in PyTorch order",
@@ -189,7 +196,8 @@ layers:
         for (int c = 0; c < 2; ++c)
             for (int y = 0; y < 2; ++y)
                 for (int x = 0; x < 3; ++x)
-                    CHECK(f.tensors[0].values[static_cast<std::size_t>(((o * 2 + c) * 2 + y) * 3 + x)] ==
+                    CHECK(f.tensors[0]
+                              .values[static_cast<std::size_t>(((o * 2 + c) * 2 + y) * 3 + x)] ==
                           m.params[0].weight(o, (y * 3 + x) * 2 + c));
     // The fc after a conv: the file flattens (channel, row, column), the engine (row, column,
     // channel) of the 3x3x2 map.
@@ -213,12 +221,13 @@ layers:
     };
     WeightsFile missing = f;
     missing.tensors.erase(missing.tensors.begin() + 3);
-    fails(missing, "w.sqw: no tensor fc1.bias, expected one of shape 5 for layer fc1 of " +
-                       trace.string());
+    fails(missing,
+          "w.sqw: no tensor fc1.bias, expected one of shape 5 for layer fc1 of " + trace.string());
     WeightsFile shape = f;
     shape.tensors[0].shape = {3, 2, 3, 2};
-    fails(shape, "w.sqw: tensor conv1.weight has shape 3x2x3x2, expected 3x2x2x3 for layer conv1 of " +
-                     trace.string());
+    fails(shape,
+          "w.sqw: tensor conv1.weight has shape 3x2x3x2, expected 3x2x2x3 for layer conv1 of " +
+              trace.string());
     WeightsFile extra = f;
     extra.tensors.push_back({"fc2.weight", {1}, {0.0f}});
     fails(extra, "w.sqw: holds 5 tensors, expected 4 (a weight and a bias per conv/fc layer of " +
@@ -237,12 +246,13 @@ layers:
 )";
     const auto no_key = dir.write("a.yaml", "name: a\n" + layers);
     CHECK_THROWS_MATCHES(load_model(no_key), serialq::ConfigError,
-                         Catch::Matchers::Message(no_key.string() +
-                                                  ": weights: nothing (the key is missing), expected "
-                                                  "the trained weights file of the network (e.g. "
-                                                  "weights: lenet-fashion.sqw)"));
+                         Catch::Matchers::Message(
+                             no_key.string() + ": weights: nothing (the key is missing), expected "
+                                               "the trained weights file of the network (e.g. "
+                                               "weights: lenet-fashion.sqw)"));
     const auto trace = dir.write("b.yaml", "name: b\nweights: b.sqw\n" + layers);
-    CHECK_THROWS_WITH(load_model(trace), (dir.path() / "b.sqw").string() + ": weights file not found");
+    CHECK_THROWS_WITH(load_model(trace),
+                      (dir.path() / "b.sqw").string() + ": weights file not found");
     Model m = build_model(serialq::load_network(trace));
     m.params[0].weight.setConstant(0.5f);
     WeightsFile f = to_weights_file(m, "{\"k\": 1}");
@@ -254,6 +264,7 @@ layers:
     // Truncated on disk.
     const std::string bytes = serialq::read_file(dir.path() / "b.sqw");
     serialq::write_file_atomically(dir.path() / "b.sqw", bytes.substr(0, bytes.size() / 2));
-    CHECK_THROWS_WITH(load_model(trace),
-                      Catch::Matchers::StartsWith((dir.path() / "b.sqw").string() + ": checksum mismatch"));
+    CHECK_THROWS_WITH(
+        load_model(trace),
+        Catch::Matchers::StartsWith((dir.path() / "b.sqw").string() + ": checksum mismatch"));
 }

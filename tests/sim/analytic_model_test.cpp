@@ -16,12 +16,13 @@ using namespace serialq::sim::test;
 
 namespace {
 const std::vector<std::string> kAccels{"stripes", "stripes-act", "loom", "dadiannao"};
-const std::vector<std::string> kTraces{"lenet", "simplenet", "svhn", "svhn-dorefa", "vgg11",
-                                       "resnet20", "alexnet", "alexnet-dorefa", "mobilenet-v1",
-                                       "resnet18", "resnet50"};
+const std::vector<std::string> kTraces{"lenet",        "simplenet", "svhn",    "svhn-dorefa",
+                                       "vgg11",        "resnet20",  "alexnet", "alexnet-dorefa",
+                                       "mobilenet-v1", "resnet18",  "resnet50"};
 }  // namespace
 
-TEST_CASE("analytic: a layer's report is its schedule priced by the energy table", "[sim][analytic]") {
+TEST_CASE("analytic: a layer's report is its schedule priced by the energy table",
+          "[sim][analytic]") {
     std::mt19937_64 rng(7);
     for (int i = 0; i < 1000; ++i) {
         RandomCase rc = random_case(rng);
@@ -48,7 +49,8 @@ TEST_CASE("analytic: a layer's report is its schedule priced by the energy table
             rc.config, SipEvents{t.active_lane_cycles, t.active_sip_cycles, t.active_sip_cycles},
             r.traffic, t.total_cycles);
         CHECK(r.energy_pj() == Approx(e.total_pj()).epsilon(1e-12));
-        CHECK(r.energy.static_pj == Approx(5.0 * static_cast<double>(t.total_cycles) / rc.config.clock_ghz));
+        CHECK(r.energy.static_pj ==
+              Approx(5.0 * static_cast<double>(t.total_cycles) / rc.config.clock_ghz));
     }
 }
 

@@ -82,7 +82,8 @@ TEST_CASE("config: values written out read back identically", "[sim][config]") {
     test::TempDir dir;
     for (const char* name : {"stripes", "stripes-act", "loom", "dadiannao"}) {
         const auto c = load_accelerator_config(kAccel + name + ".yaml");
-        const auto path = dir.write(std::string(name) + ".yaml", to_yaml(accelerator_config_values(c)));
+        const auto path =
+            dir.write(std::string(name) + ".yaml", to_yaml(accelerator_config_values(c)));
         CHECK(as_map(load_accelerator_config(path)) == as_map(c));
     }
     // Every key is a field: a file that sets each of them to a non-default value reads back.
@@ -100,17 +101,20 @@ TEST_CASE("config: values written out read back identically", "[sim][config]") {
 
 TEST_CASE("config: bad files are one-line errors naming file, line and key", "[sim][config]") {
     REQUIRE_THROWS_WITH(load_accelerator_config(kData + "unknown-key.yaml"),
-                        kData + "unknown-key.yaml:6: off_chip.latncy_ns: unknown key, expected "
-                                "one of bandwidth_gb_per_s, latency_ns");
-    REQUIRE_THROWS_WITH(load_accelerator_config(kData + "malformed.yaml"),
-                        Catch::StartsWith(kData + "malformed.yaml:3:") &&
-                            Catch::Contains("not valid YAML"));
+                        kData +
+                            "unknown-key.yaml:6: off_chip.latncy_ns: unknown key, expected "
+                            "one of bandwidth_gb_per_s, latency_ns");
+    REQUIRE_THROWS_WITH(
+        load_accelerator_config(kData + "malformed.yaml"),
+        Catch::StartsWith(kData + "malformed.yaml:3:") && Catch::Contains("not valid YAML"));
     REQUIRE_THROWS_WITH(load_accelerator_config(kData + "out-of-range.yaml"),
-                        kData + "out-of-range.yaml:3: max_bits: found '24', expected an integer "
-                                "in 1..16");
+                        kData +
+                            "out-of-range.yaml:3: max_bits: found '24', expected an integer "
+                            "in 1..16");
     REQUIRE_THROWS_WITH(load_accelerator_config(kData + "inconsistent.yaml"),
-                        kData + "inconsistent.yaml:4: max_bits: found 12, expected at most "
-                                "activation_bits (8), the width the activations are stored at");
+                        kData +
+                            "inconsistent.yaml:4: max_bits: found 12, expected at most "
+                            "activation_bits (8), the width the activations are stored at");
     REQUIRE_THROWS_AS(load_accelerator_config(kData + "no-such-file.yaml"), InputError);
 
     test::TempDir dir;
@@ -126,11 +130,14 @@ TEST_CASE("config: bad files are one-line errors naming file, line and key", "[s
                         Catch::Contains(":1: off_chip: found '5', expected a mapping"));
 }
 
-TEST_CASE("config: overrides are applied to the tree and validated like the file", "[sim][config]") {
+TEST_CASE("config: overrides are applied to the tree and validated like the file",
+          "[sim][config]") {
     const auto base = kAccel + "stripes.yaml";
-    const auto c = load_accelerator_config(
-        base, {{"off_chip.bandwidth_gb_per_s", "64"}, {"tiles", "4"}, {"serial", "activations"},
-               {"energy.static_power.sip_array_mw", "12.5"}, {"tiles", "8"}});
+    const auto c = load_accelerator_config(base, {{"off_chip.bandwidth_gb_per_s", "64"},
+                                                  {"tiles", "4"},
+                                                  {"serial", "activations"},
+                                                  {"energy.static_power.sip_array_mw", "12.5"},
+                                                  {"tiles", "8"}});
     CHECK(c.off_chip.bandwidth_gb_per_s == 64);
     CHECK(c.tiles == 8);  // the last override of a key wins
     CHECK(c.serial == SerialOperand::Activations);
@@ -139,7 +146,8 @@ TEST_CASE("config: overrides are applied to the tree and validated like the file
     CHECK(c.file == base);
 
     // A key missing from the file is created (small.yaml has no energy section).
-    CHECK(load_accelerator_config(kData + "small.yaml", {{"energy.lane_pj", "2"}}).energy.lane_pj == 2);
+    CHECK(load_accelerator_config(kData + "small.yaml", {{"energy.lane_pj", "2"}}).energy.lane_pj ==
+          2);
 
     REQUIRE_THROWS_WITH(load_accelerator_config(base, {{"tiles", "0"}}),
                         Catch::Contains("tiles: found '0', expected an integer in 1..4096"));
@@ -152,9 +160,10 @@ TEST_CASE("config: overrides are applied to the tree and validated like the file
 TEST_CASE("config: an unknown override key names the valid keys at its level", "[sim][config]") {
     const auto base = kAccel + "stripes.yaml";
     REQUIRE_THROWS_WITH(load_accelerator_config(base, {{"off_chip.bandwdth", "1"}}),
-                        base + ": override off_chip.bandwdth: unknown key 'bandwdth' in "
-                               "'off_chip', expected one of off_chip.bandwidth_gb_per_s, "
-                               "off_chip.latency_ns");
+                        base +
+                            ": override off_chip.bandwdth: unknown key 'bandwdth' in "
+                            "'off_chip', expected one of off_chip.bandwidth_gb_per_s, "
+                            "off_chip.latency_ns");
     REQUIRE_THROWS_WITH(load_accelerator_config(base, {{"tilez", "1"}}),
                         Catch::Contains("override tilez: unknown key 'tilez', expected one of "
                                         "name, description, source, tiles,"));
@@ -189,8 +198,9 @@ TEST_CASE("config: check() uses the reader's ranges", "[sim][config]") {
     CHECK_THROWS_WITH(c.check(), "stripes: tiles: found 0, expected an integer in 1..4096");
     c = AcceleratorConfig{};
     c.off_chip.bandwidth_gb_per_s = 0;
-    CHECK_THROWS_WITH(c.check(), "stripes: off_chip.bandwidth_gb_per_s: found 0, expected a "
-                                 "number in [0.001, 1e6]");
+    CHECK_THROWS_WITH(c.check(),
+                      "stripes: off_chip.bandwidth_gb_per_s: found 0, expected a "
+                      "number in [0.001, 1e6]");
     // Every key the reader takes is a value written, and a documented field.
     const auto& fields = accelerator_config_fields();
     REQUIRE(fields.size() == accelerator_config_keys().size());

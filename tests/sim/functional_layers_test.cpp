@@ -55,14 +55,14 @@ AcceleratorConfig small_array(SerialOperand serial) {
 
 std::vector<Layer> shapes() {
     return {
-        conv(3, 6, 6, 5, 3, 1, 1),      // padded 3x3
-        conv(4, 7, 5, 6, 3, 2, 1, 2),   // grouped, stride 2, non-square
-        conv(4, 6, 6, 4, 3, 2, 1, 4),   // depthwise, stride 2
-        conv(5, 4, 4, 7, 1),            // 1x1
-        conv(2, 5, 5, 3, 5),            // kernel covers the input: one output position
-        conv(1, 2, 2, 1, 1),            // smaller than the array in every dimension
-        fc({3, 2, 2}, 10),              // FC with 10 outputs on a flattened plane
-        fc({1, 1, 1}, 1),               // a single product
+        conv(3, 6, 6, 5, 3, 1, 1),  // padded 3x3
+        conv(4, 7, 5, 6, 3, 2, 1, 2),  // grouped, stride 2, non-square
+        conv(4, 6, 6, 4, 3, 2, 1, 4),  // depthwise, stride 2
+        conv(5, 4, 4, 7, 1),  // 1x1
+        conv(2, 5, 5, 3, 5),  // kernel covers the input: one output position
+        conv(1, 2, 2, 1, 1),  // smaller than the array in every dimension
+        fc({3, 2, 2}, 10),  // FC with 10 outputs on a flattened plane
+        fc({1, 1, 1}, 1),  // a single product
     };
 }
 
@@ -108,17 +108,18 @@ void check_layers(SerialOperand serial, bool signed_activations, int bits_per_cy
             const auto af = activation_format(a, opts);
             const auto ops = random_operands(rng, l, wf, af);
             const auto got = run_functional(cfg, l, ops, w, a, opts);
-            INFO(to_string(serial) << " bits " << bits << " layer " << to_string(l.kind) << " "
-                 << l.input.channels << "x" << l.input.height << "x" << l.input.width << " -> "
-                 << l.output.channels << "x" << l.output.height << "x" << l.output.width
-                 << " groups " << l.groups);
+            INFO(to_string(serial)
+                 << " bits " << bits << " layer " << to_string(l.kind) << " " << l.input.channels
+                 << "x" << l.input.height << "x" << l.input.width << " -> " << l.output.channels
+                 << "x" << l.output.height << "x" << l.output.width << " groups " << l.groups);
             REQUIRE(got.outputs == reference_layer(l, ops));
             // Every MAC went through a lane once per cycle of its chunk.
             const auto cyc = [&](int b) { return (b + bits_per_cycle - 1) / bits_per_cycle; };
             long long per_mac = 1;
             if (serial == SerialOperand::Weights) per_mac = cyc(wf.bits);
             if (serial == SerialOperand::Activations) per_mac = cyc(af.bits);
-            if (serial == SerialOperand::Both) per_mac = static_cast<long long>(cyc(wf.bits)) * cyc(af.bits);
+            if (serial == SerialOperand::Both)
+                per_mac = static_cast<long long>(cyc(wf.bits)) * cyc(af.bits);
             CHECK(got.events.lane_cycles == l.macs() * per_mac);
             // The SIPs did exactly the work the mapping's closed form counts.
             const Network net = network_of(l);
@@ -142,12 +143,14 @@ TEST_CASE("functional: weights serial equals the reference for bits 1..8", "[sim
     check_layers(SerialOperand::Weights, true);
 }
 
-TEST_CASE("functional: activations serial equals the reference for bits 1..8", "[sim][functional]") {
+TEST_CASE("functional: activations serial equals the reference for bits 1..8",
+          "[sim][functional]") {
     check_layers(SerialOperand::Activations, false);
     check_layers(SerialOperand::Activations, true);
 }
 
-TEST_CASE("functional: both serial (Loom) equals the reference for bits 1..8", "[sim][functional]") {
+TEST_CASE("functional: both serial (Loom) equals the reference for bits 1..8",
+          "[sim][functional]") {
     check_layers(SerialOperand::Both, false);
     check_layers(SerialOperand::Both, true);
 }
@@ -186,7 +189,8 @@ TEST_CASE("functional: the default Stripes array computes a layer exactly", "[si
     }
 }
 
-TEST_CASE("functional: compute cycles scale exactly with the serial precision", "[sim][functional]") {
+TEST_CASE("functional: compute cycles scale exactly with the serial precision",
+          "[sim][functional]") {
     std::mt19937_64 rng(6);
     const AcceleratorConfig cfg = small_array(SerialOperand::Weights);
     const Layer l = conv(4, 7, 5, 6, 3, 2, 1, 2);
@@ -206,8 +210,9 @@ TEST_CASE("functional: bad operands are one-line errors", "[sim][functional]") {
     ops.weights.assign(9, 1);
     ops.activations.assign(9, 1);
     ops.weights[4] = 8;  // does not fit 4 signed bits
-    CHECK_THROWS_WITH(run_functional(cfg, l, ops, 4, 5),
-                      Catch::Contains("weights[4]: found 8, expected a signed 4-bit value in [-8, 7]"));
+    CHECK_THROWS_WITH(
+        run_functional(cfg, l, ops, 4, 5),
+        Catch::Contains("weights[4]: found 8, expected a signed 4-bit value in [-8, 7]"));
     ops.weights[4] = 7;
     ops.activations.pop_back();
     CHECK_THROWS_AS(run_functional(cfg, l, ops, 4, 5), InputError);

@@ -15,7 +15,8 @@ namespace {
 
 std::vector<int> weight_layer_indices(const Network& net) {
     std::vector<int> out;
-    for (const Layer* l : net.weight_layers()) out.push_back(static_cast<int>(l - net.layers.data()));
+    for (const Layer* l : net.weight_layers())
+        out.push_back(static_cast<int>(l - net.layers.data()));
     return out;
 }
 
@@ -28,12 +29,21 @@ TEST_CASE("laws: compute cycles scale exactly with the serial precision", "[sim]
         RandomCase rc = random_case(rng);
         rc.config.bits_per_cycle = 1;
         AnalyticModel model(rc.config);
-        const long long one = model.run_layer(rc.net, rc.layer_index, serial_spec(model.config(), rc.net, rc.layer_index, 1)).compute_cycles;
+        const long long one = model
+                                  .run_layer(rc.net, rc.layer_index,
+                                             serial_spec(model.config(), rc.net, rc.layer_index, 1))
+                                  .compute_cycles;
         INFO(rc.describe());
         for (int b = 1; b <= rc.config.max_bits; ++b) {
-            const long long cycles = model.run_layer(rc.net, rc.layer_index, serial_spec(model.config(), rc.net, rc.layer_index, b)).compute_cycles;
-            if (rc.config.serial == SerialOperand::None) CHECK(cycles == one);  // bits: storage only
-            else CHECK(cycles == b * one);
+            const long long cycles =
+                model
+                    .run_layer(rc.net, rc.layer_index,
+                               serial_spec(model.config(), rc.net, rc.layer_index, b))
+                    .compute_cycles;
+            if (rc.config.serial == SerialOperand::None)
+                CHECK(cycles == one);  // bits: storage only
+            else
+                CHECK(cycles == b * one);
         }
     }
     // The shipped serial designs on every weight layer of AlexNet and MobileNet.
@@ -42,9 +52,12 @@ TEST_CASE("laws: compute cycles scale exactly with the serial precision", "[sim]
         for (const char* t : {"alexnet", "mobilenet-v1"}) {
             const Network net = shipped_trace(t);
             for (int index : weight_layer_indices(net)) {
-                const long long one = model.run_layer(net, index, serial_spec(model.config(), net, index, 1)).compute_cycles;
+                const long long one =
+                    model.run_layer(net, index, serial_spec(model.config(), net, index, 1))
+                        .compute_cycles;
                 for (int b : {2, 5, 8, 13, 16})
-                    CHECK(model.run_layer(net, index, serial_spec(model.config(), net, index, b)).compute_cycles == b * one);
+                    CHECK(model.run_layer(net, index, serial_spec(model.config(), net, index, b))
+                              .compute_cycles == b * one);
             }
         }
     }
@@ -68,27 +81,38 @@ TEST_CASE("laws: Stripes at full precision matches DaDianNao and speeds up 16/p"
     for (const char* t : {"alexnet", "resnet18", "vgg11", "resnet20"}) {
         const Network net = shipped_trace(t);
         for (int index : weight_layer_indices(net)) {
-            const LayerMapping m(stripes.config(), net, index, serial_spec(stripes.config(), net, index, 16));
+            const LayerMapping m(stripes.config(), net, index,
+                                 serial_spec(stripes.config(), net, index, 16));
             const long long p_positions = m.positions();
-            const LayerReport base = dadn.run_layer(net, index, serial_spec(dadn.config(), net, index, 16));
+            const LayerReport base =
+                dadn.run_layer(net, index, serial_spec(dadn.config(), net, index, 16));
             INFO(t << " " << m.layer().name);
             if (m.arrangement() == Arrangement::Windows) {
                 ++convs;
                 for (int p : {16, 8, 4, 1}) {
-                    const LayerReport s = stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, p));
+                    const LayerReport s =
+                        stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, p));
                     CHECK(s.compute_cycles * p_positions ==
                           base.compute_cycles * p * ceil_div(p_positions, 16));
                 }
                 if (p_positions % 16 == 0) {
                     ++exact;
-                    CHECK(stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, 16)).compute_cycles == base.compute_cycles);
-                    CHECK(base.compute_cycles == 2 * stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, 8)).compute_cycles);
+                    CHECK(
+                        stripes.run_layer(net, index, serial_spec(stripes.config(), net, index, 16))
+                            .compute_cycles == base.compute_cycles);
+                    CHECK(
+                        base.compute_cycles ==
+                        2 * stripes
+                                .run_layer(net, index, serial_spec(stripes.config(), net, index, 8))
+                                .compute_cycles);
                 }
             } else if (m.layer().out_channels() % 4096 == 0) {
                 ++fcs;
-                const LayerMapping dm(dadn.config(), net, index, serial_spec(dadn.config(), net, index, 16));
+                const LayerMapping dm(dadn.config(), net, index,
+                                      serial_spec(dadn.config(), net, index, 16));
                 for (int p : {16, 8, 2}) {
-                    const LayerMapping sm(stripes.config(), net, index, serial_spec(stripes.config(), net, index, p));
+                    const LayerMapping sm(stripes.config(), net, index,
+                                          serial_spec(stripes.config(), net, index, p));
                     CHECK(sm.totals().busy_cycles == dm.totals().busy_cycles);
                 }
             }
@@ -108,10 +132,14 @@ TEST_CASE("laws: energy grows monotonically with bits", "[sim][laws]") {
             for (int index : weight_layer_indices(net)) {
                 double previous = 0;
                 for (int b = 1; b <= model.config().max_bits; ++b) {
-                    const double e = model.run_layer(net, index, serial_spec(model.config(), net, index, b)).energy_pj();
+                    const double e =
+                        model.run_layer(net, index, serial_spec(model.config(), net, index, b))
+                            .energy_pj();
                     INFO(name << " " << t << " layer " << index << " bits " << b);
-                    if (serial) CHECK(e > previous);
-                    else CHECK(e >= previous);
+                    if (serial)
+                        CHECK(e > previous);
+                    else
+                        CHECK(e >= previous);
                     previous = e;
                 }
             }
@@ -124,7 +152,10 @@ TEST_CASE("laws: energy grows monotonically with bits", "[sim][laws]") {
         AnalyticModel model(rc.config);
         double previous = 0;
         for (int b = 1; b <= rc.config.max_bits; ++b) {
-            const double e = model.run_layer(rc.net, rc.layer_index, serial_spec(model.config(), rc.net, rc.layer_index, b)).energy_pj();
+            const double e = model
+                                 .run_layer(rc.net, rc.layer_index,
+                                            serial_spec(model.config(), rc.net, rc.layer_index, b))
+                                 .energy_pj();
             INFO(rc.describe() << " bits " << b);
             CHECK(e >= previous);
             previous = e;
@@ -258,7 +289,8 @@ TEST_CASE("laws: Loom against DaDianNao, a bit-parallel design of equal peak", "
     for (const char* t : {"alexnet", "vgg11", "resnet18"}) {
         const Network net = shipped_trace(t);
         for (int index : weight_layer_indices(net)) {
-            const LayerMapping d(dadn.config(), net, index, single_layer_spec(dadn.config(), net, index, 16));
+            const LayerMapping d(dadn.config(), net, index,
+                                 single_layer_spec(dadn.config(), net, index, 16));
             const LayerMapping m16 = loom_layer(net, index, 16, 16);
             INFO(t << " " << m16.layer().name);
             if (m16.arrangement() == Arrangement::Windows) {

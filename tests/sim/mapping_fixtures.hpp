@@ -15,7 +15,8 @@ namespace serialq::sim::test {
 
 // The shipped accelerators (configs/accel/<name>.yaml) and traces (traces/<name>.yaml).
 inline AcceleratorConfig shipped_accel(const std::string& name) {
-    return load_accelerator_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/accel/" + name + ".yaml");
+    return load_accelerator_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/accel/" + name +
+                                   ".yaml");
 }
 inline Network shipped_trace(const std::string& name) {
     return load_network(std::string(SERIALQ_SOURCE_DIR) + "/traces/" + name + ".yaml");
@@ -72,7 +73,9 @@ inline Network fc_network(int channels, int height, int width, int out_features,
     return net;
 }
 
-inline int weight_layer_index(const Network& net) { return static_cast<int>(net.layers.size()) - 1; }
+inline int weight_layer_index(const Network& net) {
+    return static_cast<int>(net.layers.size()) - 1;
+}
 
 // A small accelerator, so that blocks, segments and spills happen on small layers.
 inline AcceleratorConfig small_config(SerialOperand serial = SerialOperand::Weights) {
@@ -141,7 +144,7 @@ inline RandomCase random_case(std::mt19937_64& rng) {
     rc.spec.activation_bits = pick(ar.min, ar.max);
     const bool first = pick(0, 3) == 0;
     rc.spec.input_off_chip = first || pick(0, 5) == 0;  // the network's or a spilled layer's
-    rc.spec.output_off_chip = pick(0, 5) == 0;          // a spilled consumer's input
+    rc.spec.output_off_chip = pick(0, 5) == 0;  // a spilled consumer's input
     if (pick(0, 4) == 0) {
         rc.net = fc_network(pick(1, 16), pick(1, 4), pick(1, 4), pick(1, 100), first);
     } else {
@@ -182,18 +185,17 @@ inline std::string RandomCase::describe() const {
     const Layer& l = net.layers[static_cast<std::size_t>(layer_index)];
     return std::string(to_string(config.serial)) + " tiles=" + std::to_string(config.tiles) +
            " F=" + std::to_string(config.filters_per_tile) +
-           " W=" + std::to_string(config.windows_per_tile) +
-           " L=" + std::to_string(config.lanes) + " bits=" + std::to_string(spec.weight_bits) + "/" +
+           " W=" + std::to_string(config.windows_per_tile) + " L=" + std::to_string(config.lanes) +
+           " bits=" + std::to_string(spec.weight_bits) + "/" +
            std::to_string(spec.activation_bits) + (spec.weights_resident ? " resident" : "") +
            (spec.input_off_chip ? " input-off-chip" : "") +
-           (spec.output_off_chip ? " output-off-chip" : "") + " batch=" +
-           std::to_string(config.batch) + " layer " +
-           serialq::to_string(l.kind) + " in=" + std::to_string(l.input.channels) + "x" +
-           std::to_string(l.input.height) + "x" + std::to_string(l.input.width) +
-           " out=" + std::to_string(l.output.channels) + "x" + std::to_string(l.output.height) +
-           "x" + std::to_string(l.output.width) + " k=" + std::to_string(l.kernel_h) + "x" +
-           std::to_string(l.kernel_w) + " g=" + std::to_string(l.groups) +
-           " first=" + std::to_string(l.inputs[0] == -1);
+           (spec.output_off_chip ? " output-off-chip" : "") +
+           " batch=" + std::to_string(config.batch) + " layer " + serialq::to_string(l.kind) +
+           " in=" + std::to_string(l.input.channels) + "x" + std::to_string(l.input.height) + "x" +
+           std::to_string(l.input.width) + " out=" + std::to_string(l.output.channels) + "x" +
+           std::to_string(l.output.height) + "x" + std::to_string(l.output.width) +
+           " k=" + std::to_string(l.kernel_h) + "x" + std::to_string(l.kernel_w) +
+           " g=" + std::to_string(l.groups) + " first=" + std::to_string(l.inputs[0] == -1);
 }
 
 // The schedule evaluated the long way: every pass, every step, and the time recurrence of
@@ -213,7 +215,8 @@ inline LayerTotals reference_totals(const LayerMapping& m, bool with_steps = tru
                     busy += s.cycles();
                     compute += s.serial_cycles;
                 }
-            if (busy != p.busy_cycles || compute != p.compute_cycles) return {};  // flags a mismatch
+            if (busy != p.busy_cycles || compute != p.compute_cycles)
+                return {};  // flags a mismatch
         }
         t.compute_cycles += p.compute_cycles;
         t.busy_cycles += p.busy_cycles;
@@ -228,16 +231,18 @@ inline LayerTotals reference_totals(const LayerMapping& m, bool with_steps = tru
         t.macs += p.macs;
     }
     t.passes = n;
-    const auto write = [&](long long k) { return k >= 0 ? passes[static_cast<std::size_t>(k)].offchip_write_bits : 0; };
+    const auto write = [&](long long k) {
+        return k >= 0 ? passes[static_cast<std::size_t>(k)].offchip_write_bits : 0;
+    };
     const auto fetch = [&](long long i) {
         return ch.fetch_cycles(passes[static_cast<std::size_t>(i)].offchip_read_bits, write(i - 2));
     };
     long long start = fetch(0);
     for (long long i = 0; i + 1 < n; ++i)
         start += std::max(passes[static_cast<std::size_t>(i)].busy_cycles, fetch(i + 1));
-    const long long end =
-        start + std::max(passes.back().busy_cycles, ch.transfer_cycles(write(n - 2))) +
-        ch.transfer_cycles(write(n - 1));
+    const long long end = start +
+                          std::max(passes.back().busy_cycles, ch.transfer_cycles(write(n - 2))) +
+                          ch.transfer_cycles(write(n - 1));
     t.total_cycles = end + m.config().pipeline_cycles;
     return t;
 }

@@ -116,9 +116,9 @@ TEST_CASE("mapping: geometry of a conv, a depthwise conv and an FC layer", "[sim
     CHECK(m.positions() == 36);
     CHECK(m.reduction() == 45);
     CHECK(m.filters_per_pass() == 8);
-    CHECK(m.filter_blocks() == 2);    // 8 + 3 filters
-    CHECK(m.window_blocks() == 9);    // 36 / 4
-    CHECK(m.chunks() == 12);          // 11 x 4 + 1
+    CHECK(m.filter_blocks() == 2);  // 8 + 3 filters
+    CHECK(m.window_blocks() == 9);  // 36 / 4
+    CHECK(m.chunks() == 12);  // 11 x 4 + 1
     CHECK(m.segments() == 1);
     CHECK(m.passes() == 2);
     CHECK(m.pass(1).filters == 3);
@@ -132,7 +132,7 @@ TEST_CASE("mapping: geometry of a conv, a depthwise conv and an FC layer", "[sim
     LayerMapping d(c, dw, 1, 4);
     CHECK(d.groups() == 6);
     CHECK(d.filters_per_group() == 1);
-    CHECK(d.positions() == 9);        // (5 + 2 - 3) / 2 + 1 = 3, 3 x 3
+    CHECK(d.positions() == 9);  // (5 + 2 - 3) / 2 + 1 = 3, 3 x 3
     CHECK(d.reduction() == 9);
     CHECK(d.passes() == 6);
     CHECK(d.pass(5).group == 5);
@@ -146,7 +146,7 @@ TEST_CASE("mapping: geometry of a conv, a depthwise conv and an FC layer", "[sim
     CHECK(f.filters_per_pass() == 32);
     CHECK(f.filter_blocks() == 1);
     CHECK(f.window_blocks() == 1);
-    CHECK(f.chunks() == 8);           // 32 / 4
+    CHECK(f.chunks() == 8);  // 32 / 4
     CHECK(f.pass(0).busiest_tile_filters == 5);  // 10 filters over both tiles, not one
     CHECK(f.reads_input_off_chip());
     // Pass 0 fetches the weights and the network input (32 activations x 8 bits).

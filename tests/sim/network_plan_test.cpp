@@ -46,7 +46,7 @@ TEST_CASE("plan: a spilled layer's outputs are read back from off-chip by the ne
         INFO(kind);
         CHECK(r.layers[0].traffic.off_chip_write_bits == 16LL * 32 * 32 * 16);  // conv1 spills
         CHECK(r.layers[1].weights_resident);
-        CHECK(r.layers[1].traffic.off_chip_read_bits == 16LL * 16 * 16 * 16);   // read back
+        CHECK(r.layers[1].traffic.off_chip_read_bits == 16LL * 16 * 16 * 16);  // read back
         CHECK(r.layers[1].traffic.activation_memory_write_bits >= 16LL * 16 * 16 * 16);
     }
     // With a memory that holds both, nothing goes off-chip after the network input.
@@ -75,8 +75,7 @@ TEST_CASE("plan: a layer whose consumer spills writes its outputs off-chip", "[s
     }
 }
 
-TEST_CASE("plan: every layer resident when the network's weights fit the buffers",
-          "[sim][plan]") {
+TEST_CASE("plan: every layer resident when the network's weights fit the buffers", "[sim][plan]") {
     const Network lenet = shipped_trace("lenet");
     const AcceleratorConfig c = shipped_accel("stripes");
     const auto plan = plan_layers(c, lenet, {8, 4, 4, 8});
@@ -119,8 +118,10 @@ TEST_CASE("plan: when the weights do not fit, half of each buffer holds resident
         const int index = static_cast<int>(l - alexnet.layers.data());
         const long long need = LayerMapping(c, alexnet, index, plan[k]).resident_bits_per_tile();
         INFO(l->name);
-        if (plan[k].weights_resident) resident += need;
-        else CHECK(resident + need > capacity / 2);  // first fit: it did not fit what was left
+        if (plan[k].weights_resident)
+            resident += need;
+        else
+            CHECK(resident + need > capacity / 2);  // first fit: it did not fit what was left
         ++k;
     }
     CHECK(resident <= capacity / 2);
@@ -168,7 +169,8 @@ TEST_CASE("plan: per-layer activation precisions and their errors", "[sim][plan]
     CHECK(a.act_bits == std::vector<int>{8, 4, 4, 8});
     CHECK(a.layers[1].compute_cycles * 4 == b.layers[1].compute_cycles);
     CHECK(w.layers[1].compute_cycles == b.layers[1].compute_cycles);
-    CHECK(w.layers[1].traffic.weight_buffer_read_bits * 4 == b.layers[1].traffic.weight_buffer_read_bits);
+    CHECK(w.layers[1].traffic.weight_buffer_read_bits * 4 ==
+          b.layers[1].traffic.weight_buffer_read_bits);
     // Loom: both precisions multiply.
     AnalyticModel loom(shipped_accel("loom"));
     const NetworkReport l88 = loom.simulate(lenet, {8, 8, 8, 8}, {8, 8, 8, 8});
@@ -176,8 +178,9 @@ TEST_CASE("plan: per-layer activation precisions and their errors", "[sim][plan]
     CHECK(l88.layers[0].compute_cycles == 4 * l44.layers[0].compute_cycles);
     CHECK_THROWS_WITH(model.simulate(lenet, {16, 16, 16, 16}, {8, 4, 4}),
                       "act_bits: found 3 bitwidths for lenet, expected 4 (one per conv/fc layer)");
-    CHECK_THROWS_WITH(model.simulate(lenet, {16, 16, 16, 16}, {8, 17, 4, 4}),
-                      Catch::Contains("layer 2 (conv2): bits: found 17 activation bits, expected 1..16"));
+    CHECK_THROWS_WITH(
+        model.simulate(lenet, {16, 16, 16, 16}, {8, 17, 4, 4}),
+        Catch::Contains("layer 2 (conv2): bits: found 17 activation bits, expected 1..16"));
 }
 
 TEST_CASE("plan: a batch fetches each streamed weight once and runs FC layers across columns",

@@ -58,7 +58,7 @@ TEST_CASE("report: speedup and energy reduction per layer and for the network", 
     CHECK(c.layers[0].energy_reduction == 2);
     CHECK(c.layers[1].speedup == 2);
     CHECK(c.layers[1].energy_reduction == 1);
-    CHECK(c.total.speedup == 2);                           // 300 / 150 cycles
+    CHECK(c.total.speedup == 2);  // 300 / 150 cycles
     CHECK(c.total.energy_reduction == Approx(60.0 / 50));  // sums, not a mean of ratios
 
     NetworkReport other = base;
@@ -115,9 +115,9 @@ TEST_CASE("report: baselines resolve to an accelerator and bits, and run", "[sim
 
     // Against itself, every ratio is 1.
     auto model = make_hardware_model("analytic", stripes);
-    const Comparison same = compare(model->simulate(net, std::vector<int>(4, 8)),
-                                    run_baseline(resolve_baseline(BaselineSpec{}, stripes, net),
-                                                 *model, net));
+    const Comparison same =
+        compare(model->simulate(net, std::vector<int>(4, 8)),
+                run_baseline(resolve_baseline(BaselineSpec{}, stripes, net), *model, net));
     for (const auto& l : same.layers) {
         CHECK(l.speedup == 1);
         CHECK(l.energy_reduction == 1);
@@ -142,7 +142,8 @@ TEST_CASE("figures: a row names each figure with its unit, from one schema", "[s
     CHECK(row["energy_pj"] == 7.5);
     CHECK(row["off_chip_write_bits"] == 11);
     // Units are in the names; the unit field says the same.
-    for (const auto& list : {key_figures(), layer_figures(), comparison_figures(), network_figures()})
+    for (const auto& list :
+         {key_figures(), layer_figures(), comparison_figures(), network_figures()})
         for (const auto& f : list) {
             INFO(f.name);
             if (f.unit == "cycles") CHECK(f.name.find("cycles") != std::string_view::npos);

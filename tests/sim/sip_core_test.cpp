@@ -83,34 +83,37 @@ TEST_CASE("sip: a 1-bit signed serial operand is 0 or -1", "[sim][sip]") {
     CHECK(sip.events().adder_tree_cycles == 1);
 }
 
-TEST_CASE("sip: serial chunks equal dot products for every precision and signedness", "[sim][sip]") {
+TEST_CASE("sip: serial chunks equal dot products for every precision and signedness",
+          "[sim][sip]") {
     std::mt19937_64 rng(11);
     for (int lanes : {1, 3, 16}) {
-      for (int k : {1, 2, 4}) {
-        for (int bits = 1; bits <= 16; ++bits) {
-            for (bool is_signed : {true, false}) {
-                const OperandFormat sf{bits, is_signed};
-                const OperandFormat pf{16, true};
-                Sip sip(lanes);
-                std::int64_t expected = 0;
-                long long terms_total = 0;
-                for (int chunk = 0; chunk < 3; ++chunk) {  // accumulates across chunks
-                    const int terms = 1 + static_cast<int>(rng() % static_cast<unsigned>(lanes));
-                    const auto s = random_values(rng, sf, terms);
-                    const auto p = random_values(rng, pf, terms);
-                    sip.serial_chunk(s.data(), sf, p.data(), terms, k);
-                    expected += dot(s, p, terms);
-                    terms_total += terms;
+        for (int k : {1, 2, 4}) {
+            for (int bits = 1; bits <= 16; ++bits) {
+                for (bool is_signed : {true, false}) {
+                    const OperandFormat sf{bits, is_signed};
+                    const OperandFormat pf{16, true};
+                    Sip sip(lanes);
+                    std::int64_t expected = 0;
+                    long long terms_total = 0;
+                    for (int chunk = 0; chunk < 3; ++chunk) {  // accumulates across chunks
+                        const int terms =
+                            1 + static_cast<int>(rng() % static_cast<unsigned>(lanes));
+                        const auto s = random_values(rng, sf, terms);
+                        const auto p = random_values(rng, pf, terms);
+                        sip.serial_chunk(s.data(), sf, p.data(), terms, k);
+                        expected += dot(s, p, terms);
+                        terms_total += terms;
+                    }
+                    INFO("lanes " << lanes << " k " << k << " bits " << bits << " signed "
+                                  << is_signed);
+                    const long long cycles = Sip::serial_cycles(bits, k);
+                    CHECK(sip.value() == expected);
+                    CHECK(sip.events().adder_tree_cycles == 3 * cycles);
+                    CHECK(sip.events().accumulator_cycles == 3 * cycles);
+                    CHECK(sip.events().lane_cycles == terms_total * cycles);
                 }
-                INFO("lanes " << lanes << " k " << k << " bits " << bits << " signed " << is_signed);
-                const long long cycles = Sip::serial_cycles(bits, k);
-                CHECK(sip.value() == expected);
-                CHECK(sip.events().adder_tree_cycles == 3 * cycles);
-                CHECK(sip.events().accumulator_cycles == 3 * cycles);
-                CHECK(sip.events().lane_cycles == terms_total * cycles);
             }
         }
-      }
     }
 }
 
@@ -124,24 +127,25 @@ TEST_CASE("sip: extreme values: most negative serial times most negative paralle
 TEST_CASE("sip: both operands serial (Loom) take pw x pa cycles and stay exact", "[sim][sip]") {
     std::mt19937_64 rng(12);
     for (int k : {1, 2}) {
-    for (int wb = 1; wb <= 8; ++wb) {
-        for (int ab = 1; ab <= 8; ++ab) {
-            for (bool act_signed : {false, true}) {
-                const OperandFormat wf{wb, true}, af{ab, act_signed};
-                Sip sip(16);
-                const int terms = 1 + static_cast<int>(rng() % 16);
-                const auto w = random_values(rng, wf, terms);
-                const auto a = random_values(rng, af, terms);
-                sip.both_serial_chunk(w.data(), wf, a.data(), af, terms, k);
-                INFO("k " << k << " wb " << wb << " ab " << ab << " signed activations " << act_signed);
-                const long long cycles =
-                    static_cast<long long>(Sip::serial_cycles(wb, k)) * Sip::serial_cycles(ab, k);
-                CHECK(sip.value() == dot(w, a, terms));
-                CHECK(sip.events().adder_tree_cycles == cycles);
-                CHECK(sip.events().lane_cycles == terms * cycles);
+        for (int wb = 1; wb <= 8; ++wb) {
+            for (int ab = 1; ab <= 8; ++ab) {
+                for (bool act_signed : {false, true}) {
+                    const OperandFormat wf{wb, true}, af{ab, act_signed};
+                    Sip sip(16);
+                    const int terms = 1 + static_cast<int>(rng() % 16);
+                    const auto w = random_values(rng, wf, terms);
+                    const auto a = random_values(rng, af, terms);
+                    sip.both_serial_chunk(w.data(), wf, a.data(), af, terms, k);
+                    INFO("k " << k << " wb " << wb << " ab " << ab << " signed activations "
+                              << act_signed);
+                    const long long cycles = static_cast<long long>(Sip::serial_cycles(wb, k)) *
+                                             Sip::serial_cycles(ab, k);
+                    CHECK(sip.value() == dot(w, a, terms));
+                    CHECK(sip.events().adder_tree_cycles == cycles);
+                    CHECK(sip.events().lane_cycles == terms * cycles);
+                }
             }
         }
-    }
     }
 }
 

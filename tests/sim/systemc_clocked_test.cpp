@@ -53,8 +53,11 @@ TEST_CASE("systemc: the naive clocked variant counts the same cycles", "[sim][sy
     for (int i = 0; i < 150; ++i) {
         const RandomCase rc = random_case(rng);
         INFO(rc.describe());
-        CHECK(make_hardware_model("cycle", rc.config)->run_layer(rc.net, rc.layer_index, rc.spec).total_cycles ==
-              make_hardware_model("analytic", rc.config)->run_layer(rc.net, rc.layer_index, rc.spec).total_cycles);
+        CHECK(make_hardware_model("cycle", rc.config)
+                  ->run_layer(rc.net, rc.layer_index, rc.spec)
+                  .total_cycles == make_hardware_model("analytic", rc.config)
+                                       ->run_layer(rc.net, rc.layer_index, rc.spec)
+                                       .total_cycles);
     }
     const CycleModelStats s = cycle_model_stats();
     CHECK(s.clocked);

@@ -57,9 +57,11 @@ TEST_CASE("systemc functional: operands are checked before the simulation",
     ops.weights.assign(static_cast<std::size_t>(net.layers[1].weights()), 1);
     ops.activations.assign(static_cast<std::size_t>(net.layers[1].input.elements()), 1);
     ops.activations[5] = -1;  // unsigned activations by default
-    CHECK_THROWS_WITH(simulate_layer_functional(c, net, 1, single_layer_spec(c, net, 1, 4), ops),
-                      Catch::Contains("activations[5]: found -1, expected an unsigned 8-bit value"));
+    CHECK_THROWS_WITH(
+        simulate_layer_functional(c, net, 1, single_layer_spec(c, net, 1, 4), ops),
+        Catch::Contains("activations[5]: found -1, expected an unsigned 8-bit value"));
     ops.activations[5] = 1;
-    const CycleFunctionalRun run = simulate_layer_functional(c, net, 1, single_layer_spec(c, net, 1, 4), ops);
+    const CycleFunctionalRun run =
+        simulate_layer_functional(c, net, 1, single_layer_spec(c, net, 1, 4), ops);
     CHECK(run.functional.outputs == reference_layer(net.layers[1], ops));
 }

@@ -25,9 +25,11 @@ TEST_CASE("systemc laws: compute cycles scale exactly with the serial precision"
             auto model = make_hardware_model("cycle", shipped_accel(name));
             for (const Layer* l : net.weight_layers()) {
                 const int index = static_cast<int>(l - net.layers.data());
-                const LayerReport one = model->run_layer(net, index, serial_spec(model->config(), net, index, 1));
+                const LayerReport one =
+                    model->run_layer(net, index, serial_spec(model->config(), net, index, 1));
                 for (int bits = 2; bits <= 16; ++bits) {
-                    const LayerReport r = model->run_layer(net, index, serial_spec(model->config(), net, index, bits));
+                    const LayerReport r = model->run_layer(
+                        net, index, serial_spec(model->config(), net, index, bits));
                     INFO(trace << " on " << name << ", " << l->name << " at " << bits << " bits");
                     CHECK(r.compute_cycles == bits * one.compute_cycles);
                     CHECK(r.macs == one.macs);
@@ -37,14 +39,16 @@ TEST_CASE("systemc laws: compute cycles scale exactly with the serial precision"
     }
 }
 
-TEST_CASE("systemc laws: bit-parallel compute does not depend on the bits", "[sim][systemc][laws]") {
+TEST_CASE("systemc laws: bit-parallel compute does not depend on the bits",
+          "[sim][systemc][laws]") {
     const Network net = shipped_trace("lenet");
     auto model = make_hardware_model("cycle", shipped_accel("dadiannao"));
     const LayerReport base = model->run_layer(net, 2, serial_spec(model->config(), net, 2, 16));
     for (int bits = 1; bits < 16; ++bits) {
         const LayerReport r = model->run_layer(net, 2, serial_spec(model->config(), net, 2, bits));
         CHECK(r.compute_cycles == base.compute_cycles);
-        CHECK(r.traffic.weight_buffer_read_bits < base.traffic.weight_buffer_read_bits);  // narrower weights
+        CHECK(r.traffic.weight_buffer_read_bits <
+              base.traffic.weight_buffer_read_bits);  // narrower weights
     }
 }
 
@@ -62,16 +66,19 @@ TEST_CASE("systemc laws: Stripes at p bits vs DaDianNao, as the Stripes paper de
         const Network net = shipped_trace(trace);
         for (const Layer* l : net.weight_layers()) {
             const int index = static_cast<int>(l - net.layers.data());
-            const LayerReport base = d->run_layer(net, index, serial_spec(d->config(), net, index, 16));
+            const LayerReport base =
+                d->run_layer(net, index, serial_spec(d->config(), net, index, 16));
             const long long positions = static_cast<long long>(l->output.height) * l->output.width;
             for (int bits : {16, 8, 5, 1}) {
-                const LayerReport r = s->run_layer(net, index, serial_spec(s->config(), net, index, bits));
+                const LayerReport r =
+                    s->run_layer(net, index, serial_spec(s->config(), net, index, bits));
                 INFO(trace << " " << l->name << " at " << bits << " bits");
                 if (positions > 1) {
                     // conv: DaDN takes positions steps per chunk, Stripes ceil(positions/16) x p.
                     CHECK(r.compute_cycles * positions ==
                           base.compute_cycles * bits * ceil_div(positions, 16));
-                    if (bits == 16 && positions % 16 == 0) CHECK(r.compute_cycles == base.compute_cycles);
+                    if (bits == 16 && positions % 16 == 0)
+                        CHECK(r.compute_cycles == base.compute_cycles);
                 } else {
                     // FC: filter blocks of 4096 (Stripes) vs 256 (DaDN) per pass.
                     const long long f = l->out_channels();
@@ -91,7 +98,9 @@ TEST_CASE("systemc laws: energy grows with the bits", "[sim][systemc][laws]") {
             const int index = static_cast<int>(l - net.layers.data());
             double previous = 0;
             for (int bits = 1; bits <= 16; ++bits) {
-                const double e = model->run_layer(net, index, serial_spec(model->config(), net, index, bits)).energy_pj();
+                const double e =
+                    model->run_layer(net, index, serial_spec(model->config(), net, index, bits))
+                        .energy_pj();
                 INFO(name << " " << l->name << " at " << bits << " bits");
                 CHECK(e > previous);
                 previous = e;
@@ -127,8 +136,10 @@ TEST_CASE("systemc laws: edge shapes map onto the array correctly", "[sim][syste
     };
     for (const Case& k : cases) {
         const int index = weight_layer_index(k.net);
-        const LayerReport r = cycle->run_layer(k.net, index, serial_spec(cycle->config(), k.net, index, bits));
-        const LayerReport a = analytic->run_layer(k.net, index, serial_spec(analytic->config(), k.net, index, bits));
+        const LayerReport r =
+            cycle->run_layer(k.net, index, serial_spec(cycle->config(), k.net, index, bits));
+        const LayerReport a =
+            analytic->run_layer(k.net, index, serial_spec(analytic->config(), k.net, index, bits));
         INFO(k.what);
         CHECK(r.compute_cycles == k.compute_cycles);
         CHECK(r.macs == k.net.layers[static_cast<std::size_t>(index)].macs());

@@ -36,9 +36,9 @@ void check_same(const LayerReport& c, const LayerReport& a) {
 
 TEST_CASE("systemc: every shipped trace on every shipped accelerator equals the analytic model",
           "[sim][systemc]") {
-    for (const std::string trace : {"lenet", "simplenet", "svhn", "svhn-dorefa", "vgg11", "resnet20",
-                                    "alexnet", "alexnet-dorefa", "mobilenet-v1", "resnet18",
-                                    "resnet50"}) {
+    for (const std::string trace :
+         {"lenet", "simplenet", "svhn", "svhn-dorefa", "vgg11", "resnet20", "alexnet",
+          "alexnet-dorefa", "mobilenet-v1", "resnet18", "resnet50"}) {
         const Network net = shipped_trace(trace);
         for (const std::string name : {"stripes", "stripes-act", "loom", "dadiannao"}) {
             const AcceleratorConfig c = shipped_accel(name);
@@ -61,8 +61,7 @@ TEST_CASE("systemc: every shipped trace on every shipped accelerator equals the 
     }
 }
 
-TEST_CASE("systemc: many models and configurations share one elaborated design",
-          "[sim][systemc]") {
+TEST_CASE("systemc: many models and configurations share one elaborated design", "[sim][systemc]") {
     // Models made one after another and used interleaved (as the RL loop and sweeps do) give
     // the same reports as each alone: nothing of one layer leaks into the next.
     const Network net = shipped_trace("lenet");

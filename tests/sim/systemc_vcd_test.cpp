@@ -25,13 +25,14 @@ const char* const kName = "systemc: --vcd writes the signals of the named layer"
 }
 
 TEST_CASE("systemc: --vcd writes the signals of the named layer", "[sim][systemc][vcd]") {
-    const auto dir = std::filesystem::temp_directory_path() / ("serialq-vcd-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("serialq-vcd-" + std::to_string(::getpid()));
     const char* child_dir = std::getenv("SERIALQ_VCD_CHILD");
     if (child_dir == nullptr) {
         std::filesystem::create_directories(dir);
         const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-        const std::string command = "SERIALQ_VCD_CHILD='" + dir.string() + "' '" + self +
-                                    "' \"" + kName + "\" > /dev/null";
+        const std::string command =
+            "SERIALQ_VCD_CHILD='" + dir.string() + "' '" + self + "' \"" + kName + "\" > /dev/null";
         CHECK(std::system(command.c_str()) == 0);
         // The child traced conv2 of LeNet: the file names every signal and has value changes.
         std::ifstream in(dir / "lenet.vcd");
@@ -39,8 +40,8 @@ TEST_CASE("systemc: --vcd writes the signals of the named layer", "[sim][systemc
         std::stringstream text;
         text << in.rdbuf();
         const std::string vcd = text.str();
-        for (const char* signal : {"pass", "array_stalled", "window_block", "chunk", "active_sips",
-                                   "off_chip_busy"})
+        for (const char* signal :
+             {"pass", "array_stalled", "window_block", "chunk", "active_sips", "off_chip_busy"})
             CHECK(vcd.find(std::string(" ") + signal + " ") != std::string::npos);
         CHECK(vcd.find("$timescale") != std::string::npos);
         // The values each signal took. LeNet conv2 (50 filters, 8x8 outputs) runs as one pass
@@ -85,7 +86,8 @@ TEST_CASE("systemc: --vcd writes the signals of the named layer", "[sim][systemc
     start_vcd_trace(out.string(), "conv2");
     const Network net = load_network(std::string(SERIALQ_SOURCE_DIR) + "/traces/lenet.yaml");
     auto model = make_hardware_model(
-        "cycle", load_accelerator_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/accel/stripes.yaml"));
+        "cycle",
+        load_accelerator_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/accel/stripes.yaml"));
     const NetworkReport r = model->simulate(net, {8, 4, 4, 8});
     CHECK(r.layers.size() == 4);
     // After the first layer the design is elaborated: tracing can no longer be requested.

@@ -36,7 +36,8 @@ TEST_CASE("line chart: one polyline and one marker per point per series, units i
     CHECK(svg.find("latency (M cycles)") != std::string::npos);
     CHECK(svg.find("off-chip bandwidth (GB/s)") != std::string::npos);
     CHECK(svg.find("resnet20 &lt;&amp;&gt;") != std::string::npos);  // escaped legend text
-    for (const char* tick : {">32<", ">64<", ">128<", ">256<"}) CHECK(svg.find(tick) != std::string::npos);
+    for (const char* tick : {">32<", ">64<", ">128<", ">256<"})
+        CHECK(svg.find(tick) != std::string::npos);
 }
 
 TEST_CASE("line chart: a value that cannot be drawn breaks the line instead of faking a point") {
@@ -47,8 +48,9 @@ TEST_CASE("line chart: a value that cannot be drawn breaks the line instead of f
     c.series.push_back({"s", {1, 2, 3, 4, 5}, {10, 20, std::nan(""), 40, -1}, {}});
     const std::string svg = render_svg(c);
     REQUIRE(check_xml(svg).ok());
-    CHECK(occurrences(svg, "<polyline") == 1);   // 1-2 joined; 4 alone is no line; -1 not on a log axis
-    CHECK(occurrences(svg, "<circle") == 3 + 1); // points 1, 2, 4 and the legend marker
+    CHECK(occurrences(svg, "<polyline") ==
+          1);  // 1-2 joined; 4 alone is no line; -1 not on a log axis
+    CHECK(occurrences(svg, "<circle") == 3 + 1);  // points 1, 2, 4 and the legend marker
 }
 
 TEST_CASE("energy axes read in the largest unit below 1000") {
@@ -73,9 +75,12 @@ TEST_CASE("stacked bars add up to the total and reach the top of a range that en
     const std::string svg = render_svg(c);
     REQUIRE(check_xml(svg).ok());
     // Bars carry tooltips; the background and legend swatches do not.
-    std::regex bar("<rect x=\"([0-9.]+)\" y=\"([0-9.]+)\" width=\"([0-9.]+)\" height=\"([0-9.]+)\"[^>]*><title>conv1");
+    std::regex bar(
+        "<rect x=\"([0-9.]+)\" y=\"([0-9.]+)\" width=\"([0-9.]+)\" "
+        "height=\"([0-9.]+)\"[^>]*><title>conv1");
     std::vector<double> tops, heights;
-    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), bar); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), bar); it != std::sregex_iterator();
+         ++it) {
         tops.push_back(std::stod((*it)[2]));
         heights.push_back(std::stod((*it)[4]));
     }
@@ -94,7 +99,8 @@ TEST_CASE("grouped bars: one bar per series and category, and a reference line")
     c.category_label = "layer";
     for (int i = 0; i < 60; ++i) c.categories.push_back("layer" + std::to_string(i) + ".conv");
     c.y = {"speedup over 8 bits", "x", Scale::Linear, true, {}};
-    c.series = {{"uniform:4", std::vector<double>(60, 2.0)}, {"searched", std::vector<double>(60, 2.5)}};
+    c.series = {{"uniform:4", std::vector<double>(60, 2.0)},
+                {"searched", std::vector<double>(60, 2.5)}};
     c.reference = ReferenceLine{1.0, "baseline"};
     const std::string svg = render_svg(c);
     REQUIRE(check_xml(svg).ok());
@@ -113,8 +119,8 @@ TEST_CASE("scatter: the frontier is ringed and joined by a staircase") {
     const std::string svg = render_svg(c);
     REQUIRE(check_xml(svg).ok());
     const std::regex ring("<circle[^>]*fill=\"none\" stroke=\"#C0392B\"");
-    CHECK(std::distance(std::sregex_iterator(svg.begin(), svg.end(), ring), std::sregex_iterator()) ==
-          3 + 1);  // the frontier's rings and the legend's
+    CHECK(std::distance(std::sregex_iterator(svg.begin(), svg.end(), ring),
+                        std::sregex_iterator()) == 3 + 1);  // the frontier's rings and the legend's
     // The staircase: 3 points, 2 steps of two segments each -> 5 vertices.
     std::smatch m;
     REQUIRE(std::regex_search(svg, m, std::regex("<polyline points=\"([^\"]*)\"")));

@@ -15,7 +15,8 @@ inline std::atomic<int> law_fail_after{-1};  // throw on this simulation (a kill
 
 class LawModel : public sim::HardwareModel {
 public:
-    LawModel(std::string kind, sim::AcceleratorConfig c) : kind_(std::move(kind)), c_(std::move(c)) {}
+    LawModel(std::string kind, sim::AcceleratorConfig c)
+        : kind_(std::move(kind)), c_(std::move(c)) {}
     std::string name() const override { return kind_; }
     const sim::AcceleratorConfig& config() const override { return c_; }
     sim::LayerReport run_layer(const Network& net, int index, const sim::LayerSpec& spec) override {
@@ -30,12 +31,14 @@ public:
         r.compute_cycles = (r.macs * bits + lanes - 1) / lanes;
         const double bytes = static_cast<double>(l.weights()) * bits / 8.0;
         const double fetch = bytes / c_.off_chip.bandwidth_gb_per_s * c_.clock_ghz;
-        r.stall_cycles = fetch > r.compute_cycles ? static_cast<long long>(fetch) - r.compute_cycles : 0;
+        r.stall_cycles =
+            fetch > r.compute_cycles ? static_cast<long long>(fetch) - r.compute_cycles : 0;
         r.total_cycles = r.compute_cycles + r.stall_cycles;
         r.utilization = 0.5;
         r.traffic.off_chip_read_bits = l.weights() * bits;
         r.energy.sip_lanes_pj = static_cast<double>(r.macs * bits) * c_.energy.lane_pj;
-        r.energy.off_chip_pj = static_cast<double>(r.traffic.off_chip_read_bits) * c_.energy.off_chip_bit_pj;
+        r.energy.off_chip_pj =
+            static_cast<double>(r.traffic.off_chip_read_bits) * c_.energy.off_chip_bit_pj;
         return r;
     }
     sim::NetworkReport simulate(const Network& net, const std::vector<int>& bits,

@@ -58,7 +58,8 @@ TEST_CASE("markdown report: one linked SVG file per figure, tables as pipe table
     CHECK(md.figures[0].first == "sample-one.svg");
     CHECK(md.markdown.find("](sample-one.svg)") != std::string::npos);
     CHECK(md.markdown.find("](sample-two.svg)") != std::string::npos);
-    CHECK(md.markdown.find("| bits | total_cycles |\n| --- | --- |\n| 8,8 | 30 |") != std::string::npos);
+    CHECK(md.markdown.find("| bits | total_cycles |\n| --- | --- |\n| 8,8 | 30 |") !=
+          std::string::npos);
     for (const auto& f : md.figures) CHECK(check_xml(f.second).ok());
 }
 

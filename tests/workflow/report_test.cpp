@@ -74,7 +74,8 @@ TEST_CASE("report of a sweep: metrics against each swept parameter") {
     for (std::string l; std::getline(lines, l);)
         if (l.find(",total,") == std::string::npos) kept += l + "\n";
     write_file_atomically(dir.path() / "results.csv", kept);
-    CHECK_THROWS_WITH(build_report({dir.path()}), Catch::Contains("results.csv: found no row with layer 'total'"));
+    CHECK_THROWS_WITH(build_report({dir.path()}),
+                      Catch::Contains("results.csv: found no row with layer 'total'"));
 }
 
 TEST_CASE("report of a search: learning curves, Pareto scatters, action probabilities") {
@@ -89,7 +90,8 @@ TEST_CASE("report of a search: learning curves, Pareto scatters, action probabil
 
 TEST_CASE("reports refuse what is not a serialq output, naming the file") {
     CHECK_THROWS_WITH(build_report({kData + "/not-json.json"}), Catch::Contains("not valid JSON"));
-    CHECK_THROWS_WITH(build_report({kRoot + "/traces"}), Catch::Contains("found neither sweep.json"));
+    CHECK_THROWS_WITH(build_report({kRoot + "/traces"}),
+                      Catch::Contains("found neither sweep.json"));
     CHECK_THROWS_WITH(build_report({kData + "/search", kData + "/sim-lenet.json"}),
                       Catch::Contains("not a mix"));
     CHECK_THROWS_AS(build_report({kData + "/best.json"}), InputError);  // no episodes.csv beside it

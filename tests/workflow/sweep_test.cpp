@@ -71,8 +71,8 @@ TEST_CASE("sweep rows: one per point x weight layer plus a total, each with its 
     const auto& rows = json["rows"];
     for (const auto& r : rows) {
         for (const char* c : {"tiles", "off_chip.bandwidth_gb_per_s", "lanes", "energy.lane_pj",
-                              "accel", "model", "network", "bits", "layer", "total_cycles", "energy_pj",
-                              "speedup", "energy_reduction"})
+                              "accel", "model", "network", "bits", "layer", "total_cycles",
+                              "energy_pj", "speedup", "energy_reduction"})
             REQUIRE(r.contains(c));
     }
     CHECK(rows[0]["accel"] == "stripes");
@@ -93,7 +93,8 @@ TEST_CASE("sweep rows: one per point x weight layer plus a total, each with its 
     // The swept values really reach the model: fewer tiles, more cycles at the same bandwidth.
     const auto total_cycles = [&](std::size_t point) {
         for (const auto& r : rows)
-            if (r["point"] == point && r["layer"] == "total") return r["total_cycles"].get<double>();
+            if (r["point"] == point && r["layer"] == "total")
+                return r["total_cycles"].get<double>();
         return -1.0;
     };
     CHECK(total_cycles(2 * 3 * 2 * 2 + 4 * 2) < total_cycles(4 * 2));  // tiles 16 vs 8, bw 256
@@ -134,7 +135,8 @@ TEST_CASE("a rerun refuses a damaged point file, naming the file and the field")
     spec.axes = {};
     run_sweep(spec, options(dir.path()));
     std::filesystem::path point;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points")) point = e.path();
+    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
+        point = e.path();
     const std::string good = read_file(point);
     auto j = nlohmann::ordered_json::parse(good);
 
@@ -146,15 +148,17 @@ TEST_CASE("a rerun refuses a damaged point file, naming the file and the field")
     j = nlohmann::ordered_json::parse(good);
     j["baseline"]["layers"].erase(0);  // a layer fewer in the baseline
     write_file_atomically(point, j.dump(1));
-    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
-                      Catch::Contains("layers or baseline.layers: expected two lists of the same length"));
+    CHECK_THROWS_WITH(
+        run_sweep(spec, options(dir.path())),
+        Catch::Contains("layers or baseline.layers: expected two lists of the same length"));
     j = nlohmann::ordered_json::parse(good);
     j["total"]["energy_pj"] = "many";
     write_file_atomically(point, j.dump(1));
     CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
                       Catch::Contains("total.energy_pj: found string, expected a number"));
     write_file_atomically(point, good.substr(0, good.size() / 2));  // a truncated file
-    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())), Catch::Contains("not a valid point result"));
+    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
+                      Catch::Contains("not a valid point result"));
     write_file_atomically(point, good);
     CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
 }
@@ -273,13 +277,15 @@ TEST_CASE("bit assignments: lists, uniform and a search's best.json, checked per
 }
 
 TEST_CASE("sweep specs from YAML, axes from the command line, and shards") {
-    const auto spec = load_sweep_spec(std::string(SERIALQ_TEST_DATA_DIR) + "/workflow/bandwidth.yaml");
+    const auto spec =
+        load_sweep_spec(std::string(SERIALQ_TEST_DATA_DIR) + "/workflow/bandwidth.yaml");
     CHECK(spec.point_count() == 48);
     REQUIRE(spec.axes.size() == 2);
     CHECK(spec.axes[0].key == "tiles");  // the file's order
     CHECK(spec.axes[1].values == std::vector<std::string>{"1", "16", "256"});
-    CHECK_THROWS_WITH(load_sweep_spec(std::string(SERIALQ_TEST_DATA_DIR) + "/workflow/unknown-key.yaml"),
-                      Catch::Contains("bitz"));
+    CHECK_THROWS_WITH(
+        load_sweep_spec(std::string(SERIALQ_TEST_DATA_DIR) + "/workflow/unknown-key.yaml"),
+        Catch::Contains("bitz"));
 
     const auto axis = parse_sweep_axis("off_chip.bandwidth_gb_per_s=64,128");
     CHECK(axis.key == "off_chip.bandwidth_gb_per_s");
@@ -330,8 +336,8 @@ TEST_CASE("a baseline on another accelerator, and rows that agree with the analy
     }
     CHECK(rows[4]["layer"] == "total");
     CHECK(rows[4]["total_cycles"] == run.total.total_cycles);
-    CHECK(rows[4]["speedup"].get<double>() ==
-          Approx(static_cast<double>(base.total.total_cycles) / static_cast<double>(run.total.total_cycles)));
+    CHECK(rows[4]["speedup"].get<double>() == Approx(static_cast<double>(base.total.total_cycles) /
+                                                     static_cast<double>(run.total.total_cycles)));
     CHECK(rows[4]["baseline"].get<std::string>().find("dadiannao") != std::string::npos);
     CHECK(rows[4]["baseline_bits"] == "16,16,16,16");
     // Less bandwidth never makes the network faster.
@@ -356,11 +362,12 @@ TEST_CASE("act_bits is an axis crossed with bits, and batch sweeps as a key") {
     CHECK(rows[6]["layer_act_bits"] == 4);  // conv2 at 4 activation bits
     CHECK(rows[6]["weights_resident"] == 1);
     // Activations serial: conv2 at 4 bits takes half the compute of 8 bits.
-    CHECK(rows[1]["compute_cycles"].get<long long>() == 2 * rows[6]["compute_cycles"].get<long long>());
+    CHECK(rows[1]["compute_cycles"].get<long long>() ==
+          2 * rows[6]["compute_cycles"].get<long long>());
     // The same figures straight from the model.
     const Network net = load_network(kRoot + "/traces/lenet.yaml");
-    const auto config = sim::load_accelerator_config(kRoot + "/configs/accel/stripes-act.yaml",
-                                                     {{"batch", "4"}});
+    const auto config =
+        sim::load_accelerator_config(kRoot + "/configs/accel/stripes-act.yaml", {{"batch", "4"}});
     const auto r = sim::make_hardware_model("analytic", config)
                        ->simulate(net, std::vector<int>(4, 16), {8, 4, 4, 8});
     CHECK(rows[19]["total_cycles"] == r.total.total_cycles);

@@ -30,7 +30,9 @@ inline XmlCheck check_xml(const std::string& doc) {
         if (r.error.empty()) r.error = what + " at offset " + std::to_string(i);
         return r;
     };
-    auto name_start = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; };
+    auto name_start = [](char c) {
+        return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+    };
     auto name_char = [&](char c) {
         return name_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.';
     };
@@ -54,7 +56,8 @@ inline XmlCheck check_xml(const std::string& doc) {
             const std::string digits = ref.substr(hex ? 2 : 1);
             if (digits.empty()) return false;
             for (char c : digits)
-                if (!(hex ? std::isxdigit(static_cast<unsigned char>(c)) : std::isdigit(static_cast<unsigned char>(c))))
+                if (!(hex ? std::isxdigit(static_cast<unsigned char>(c))
+                          : std::isdigit(static_cast<unsigned char>(c))))
                     return false;
             return true;
         }
@@ -126,16 +129,19 @@ inline XmlCheck check_xml(const std::string& doc) {
             if (!attributes.insert(attribute).second)
                 return fail("duplicate attribute " + attribute + " in <" + name + ">");
             skip_space();
-            if (i >= doc.size() || doc[i] != '=') return fail("attribute " + attribute + " without a value");
+            if (i >= doc.size() || doc[i] != '=')
+                return fail("attribute " + attribute + " without a value");
             ++i;
             skip_space();
-            if (i >= doc.size() || (doc[i] != '"' && doc[i] != '\'')) return fail("unquoted attribute " + attribute);
+            if (i >= doc.size() || (doc[i] != '"' && doc[i] != '\''))
+                return fail("unquoted attribute " + attribute);
             const char quote = doc[i++];
             const std::size_t end = doc.find(quote, i);
             if (end == std::string::npos) return fail("unterminated attribute " + attribute);
             for (std::size_t k = i; k < end; ++k) {
                 if (doc[k] == '<') return fail("'<' in attribute " + attribute);
-                if (doc[k] == '&' && !reference_ok(k)) return fail("bad entity in attribute " + attribute);
+                if (doc[k] == '&' && !reference_ok(k))
+                    return fail("bad entity in attribute " + attribute);
             }
             i = end + 1;
         }

@@ -1,6 +1,5 @@
 #include "serialq/agent/nn/adam.hpp"
 
-
 #include <cmath>
 #include <string>
 

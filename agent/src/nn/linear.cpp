@@ -10,7 +10,11 @@ namespace serialq::agent {
 
 template <typename S>
 Linear<S>::Linear(ParameterSet<S>& params, Index in, Index out)
-    : params_(&params), in_(in), out_(out), w_(params.reserve(out, in)), b_(params.reserve(out, 1)) {}
+    : params_(&params),
+      in_(in),
+      out_(out),
+      w_(params.reserve(out, in)),
+      b_(params.reserve(out, 1)) {}
 
 template <typename S>
 void Linear<S>::init(std::mt19937_64& rng, double gain) {

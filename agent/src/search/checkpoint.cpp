@@ -12,7 +12,8 @@ namespace serialq::agent::detail {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'Q', 'S', 'E', 'A', 'R', 'C', 'H'};
-constexpr std::uint32_t kVersion = 3;  // 2: objectives (weight bits, feasibility); 3: planned layer specs
+constexpr std::uint32_t kVersion =
+    3;  // 2: objectives (weight bits, feasibility); 3: planned layer specs
 
 std::uint64_t fnv1a(const char* data, std::size_t n) {
     std::uint64_t h = 14695981039346656037ULL;
@@ -98,8 +99,8 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     for (std::size_t i = 0; i < sizeof kMagic; ++i) r.get<char>();
     const auto version = r.get<std::uint32_t>();
     if (version != kVersion)
-        throw InputError(file + ": checkpoint version " + std::to_string(version) +
-                         ", expected " + std::to_string(kVersion));
+        throw InputError(file + ": checkpoint version " + std::to_string(version) + ", expected " +
+                         std::to_string(kVersion));
     Checkpoint c;
     c.identity = r.get_string();
     c.episodes_done = r.get<std::int64_t>();
@@ -125,9 +126,9 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     c.strategy_state = r.get_string();
     c.simulated_layers = r.get_array<long long>();
     if (c.simulated_layers.size() % HardwareCosts::kSimulatedStride)
-        throw InputError(file + ": simulated layers: found " +
-                         std::to_string(c.simulated_layers.size()) + " values, expected a multiple of " +
-                         std::to_string(HardwareCosts::kSimulatedStride));
+        throw InputError(
+            file + ": simulated layers: found " + std::to_string(c.simulated_layers.size()) +
+            " values, expected a multiple of " + std::to_string(HardwareCosts::kSimulatedStride));
     r.expect_end();
     return c;
 }

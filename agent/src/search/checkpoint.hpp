@@ -15,10 +15,10 @@
 namespace serialq::agent::detail {
 
 struct Checkpoint {
-    std::string identity;        // JSON text of the settings and configuration
+    std::string identity;  // JSON text of the settings and configuration
     long long episodes_done = 0;
-    std::string rng_state;       // std::mt19937_64 written with operator<<
-    std::vector<int> env_bits;   // Environment state between episodes
+    std::string rng_state;  // std::mt19937_64 written with operator<<
+    std::vector<int> env_bits;  // Environment state between episodes
     double env_relative_accuracy = 1;
     std::vector<AccuracyMemo::Entry> memo;
     std::optional<double> reference_accuracy_percent;

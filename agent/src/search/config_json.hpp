@@ -15,16 +15,23 @@ inline nlohmann::ordered_json search_options_json(const SearchConfig& c) {
     return j;
 }
 
-inline nlohmann::ordered_json field_json(const ConfigField<SearchConfig>& f, const SearchConfig& c) {
+inline nlohmann::ordered_json field_json(const ConfigField<SearchConfig>& f,
+                                         const SearchConfig& c) {
     const std::string text = f.write(c);
     switch (f.kind) {
-        case FieldKind::Integer: return std::stoll(text);
-        case FieldKind::Number: return std::stod(text);  // the text reads back exactly
-        case FieldKind::Boolean: return text == "true";
-        case FieldKind::IntegerList: return nlohmann::ordered_json::parse(text);
+        case FieldKind::Integer:
+            return std::stoll(text);
+        case FieldKind::Number:
+            return std::stod(text);  // the text reads back exactly
+        case FieldKind::Boolean:
+            return text == "true";
+        case FieldKind::IntegerList:
+            return nlohmann::ordered_json::parse(text);
         case FieldKind::Choice:
-        case FieldKind::Text: return text;
-        case FieldKind::Custom: break;
+        case FieldKind::Text:
+            return text;
+        case FieldKind::Custom:
+            break;
     }
     // The two mappings of their own shape (search_config.cpp's custom fields).
     if (f.doc.key == "layers") return c.environment.layer_bits;

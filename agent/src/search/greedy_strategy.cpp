@@ -100,7 +100,8 @@ private:
                              " layers, the network has " + std::to_string(env.steps()));
         for (Index t = 0; t < env.steps(); ++t) {
             const auto& own = env.layer_choices(t);
-            const auto it = std::find(own.begin(), own.end(), current_[static_cast<std::size_t>(t)]);
+            const auto it =
+                std::find(own.begin(), own.end(), current_[static_cast<std::size_t>(t)]);
             if (it == own.begin()) continue;
             std::vector<int> c = current_;
             c[static_cast<std::size_t>(t)] = *(it - 1);
@@ -151,6 +152,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> make_greedy_strategy() { return std::make_unique<GreedyStrategy>(); }
+std::unique_ptr<SearchStrategy> make_greedy_strategy() {
+    return std::make_unique<GreedyStrategy>();
+}
 
 }  // namespace serialq::agent::detail

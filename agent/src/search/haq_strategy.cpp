@@ -61,7 +61,8 @@ public:
         const std::vector<int> bits = env.current_bits();
         const auto& all = env.choices();
         for (Index t = 0; t < T; ++t) {
-            const auto k = std::find(all.begin(), all.end(), bits[static_cast<std::size_t>(t)]) - all.begin();
+            const auto k =
+                std::find(all.begin(), all.end(), bits[static_cast<std::size_t>(t)]) - all.begin();
             log.action_probabilities[static_cast<std::size_t>(t * env.actions() + k)] = 1.0;
         }
         log.result = env.finish_episode();
@@ -120,14 +121,17 @@ private:
         const auto& own = env.layer_choices(t);
         const double n = double(own.size());
         const auto k = static_cast<long long>(std::lround(a * n - 0.5));
-        return own[static_cast<std::size_t>(std::clamp<long long>(k, 0, (long long)own.size() - 1))];
+        return own[static_cast<std::size_t>(
+            std::clamp<long long>(k, 0, (long long)own.size() - 1))];
     }
 
     // HAQ's _final_action_wall: one choice lower per layer, last layer first, until the
     // budgeted cost holds or nothing can be lowered.
     static void enforce_budget(Environment& env) {
         const Objective& o = env.objective();
-        auto over = [&] { return env.cost_ratio(o.budget_metric, env.current_bits()) > o.budget_fraction; };
+        auto over = [&] {
+            return env.cost_ratio(o.budget_metric, env.current_bits()) > o.budget_fraction;
+        };
         bool lowered = true;
         while (over() && lowered) {
             lowered = false;
@@ -156,8 +160,8 @@ private:
 
     DdpgParams params_;
     Ddpg<float> ddpg_;
-    Mat<float> static_;   // (kFeatures x T)
-    Mat<float> states_;   // this episode's states (kFeatures x T)
+    Mat<float> static_;  // (kFeatures x T)
+    Mat<float> states_;  // this episode's states (kFeatures x T)
     std::vector<double> actions_;
     long long episodes_ = 0;
 };

@@ -65,8 +65,9 @@ std::string best_json(const nlohmann::ordered_json& identity, const SearchSummar
     best["episode"] = s.best_episode;
     best[fig::speedup.name] = s.speedup;
     best[fig::energy_reduction.name] = s.energy_reduction;
-    best["test_accuracy_percent"] =
-        s.test_accuracy_percent ? nlohmann::ordered_json(*s.test_accuracy_percent) : nlohmann::ordered_json();
+    best["test_accuracy_percent"] = s.test_accuracy_percent
+                                        ? nlohmann::ordered_json(*s.test_accuracy_percent)
+                                        : nlohmann::ordered_json();
     nlohmann::ordered_json j = {
         {"objective", s.objective},
         {"best_is_feasible", s.best_feasible},

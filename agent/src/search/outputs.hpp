@@ -21,8 +21,7 @@ std::string action_probabilities_csv(const Network& net, const std::vector<int>&
 std::string best_json(const nlohmann::ordered_json& identity, const SearchSummary& summary);
 // Every evaluated assignment with its costs (from `hardware`), the two Pareto sets and knees.
 std::string pareto_json(const nlohmann::ordered_json& identity,
-                        const std::vector<AccuracyMemo::Entry>& evaluated,
-                        HardwareCosts& hardware);
+                        const std::vector<AccuracyMemo::Entry>& evaluated, HardwareCosts& hardware);
 // The accuracy-vs-latency frontier of `evaluated` (pareto.json's pareto_latency points, with
 // its knee), most accurate first.
 std::vector<FrontPoint> latency_front(const std::vector<AccuracyMemo::Entry>& evaluated,

@@ -9,8 +9,8 @@
 
 namespace serialq::agent {
 
-PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env,
-                         std::mt19937_64& rng, bool augmented)
+PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env, std::mt19937_64& rng,
+                         bool augmented)
     : augmented_(augmented),
       floor_(config.ppo.exploration_floor),
       candidates_(config.adrl.candidates),
@@ -18,7 +18,8 @@ PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env,
       trainer_(*net_, config.ppo) {
     // The copy draws no random numbers of its own: its weights are overwritten at once.
     std::mt19937_64 unused(0);
-    rollout_ = make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), unused);
+    rollout_ =
+        make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), unused);
     rollout_->parameters().values() = net_->parameters().values();
     rollout_->resize(env.steps(), 1);
     net_->resize(env.steps(), config.ppo.episodes_per_update);
@@ -28,7 +29,8 @@ PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env,
 Index PpoStrategy::explore(std::mt19937_64& rng) const {
     // No draw at all without a floor: ReLeQ's PPO keeps its random stream.
     if (floor_ > 0 && uniform01(rng) < floor_)
-        return static_cast<Index>(uniform_index(rng, static_cast<std::uint64_t>(dist_.probs().rows())));
+        return static_cast<Index>(
+            uniform_index(rng, static_cast<std::uint64_t>(dist_.probs().rows())));
     return dist_.sample(0, rng);
 }
 
@@ -42,7 +44,8 @@ Index PpoStrategy::augmented_action(Environment& env, Index t, std::mt19937_64& 
          ++tries) {
         const Index a = dist_.sample(0, rng);
         const int b = env.bits_for_action(t, a);
-        if (std::find(proposed_bits.begin(), proposed_bits.end(), b) != proposed_bits.end()) continue;
+        if (std::find(proposed_bits.begin(), proposed_bits.end(), b) != proposed_bits.end())
+            continue;
         proposed.push_back(a);
         proposed_bits.push_back(b);
     }

@@ -43,7 +43,7 @@ private:
     double floor_;
     int candidates_;
     detail::ProfilingIndicator indicator_;
-    std::unique_ptr<ActorCritic<float>> net_;      // trained
+    std::unique_ptr<ActorCritic<float>> net_;  // trained
     std::unique_ptr<ActorCritic<float>> rollout_;  // plays; a copy of net_'s parameters
     PpoTrainer<float> trainer_;
     RolloutBuffer<float> buffer_;

@@ -81,9 +81,14 @@ json options_json(const std::vector<std::pair<std::string, std::string>>& option
 json objective_json(const Objective& o) {
     json j = {{"kind", to_string(o.kind)}};
     switch (o.kind) {
-        case ObjectiveKind::Accuracy: j["budget"] = budget_text(o); break;
-        case ObjectiveKind::Reward: j["reward"] = to_string(o.reward); break;
-        default: j["max_loss_points"] = o.max_loss_points;
+        case ObjectiveKind::Accuracy:
+            j["budget"] = budget_text(o);
+            break;
+        case ObjectiveKind::Reward:
+            j["reward"] = to_string(o.reward);
+            break;
+        default:
+            j["max_loss_points"] = o.max_loss_points;
     }
     return j;
 }
@@ -99,8 +104,9 @@ json checkpoint_identity(const detail::Checkpoint& c, const std::filesystem::pat
 
 // ConfigError for settings the run cannot start with (the trace, the oracle, the accelerator and
 // the configuration must agree), before anything is built or simulated.
-void check_inputs(const Network& net, const quant::AccuracyOracle& oracle, const sim::AcceleratorConfig& accel,
-                  const SearchConfig& config, const SearchSettings& settings) {
+void check_inputs(const Network& net, const quant::AccuracyOracle& oracle,
+                  const sim::AcceleratorConfig& accel, const SearchConfig& config,
+                  const SearchSettings& settings) {
     config.check();
     if (settings.episodes < 1)
         throw ConfigError("--episodes: found " + std::to_string(settings.episodes) +
@@ -112,14 +118,15 @@ void check_inputs(const Network& net, const quant::AccuracyOracle& oracle, const
                               "bits: " + std::to_string(b) + " is outside the range " +
                               std::to_string(range.min) + ".." + std::to_string(range.max) +
                               " of accelerator " + accel.name);
-    if (config.environment.baseline_bits < range.min || config.environment.baseline_bits > range.max)
+    if (config.environment.baseline_bits < range.min ||
+        config.environment.baseline_bits > range.max)
         throw ConfigError("baseline_bits: " + std::to_string(config.environment.baseline_bits) +
                           " is outside the range of accelerator " + accel.name);
     if (static_cast<int>(net.weight_layer_count()) != oracle.layer_count())
-        throw ConfigError("oracle " + (settings.oracle.empty() ? oracle.identity() : settings.oracle) +
-                          " answers for " +
-                          std::to_string(oracle.layer_count()) + " weight layers, the trace " +
-                          net.file + " has " + std::to_string(net.weight_layer_count()));
+        throw ConfigError(
+            "oracle " + (settings.oracle.empty() ? oracle.identity() : settings.oracle) +
+            " answers for " + std::to_string(oracle.layer_count()) + " weight layers, the trace " +
+            net.file + " has " + std::to_string(net.weight_layer_count()));
 }
 
 // What the run was given: recorded in every output, and what a resumed run must match.
@@ -130,9 +137,9 @@ json run_identity(const SearchConfig& config, const SearchSettings& settings,
     return {
         {"strategy", settings.strategy},
         {"objective", objective_json(settings.objective)},
-        {"reference_accuracy_percent",
-         settings.reference_accuracy_percent ? json(*settings.reference_accuracy_percent)
-                                             : json("oracle")},
+        {"reference_accuracy_percent", settings.reference_accuracy_percent
+                                           ? json(*settings.reference_accuracy_percent)
+                                           : json("oracle")},
         {"seed", settings.seed},
         {"trace", settings.trace},
         {"oracle", settings.oracle},
@@ -162,7 +169,8 @@ detail::Checkpoint resumable_checkpoint(const std::filesystem::path& file, const
                                         long long total) {
     detail::Checkpoint c = detail::read_checkpoint(file);
     const std::string diff = first_difference(checkpoint_identity(c, file), identity, "");
-    if (!diff.empty()) throw ConfigError(file.string() + ": cannot resume a different run: " + diff);
+    if (!diff.empty())
+        throw ConfigError(file.string() + ": cannot resume a different run: " + diff);
     if (c.episodes_done > total)
         throw ConfigError("--episodes: found " + std::to_string(total) + ", but " + file.string() +
                           " has already done " + std::to_string(c.episodes_done));
@@ -256,7 +264,8 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     const json identity = run_identity(config, settings, oracle.identity());
 
     AccuracyMemo memo(oracle);
-    if (settings.reference_accuracy_percent) memo.set_reference(*settings.reference_accuracy_percent);
+    if (settings.reference_accuracy_percent)
+        memo.set_reference(*settings.reference_accuracy_percent);
     HardwareCosts costs(net, hardware, 16, settings.act_bits);
     const WeightStatistics stats = weight_statistics(net);
     Environment env(net, memo, costs, settings.objective, config.reward, config.environment,
@@ -303,7 +312,8 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     if (logs.empty()) throw InputError(checkpoint_file.string() + ": holds no episodes");
     SearchSummary s = summarize(state, best, settings.objective, baseline);
     if (settings.test_oracle)
-        s.test_accuracy_percent = settings.test_oracle->evaluate(s.best.result.bits).accuracy_percent;
+        s.test_accuracy_percent =
+            settings.test_oracle->evaluate(s.best.result.bits).accuracy_percent;
     save(s);
     s.latency_front = detail::latency_front(memo.entries(), costs);
     return s;

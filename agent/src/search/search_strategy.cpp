@@ -130,8 +130,8 @@ const StrategyEntry kStrategies[] = {
      [](const SearchConfig& c, const Environment& e, std::mt19937_64& rng)
          -> std::unique_ptr<SearchStrategy> { return std::make_unique<PpoStrategy>(c, e, rng); }},
     {"adrl", "ADRL: PPO whose actor proposes k actions per layer, a profiling indicator picks",
-     [](const SearchConfig& c, const Environment& e, std::mt19937_64& rng)
-         -> std::unique_ptr<SearchStrategy> {
+     [](const SearchConfig& c, const Environment& e,
+        std::mt19937_64& rng) -> std::unique_ptr<SearchStrategy> {
          return std::make_unique<PpoStrategy>(c, e, rng, true);
      }},
     {"haq", "HAQ's DDPG: a continuous action per layer, decaying noise, budget enforcement",
@@ -144,8 +144,8 @@ const StrategyEntry kStrategies[] = {
      [](const SearchConfig&, const Environment&, std::mt19937_64&)
          -> std::unique_ptr<SearchStrategy> { return detail::make_greedy_strategy(); }},
     {"exhaustive", "every assignment once (the exact answer)",
-     [](const SearchConfig& c, const Environment& e, std::mt19937_64&)
-         -> std::unique_ptr<SearchStrategy> {
+     [](const SearchConfig& c, const Environment& e,
+        std::mt19937_64&) -> std::unique_ptr<SearchStrategy> {
          return std::make_unique<ExhaustiveStrategy>(e, c.exhaustive.max_configurations);
      }},
 };
@@ -160,14 +160,14 @@ std::vector<std::string> strategy_names() {
 
 std::string strategy_help() {
     std::string h;
-    for (const auto& s : kStrategies) h += std::string(h.empty() ? "" : "; ") + s.name + ": " + s.help;
+    for (const auto& s : kStrategies)
+        h += std::string(h.empty() ? "" : "; ") + s.name + ": " + s.help;
     return h;
 }
 
 std::unique_ptr<SearchStrategy> make_search_strategy(const std::string& name,
                                                      const SearchConfig& config,
-                                                     const Environment& env,
-                                                     std::mt19937_64& rng) {
+                                                     const Environment& env, std::mt19937_64& rng) {
     for (const auto& s : kStrategies)
         if (name == s.name) return s.make(config, env, rng);
     std::string names;

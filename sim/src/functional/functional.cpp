@@ -32,12 +32,11 @@ void check_operands(const Layer& layer, const LayerOperands& ops, OperandFormat 
     auto check = [&](const std::vector<std::int32_t>& v, OperandFormat f, const char* what) {
         for (std::size_t i = 0; i < v.size(); ++i)
             if (!f.holds(v[i]))
-                throw InputError(where + what + "[" + std::to_string(i) + "]: found " +
-                                 std::to_string(v[i]) + ", expected " +
-                                 (f.is_signed ? "a signed " : "an unsigned ") +
-                                 std::to_string(f.bits) + "-bit value in [" +
-                                 std::to_string(f.min_value()) + ", " +
-                                 std::to_string(f.max_value()) + "]");
+                throw InputError(
+                    where + what + "[" + std::to_string(i) + "]: found " + std::to_string(v[i]) +
+                    ", expected " + (f.is_signed ? "a signed " : "an unsigned ") +
+                    std::to_string(f.bits) + "-bit value in [" + std::to_string(f.min_value()) +
+                    ", " + std::to_string(f.max_value()) + "]");
     };
     check(ops.weights, wf, "weights");
     check(ops.activations, af, "activations");
@@ -46,8 +45,8 @@ void check_operands(const Layer& layer, const LayerOperands& ops, OperandFormat 
 }  // namespace
 
 FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& layer,
-                                const LayerOperands& operands, int weight_bits,
-                                int activation_bits, const FunctionalOptions& options) {
+                                const LayerOperands& operands, int weight_bits, int activation_bits,
+                                const FunctionalOptions& options) {
     if (!layer.has_weights())
         throw ConfigError("functional mode: layer " + layer.name + " has no weights");
     // The mapping checks the precision; a one-layer network lets it map the layer alone.
@@ -73,7 +72,9 @@ FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& la
 
 FunctionalArray::FunctionalArray(const LayerMapping& m, const LayerOperands& operands,
                                  const FunctionalOptions& options)
-    : m_(m), layer_(m.layer()), ops_(operands),
+    : m_(m),
+      layer_(m.layer()),
+      ops_(operands),
       wf_(weight_format(m.precision().weight_bits)),
       af_(activation_format(m.precision().activation_bits, options)),
       k_(m.config().bits_per_cycle) {
@@ -120,7 +121,8 @@ Sip& FunctionalArray::sip(int j, int w) {
 void FunctionalArray::step(const Pass& pass, long long wb, long long c) {
     const Step s = m_.step(pass, wb, c);
     const int lanes = m_.config().lanes;
-    const long long f0 = pass.group * m_.filters_per_group() + pass.filter_block * m_.filters_per_pass();
+    const long long f0 =
+        pass.group * m_.filters_per_group() + pass.filter_block * m_.filters_per_pass();
     const long long w0 = wb * m_.windows_per_block();
     const auto out = [&](int j, int w) -> std::int64_t& {
         return outputs_[static_cast<std::size_t>((f0 + j) * m_.positions() + w0 + w)];
@@ -135,17 +137,26 @@ void FunctionalArray::step(const Pass& pass, long long wb, long long c) {
             w_chunk_[static_cast<std::size_t>(j * lanes + t)] = weight(f0 + j, r0 + t);
     for (int w = 0; w < s.windows; ++w)
         for (int t = 0; t < s.lanes; ++t)
-            a_chunk_[static_cast<std::size_t>(w * lanes + t)] = activation(pass.group, w0 + w, r0 + t);
+            a_chunk_[static_cast<std::size_t>(w * lanes + t)] =
+                activation(pass.group, w0 + w, r0 + t);
     for (int j = 0; j < pass.filters; ++j)
         for (int w = 0; w < s.windows; ++w) {
             const std::int32_t* wv = &w_chunk_[static_cast<std::size_t>(j * lanes)];
             const std::int32_t* av = &a_chunk_[static_cast<std::size_t>(w * lanes)];
             Sip& u = sip(j, w);
             switch (m_.config().serial) {
-                case SerialOperand::Weights: u.serial_chunk(wv, wf_, av, s.lanes, k_); break;
-                case SerialOperand::Activations: u.serial_chunk(av, af_, wv, s.lanes, k_); break;
-                case SerialOperand::Both: u.both_serial_chunk(wv, wf_, av, af_, s.lanes, k_); break;
-                case SerialOperand::None: u.cycle_parallel(wv, av, s.lanes); break;
+                case SerialOperand::Weights:
+                    u.serial_chunk(wv, wf_, av, s.lanes, k_);
+                    break;
+                case SerialOperand::Activations:
+                    u.serial_chunk(av, af_, wv, s.lanes, k_);
+                    break;
+                case SerialOperand::Both:
+                    u.both_serial_chunk(wv, wf_, av, af_, s.lanes, k_);
+                    break;
+                case SerialOperand::None:
+                    u.cycle_parallel(wv, av, s.lanes);
+                    break;
             }
         }
     compute_cycles_ += s.serial_cycles;

@@ -38,7 +38,7 @@ private:
     int k_;
     std::vector<Sip> sips_;
     std::vector<std::int32_t> w_chunk_, a_chunk_;  // one chunk's operands per filter / window
-    std::vector<std::int64_t> outputs_;            // also the partial sums between segments
+    std::vector<std::int64_t> outputs_;  // also the partial sums between segments
     long long compute_cycles_ = 0;
     long long busy_cycles_ = 0;
 };

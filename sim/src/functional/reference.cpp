@@ -26,7 +26,8 @@ std::vector<std::int64_t> reference_layer(const Layer& layer, const LayerOperand
     }
 
     const int in_c = layer.input.channels, in_h = layer.input.height, in_w = layer.input.width;
-    const int out_c = layer.output.channels, out_h = layer.output.height, out_w = layer.output.width;
+    const int out_c = layer.output.channels, out_h = layer.output.height,
+              out_w = layer.output.width;
     const int cg = in_c / layer.groups, fg = out_c / layer.groups;
     const int kh = layer.kernel_h, kw = layer.kernel_w;
     std::vector<std::int64_t> out(static_cast<std::size_t>(layer.output.elements()), 0);
@@ -41,8 +42,10 @@ std::vector<std::int64_t> reference_layer(const Layer& layer, const LayerOperand
                             const int y = oy * layer.stride_h - layer.pad_h + ky;
                             const int x = ox * layer.stride_w - layer.pad_w + kx;
                             if (y < 0 || y >= in_h || x < 0 || x >= in_w) continue;
-                            const std::int64_t wv = w[((static_cast<std::size_t>(o) * cg + c) * kh + ky) * kw + kx];
-                            s += wv * a[(static_cast<std::size_t>(g * cg + c) * in_h + y) * in_w + x];
+                            const std::int64_t wv =
+                                w[((static_cast<std::size_t>(o) * cg + c) * kh + ky) * kw + kx];
+                            s += wv *
+                                 a[(static_cast<std::size_t>(g * cg + c) * in_h + y) * in_w + x];
                         }
                 out[(static_cast<std::size_t>(o) * out_h + oy) * out_w + ox] = s;
             }

@@ -24,7 +24,8 @@ SipEvents& SipEvents::operator+=(const SipEvents& other) {
 }
 
 Sip::Sip(int lanes) : lanes_(lanes) {
-    if (lanes < 1) throw ConfigError("Sip: lanes: found " + std::to_string(lanes) + ", expected >= 1");
+    if (lanes < 1)
+        throw ConfigError("Sip: lanes: found " + std::to_string(lanes) + ", expected >= 1");
     slice_a_.resize(static_cast<std::size_t>(lanes));
     slice_b_.resize(static_cast<std::size_t>(lanes));
 }

@@ -118,8 +118,9 @@ CycleModelStats Kernel::stats() {
 void Kernel::trace_to(const std::string& path, const std::string& layer_name) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (top_ != nullptr)
-        throw ConfigError("--vcd: the SystemC design is already elaborated in this process; "
-                          "tracing must be requested before the first simulated layer");
+        throw ConfigError(
+            "--vcd: the SystemC design is already elaborated in this process; "
+            "tracing must be requested before the first simulated layer");
     // SystemC opens the file only at elaboration and reports a failure as its own exception;
     // find out now, with the path in the message.
     const bool has_extension = path.size() > 4 && path.substr(path.size() - 4) == ".vcd";
@@ -167,7 +168,8 @@ LayerRun Kernel::run(const LayerMapping& m, FunctionalArray* functional) {
     top_->controller.start(m);
     sc_core::sc_start();  // runs until the layer is done and every process waits again
     if (!top_->controller.finished())
-        throw Error("cycle model: layer " + m.layer().name + " did not finish (simulation starved)");
+        throw Error("cycle model: layer " + m.layer().name +
+                    " did not finish (simulation starved)");
 
     LayerRun r;
     r.total_cycles = top_->controller.total_cycles();

@@ -20,13 +20,13 @@ namespace serialq::sim::sc {
 
 // What the simulation of one layer measured.
 struct LayerRun {
-    long long total_cycles = 0;    // first fetch to last write + pipeline, simulated
+    long long total_cycles = 0;  // first fetch to last write + pipeline, simulated
     long long compute_cycles = 0;  // cycles the SIPs were busy
-    long long busy_cycles = 0;     // cycles the array spent on steps (compute + on-chip reads)
+    long long busy_cycles = 0;  // cycles the array spent on steps (compute + on-chip reads)
     long long macs = 0;
     long long passes = 0;
-    long long runs = 0;            // runs of identical steps the dispatcher issued
-    long long steps = 0;           // steps those runs covered
+    long long runs = 0;  // runs of identical steps the dispatcher issued
+    long long steps = 0;  // steps those runs covered
     SipEvents events;
     Traffic traffic;
 };

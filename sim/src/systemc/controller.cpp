@@ -15,7 +15,10 @@ Transfer fetch_of(const Pass& pass) {
 }  // namespace
 
 Controller::Controller(sc_core::sc_module_name name, const sc_core::sc_clock* clock)
-    : sc_core::sc_module(name), pass("pass", -1), stalled("stalled"), pacer_("pacer", clock),
+    : sc_core::sc_module(name),
+      pass("pass", -1),
+      stalled("stalled"),
+      pacer_("pacer", clock),
       clocked_(clock != nullptr) {
     SC_THREAD(run);
 }

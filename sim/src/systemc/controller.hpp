@@ -31,7 +31,7 @@ public:
     long long total_cycles() const { return total_cycles_; }
     long long passes() const { return passes_; }
 
-    sc_core::sc_signal<int> pass;      // for tracing: the pass on the array (-1 between)
+    sc_core::sc_signal<int> pass;  // for tracing: the pass on the array (-1 between)
     sc_core::sc_signal<bool> stalled;  // the array waits for the channel
     bool tracing = false;
 

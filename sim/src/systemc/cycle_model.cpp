@@ -12,8 +12,8 @@ namespace serialq::sim {
 namespace {
 
 LayerReport report_of(const LayerMapping& mapping, const sc::LayerRun& run) {
-    return layer_report(mapping, {run.compute_cycles, run.total_cycles, run.macs, run.events,
-                                  run.traffic});
+    return layer_report(mapping,
+                        {run.compute_cycles, run.total_cycles, run.macs, run.events, run.traffic});
 }
 
 class CycleModel final : public HardwareModel {

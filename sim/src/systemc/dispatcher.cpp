@@ -5,7 +5,9 @@
 namespace serialq::sim::sc {
 
 Dispatcher::Dispatcher(sc_core::sc_module_name name, ActivationMemory& activations)
-    : sc_core::sc_module(name), window_block("window_block"), chunk("chunk"),
+    : sc_core::sc_module(name),
+      window_block("window_block"),
+      chunk("chunk"),
       activations_(activations) {
     SC_THREAD(serve);
 }

@@ -28,8 +28,8 @@ public:
     void configure(const LayerMapping& mapping);
 
     long long busy_cycles() const { return busy_cycles_; }  // sum of the steps' cycles
-    long long runs() const { return runs_; }                // runs issued (one wait per unit)
-    long long steps() const { return steps_; }              // steps in those runs
+    long long runs() const { return runs_; }  // runs issued (one wait per unit)
+    long long steps() const { return steps_; }  // steps in those runs
 
     sc_core::sc_signal<int> window_block;  // for tracing
     sc_core::sc_signal<int> chunk;

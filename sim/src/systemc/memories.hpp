@@ -24,7 +24,7 @@ public:
     WeightBuffers(sc_core::sc_module_name name, const sc_core::sc_clock* clock);
 
     void configure(const LayerMapping& mapping);  // per layer: geometry, widths, counters to 0
-    void fill(long long bits);                    // weights arriving from the channel
+    void fill(long long bits);  // weights arriving from the channel
 
     long long read_bits() const { return read_bits_; }
     long long write_bits() const { return write_bits_; }
@@ -52,7 +52,7 @@ public:
     ActivationMemory(sc_core::sc_module_name name, const sc_core::sc_clock* clock);
 
     void configure(const LayerMapping& mapping);
-    void write(long long bits) { write_bits_ += bits; }         // outputs, partial sums, inputs
+    void write(long long bits) { write_bits_ += bits; }  // outputs, partial sums, inputs
     void read_partials(long long bits) { read_bits_ += bits; }  // partial sums coming back
 
     long long read_bits() const { return read_bits_; }

@@ -8,8 +8,8 @@ namespace serialq::sim::sc {
 // One slot of the off-chip channel: reads into the on-chip memories, writes of spilled outputs.
 struct Transfer {
     long long weight_bits = 0;  // into the weight buffers
-    long long input_bits = 0;   // into the activation memory (network input, spilled inputs)
-    long long write_bits = 0;   // spilled outputs, out to off-chip memory
+    long long input_bits = 0;  // into the activation memory (network input, spilled inputs)
+    long long write_bits = 0;  // spilled outputs, out to off-chip memory
     long long read_bits() const { return weight_bits + input_bits; }
     bool empty() const { return read_bits() == 0 && write_bits == 0; }
 };

@@ -4,7 +4,10 @@ namespace serialq::sim::sc {
 
 OffChipChannel::OffChipChannel(sc_core::sc_module_name name, const sc_core::sc_clock* clock,
                                WeightBuffers& weights, ActivationMemory& activations)
-    : sc_core::sc_module(name), busy("busy"), pacer_("pacer", clock), weights_(weights),
+    : sc_core::sc_module(name),
+      busy("busy"),
+      pacer_("pacer", clock),
+      weights_(weights),
       activations_(activations) {
     SC_THREAD(serve);
 }

@@ -18,8 +18,10 @@ std::size_t CsvTable::require(const std::string& column) const {
     if (auto i = find(column)) return *i;
     std::string have;
     for (const auto& c : columns) have += (have.empty() ? "" : ", ") + c;
-    throw InputError(file + ": column " + column + ": found nothing, expected it among the "
-                     "columns (found " + have + ")");
+    throw InputError(file + ": column " + column +
+                     ": found nothing, expected it among the "
+                     "columns (found " +
+                     have + ")");
 }
 
 double CsvTable::number(std::size_t row, std::size_t column) const {
@@ -86,7 +88,9 @@ CsvTable read_csv(const std::filesystem::path& path) {
             any = true;
         }
     }
-    if (quoted) throw InputError(t.file + ":" + std::to_string(row_line) + ": unterminated quoted field (truncated file?)");
+    if (quoted)
+        throw InputError(t.file + ":" + std::to_string(row_line) +
+                         ": unterminated quoted field (truncated file?)");
     if (any || !cell.empty() || !row.empty()) end_row();
     if (t.columns.empty()) throw InputError(t.file + ": empty file, expected a CSV header");
     return t;

@@ -54,7 +54,8 @@ std::string render_html(const Report& report) {
     std::string h =
         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
         "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, "
-        "initial-scale=1\"/>\n<title>" + xml_escape(report.title) + "</title>\n<style>" + kStyle +
+        "initial-scale=1\"/>\n<title>" +
+        xml_escape(report.title) + "</title>\n<style>" + kStyle +
         "</style>\n</head>\n<body>\n<h1>" + xml_escape(report.title) + "</h1>\n";
     if (!report.provenance.empty()) {
         h += "<table class=\"provenance\">\n<tbody>\n";
@@ -81,10 +82,11 @@ std::string render_html(const Report& report) {
                 const std::string n = std::to_string(++figure_number);
                 h += "<figure id=\"fig-" + xml_escape(f->id) + "\">\n" + f->svg +
                      "<figcaption>Figure " + n + ". " + xml_escape(f->caption) +
-                     "</figcaption>\n<details><summary>Table behind figure " + n +
-                     "</summary>\n" + table_html(f->table) + "</details>\n</figure>\n";
+                     "</figcaption>\n<details><summary>Table behind figure " + n + "</summary>\n" +
+                     table_html(f->table) + "</details>\n</figure>\n";
             } else if (const auto* t = std::get_if<TableBlock>(&block)) {
-                if (!t->caption.empty()) h += "<p><strong>" + xml_escape(t->caption) + "</strong></p>\n";
+                if (!t->caption.empty())
+                    h += "<p><strong>" + xml_escape(t->caption) + "</strong></p>\n";
                 h += table_html(t->table);
             }
         }

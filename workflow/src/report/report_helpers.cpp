@@ -11,8 +11,10 @@ namespace serialq::workflow {
 std::string cell(double v) {
     if (!std::isfinite(v)) return "";
     char buf[64];
-    if (std::fabs(v) >= 1000 || v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);
-    else return short_number(v, 4);
+    if (std::fabs(v) >= 1000 || v == std::floor(v))
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else
+        return short_number(v, 4);
     return buf;
 }
 

@@ -58,7 +58,9 @@ double figure_value(const nlohmann::json& row, const sim::Figure& f, bool option
 }
 
 RunLayer run_layer(const nlohmann::json& l, const std::string& file, const std::string& where) {
-    if (!l.is_object()) throw InputError(file + ": " + where + ": found " + std::string(l.type_name()) + ", expected an object");
+    if (!l.is_object())
+        throw InputError(file + ": " + where + ": found " + std::string(l.type_name()) +
+                         ", expected an object");
     RunLayer r;
     r.name = json_text(l, {"layer"});
     const double bits = figure_value(l, fig::layer_bits, true, file, where);
@@ -79,7 +81,8 @@ RunLayer run_layer(const nlohmann::json& l, const std::string& file, const std::
 Run sim_run(const nlohmann::json& j, const std::string& file, const std::string& where,
             const nlohmann::json& parent = nlohmann::json::object()) {
     if (!j.is_object() || !j.contains("layers") || !j["layers"].is_array() || !j.contains("total"))
-        throw InputError(file + ": " + where + ": expected a run with \"layers\" and \"total\" "
+        throw InputError(file + ": " + where +
+                         ": expected a run with \"layers\" and \"total\" "
                          "(serialq sim --format json)");
     Run r;
     auto text = [&](std::initializer_list<const char*> keys) {
@@ -91,11 +94,13 @@ Run sim_run(const nlohmann::json& j, const std::string& file, const std::string&
     r.network = text({"network", "trace"});
     r.bits = json_text(j, {"bits_spec", "bits"});
     for (std::size_t i = 0; i < j["layers"].size(); ++i)
-        r.layers.push_back(run_layer(j["layers"][i], file, where + "layers[" + std::to_string(i) + "]"));
+        r.layers.push_back(
+            run_layer(j["layers"][i], file, where + "layers[" + std::to_string(i) + "]"));
     r.total = run_layer(j["total"], file, where + "total");
     r.total.name = "total";
     if (r.bits.empty()) {
-        for (const auto& l : r.layers) r.bits += (r.bits.empty() ? "" : ",") + std::to_string(l.bits);
+        for (const auto& l : r.layers)
+            r.bits += (r.bits.empty() ? "" : ",") + std::to_string(l.bits);
     }
     return r;
 }
@@ -127,7 +132,8 @@ std::vector<Run> read_sim_runs(const std::filesystem::path& path) {
     const std::string file = path.string();
     std::vector<Run> runs;
     if (j.is_array()) {
-        for (std::size_t i = 0; i < j.size(); ++i) runs.push_back(sim_run(j[i], file, "[" + std::to_string(i) + "]."));
+        for (std::size_t i = 0; i < j.size(); ++i)
+            runs.push_back(sim_run(j[i], file, "[" + std::to_string(i) + "]."));
     } else if (j.is_object() && j.contains("runs") && j["runs"].is_array()) {
         for (std::size_t i = 0; i < j["runs"].size(); ++i)
             runs.push_back(sim_run(j["runs"][i], file, "runs[" + std::to_string(i) + "].", j));
@@ -150,9 +156,11 @@ SweepData read_sweep(const std::filesystem::path& dir) {
     }
     s.results = read_csv(dir / "results.csv");
     for (const char* c : {"point", "accel", "model", "network", "bits_spec"}) s.results.require(c);
-    for (const auto& f : {fig::layer, fig::total_cycles, fig::energy_pj, fig::speedup, fig::energy_reduction})
+    for (const auto& f :
+         {fig::layer, fig::total_cycles, fig::energy_pj, fig::speedup, fig::energy_reduction})
         s.results.require(key(f));
-    const auto& spec = s.record.contains("spec") ? s.record["spec"] : nlohmann::ordered_json::object();
+    const auto& spec =
+        s.record.contains("spec") ? s.record["spec"] : nlohmann::ordered_json::object();
     if (spec.contains("set") && spec["set"].is_object())
         for (const auto& [k, v] : spec["set"].items())
             if (v.is_array() && v.size() > 1) s.parameters.push_back(k);
@@ -174,7 +182,8 @@ std::vector<Run> sweep_runs(const SweepData& s) {
     const auto base_energy = t.require(key(fig::baseline_energy_pj));
     const auto bits = t.require(key(fig::layer_bits));
     std::vector<std::pair<std::string, std::size_t>> components;
-    for (const auto& c : sim::energy_components()) components.emplace_back(key(c), t.require(key(c)));
+    for (const auto& c : sim::energy_components())
+        components.emplace_back(key(c), t.require(key(c)));
 
     std::vector<Run> runs;
     std::map<std::string, std::size_t> by_point;
@@ -188,9 +197,11 @@ std::vector<Run> sweep_runs(const SweepData& s) {
             run.network = row[t.require("network")];
             run.bits = row[t.require("bits_spec")];
             for (const auto& p : s.parameters)
-                if (auto c = t.find(p)) run.label += (run.label.empty() ? "" : ", ") +
-                                                     (p == "bits_spec" || p == "accel" || p == "network" || p == "model"
-                                                          ? row[*c] : p + "=" + row[*c]);
+                if (auto c = t.find(p))
+                    run.label += (run.label.empty() ? "" : ", ") +
+                                 (p == "bits_spec" || p == "accel" || p == "network" || p == "model"
+                                      ? row[*c]
+                                      : p + "=" + row[*c]);
             if (run.label.empty()) run.label = run.network + " " + run.bits;
             runs.push_back(run);
         }
@@ -203,8 +214,10 @@ std::vector<Run> sweep_runs(const SweepData& s) {
         l.baseline_energy_pj = t.number(r, base_energy);
         for (const auto& [name, c] : components) l.components.emplace_back(name, t.number(r, c));
         Run& run = runs[it->second];
-        if (l.name == "total") run.total = l;
-        else run.layers.push_back(l);
+        if (l.name == "total")
+            run.total = l;
+        else
+            run.layers.push_back(l);
     }
     return runs;
 }

@@ -40,9 +40,9 @@ std::vector<Run> read_sim_runs(const std::filesystem::path& file);
 
 struct SweepData {
     std::filesystem::path dir;
-    nlohmann::ordered_json record;       // sweep.json
-    CsvTable results;                    // results.csv
-    std::vector<std::string> parameters; // what varies: --set keys, then accel/model/network/bits
+    nlohmann::ordered_json record;  // sweep.json
+    CsvTable results;  // results.csv
+    std::vector<std::string> parameters;  // what varies: --set keys, then accel/model/network/bits
 };
 
 SweepData read_sweep(const std::filesystem::path& dir);
@@ -60,8 +60,8 @@ struct Episode {
 struct SearchData {
     std::filesystem::path dir;
     std::vector<Episode> episodes;
-    std::optional<nlohmann::json> best;              // best.json
-    std::optional<CsvTable> action_probabilities;    // action_probabilities.csv
+    std::optional<nlohmann::json> best;  // best.json
+    std::optional<CsvTable> action_probabilities;  // action_probabilities.csv
 };
 
 SearchData read_search(const std::filesystem::path& dir);

@@ -30,7 +30,8 @@ std::vector<std::vector<const Run*>> by_network(const std::vector<Run>& runs) {
 bool shared_baseline(const std::vector<const Run*>& group) {
     for (const auto* r : group)
         for (std::size_t i = 0; i < r->layers.size(); ++i)
-            if (r->layers[i].baseline_total_cycles != group.front()->layers[i].baseline_total_cycles ||
+            if (r->layers[i].baseline_total_cycles !=
+                    group.front()->layers[i].baseline_total_cycles ||
                 r->layers[i].baseline_energy_pj != group.front()->layers[i].baseline_energy_pj)
                 return false;
     return group.front()->total.baseline_total_cycles > 0;
@@ -44,8 +45,8 @@ std::vector<std::string> layer_names(const Run& r) {
     return names;
 }
 
-BarChart layer_chart(const std::vector<const Run*>& group, const std::string& title,
-                     const Axis& y, bool with_baseline, double (*value)(const RunLayer&),
+BarChart layer_chart(const std::vector<const Run*>& group, const std::string& title, const Axis& y,
+                     bool with_baseline, double (*value)(const RunLayer&),
                      double (*baseline)(const RunLayer&)) {
     BarChart c;
     c.title = title;
@@ -82,8 +83,13 @@ double component(const RunLayer& l, const std::string& name) {
 // A row of the per-layer table: latency and energy with their ratios to the baseline.
 std::vector<std::string> per_layer_row(const std::string& run, const std::string& layer,
                                        const std::string& bits, const RunLayer& l) {
-    return {run, layer, bits, cell(l.total_cycles), cell(ratio(l.baseline_total_cycles, l.total_cycles)),
-            cell(l.energy_pj), cell(ratio(l.baseline_energy_pj, l.energy_pj))};
+    return {run,
+            layer,
+            bits,
+            cell(l.total_cycles),
+            cell(ratio(l.baseline_total_cycles, l.total_cycles)),
+            cell(l.energy_pj),
+            cell(ratio(l.baseline_energy_pj, l.energy_pj))};
 }
 
 // The comparison table: totals, then per layer.
@@ -93,35 +99,44 @@ Section comparison_section(const std::vector<Run>& runs) {
         "Each run against its baseline (by default the same accelerator and network with every "
         "layer at 8 bits): speedup = baseline cycles / cycles, energy reduction = baseline "
         "energy / energy; above 1 is better."});
-    DataTable totals{{"run", "accel", "model", "network", "bits", "total_cycles", "baseline_total_cycles",
-                      "speedup", "energy_pj", "baseline_energy_pj", "energy_reduction"},
-                     {}};
+    DataTable totals{
+        {"run", "accel", "model", "network", "bits", "total_cycles", "baseline_total_cycles",
+         "speedup", "energy_pj", "baseline_energy_pj", "energy_reduction"},
+        {}};
     for (const auto& r : runs)
         totals.add_row({r.label, r.accel, r.model, r.network, r.bits, cell(r.total.total_cycles),
-                        cell(r.total.baseline_total_cycles), cell(ratio(r.total.baseline_total_cycles, r.total.total_cycles)),
+                        cell(r.total.baseline_total_cycles),
+                        cell(ratio(r.total.baseline_total_cycles, r.total.total_cycles)),
                         cell(r.total.energy_pj), cell(r.total.baseline_energy_pj),
                         cell(ratio(r.total.baseline_energy_pj, r.total.energy_pj))});
     summary.blocks.push_back(TableBlock{"Network totals", totals});
-    DataTable layers{{"run", "layer", "layer_bits", "total_cycles", "speedup", "energy_pj", "energy_reduction"}, {}};
+    DataTable layers{
+        {"run", "layer", "layer_bits", "total_cycles", "speedup", "energy_pj", "energy_reduction"},
+        {}};
     for (const auto& r : runs) {
-        for (const auto& l : r.layers) layers.add_row(per_layer_row(r.label, l.name, std::to_string(l.bits), l));
-        layers.add_row(per_layer_row(r.label, "total", r.total.bits ? std::to_string(r.total.bits) : "", r.total));
+        for (const auto& l : r.layers)
+            layers.add_row(per_layer_row(r.label, l.name, std::to_string(l.bits), l));
+        layers.add_row(per_layer_row(r.label, "total",
+                                     r.total.bits ? std::to_string(r.total.bits) : "", r.total));
     }
     summary.blocks.push_back(TableBlock{"Per layer", layers});
     return summary;
 }
 
 // A layer's latency or energy (`what`), beside the baseline's when the group shares one.
-Figure amount_figure(const std::vector<const Run*>& group, const std::string& id, const std::string& what,
-                     const std::string& title, const Axis& y, bool with_baseline,
-                     double (*value)(const RunLayer&), double (*baseline)(const RunLayer&)) {
-    return bar_figure(id, what + " of each layer" + std::string(with_baseline ? ", with the baseline." : "."),
-                      layer_chart(group, title, y, with_baseline, value, baseline));
+Figure amount_figure(const std::vector<const Run*>& group, const std::string& id,
+                     const std::string& what, const std::string& title, const Axis& y,
+                     bool with_baseline, double (*value)(const RunLayer&),
+                     double (*baseline)(const RunLayer&)) {
+    return bar_figure(
+        id, what + " of each layer" + std::string(with_baseline ? ", with the baseline." : "."),
+        layer_chart(group, title, y, with_baseline, value, baseline));
 }
 
 // A layer's ratio to its baseline, with a line at 1 (where the run is as good as its baseline).
-Figure ratio_figure(const std::vector<const Run*>& group, const std::string& id, const std::string& caption,
-                    const std::string& title, const Axis& y, double (*value)(const RunLayer&)) {
+Figure ratio_figure(const std::vector<const Run*>& group, const std::string& id,
+                    const std::string& caption, const std::string& title, const Axis& y,
+                    double (*value)(const RunLayer&)) {
     auto c = layer_chart(group, title, y, false, value, nullptr);
     c.reference = ReferenceLine{1.0, "baseline"};
     return bar_figure(id, caption, c);
@@ -134,27 +149,33 @@ Section per_layer_section(const std::vector<const Run*>& group, const std::strin
     const bool base = shared_baseline(group);
     Section s{"Per layer" + (net.empty() ? "" : ": " + net), {}};
     s.blocks.push_back(amount_figure(
-        group, "layer-cycles" + suffix, "Latency", "latency per layer", {"latency", "cycles", Scale::Linear, true, {}},
-        base, [](const RunLayer& l) { return l.total_cycles; },
+        group, "layer-cycles" + suffix, "Latency", "latency per layer",
+        {"latency", "cycles", Scale::Linear, true, {}}, base,
+        [](const RunLayer& l) { return l.total_cycles; },
         [](const RunLayer& l) { return l.baseline_total_cycles; }));
     s.blocks.push_back(amount_figure(
-        group, "layer-energy" + suffix, "Energy", "energy per layer", {"energy", "pJ", Scale::Linear, true, {}},
-        base, [](const RunLayer& l) { return l.energy_pj; }, [](const RunLayer& l) { return l.baseline_energy_pj; }));
+        group, "layer-energy" + suffix, "Energy", "energy per layer",
+        {"energy", "pJ", Scale::Linear, true, {}}, base,
+        [](const RunLayer& l) { return l.energy_pj; },
+        [](const RunLayer& l) { return l.baseline_energy_pj; }));
     s.blocks.push_back(ratio_figure(
-        group, "layer-speedup" + suffix, "Speedup of each layer over its baseline (baseline cycles / cycles).",
-        "speedup per layer", {"speedup over baseline", "x", Scale::Linear, true, {}},
+        group, "layer-speedup" + suffix,
+        "Speedup of each layer over its baseline (baseline cycles / cycles).", "speedup per layer",
+        {"speedup over baseline", "x", Scale::Linear, true, {}},
         [](const RunLayer& l) { return ratio(l.baseline_total_cycles, l.total_cycles); }));
-    s.blocks.push_back(ratio_figure(
-        group, "layer-energy-reduction" + suffix,
-        "Energy reduction of each layer over its baseline (baseline energy / energy).",
-        "energy reduction per layer", {"energy reduction over baseline", "x", Scale::Linear, true, {}},
-        [](const RunLayer& l) { return ratio(l.baseline_energy_pj, l.energy_pj); }));
+    s.blocks.push_back(
+        ratio_figure(group, "layer-energy-reduction" + suffix,
+                     "Energy reduction of each layer over its baseline (baseline energy / energy).",
+                     "energy reduction per layer",
+                     {"energy reduction over baseline", "x", Scale::Linear, true, {}},
+                     [](const RunLayer& l) { return ratio(l.baseline_energy_pj, l.energy_pj); }));
     return s;
 }
 
 // One stacked bar per part (a run's total, or a layer): its energy by component.
 BarChart components_chart(const std::string& title, const std::string& category_label,
-                          std::vector<std::string> categories, const std::vector<std::string>& names,
+                          std::vector<std::string> categories,
+                          const std::vector<std::string>& names,
                           const std::vector<const RunLayer*>& parts) {
     BarChart c;
     c.title = title;
@@ -171,7 +192,8 @@ BarChart components_chart(const std::string& title, const std::string& category_
 }
 
 // Each run's total by component, then the first kBreakdownRuns runs layer by layer.
-Section energy_components_section(const std::vector<Run>& runs, const std::vector<std::string>& names) {
+Section energy_components_section(const std::vector<Run>& runs,
+                                  const std::vector<std::string>& names) {
     Section e{"Energy by component", {}};
     std::vector<std::string> labels;
     std::vector<const RunLayer*> totals;
@@ -179,21 +201,22 @@ Section energy_components_section(const std::vector<Run>& runs, const std::vecto
         labels.push_back(r.label);
         totals.push_back(&r.total);
     }
-    e.blocks.push_back(bar_figure("energy-components", "Where the energy goes: each run's total by component.",
-                                  components_chart("energy by component, network total", "run", labels,
-                                                   names, totals)));
+    e.blocks.push_back(bar_figure(
+        "energy-components", "Where the energy goes: each run's total by component.",
+        components_chart("energy by component, network total", "run", labels, names, totals)));
     for (std::size_t i = 0; i < std::min(runs.size(), kBreakdownRuns); ++i) {
         const Run& r = runs[i];
         std::vector<const RunLayer*> layers;
         for (const auto& l : r.layers) layers.push_back(&l);
         e.blocks.push_back(bar_figure("energy-components-" + std::to_string(i + 1),
                                       "Energy of each layer by component, " + r.label + ".",
-                                      components_chart("energy by component per layer: " + r.label, "layer",
-                                                       layer_names(r), names, layers)));
+                                      components_chart("energy by component per layer: " + r.label,
+                                                       "layer", layer_names(r), names, layers)));
     }
     if (runs.size() > kBreakdownRuns)
         e.blocks.push_back(Paragraph{"Per-layer breakdowns are shown for the first " +
-                                     std::to_string(kBreakdownRuns) + " runs; the others are in the tables."});
+                                     std::to_string(kBreakdownRuns) +
+                                     " runs; the others are in the tables."});
     return e;
 }
 
@@ -209,7 +232,8 @@ void add_run_sections(Report& report, const std::vector<Run>& runs) {
     report.sections.push_back(comparison_section(runs));
     const auto groups = by_network(runs);
     for (const auto& group : groups)
-        report.sections.push_back(per_layer_section(group, groups.size() > 1 ? "-" + group.front()->network : ""));
+        report.sections.push_back(
+            per_layer_section(group, groups.size() > 1 ? "-" + group.front()->network : ""));
     const auto names = component_names(runs);
     if (!names.empty()) report.sections.push_back(energy_components_section(runs, names));
 }

@@ -72,13 +72,17 @@ Figure scatter_figure(const std::string& id, const std::string& caption, const s
                            " %, " + short_number(cost[i], 6) + (energy ? " pJ" : " cycles"));
     }
     c.frontier = f;
-    DataTable t{{"bits", "accuracy_percent", energy ? "energy_pj" : "total_cycles", "on_frontier"}, {}};
+    DataTable t{{"bits", "accuracy_percent", energy ? "energy_pj" : "total_cycles", "on_frontier"},
+                {}};
     for (auto i : front)  // frontier first, cheapest first; then the others in episode order
         t.add_row({configs[i]->bits, short_number(acc[i], 6), cell(cost[i]), "yes"});
     for (std::size_t i = 0; i < configs.size() && t.rows.size() < kMaxTableRows; ++i)
-        if (!on_front.count(i)) t.add_row({configs[i]->bits, short_number(acc[i], 6), cell(cost[i]), "no"});
-    return Figure{id, caption + " " + std::to_string(front.size()) + " of " + std::to_string(configs.size()) +
-                          " distinct configurations are on the frontier.",
+        if (!on_front.count(i))
+            t.add_row({configs[i]->bits, short_number(acc[i], 6), cell(cost[i]), "no"});
+    return Figure{id,
+                  caption + " " + std::to_string(front.size()) + " of " +
+                      std::to_string(configs.size()) +
+                      " distinct configurations are on the frontier.",
                   render_svg(c), t};
 }
 
@@ -95,14 +99,17 @@ void add_best_configuration(Report& report, const nlohmann::json& best_json) {
     for (const auto& [k, v] : best_json.items()) {
         if (k == "run" && v.is_object()) {
             for (const auto& [rk, rv] : v.items())
-                if (!rv.is_object() && !rv.is_array()) report.provenance.emplace_back(rk, scalar_text(rv));
+                if (!rv.is_object() && !rv.is_array())
+                    report.provenance.emplace_back(rk, scalar_text(rv));
             continue;
         }
         if (v.is_object())
             for (const auto& [k2, v2] : v.items()) add(k + "." + k2, v2);
-        else add(k, v);
+        else
+            add(k, v);
     }
-    best.blocks.push_back(Paragraph{"From best.json: the best feasible configuration by the search's objective."});
+    best.blocks.push_back(
+        Paragraph{"From best.json: the best feasible configuration by the search's objective."});
     best.blocks.push_back(TableBlock{"", t});
     report.sections.push_back(std::move(best));
 }
@@ -120,8 +127,10 @@ Figure curve_figure(const std::string& id, const std::string& title, const Axis&
     c.markers = episode.size() <= 100;
     c.series.push_back({what, episode, values, {}});
     if (window > 1)
-        c.series.push_back({"moving average of " + std::to_string(window), episode,
-                            moving_average(values, window), {}});
+        c.series.push_back({"moving average of " + std::to_string(window),
+                            episode,
+                            moving_average(values, window),
+                            {}});
     return line_figure(id, title + " over the episodes.", c, "episode");
 }
 
@@ -137,14 +146,15 @@ Section learning_curves_section(const std::vector<Episode>& episodes) {
         entropy.push_back(e.policy_entropy);
         has_entropy = has_entropy || std::isfinite(e.policy_entropy);
     }
-    curves.blocks.push_back(
-        curve_figure("reward", "reward", {"reward", "", Scale::Linear, false, {}}, episode, reward, "reward"));
-    curves.blocks.push_back(curve_figure("accuracy", "accuracy", {"accuracy", "%", Scale::Linear, false, {}},
-                                         episode, accuracy, "accuracy"));
+    curves.blocks.push_back(curve_figure(
+        "reward", "reward", {"reward", "", Scale::Linear, false, {}}, episode, reward, "reward"));
+    curves.blocks.push_back(curve_figure("accuracy", "accuracy",
+                                         {"accuracy", "%", Scale::Linear, false, {}}, episode,
+                                         accuracy, "accuracy"));
     if (has_entropy)
         curves.blocks.push_back(curve_figure("entropy", "policy entropy",
-                                             {"policy entropy", "nats", Scale::Linear, true, {}}, episode,
-                                             entropy, "entropy"));
+                                             {"policy entropy", "nats", Scale::Linear, true, {}},
+                                             episode, entropy, "entropy"));
     return curves;
 }
 
@@ -159,7 +169,8 @@ Section pareto_section(const std::vector<Episode>& episodes) {
         "Every distinct configuration the search evaluated; ringed: the Pareto frontier (no other "
         "configuration is both cheaper and at least as accurate), joined as the best accuracy "
         "reachable at each cost."});
-    pareto.blocks.push_back(scatter_figure("accuracy-vs-latency", "Accuracy against network latency.",
+    pareto.blocks.push_back(scatter_figure("accuracy-vs-latency",
+                                           "Accuracy against network latency.",
                                            "accuracy vs latency", configs, false));
     pareto.blocks.push_back(scatter_figure("accuracy-vs-energy", "Accuracy against network energy.",
                                            "accuracy vs energy", configs, true));
@@ -169,7 +180,7 @@ Section pareto_section(const std::vector<Episode>& episodes) {
 // The columns of action_probabilities.csv the figures read.
 struct ProbabilityColumns {
     std::size_t episode, layer;
-    std::optional<std::size_t> name;                   // layer_name, if there
+    std::optional<std::size_t> name;  // layer_name, if there
     std::vector<std::pair<int, std::size_t>> choices;  // bits, column of p_<bits>_bits
 };
 
@@ -214,8 +225,10 @@ Figure expected_bits_figure(const PolicyByLayer& policy) {
     c.y = {"expected bitwidth", "bits", Scale::Linear, false, {}};
     c.markers = policy.expected.begin()->second.x.size() <= 100;
     for (const auto& [l, s] : policy.expected) c.series.push_back(s);
-    return line_figure("expected-bits", "The policy's expected bitwidth for each layer "
-                       "(sum of b x p(b)) over the episodes.", c, "episode");
+    return line_figure("expected-bits",
+                       "The policy's expected bitwidth for each layer "
+                       "(sum of b x p(b)) over the episodes.",
+                       c, "episode");
 }
 
 // The probabilities at the last episode logged, stacked per layer (a layer not logged then is 0).
@@ -237,8 +250,10 @@ Figure last_probabilities_figure(const CsvTable& t, const ProbabilityColumns& co
         }
         last.series.push_back(bs);
     }
-    return bar_figure("action-probabilities", "The policy's probability of each "
-                      "bitwidth per layer at the last episode.", last);
+    return bar_figure("action-probabilities",
+                      "The policy's probability of each "
+                      "bitwidth per layer at the last episode.",
+                      last);
 }
 
 // Nothing for a strategy without a policy (no file, no rows, or no p_<b>_bits columns).

@@ -35,8 +35,8 @@ std::string display_name(const std::string& parameter) {
 // The unit a swept key carries in its name (off_chip.bandwidth_gb_per_s -> GB/s).
 std::string unit_of(const std::string& key) {
     static const std::vector<std::pair<std::string, std::string>> units = {
-        {"_gb_per_s", "GB/s"}, {"_ghz", "GHz"}, {"_ns", "ns"}, {"_pj", "pJ"}, {"_mw", "mW"},
-        {"_bytes", "bytes"}, {"_bits", "bits"}, {"_cycles", "cycles"}};
+        {"_gb_per_s", "GB/s"}, {"_ghz", "GHz"},     {"_ns", "ns"},     {"_pj", "pJ"},
+        {"_mw", "mW"},         {"_bytes", "bytes"}, {"_bits", "bits"}, {"_cycles", "cycles"}};
     for (const auto& [suffix, unit] : units)
         if (key.ends_with(suffix)) return unit;
     return "";
@@ -45,7 +45,8 @@ std::string unit_of(const std::string& key) {
 // "tiles=8" for a swept key; the value alone for network, bits, accelerator and model, whose
 // values name themselves ("lenet", "uniform:4").
 std::string labelled(const std::string& parameter, const std::string& value) {
-    if (parameter == "network" || parameter == "bits_spec" || parameter == "accel" || parameter == "model")
+    if (parameter == "network" || parameter == "bits_spec" || parameter == "accel" ||
+        parameter == "model")
         return value;
     return parameter + "=" + value;
 }
@@ -69,7 +70,7 @@ struct Totals {
 // One metric of the totals that is drawn against every parameter.
 struct Metric {
     std::size_t column;  // in results
-    bool is_energy;      // energy_pj, else total_cycles
+    bool is_energy;  // energy_pj, else total_cycles
 };
 
 // How the figures against one parameter split the points into series: one per combination of
@@ -77,10 +78,10 @@ struct Metric {
 // held at their middle value (network, bits, accelerator and model have no middle), and if that
 // still leaves too many only the first kMaxSeries are drawn; the note says which in the captions.
 struct SeriesPlan {
-    std::vector<std::string> others;          // every parameter but the one on the x axis
+    std::vector<std::string> others;  // every parameter but the one on the x axis
     std::map<std::string, std::string> held;  // parameter -> the value the figures keep
-    std::vector<std::string> keys;            // the series drawn, in sweep order
-    std::string note;                         // appended to the captions ("" or " Other ...")
+    std::vector<std::string> keys;  // the series drawn, in sweep order
+    std::string note;  // appended to the captions ("" or " Other ...")
 
     // "tiles=8, uniform:4": the series a row belongs to.
     std::string key(const TotalRow& r) const {
@@ -97,7 +98,8 @@ struct SeriesPlan {
         return true;
     }
     // The kept rows of series `k`, in sweep order.
-    std::vector<const TotalRow*> rows_of(const std::string& k, const std::vector<TotalRow>& rows) const {
+    std::vector<const TotalRow*> rows_of(const std::string& k,
+                                         const std::vector<TotalRow>& rows) const {
         std::vector<const TotalRow*> out;
         for (const auto& r : rows)
             if (kept(r) && key(r) == k) out.push_back(&r);
@@ -110,7 +112,7 @@ struct ParameterFigures {
     const CsvTable& results;
     const Totals& totals;
     const std::string& parameter;  // as results.csv names it
-    std::string name;              // as the figures name it
+    std::string name;  // as the figures name it
     SeriesPlan plan;
 };
 
@@ -118,13 +120,15 @@ void add_title_and_provenance(Report& report, const SweepData& sweep) {
     report.title = "Sweep: " + sweep.dir.filename().string();
     if (report.title == "Sweep: ") report.title = "Sweep: " + sweep.dir.string();  // "/" or ""
     report.provenance.emplace_back("sweep directory", sweep.dir.string());
-    const auto& spec = sweep.record.contains("spec") ? sweep.record["spec"] : nlohmann::ordered_json();
+    const auto& spec =
+        sweep.record.contains("spec") ? sweep.record["spec"] : nlohmann::ordered_json();
     if (spec.is_object()) {
         for (const auto& [k, v] : spec.items())
             if (!(v.is_string() && v.get<std::string>().empty()))
                 report.provenance.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
     }
-    if (sweep.record.contains("points")) report.provenance.emplace_back("points", sweep.record["points"].dump());
+    if (sweep.record.contains("points"))
+        report.provenance.emplace_back("points", sweep.record["points"].dump());
 }
 
 Totals read_totals(const SweepData& sweep) {
@@ -169,7 +173,8 @@ SeriesPlan plan_series(const std::string& p, const std::vector<std::string>& par
         plan.note += (plan.note.empty() ? " Other parameters held at " : ", ") + q + "=" + v;
     if (!plan.note.empty()) plan.note += ".";
     if (plan.keys.size() > kMaxSeries) {
-        plan.note += " The first " + std::to_string(kMaxSeries) + " of " + std::to_string(plan.keys.size()) +
+        plan.note += " The first " + std::to_string(kMaxSeries) + " of " +
+                     std::to_string(plan.keys.size()) +
                      " combinations are drawn; all are in the table of points.";
         plan.keys.resize(kMaxSeries);
     }
@@ -199,7 +204,8 @@ Figure metric_line_figure(const ParameterFigures& f, const Metric& m, const std:
     c.title = std::string(m.is_energy ? "energy" : "latency") + " vs " + f.name;
     const double lo = *std::min_element(xs.begin(), xs.end());
     const double hi = *std::max_element(xs.begin(), xs.end());
-    c.x = {f.name, unit_of(f.parameter), lo > 0 && hi / lo >= 8 ? Scale::Log : Scale::Linear, false, xs};
+    c.x = {f.name, unit_of(f.parameter), lo > 0 && hi / lo >= 8 ? Scale::Log : Scale::Linear, false,
+           xs};
     c.y = metric_axis(m);
     for (const auto& k : f.plan.keys) {
         Series s{k.empty() ? "all" : k, {}, {}, {}};
@@ -226,7 +232,8 @@ Figure metric_bar_figure(const ParameterFigures& f, const Metric& m, const std::
     for (const auto& k : f.plan.keys) {
         BarSeries b{k.empty() ? "all" : k, std::vector<double>(values.size(), std::nan(""))};
         for (const TotalRow* r : f.plan.rows_of(k, f.totals.rows)) {
-            const auto at = std::find(values.begin(), values.end(), r->params.at(f.parameter)) - values.begin();
+            const auto at =
+                std::find(values.begin(), values.end(), r->params.at(f.parameter)) - values.begin();
             b.values[static_cast<std::size_t>(at)] = f.results.number(r->row, m.column);
         }
         c.series.push_back(b);
@@ -234,19 +241,23 @@ Figure metric_bar_figure(const ParameterFigures& f, const Metric& m, const std::
     return bar_figure(id, caption, c);
 }
 
-Figure metric_figure(const ParameterFigures& f, const Metric& m, const std::optional<std::vector<double>>& xs) {
+Figure metric_figure(const ParameterFigures& f, const Metric& m,
+                     const std::optional<std::vector<double>>& xs) {
     const std::string id = std::string(m.is_energy ? "energy" : "cycles") + "-vs-" + f.name;
     const std::string caption = std::string(m.is_energy ? "Network energy" : "Network latency") +
                                 " against " + f.name + "." + f.plan.note;
     return xs ? metric_line_figure(f, m, *xs, id, caption) : metric_bar_figure(f, m, id, caption);
 }
 
-Section metrics_section(const SweepData& sweep, const Totals& totals, const std::vector<Metric>& metrics) {
+Section metrics_section(const SweepData& sweep, const Totals& totals,
+                        const std::vector<Metric>& metrics) {
     Section s{"Metrics against each swept parameter", {}};
-    s.blocks.push_back(Paragraph{"Network latency and energy (the total rows) against each "
-                                 "parameter that varies; one line per combination of the others."});
+    s.blocks.push_back(
+        Paragraph{"Network latency and energy (the total rows) against each "
+                  "parameter that varies; one line per combination of the others."});
     for (const auto& p : sweep.parameters) {
-        const ParameterFigures f{sweep.results, totals, p, display_name(p), plan_series(p, sweep.parameters, totals)};
+        const ParameterFigures f{sweep.results, totals, p, display_name(p),
+                                 plan_series(p, sweep.parameters, totals)};
         const auto xs = as_numbers(totals.values.at(p));
         for (const Metric& m : metrics) s.blocks.push_back(metric_figure(f, m, xs));
     }
@@ -255,9 +266,9 @@ Section metrics_section(const SweepData& sweep, const Totals& totals, const std:
 
 // The total rows along `p` with every other parameter as in `first`: (p's value, row in
 // results), in the order of p's values.
-std::vector<std::pair<std::string, std::size_t>> rows_along(const std::string& p,
-                                                            const std::vector<std::string>& parameters,
-                                                            const Totals& totals, const TotalRow& first) {
+std::vector<std::pair<std::string, std::size_t>> rows_along(
+    const std::string& p, const std::vector<std::string>& parameters, const Totals& totals,
+    const TotalRow& first) {
     std::vector<std::pair<std::string, std::size_t>> along;
     for (const auto& v : totals.values.at(p))
         for (const auto& r : totals.rows) {
@@ -298,12 +309,13 @@ std::optional<Section> energy_components_section(const SweepData& sweep, const T
     }
     std::string fixed;
     for (const auto& q : sweep.parameters)
-        if (q != p) fixed += (fixed.empty() ? "" : ", ") + display_name(q) + "=" + first.params.at(q);
+        if (q != p)
+            fixed += (fixed.empty() ? "" : ", ") + display_name(q) + "=" + first.params.at(q);
     Section e{"Energy by component", {}};
-    e.blocks.push_back(bar_figure("energy-components-vs-" + name,
-                                  "Network energy by component against " + name +
-                                      (fixed.empty() ? "." : " (" + fixed + ")."),
-                                  c));
+    e.blocks.push_back(bar_figure(
+        "energy-components-vs-" + name,
+        "Network energy by component against " + name + (fixed.empty() ? "." : " (" + fixed + ")."),
+        c));
     return e;
 }
 
@@ -313,19 +325,23 @@ Section points_section(const CsvTable& t, const std::vector<std::string>& parame
     Section points{"Points", {}};
     std::vector<std::string> columns = {"point"};
     for (const auto& p : parameters) columns.push_back(p);
-    for (const char* c : {"bits", "total_cycles", "time_us", "energy_pj", "speedup", "energy_reduction"})
-        if (t.find(c) && std::find(columns.begin(), columns.end(), c) == columns.end()) columns.emplace_back(c);
+    for (const char* c :
+         {"bits", "total_cycles", "time_us", "energy_pj", "speedup", "energy_reduction"})
+        if (t.find(c) && std::find(columns.begin(), columns.end(), c) == columns.end())
+            columns.emplace_back(c);
     DataTable table{columns, {}};
     for (std::size_t i = 0; i < totals.size() && i < kMaxTableRows; ++i) {
         std::vector<std::string> row;
         for (const auto& c : columns) row.push_back(t.rows[totals[i].row][t.require(c)]);
         table.add_row(std::move(row));
     }
-    points.blocks.push_back(Paragraph{
-        "Network totals of every point" +
-        (totals.size() > kMaxTableRows ? " (the first " + std::to_string(kMaxTableRows) + " of " +
-                                             std::to_string(totals.size()) + ")" : std::string()) +
-        ". Every layer of every point, with the full configuration, is in results.csv and results.json."});
+    points.blocks.push_back(
+        Paragraph{"Network totals of every point" +
+                  (totals.size() > kMaxTableRows ? " (the first " + std::to_string(kMaxTableRows) +
+                                                       " of " + std::to_string(totals.size()) + ")"
+                                                 : std::string()) +
+                  ". Every layer of every point, with the full configuration, is in results.csv "
+                  "and results.json."});
     points.blocks.push_back(TableBlock{"", table});
     return points;
 }
@@ -340,11 +356,13 @@ Report sweep_report(const SweepData& sweep) {
     if (totals.rows.empty())  // every point writes one; without them nothing below has an axis
         throw InputError(t.file + ": found no row with layer 'total', expected one per point");
     // Braced: required in this order, so a file missing both names total_cycles.
-    const std::vector<Metric> metrics{{t.require(std::string(sim::figure::total_cycles.name)), false},
-                                      {t.require(std::string(sim::figure::energy_pj.name)), true}};
+    const std::vector<Metric> metrics{
+        {t.require(std::string(sim::figure::total_cycles.name)), false},
+        {t.require(std::string(sim::figure::energy_pj.name)), true}};
     if (!sweep.parameters.empty()) {
         report.sections.push_back(metrics_section(sweep, totals, metrics));
-        if (auto e = energy_components_section(sweep, totals)) report.sections.push_back(std::move(*e));
+        if (auto e = energy_components_section(sweep, totals))
+            report.sections.push_back(std::move(*e));
     }
     // A small sweep also gets the per-layer comparison of its points.
     if (totals.rows.size() <= kPerLayerPoints) add_run_sections(report, sweep_runs(sweep));

@@ -50,7 +50,8 @@ std::vector<int> read_best_bits(const std::filesystem::path& path) {
     auto bits = bits_member(j);
     if (bits.empty() && j.is_object() && j.contains("best")) bits = bits_member(j["best"]);
     if (bits.empty())
-        throw InputError(file.string() + ": bits: found nothing, expected a list of bitwidths "
+        throw InputError(file.string() +
+                         ": bits: found nothing, expected a list of bitwidths "
                          "(\"bits\": [8, 4, 4, 8]) as a search's best.json has");
     return bits;
 }

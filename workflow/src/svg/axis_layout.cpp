@@ -62,8 +62,10 @@ AxisLayout::AxisLayout(const Axis& axis, const std::vector<double>& values, doub
         min = log ? 1 : 0;
         max = log ? 10 : 1;
     }
-    if (log) log_range(min, max);
-    else linear_range(min, max, pad);
+    if (log)
+        log_range(min, max);
+    else
+        linear_range(min, max, pad);
     double max_abs = 0;
     for (double t : ticks_) max_abs = std::max(max_abs, std::fabs(t));
     unit_ = display_unit(axis.unit, max_abs);
@@ -110,7 +112,7 @@ void AxisLayout::log_range(double min, double max) {
         return;
     }
     std::vector<double> all, decades;
-    for (int e = static_cast<int>(std::floor(std::log10(lo_))) ;
+    for (int e = static_cast<int>(std::floor(std::log10(lo_)));
          e <= static_cast<int>(std::ceil(std::log10(hi_))); ++e) {
         const double p = std::pow(10.0, e);
         for (double m : {1.0, 2.0, 5.0}) {
@@ -130,8 +132,10 @@ bool AxisLayout::drawable(double v) const {
 
 double AxisLayout::to_pixel(double v) const {
     double f;
-    if (axis_.scale == Scale::Log) f = std::log(v / lo_) / std::log(hi_ / lo_);
-    else f = (v - lo_) / (hi_ - lo_);
+    if (axis_.scale == Scale::Log)
+        f = std::log(v / lo_) / std::log(hi_ / lo_);
+    else
+        f = (v - lo_) / (hi_ - lo_);
     return pixel_lo_ + f * (pixel_hi_ - pixel_lo_);
 }
 

@@ -28,8 +28,10 @@ std::string render_svg(const BarChart& chart) {
         legend.push_back({s.name, series_colour(i), LegendEntry::Kind::Bar});
         for (std::size_t c = 0; c < n; ++c) {
             const double v = std::isfinite(s.values[c]) ? s.values[c] : 0;
-            if (chart.stacked) (v >= 0 ? tops[c] : bottoms[c]) += v;
-            else ys.push_back(v);
+            if (chart.stacked)
+                (v >= 0 ? tops[c] : bottoms[c]) += v;
+            else
+                ys.push_back(v);
         }
     }
     if (chart.stacked) {
@@ -89,13 +91,16 @@ std::string render_svg(const BarChart& chart) {
                         std::max(std::fabs(p1 - p0), 0.0), series_colour(i), tip);
         }
     }
-    if (chart.reference) draw_reference(canvas, area, y, chart.reference->y, chart.reference->label);
+    if (chart.reference)
+        draw_reference(canvas, area, y, chart.reference->y, chart.reference->label);
 
     for (std::size_t c = 0; c < n; c += every) {
         const double cx = area.left + slot * (static_cast<double>(c) + 0.5);
         const std::string label = clip_text(chart.categories[c], kCategoryChars);
-        if (rotate) canvas.text(cx + 3, area.bottom + 10, label, Canvas::Anchor::End, 11, false, -45);
-        else canvas.text(cx, area.bottom + 17, label, Canvas::Anchor::Middle);
+        if (rotate)
+            canvas.text(cx + 3, area.bottom + 10, label, Canvas::Anchor::End, 11, false, -45);
+        else
+            canvas.text(cx, area.bottom + 17, label, Canvas::Anchor::Middle);
     }
     canvas.text((area.left + area.right) / 2, kChartHeight - 8, chart.category_label,
                 Canvas::Anchor::Middle, 12);

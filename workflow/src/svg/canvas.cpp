@@ -44,11 +44,13 @@ void Canvas::polyline(const std::vector<std::pair<double, double>>& points,
 
 void Canvas::rect(double x, double y, double w, double h, const std::string& fill,
                   const std::string& tooltip, const std::string& stroke) {
-    const std::string attrs = "x=\"" + coord(x) + "\" y=\"" + coord(y) + "\" width=\"" +
-                              coord(w) + "\" height=\"" + coord(h) + "\" fill=\"" + fill +
-                              "\" stroke=\"" + stroke + "\"";
-    if (tooltip.empty()) body_ += "<rect " + attrs + "/>\n";
-    else body_ += "<rect " + attrs + ">" + tooltip_element(tooltip) + "</rect>\n";
+    const std::string attrs = "x=\"" + coord(x) + "\" y=\"" + coord(y) + "\" width=\"" + coord(w) +
+                              "\" height=\"" + coord(h) + "\" fill=\"" + fill + "\" stroke=\"" +
+                              stroke + "\"";
+    if (tooltip.empty())
+        body_ += "<rect " + attrs + "/>\n";
+    else
+        body_ += "<rect " + attrs + ">" + tooltip_element(tooltip) + "</rect>\n";
 }
 
 void Canvas::circle(double cx, double cy, double r, const std::string& fill,
@@ -58,8 +60,10 @@ void Canvas::circle(double cx, double cy, double r, const std::string& fill,
                         "\" fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"" +
                         coord(stroke_width) + "\"";
     if (opacity < 1) attrs += " fill-opacity=\"" + short_number(opacity, 2) + "\"";
-    if (tooltip.empty()) body_ += "<circle " + attrs + "/>\n";
-    else body_ += "<circle " + attrs + ">" + tooltip_element(tooltip) + "</circle>\n";
+    if (tooltip.empty())
+        body_ += "<circle " + attrs + "/>\n";
+    else
+        body_ += "<circle " + attrs + ">" + tooltip_element(tooltip) + "</circle>\n";
 }
 
 void Canvas::text(double x, double y, const std::string& content, Anchor anchor, double size,
@@ -77,13 +81,15 @@ void Canvas::text(double x, double y, const std::string& content, Anchor anchor,
 }
 
 std::string Canvas::finish() const {
-    return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + coord(width_) +
-           "\" height=\"" + coord(height_) + "\" viewBox=\"0 0 " + coord(width_) + " " +
-           coord(height_) +
+    return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + coord(width_) + "\" height=\"" +
+           coord(height_) + "\" viewBox=\"0 0 " + coord(width_) + " " + coord(height_) +
            "\" role=\"img\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
-           "<title>" + xml_escape(title_) + "</title>\n"
-           "<rect x=\"0\" y=\"0\" width=\"" + coord(width_) + "\" height=\"" + coord(height_) +
-           "\" fill=\"#ffffff\"/>\n" + body_ + "</svg>\n";
+           "<title>" +
+           xml_escape(title_) +
+           "</title>\n"
+           "<rect x=\"0\" y=\"0\" width=\"" +
+           coord(width_) + "\" height=\"" + coord(height_) + "\" fill=\"#ffffff\"/>\n" + body_ +
+           "</svg>\n";
 }
 
 double text_width(const std::string& text, double size) {

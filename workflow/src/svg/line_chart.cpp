@@ -26,7 +26,8 @@ std::string render_svg(const LineChart& chart) {
     draw_title(canvas, chart.title);
     draw_y_axis(canvas, area, y);
     draw_x_axis(canvas, area, x);
-    if (chart.reference) draw_reference(canvas, area, y, chart.reference->y, chart.reference->label);
+    if (chart.reference)
+        draw_reference(canvas, area, y, chart.reference->y, chart.reference->label);
 
     bool any = false;
     for (std::size_t i = 0; i < chart.series.size(); ++i) {

@@ -71,8 +71,8 @@ void draw_legend(Canvas& canvas, const PlotArea& area, const std::vector<LegendE
                 canvas.line(x, y, x + 18, y, e.colour, 1.2, "5 3");
                 break;
         }
-        canvas.text(x + 24, y, clip_text(e.name, kLegendChars), Canvas::Anchor::Start,
-                    kLegendFont, false, 0, true);
+        canvas.text(x + 24, y, clip_text(e.name, kLegendChars), Canvas::Anchor::Start, kLegendFont,
+                    false, 0, true);
         y += 18;
     }
 }
@@ -83,8 +83,7 @@ void draw_reference(Canvas& canvas, const PlotArea& area, const AxisLayout& y, d
     const double py = y.to_pixel(value);
     if (py < area.top || py > area.bottom) return;
     canvas.line(area.left, py, area.right, py, "#666666", 1.2, "5 3");
-    canvas.text(area.right - 4, py - 5, label, Canvas::Anchor::End, 10, false, 0, false,
-                "#555555");
+    canvas.text(area.right - 4, py - 5, label, Canvas::Anchor::End, 10, false, 0, false, "#555555");
 }
 
 void draw_no_data(Canvas& canvas, const PlotArea& area) {

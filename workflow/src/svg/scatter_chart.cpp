@@ -38,8 +38,8 @@ std::string render_svg(const ScatterChart& chart) {
         for (std::size_t k = 0; k < s.x.size(); ++k) {
             if (!x.drawable(s.x[k]) || !y.drawable(s.y[k])) continue;
             any = true;
-            canvas.circle(x.to_pixel(s.x[k]), y.to_pixel(s.y[k]), 3.5, series_colour(i),
-                          "#ffffff", point_tooltip(s, k, chart.x, chart.y), 0.5, 0.7);
+            canvas.circle(x.to_pixel(s.x[k]), y.to_pixel(s.y[k]), 3.5, series_colour(i), "#ffffff",
+                          point_tooltip(s, k, chart.x, chart.y), 0.5, 0.7);
         }
     }
     if (chart.frontier) {

@@ -22,7 +22,8 @@ nlohmann::ordered_json cost_json(const sim::LayerReport& l) {
 nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory& make_model) {
     auto model = make_model(p.model, *p.config);
     const sim::NetworkReport report = model->simulate(*p.network, p.bits, p.act_bits);
-    const sim::NetworkReport baseline = sim::run_baseline(p.baseline, *model, *p.network, make_model);
+    const sim::NetworkReport baseline =
+        sim::run_baseline(p.baseline, *model, *p.network, make_model);
     if (report.layers.size() != baseline.layers.size())
         throw Error("sweep: the baseline of point " + std::to_string(p.index) +
                     " has a different number of layers");
@@ -73,8 +74,9 @@ void check_row(const nlohmann::ordered_json& row, const std::vector<std::string>
     for (const auto& c : columns) {
         const auto it = row.find(c);
         if (it == row.end())
-            throw InputError(file + ": " + where + "." + c +
-                             ": missing (written by another version?); delete it to recompute the point");
+            throw InputError(
+                file + ": " + where + "." + c +
+                ": missing (written by another version?); delete it to recompute the point");
         if (!it->is_number() && !it->is_null() && !(c == fig::layer.name && it->is_string()))
             throw InputError(file + ": " + where + "." + c + ": found " + it->type_name() +
                              ", expected a number; delete it to recompute the point");
@@ -85,12 +87,15 @@ void check_row(const nlohmann::ordered_json& row, const std::vector<std::string>
 void check_point_rows(const nlohmann::ordered_json& j, const std::string& file) {
     const auto& params = j["params"];
     if (!params.is_object() || !params.contains("config") || !params["config"].is_object())
-        throw InputError(file + ": params.config: expected an object; delete it to recompute the point");
+        throw InputError(file +
+                         ": params.config: expected an object; delete it to recompute the point");
     const auto& layers = j["layers"];
     const auto& base = j["baseline"];
     if (!layers.is_array() || !base.is_object() || !base.contains("layers") ||
-        !base["layers"].is_array() || base["layers"].size() != layers.size() || !base.contains("total"))
-        throw InputError(file + ": layers or baseline.layers: expected two lists of the same "
+        !base["layers"].is_array() || base["layers"].size() != layers.size() ||
+        !base.contains("total"))
+        throw InputError(file +
+                         ": layers or baseline.layers: expected two lists of the same "
                          "length; delete it to recompute the point");
     const auto columns = sim::row_columns(false);
     const std::vector<std::string> costs{std::string(fig::total_cycles.name),
@@ -117,7 +122,8 @@ std::optional<nlohmann::ordered_json> read_point(const std::filesystem::path& fi
     }
     if (!j.is_object() || !j.contains("identity") || !j.contains("params") ||
         !j.contains("layers") || !j.contains("total") || !j.contains("baseline"))
-        throw InputError(file.string() + ": not a valid point result (identity, params, layers, "
+        throw InputError(file.string() +
+                         ": not a valid point result (identity, params, layers, "
                          "total or baseline missing); delete it to recompute the point");
     if (j["identity"] != identity)
         throw InputError(file.string() + ": identity: found a different point, expected " +

@@ -20,14 +20,17 @@ nlohmann::ordered_json read_sweep_record(const std::filesystem::path& dir) {
     }
     if (!j.is_object() || !j.contains("spec_id") || !j.contains("point_ids") ||
         !j["point_ids"].is_array())
-        throw InputError(file.string() + ": spec_id or point_ids missing, expected the record "
+        throw InputError(file.string() +
+                         ": spec_id or point_ids missing, expected the record "
                          "a sweep writes");
     return j;
 }
 
 SweepSummary merge_sweeps(const std::vector<std::filesystem::path>& dirs,
                           const std::filesystem::path& out_dir) {
-    if (dirs.empty()) throw ConfigError("sweep merge: found no directories, expected the shards' --out directories");
+    if (dirs.empty())
+        throw ConfigError(
+            "sweep merge: found no directories, expected the shards' --out directories");
     nlohmann::ordered_json record;
     std::map<std::string, std::filesystem::path> found;  // point id -> its file
     for (const auto& dir : dirs) {
@@ -73,7 +76,8 @@ SweepSummary merge_sweeps(const std::vector<std::filesystem::path>& dirs,
     if (missing)
         throw InputError("sweep merge: " + std::to_string(missing) + " of " +
                          std::to_string(ids.size()) + " points missing (the first is point " +
-                         first_missing + "); expected every shard's directory, each run to the end");
+                         first_missing +
+                         "); expected every shard's directory, each run to the end");
     record["shard"] = "0/1";
     write_file_atomically(out_dir / "sweep.json", record.dump(1) + "\n");
     SweepSummary s = write_results(out_dir, record, points);

@@ -36,8 +36,7 @@ std::vector<int> resolve_bits(const std::string& spec, const Network& net,
     const sim::BitsRange r = sim::weight_bits_range(config);
     if (!is_path) return parse_bits(spec, net.weight_layer_count(), r.min, r.max, what);
     bits = read_best_bits(spec);
-    return parse_bits(format_bits(bits), net.weight_layer_count(), r.min, r.max,
-                      what + " " + spec);
+    return parse_bits(format_bits(bits), net.weight_layer_count(), r.min, r.max, what + " " + spec);
 }
 
 // Every (bits, act_bits) pair, act_bits varying fastest ("" when the spec has none).
@@ -51,7 +50,8 @@ std::vector<std::pair<std::string, std::string>> bits_pairs(const SweepSpec& spe
 }
 
 // Every combination of the --set axes, the last axis varying fastest.
-std::vector<std::vector<sim::ConfigOverride>> override_combinations(const std::vector<SweepAxis>& axes) {
+std::vector<std::vector<sim::ConfigOverride>> override_combinations(
+    const std::vector<SweepAxis>& axes) {
     std::vector<std::vector<sim::ConfigOverride>> out{{}};
     for (const auto& axis : axes) {
         std::vector<std::vector<sim::ConfigOverride>> next;
@@ -117,14 +117,16 @@ SweepPlan make_plan(const SweepSpec& spec) {
                             p.act_bits = parse_bits(act_spec, net.weight_layer_count(), ar.min,
                                                     ar.max, "--act-bits");
                         p.baseline = baseline;
-                        nlohmann::ordered_json id = {
-                            {"accel_file", accel},   {"config", config_json},
-                            {"model", model},        {"trace", p.trace},
-                            {"trace_hash", trace_hashes[t]}, {"bits_spec", bits_spec},
-                            {"bits", p.bits},
-                            {"baseline", baseline.label},
-                            {"baseline_config", baseline_config},
-                            {"baseline_bits", baseline.bits}};
+                        nlohmann::ordered_json id = {{"accel_file", accel},
+                                                     {"config", config_json},
+                                                     {"model", model},
+                                                     {"trace", p.trace},
+                                                     {"trace_hash", trace_hashes[t]},
+                                                     {"bits_spec", bits_spec},
+                                                     {"bits", p.bits},
+                                                     {"baseline", baseline.label},
+                                                     {"baseline_config", baseline_config},
+                                                     {"baseline_bits", baseline.bits}};
                         if (!p.act_bits.empty()) id["act_bits"] = p.act_bits;
                         p.identity = id.dump();
                         p.id = stable_hash(p.identity);

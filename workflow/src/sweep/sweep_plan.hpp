@@ -16,28 +16,28 @@
 namespace serialq::workflow {
 
 struct PlannedPoint {
-    std::size_t index = 0;                        // position in the whole sweep
+    std::size_t index = 0;  // position in the whole sweep
     std::string accel_file;
-    std::vector<sim::ConfigOverride> overrides;   // this point's value of each --set axis
+    std::vector<sim::ConfigOverride> overrides;  // this point's value of each --set axis
     const sim::AcceleratorConfig* config = nullptr;
     std::string model;
     std::string trace;
     const Network* network = nullptr;
-    std::string bits_spec;                        // as the user gave it
-    std::vector<int> bits;                        // per weight layer
-    std::string act_bits_spec;                    // "" for the accelerator's activation_bits
-    std::vector<int> act_bits;                    // per weight layer, or empty
-    sim::BaselineRun baseline;                    // the accelerator and bits it is compared with
-    std::string identity;                         // canonical JSON of everything above
-    std::string id;                               // 16 hex digits: hash of `identity`
+    std::string bits_spec;  // as the user gave it
+    std::vector<int> bits;  // per weight layer
+    std::string act_bits_spec;  // "" for the accelerator's activation_bits
+    std::vector<int> act_bits;  // per weight layer, or empty
+    sim::BaselineRun baseline;  // the accelerator and bits it is compared with
+    std::string identity;  // canonical JSON of everything above
+    std::string id;  // 16 hex digits: hash of `identity`
 };
 
 struct SweepPlan {
     SweepSpec spec;
-    std::deque<sim::AcceleratorConfig> configs;   // deque: points keep pointers into it
+    std::deque<sim::AcceleratorConfig> configs;  // deque: points keep pointers into it
     std::deque<Network> networks;
     std::vector<PlannedPoint> points;
-    std::string spec_id;                          // hash of all point identities, in order
+    std::string spec_id;  // hash of all point identities, in order
 };
 
 SweepPlan make_plan(const SweepSpec& spec);

@@ -28,8 +28,8 @@ using Clock = std::chrono::steady_clock;
 nlohmann::ordered_json spec_json(const SweepSpec& s) {
     nlohmann::ordered_json axes = nlohmann::ordered_json::object();
     for (const auto& a : s.axes) axes[a.key] = a.values;
-    return {{"file", s.file}, {"accel", s.accels}, {"set", axes},   {"model", s.models},
-            {"trace", s.traces}, {"bits", s.bits}, {"baseline", s.baseline}};
+    return {{"file", s.file},    {"accel", s.accels}, {"set", axes},           {"model", s.models},
+            {"trace", s.traces}, {"bits", s.bits},    {"baseline", s.baseline}};
 }
 
 // Calls `progress` from this thread about ten times a second until `finished` says so.
@@ -114,12 +114,12 @@ void run_in_processes(const std::vector<const PlannedPoint*>& todo, const SweepO
         if (ok) {
             ++done;
         } else if (first_error.empty()) {
-            first_error = n > 0 ? std::string(buf, static_cast<std::size_t>(n))
-                                : "point " + std::to_string(c.point->index) +
-                                      ": worker process died (" +
-                                      (WIFSIGNALED(status) ? std::string(strsignal(WTERMSIG(status)))
-                                                           : "exit " + std::to_string(WEXITSTATUS(status))) +
-                                      ")";
+            first_error =
+                n > 0 ? std::string(buf, static_cast<std::size_t>(n))
+                      : "point " + std::to_string(c.point->index) + ": worker process died (" +
+                            (WIFSIGNALED(status) ? std::string(strsignal(WTERMSIG(status)))
+                                                 : "exit " + std::to_string(WEXITSTATUS(status))) +
+                            ")";
         }
     };
     while ((next < todo.size() && first_error.empty()) || !running.empty()) {
@@ -136,7 +136,8 @@ void run_in_processes(const std::vector<const PlannedPoint*>& todo, const SweepO
                     write_point(o.out_dir, *todo[next], evaluate_point(*todo[next], o.make_model));
                 } catch (const std::exception& e) {
                     const std::string msg = e.what();
-                    [[maybe_unused]] auto w = ::write(fds[1], msg.data(), std::min<std::size_t>(msg.size(), 4000));
+                    [[maybe_unused]] auto w =
+                        ::write(fds[1], msg.data(), std::min<std::size_t>(msg.size(), 4000));
                     code = 1;
                 }
                 ::_exit(code);
@@ -193,9 +194,9 @@ nlohmann::ordered_json sweep_record(const SweepPlan& plan, int shard_index, int 
 
 }  // namespace
 
-SweepSummary write_results(const std::filesystem::path& out_dir,
-                           const nlohmann::ordered_json& record,
-                           const std::vector<std::pair<std::size_t, nlohmann::ordered_json>>& points) {
+SweepSummary write_results(
+    const std::filesystem::path& out_dir, const nlohmann::ordered_json& record,
+    const std::vector<std::pair<std::size_t, nlohmann::ordered_json>>& points) {
     std::vector<nlohmann::ordered_json> results;
     std::vector<std::size_t> indices;
     for (const auto& [i, p] : points) {
@@ -231,7 +232,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepOptions& o) {
             throw InputError(record_file.string() + ": not valid JSON (" + e.what() + ")");
         }
         if (old.value("spec_id", "") != plan.spec_id || old.value("shard", "") != record["shard"])
-            throw ConfigError(record_file.string() + ": holds another sweep (different points or "
+            throw ConfigError(record_file.string() +
+                              ": holds another sweep (different points or "
                               "shard); expected the same sweep to resume, or use a new --out");
     }
     write_file_atomically(record_file, record.dump(1) + "\n");
@@ -241,10 +243,13 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepOptions& o) {
     SweepSummary s;
     s.points_total = plan.points.size();
     for (const auto& p : plan.points) {
-        if (static_cast<int>(p.index % static_cast<std::size_t>(o.shard_count)) != o.shard_index) continue;
+        if (static_cast<int>(p.index % static_cast<std::size_t>(o.shard_count)) != o.shard_index)
+            continue;
         ++s.points_shard;
-        if (read_point(point_path(o.out_dir, p.id), p.identity)) ++s.points_skipped;
-        else todo.push_back(&p);
+        if (read_point(point_path(o.out_dir, p.id), p.identity))
+            ++s.points_skipped;
+        else
+            todo.push_back(&p);
     }
 
     std::vector<const PlannedPoint*> analytic, cycle;
@@ -257,7 +262,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepOptions& o) {
 
     for (const auto& p : plan.points)
         if (static_cast<int>(p.index % static_cast<std::size_t>(o.shard_count)) == o.shard_index)
-            shard_points.emplace_back(p.index, *read_point(point_path(o.out_dir, p.id), p.identity));
+            shard_points.emplace_back(p.index,
+                                      *read_point(point_path(o.out_dir, p.id), p.identity));
     const SweepSummary written = write_results(o.out_dir, record, shard_points);
     s.rows = written.rows;
     s.csv = written.csv;

@@ -44,7 +44,8 @@ std::vector<std::string> scalars(YamlMap& m, const char* key) {
 SweepAxis parse_sweep_axis(const std::string& text, const std::string& what) {
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0)
-        throw ConfigError(what + ": found '" + text + "', expected key=value[,value...] (e.g. "
+        throw ConfigError(what + ": found '" + text +
+                          "', expected key=value[,value...] (e.g. "
                           "off_chip.bandwidth_gb_per_s=64,128,256)");
     SweepAxis axis{text.substr(0, eq), split_commas(text.substr(eq + 1))};
     for (const auto& v : axis.values)
@@ -57,7 +58,9 @@ SweepAxis parse_sweep_axis(const std::string& text, const std::string& what) {
 void SweepSpec::check() const {
     const std::string where = file.empty() ? "" : file + ": ";
     auto need = [&](bool ok, const std::string& what, const std::string& option) {
-        if (!ok) throw ConfigError(where + what + ": found nothing, expected at least one (" + option + ")");
+        if (!ok)
+            throw ConfigError(where + what + ": found nothing, expected at least one (" + option +
+                              ")");
     };
     need(!accels.empty(), "accel", "--accel A.yaml");
     need(!traces.empty(), "trace", "--trace T.yaml");
@@ -71,7 +74,8 @@ void SweepSpec::check() const {
         if (a.values.empty())
             throw ConfigError(where + "set " + a.key + ": found no values, expected at least one");
         if (!keys.insert(a.key).second)
-            throw ConfigError(where + "set " + a.key + ": found twice, expected each key once "
+            throw ConfigError(where + "set " + a.key +
+                              ": found twice, expected each key once "
                               "(give all its values in one list)");
     }
 }

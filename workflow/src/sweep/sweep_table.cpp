@@ -13,9 +13,9 @@ namespace {
 const std::set<std::string> kSkippedConfigKeys = {"name", "description", "source"};
 
 // The point's parameters every row repeats (point_file.cpp writes them).
-const std::vector<std::string> kParamColumns = {"model", "network", "trace", "bits_spec", "bits",
-                                                "act_bits_spec", "act_bits", "baseline",
-                                                "baseline_bits"};
+const std::vector<std::string> kParamColumns = {"model",     "network",  "trace",
+                                                "bits_spec", "bits",     "act_bits_spec",
+                                                "act_bits",  "baseline", "baseline_bits"};
 
 }  // namespace
 
@@ -36,12 +36,15 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
     for (std::size_t n = 0; n < points.size(); ++n) {
         const auto& p = points[n];
         const auto& params = p["params"];
-        nlohmann::ordered_json head = {{"point", indices[n]},
-                                       {"accel", params.value("accel", nlohmann::ordered_json())},
-                                       {"accel_file", params.value("accel_file", nlohmann::ordered_json())}};
-        for (const auto& k : config_keys) head[k] = params["config"].value(k, nlohmann::ordered_json());
+        nlohmann::ordered_json head = {
+            {"point", indices[n]},
+            {"accel", params.value("accel", nlohmann::ordered_json())},
+            {"accel_file", params.value("accel_file", nlohmann::ordered_json())}};
+        for (const auto& k : config_keys)
+            head[k] = params["config"].value(k, nlohmann::ordered_json());
         for (const auto& k : kParamColumns) head[k] = params.value(k, nlohmann::ordered_json());
-        const auto add = [&](const nlohmann::ordered_json& layer, const nlohmann::ordered_json& base) {
+        const auto add = [&](const nlohmann::ordered_json& layer,
+                             const nlohmann::ordered_json& base) {
             nlohmann::ordered_json row = head;
             row.update(layer);
             sim::add_comparison(row, base.at(fig::total_cycles.name).get<double>(),

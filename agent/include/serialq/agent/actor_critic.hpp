@@ -18,13 +18,13 @@
 namespace serialq::agent {
 
 struct NetworkParams {
-    std::string kind = "lstm";                 // lstm | mlp (first hidden layer)
-    int trunk_size = 128;                      // LSTM cells (or mlp width) shared by both heads
+    std::string kind = "lstm";  // lstm | mlp (first hidden layer)
+    int trunk_size = 128;  // LSTM cells (or mlp width) shared by both heads
     std::vector<int> policy_hidden{128, 128};  // policy FC layers, then softmax over bitwidths
-    std::vector<int> value_hidden{128, 64};    // value FC layers, then one output
+    std::vector<int> value_hidden{128, 64};  // value FC layers, then one output
     Activation activation = Activation::Relu;  // of the FC layers (relu | tanh)
-    double policy_output_gain = 0.01;          // small: the first policy is nearly uniform
-    void check() const;                        // throws ConfigError naming the field
+    double policy_output_gain = 0.01;  // small: the first policy is nearly uniform
+    void check() const;  // throws ConfigError naming the field
 };
 // Each field's key (in a search config's network block), range and help.
 const ConfigFields<NetworkParams>& network_fields();

@@ -25,38 +25,38 @@
 namespace serialq::agent {
 
 struct DdpgParams {
-    std::vector<int> actor_hidden{400, 300};   // ReLU layers of mu(s) (the HAQ paper's
-                                               // implementation details and the default
-                                               // arguments of lib/rl/ddpg.py's Actor; note that
-                                               // rl_quantize.py's --hidden1 default is 300, so
-                                               // HAQ's shipped scripts run 300, 300)
+    std::vector<int> actor_hidden{400, 300};  // ReLU layers of mu(s) (the HAQ paper's
+        // implementation details and the default
+        // arguments of lib/rl/ddpg.py's Actor; note that
+        // rl_quantize.py's --hidden1 default is 300, so
+        // HAQ's shipped scripts run 300, 300)
     std::vector<int> critic_hidden{400, 300};  // ReLU layers of Q(s, a) (as actor_hidden)
-    AdamParams actor_adam{1e-4, 0.9, 0.999, 1e-8};   // rl_quantize.py --lr_a 1e-4; betas and
-                                                     // epsilon are torch.optim.Adam's defaults
+    AdamParams actor_adam{1e-4, 0.9, 0.999, 1e-8};  // rl_quantize.py --lr_a 1e-4; betas and
+        // epsilon are torch.optim.Adam's defaults
     AdamParams critic_adam{1e-3, 0.9, 0.999, 1e-8};  // rl_quantize.py --lr_c 1e-3
-    double tau = 0.01;          // soft target update theta' <- (1 - tau) theta' + tau theta
-                                // (rl_quantize.py --tau)
-    double discount = 1.0;      // gamma of the critic's target r + gamma Q'(s', mu'(s'))
-                                // (rl_quantize.py --discount)
-    int replay_per_layer = 128; // replay capacity per quantised layer: HAQ's --rmsize 128 is
-                                // multiplied by the number of layers (rl_quantize.py)
-    int batch_size = 64;        // minibatch of one update (rl_quantize.py --bsize)
-    int warmup_episodes = 20;   // episodes of uniform random actions before any update
-                                // (rl_quantize.py --warmup; HAQ's loop tests episode <= warmup
-                                // and so plays 21, we play exactly this many)
-    double noise_sigma = 0.5;   // sigma of the truncated normal exploration noise in the first
-                                // episode after warm-up (rl_quantize.py --init_delta)
+    double tau = 0.01;  // soft target update theta' <- (1 - tau) theta' + tau theta
+        // (rl_quantize.py --tau)
+    double discount = 1.0;  // gamma of the critic's target r + gamma Q'(s', mu'(s'))
+        // (rl_quantize.py --discount)
+    int replay_per_layer = 128;  // replay capacity per quantised layer: HAQ's --rmsize 128 is
+        // multiplied by the number of layers (rl_quantize.py)
+    int batch_size = 64;  // minibatch of one update (rl_quantize.py --bsize)
+    int warmup_episodes = 20;  // episodes of uniform random actions before any update
+        // (rl_quantize.py --warmup; HAQ's loop tests episode <= warmup
+        // and so plays 21, we play exactly this many)
+    double noise_sigma = 0.5;  // sigma of the truncated normal exploration noise in the first
+        // episode after warm-up (rl_quantize.py --init_delta)
     double noise_decay = 0.99;  // sigma's factor per episode after warm-up (--delta_decay)
-    double baseline_step = 0.5; // reward baseline b, an exponential moving average of the
-                                // minibatches' mean rewards, b <- b + step (mean - b) from
-                                // b = the first minibatch's mean, subtracted from the rewards of
-                                // each update (lib/rl/ddpg.py: moving_alpha = 0.5); 0 = none
-    int updates_per_step = 1;   // updates per stored transition once warm-up is over
-                                // (rl_quantize.py --n_update); for the caller, Ddpg ignores it
+    double baseline_step = 0.5;  // reward baseline b, an exponential moving average of the
+        // minibatches' mean rewards, b <- b + step (mean - b) from
+        // b = the first minibatch's mean, subtracted from the rewards of
+        // each update (lib/rl/ddpg.py: moving_alpha = 0.5); 0 = none
+    int updates_per_step = 1;  // updates per stored transition once warm-up is over
+        // (rl_quantize.py --n_update); for the caller, Ddpg ignores it
     double output_init = 3e-3;  // the output layers' weights start U(-w, w), biases 0
-                                // (Lillicrap et al. §7, who draw the biases alike; HAQ passes
-                                // --init_w 0.003 to its networks but never applies it)
-    void check() const;         // throws ConfigError naming the field ("haq.tau")
+        // (Lillicrap et al. §7, who draw the biases alike; HAQ passes
+        // --init_w 0.003 to its networks but never applies it)
+    void check() const;  // throws ConfigError naming the field ("haq.tau")
 
     // Replay capacity for a network of `layers` quantised layers (replay_per_layer * layers).
     Index replay_capacity(Index layers) const;
@@ -115,7 +115,7 @@ private:
     ParameterSet<S> parameters_;
     Mlp<S> mlp_;
     Mat<S> actions_;  // sigmoid of the Mlp's output (1 x N)
-    Mat<S> dlogit_;   // dL/d(pre-sigmoid output)    (1 x N)
+    Mat<S> dlogit_;  // dL/d(pre-sigmoid output)    (1 x N)
 };
 
 // The critic Q(s, a): the concatenation [s; a] -> critic_hidden (ReLU) -> 1. HAQ's Critic feeds
@@ -150,18 +150,18 @@ private:
     int last_hidden_;
     ParameterSet<S> parameters_;
     Mlp<S> mlp_;
-    Mat<S> input_;   // [s; a]      ((D + 1) x N)
+    Mat<S> input_;  // [s; a]      ((D + 1) x N)
     Mat<S> dinput_;  // dL/d[s; a]  ((D + 1) x N)
 };
 
 // B transitions side by side, one per column.
 template <typename S>
 struct Minibatch {
-    Mat<S> states;       // (D x B)
-    Mat<S> actions;      // (1 x B)
-    Mat<S> rewards;      // (1 x B)
+    Mat<S> states;  // (D x B)
+    Mat<S> actions;  // (1 x B)
+    Mat<S> rewards;  // (1 x B)
     Mat<S> next_states;  // (D x B)
-    Mat<S> dones;        // (1 x B): 1 where the episode ended with the transition, else 0
+    Mat<S> dones;  // (1 x B): 1 where the episode ended with the transition, else 0
     void resize(Index state_size, Index batch);
     Index size() const { return states.cols(); }
 };
@@ -188,11 +188,11 @@ public:
     void sample(std::mt19937_64& rng, Minibatch<S>& out);
 
     // Storage by slot, one column per slot; slots [0, size()) are filled.
-    const Mat<S>& states() const { return states_; }          // (D x C)
-    const Mat<S>& actions() const { return actions_; }        // (1 x C)
-    const Mat<S>& rewards() const { return rewards_; }        // (1 x C)
+    const Mat<S>& states() const { return states_; }  // (D x C)
+    const Mat<S>& actions() const { return actions_; }  // (1 x C)
+    const Mat<S>& rewards() const { return rewards_; }  // (1 x C)
     const Mat<S>& next_states() const { return next_states_; }
-    const Mat<S>& dones() const { return dones_; }            // (1 x C), 0 or 1
+    const Mat<S>& dones() const { return dones_; }  // (1 x C), 0 or 1
 
     // Raw access, for checkpoints. set_position requires 0 <= size <= C, 0 <= head < C and
     // head == size % C unless size == C (what pushes leave): std::logic_error otherwise.
@@ -214,7 +214,7 @@ private:
 // Accumulates dL/dtheta into critic.parameters().grads() (the caller zeroes them); `dq` is a
 // work buffer. The critic must be sized for B columns.
 struct CriticLoss {
-    double loss = 0;    // L
+    double loss = 0;  // L
     double mean_q = 0;  // mean_b Q(s_b, a_b)
 };
 template <typename S>
@@ -228,14 +228,14 @@ CriticLoss critic_loss(DdpgCritic<S>& critic, const Minibatch<S>& batch, const M
 // gradients, which a critic step must zero first. `dq`, `da` are work buffers. Both networks
 // must be sized for B columns. Returns L.
 template <typename S>
-double actor_loss(DdpgActor<S>& actor, DdpgCritic<S>& critic, const Mat<S>& states,
-                  Mat<S>& dq, Mat<S>& da);
+double actor_loss(DdpgActor<S>& actor, DdpgCritic<S>& critic, const Mat<S>& states, Mat<S>& dq,
+                  Mat<S>& da);
 
 struct DdpgUpdateStats {
     double critic_loss = 0;  // L of the critic step, before it
-    double mean_q = 0;       // mean Q(s, a) over the minibatch, before the critic step
+    double mean_q = 0;  // mean Q(s, a) over the minibatch, before the critic step
     double policy_loss = 0;  // -mean Q(s, mu(s)) of the actor step, before it
-    double baseline = 0;     // the reward baseline subtracted in this update
+    double baseline = 0;  // the reward baseline subtracted in this update
 };
 
 template <typename S>
@@ -255,8 +255,8 @@ public:
     S act(const ConstMatRef<S>& state);
 
     // Stores a transition in the replay buffer (state, next_state: D x 1).
-    void observe(const ConstMatRef<S>& state, S action, S reward,
-                 const ConstMatRef<S>& next_state, bool done);
+    void observe(const ConstMatRef<S>& state, S action, S reward, const ConstMatRef<S>& next_state,
+                 bool done);
 
     // One update (lib/rl/ddpg.py's update_policy): draws a minibatch with `rng`; moves the
     // baseline b by the batch's mean reward and subtracts it; targets

@@ -55,24 +55,24 @@ struct EnvironmentParams {
     // Per-layer choices by layer name, replacing `bits` for that layer (ascending); one value
     // pins the layer (HAQ and ReLeQ keep the first and last layers at 8 bits).
     std::map<std::string, std::vector<int>> layer_bits;
-    int baseline_bits = 8;        // reference of the hardware cost x, speedup, energy reduction
+    int baseline_bits = 8;  // reference of the hardware cost x, speedup, energy reduction
     AccuracyFeedback accuracy_feedback = AccuracyFeedback::Episode;
     EpisodeStart episode_start = EpisodeStart::Carry;
-    void check() const;           // throws ConfigError naming the field
+    void check() const;  // throws ConfigError naming the field
 };
 // Each field's key (at the top level of a search config), range and help.
 const ConfigFields<EnvironmentParams>& environment_fields();
 
 struct EpisodeResult {
-    std::vector<int> bits;          // per weight layer
+    std::vector<int> bits;  // per weight layer
     double accuracy_percent = 0;
-    double relative_accuracy = 0;   // y
-    double cost = 0;                // x: the objective's cost relative to the baseline's
+    double relative_accuracy = 0;  // y
+    double cost = 0;  // x: the objective's cost relative to the baseline's
     long long cycles = 0;
     double energy_pj = 0;
     long long weight_bits = 0;
-    bool feasible = true;           // meets the objective's constraint
-    double reward = 0;              // derived from the objective (objective.hpp)
+    bool feasible = true;  // meets the objective's constraint
+    double reward = 0;  // derived from the objective (objective.hpp)
 };
 
 // How objective.hpp's better() sees a result.
@@ -154,15 +154,15 @@ private:
     Objective objective_;
     RewardParams reward_params_;
     EnvironmentParams params_;
-    std::vector<int> choices_;                     // the action space (union of the layers')
+    std::vector<int> choices_;  // the action space (union of the layers')
     std::vector<std::vector<int>> layer_choices_;  // per weight layer
     Index steps_;
     int max_bits_;
-    std::vector<double> quant_cost_;   // n_w * E_mem/E_MAC + n_MAC per layer (State of Quantization)
+    std::vector<double> quant_cost_;  // n_w * E_mem/E_MAC + n_MAC per layer (State of Quantization)
     Eigen::Matrix<double, 7, Eigen::Dynamic> static_;  // features 0..6 per layer
-    std::vector<int> current_;         // the network's current assignment
-    int previous_bits_ = 0;            // bits chosen at the previous step of this episode
-    double y_ = 1.0;                   // State of Relative Accuracy
+    std::vector<int> current_;  // the network's current assignment
+    int previous_bits_ = 0;  // bits chosen at the previous step of this episode
+    double y_ = 1.0;  // State of Relative Accuracy
 };
 
 }  // namespace serialq::agent

@@ -48,7 +48,7 @@ private:
     std::vector<int> layer_index_;  // weight layer -> index in Network::layers
     std::map<std::pair<std::size_t, sim::LayerSpec>, HardwareCost> costs_;
     std::vector<long long> order_;  // l, weight bits, act bits, resident,
-                                    // off-chip input (1) | output (2), stream buffer
+        // off-chip input (1) | output (2), stream buffer
 };
 
 }  // namespace serialq::agent

@@ -24,8 +24,9 @@ inline constexpr EnumNames<ObjectiveKind, 5> kObjectiveKindNames{
       {ObjectiveKind::Size, "size"},
       {ObjectiveKind::Accuracy, "accuracy"},
       {ObjectiveKind::Reward, "reward"}}}};
-inline constexpr EnumNames<CostMetric, 3> kCostMetricNames{
-    {{{CostMetric::Latency, "latency"}, {CostMetric::Energy, "energy"}, {CostMetric::Size, "size"}}}};
+inline constexpr EnumNames<CostMetric, 3> kCostMetricNames{{{{CostMetric::Latency, "latency"},
+                                                             {CostMetric::Energy, "energy"},
+                                                             {CostMetric::Size, "size"}}}};
 
 inline const char* to_string(ObjectiveKind kind) { return kObjectiveKindNames.name(kind); }
 inline const char* to_string(CostMetric metric) { return kCostMetricNames.name(metric); }
@@ -36,9 +37,9 @@ inline ObjectiveKind objective_kind_from_name(const std::string& name) {
 
 struct Objective {
     ObjectiveKind kind = ObjectiveKind::Latency;
-    double max_loss_points = 1.0;   // latency | energy | size: accuracy >= reference - this
+    double max_loss_points = 1.0;  // latency | energy | size: accuracy >= reference - this
     CostMetric budget_metric = CostMetric::Latency;  // accuracy: the budgeted cost
-    double budget_fraction = 0.5;   // accuracy: cost <= this x the baseline's
+    double budget_fraction = 0.5;  // accuracy: cost <= this x the baseline's
     RewardKind reward = RewardKind::Latency;  // reward: the ReLeQ-style reward steered by
 
     // The cost the objective is about: its own kind, or the budget's (Reward: the reward's x).
@@ -65,8 +66,8 @@ struct Verdict {
     double reward = 0;
 };
 
-constexpr double kShortfallScale = 5.0;   // points of accuracy at which R = -1/2 (ours)
-constexpr double kOvershootScale = 0.1;   // relative budget overshoot at which R = -1/2 (ours)
+constexpr double kShortfallScale = 5.0;  // points of accuracy at which R = -1/2 (ours)
+constexpr double kOvershootScale = 0.1;  // relative budget overshoot at which R = -1/2 (ours)
 
 Verdict judge(const Objective& objective, double accuracy_percent,
               double reference_accuracy_percent, double x, double releq_reward);

@@ -27,7 +27,9 @@ inline constexpr EnumNames<RewardKind, 5> kRewardKindNames{{{{RewardKind::Releq,
                                                              {RewardKind::Latency, "latency"},
                                                              {RewardKind::Energy, "energy"}}}};
 inline constexpr EnumNames<RewardShape, 3> kRewardShapeNames{
-    {{{RewardShape::Releq, "releq"}, {RewardShape::Ratio, "ratio"}, {RewardShape::Difference, "difference"}}}};
+    {{{RewardShape::Releq, "releq"},
+      {RewardShape::Ratio, "ratio"},
+      {RewardShape::Difference, "difference"}}}};
 
 // An unknown name is a ConfigError naming the valid ones.
 inline RewardKind reward_kind_from_name(const std::string& name) {
@@ -41,8 +43,8 @@ inline const char* to_string(RewardShape shape) { return kRewardShapeNames.name(
 bool uses_hardware_cost(RewardKind kind);  // latency, energy
 
 struct RewardParams {
-    double a = 0.2;          // exponent of x in 1 - x^a (ReLeQ paper)
-    double b = 0.4;          // accuracy exponent y^(b/y) (ReLeQ paper)
+    double a = 0.2;  // exponent of x in 1 - x^a (ReLeQ paper)
+    double b = 0.4;  // accuracy exponent y^(b/y) (ReLeQ paper)
     double threshold = 0.4;  // th: below this relative accuracy the reward is -1 (ReLeQ paper)
     double mem_to_mac_energy = 120;  // E_mem / E_MAC in the State of Quantization (ReLeQ)
     RewardShape hardware_shape = RewardShape::Releq;  // shape used by latency and energy

@@ -36,7 +36,7 @@ public:
     //   return_t = A_t + V_t.
     void compute_advantages(double gamma, double lambda);
 
-    const Mat<S>& states() const { return states_; }     // (D x T*E)
+    const Mat<S>& states() const { return states_; }  // (D x T*E)
     const std::vector<int>& actions() const { return actions_; }
     const RowVec<S>& log_probs() const { return log_probs_; }  // (1 x T*E), at sampling time
     const RowVec<S>& values() const { return values_; }

@@ -28,14 +28,14 @@
 namespace serialq::agent {
 
 struct SearchSettings {
-    std::string strategy = "ppo";             // search_strategy.hpp's names
-    Objective objective;                      // what is searched for (objective.hpp)
+    std::string strategy = "ppo";  // search_strategy.hpp's names
+    Objective objective;  // what is searched for (objective.hpp)
     // Overrides the oracle's full-precision accuracy, the reference of the objective.
     std::optional<double> reference_accuracy_percent;
-    long long episodes = 100;                 // total, including any resumed ones
+    long long episodes = 100;  // total, including any resumed ones
     std::uint64_t seed = 1;
-    std::filesystem::path out_dir;            // empty: no files (benchmarks, tests)
-    bool resume = false;                      // continue from out_dir/checkpoint.bin
+    std::filesystem::path out_dir;  // empty: no files (benchmarks, tests)
+    bool resume = false;  // continue from out_dir/checkpoint.bin
     // What the run was given, recorded in every output and checked on resume.
     std::string trace;
     std::string oracle;
@@ -59,10 +59,10 @@ struct SearchProgress {
     long long episodes_done = 0;
     long long episodes_total = 0;
     const EpisodeLog* last = nullptr;
-    const EpisodeLog* best = nullptr;   // best by the objective so far (the earliest on ties)
-    long long best_episode = 0;         // 1-based
+    const EpisodeLog* best = nullptr;  // best by the objective so far (the earliest on ties)
+    long long best_episode = 0;  // 1-based
     long long distinct_oracle_calls = 0;
-    HardwareCost baseline;              // every layer at baseline_bits
+    HardwareCost baseline;  // every layer at baseline_bits
 };
 
 // One point of the accuracy-vs-latency frontier of the assignments a search evaluated.
@@ -79,18 +79,18 @@ struct SearchSummary {
     // feasible, the closest (highest reward), and best_feasible is false.
     EpisodeLog best;
     bool best_feasible = false;
-    std::string objective;              // Objective::describe()
+    std::string objective;  // Objective::describe()
     // The accuracy-vs-latency Pareto frontier of every assignment evaluated (as pareto.json
     // marks it), most accurate first: the trade-offs beside the one the reward chose.
     std::vector<FrontPoint> latency_front;
-    long long best_episode = 0;         // 1-based
+    long long best_episode = 0;  // 1-based
     long long episodes = 0;
     long long distinct_oracle_calls = 0;
-    long long simulations = 0;          // distinct (layer, bits) simulated
+    long long simulations = 0;  // distinct (layer, bits) simulated
     double reference_accuracy_percent = 0;
     HardwareCost baseline;
-    double speedup = 0;                 // baseline cycles / best cycles
-    double energy_reduction = 0;        // baseline energy / best energy
+    double speedup = 0;  // baseline cycles / best cycles
+    double energy_reduction = 0;  // baseline energy / best energy
     std::optional<double> test_accuracy_percent;  // the best on settings.test_oracle, if given
 };
 

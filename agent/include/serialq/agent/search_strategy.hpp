@@ -45,7 +45,6 @@ std::string strategy_help();  // "adrl: ...; haq: ..." one line each
 // name: one of strategy_names() (else ConfigError). The networks are initialised from `rng`.
 std::unique_ptr<SearchStrategy> make_search_strategy(const std::string& name,
                                                      const SearchConfig& config,
-                                                     const Environment& env,
-                                                     std::mt19937_64& rng);
+                                                     const Environment& env, std::mt19937_64& rng);
 
 }  // namespace serialq::agent

@@ -12,8 +12,8 @@
 namespace serialq::agent {
 
 struct WeightStatistics {
-    std::vector<double> std_dev;      // one per weight layer
-    std::vector<bool> from_weights;   // true: measured from the weights file; false: fallback
+    std::vector<double> std_dev;  // one per weight layer
+    std::vector<bool> from_weights;  // true: measured from the weights file; false: fallback
 };
 
 // Throws InputError if the trace names a weights file that cannot be read.

@@ -8,8 +8,8 @@ namespace serialq {
 
 // Parses `spec` for a network with `layers` weight layers; each bitwidth must lie in
 // [min_bits, max_bits]. Throws ConfigError naming `what` (e.g. "--bits") on any mismatch.
-std::vector<int> parse_bits(const std::string& spec, std::size_t layers, int min_bits,
-                            int max_bits, const std::string& what = "--bits");
+std::vector<int> parse_bits(const std::string& spec, std::size_t layers, int min_bits, int max_bits,
+                            const std::string& what = "--bits");
 
 // "8,4,4,8"
 std::string format_bits(const std::vector<int>& bits, char separator = ',');

@@ -41,10 +41,16 @@ struct Range {
         return (open_min ? v > min : v >= min) && (open_max ? v < max : v <= max);
     }
 };
-constexpr Range closed(double a, double b, const char* note = "") { return {a, b, false, false, note}; }
+constexpr Range closed(double a, double b, const char* note = "") {
+    return {a, b, false, false, note};
+}
 constexpr Range open(double a, double b, const char* note = "") { return {a, b, true, true, note}; }
-constexpr Range open_closed(double a, double b, const char* note = "") { return {a, b, true, false, note}; }
-constexpr Range closed_open(double a, double b, const char* note = "") { return {a, b, false, true, note}; }
+constexpr Range open_closed(double a, double b, const char* note = "") {
+    return {a, b, true, false, note};
+}
+constexpr Range closed_open(double a, double b, const char* note = "") {
+    return {a, b, false, true, note};
+}
 
 // How a field's value is typed (for writers that keep types, such as JSON).
 enum class FieldKind { Integer, Number, Boolean, Choice, IntegerList, Text, Custom };
@@ -59,13 +65,13 @@ struct Doc {
 
 template <class S>
 struct ConfigField {
-    Doc doc;                // doc.key: the dotted key path relative to S ("clip", "ppo.clip")
+    Doc doc;  // doc.key: the dotted key path relative to S ("clip", "ppo.clip")
     FieldKind kind = FieldKind::Custom;
-    std::string range;      // the valid values, short: "1..64", "(0, 1)", "relu, tanh"
-    std::string expected;   // the same in error wording: "an integer in 1..64"
+    std::string range;  // the valid values, short: "1..64", "(0, 1)", "relu, tanh"
+    std::string expected;  // the same in error wording: "an integer in 1..64"
     std::function<void(YamlMap&, std::string_view leaf, S&)> read;  // reads `leaf` if present
-    std::function<std::string(const S&)> write;                      // the value as YAML text
-    std::function<std::optional<std::string>(const S&)> problem;    // what was found, if invalid
+    std::function<std::string(const S&)> write;  // the value as YAML text
+    std::function<std::optional<std::string>(const S&)> problem;  // what was found, if invalid
 };
 template <class S>
 using ConfigFields = std::vector<ConfigField<S>>;
@@ -75,9 +81,9 @@ using ConfigFields = std::vector<ConfigField<S>>;
 std::string round_trip_text(double v);
 
 namespace fields_detail {
-std::string range_text(const Range& r);          // "(0, 1]" (+ " (note)")
+std::string range_text(const Range& r);  // "(0, 1]" (+ " (note)")
 std::string integer_range_text(long long min, long long max);  // "1..64"
-std::string list_text(const std::vector<long long>& values);   // "[2, 3, 4]"
+std::string list_text(const std::vector<long long>& values);  // "[2, 3, 4]"
 std::string choices_text(const std::vector<std::string>& names);  // "relu, tanh"
 bool present(YamlMap& m, std::string_view leaf);  // false (and the key allowed) if absent
 long long read_integer(YamlMap& m, std::string_view leaf, long long min, long long max);
@@ -100,10 +106,13 @@ void read_group(YamlMap& m, std::string_view group, const std::function<void(Yam
 template <class S, class I>
 ConfigField<S> integer(Doc doc, I S::*member, long long min, long long max) {
     namespace d = fields_detail;
-    return {std::move(doc), FieldKind::Integer, d::integer_range_text(min, max),
+    return {std::move(doc),
+            FieldKind::Integer,
+            d::integer_range_text(min, max),
             "an integer in " + d::integer_range_text(min, max),
             [=](YamlMap& m, std::string_view leaf, S& s) {
-                if (d::present(m, leaf)) s.*member = static_cast<I>(d::read_integer(m, leaf, min, max));
+                if (d::present(m, leaf))
+                    s.*member = static_cast<I>(d::read_integer(m, leaf, min, max));
             },
             [=](const S& s) { return std::to_string(s.*member); },
             [=](const S& s) -> std::optional<std::string> {
@@ -117,7 +126,10 @@ template <class S>
 ConfigField<S> number(Doc doc, double S::*member, Range r) {
     namespace d = fields_detail;
     const std::string expected = "a number in " + d::range_text(r);
-    return {std::move(doc), FieldKind::Number, d::range_text(r), expected,
+    return {std::move(doc),
+            FieldKind::Number,
+            d::range_text(r),
+            expected,
             [=](YamlMap& m, std::string_view leaf, S& s) {
                 if (d::present(m, leaf)) s.*member = d::read_number(m, leaf, r, expected);
             },
@@ -131,7 +143,10 @@ ConfigField<S> number(Doc doc, double S::*member, Range r) {
 template <class S>
 ConfigField<S> boolean(Doc doc, bool S::*member) {
     namespace d = fields_detail;
-    return {std::move(doc), FieldKind::Boolean, "true, false", "true or false",
+    return {std::move(doc),
+            FieldKind::Boolean,
+            "true, false",
+            "true or false",
             [=](YamlMap& m, std::string_view leaf, S& s) {
                 if (d::present(m, leaf)) s.*member = d::read_boolean(m, leaf);
             },
@@ -144,7 +159,10 @@ template <class S>
 ConfigField<S> choice(Doc doc, std::string S::*member, std::vector<std::string> names) {
     namespace d = fields_detail;
     const std::string shown = d::choices_text(names);
-    return {std::move(doc), FieldKind::Choice, shown, "one of " + shown,
+    return {std::move(doc),
+            FieldKind::Choice,
+            shown,
+            "one of " + shown,
             [=](YamlMap& m, std::string_view leaf, S& s) {
                 if (d::present(m, leaf)) s.*member = d::read_choice(m, leaf, names);
             },
@@ -160,11 +178,14 @@ ConfigField<S> choice(Doc doc, std::string S::*member, std::vector<std::string> 
 // configuration may use.
 template <class S, class E, std::size_t N>
 ConfigField<S> choice(Doc doc, E S::*member, const EnumNames<E, N>& table,
-                std::vector<std::string> allowed = {}) {
+                      std::vector<std::string> allowed = {}) {
     namespace d = fields_detail;
     if (allowed.empty()) allowed = table.names();
     const std::string shown = d::choices_text(allowed);
-    return {std::move(doc), FieldKind::Choice, shown, "one of " + shown,
+    return {std::move(doc),
+            FieldKind::Choice,
+            shown,
+            "one of " + shown,
             [=](YamlMap& m, std::string_view leaf, S& s) {
                 if (d::present(m, leaf))
                     s.*member = table.parse(d::read_choice(m, leaf, allowed), leaf);
@@ -180,15 +201,18 @@ ConfigField<S> choice(Doc doc, E S::*member, const EnumNames<E, N>& table,
 
 template <class S, class I>
 ConfigField<S> integer_list(Doc doc, std::vector<I> S::*member, long long min, long long max,
-                      bool non_empty = false) {
+                            bool non_empty = false) {
     namespace d = fields_detail;
     const std::string range = d::integer_range_text(min, max);
     const std::string expected =
-        std::string(non_empty ? "a list of 1 or more integers in " : "a list of integers in ") + range;
+        std::string(non_empty ? "a list of 1 or more integers in " : "a list of integers in ") +
+        range;
     auto as_long = [member](const S& s) {
         return std::vector<long long>((s.*member).begin(), (s.*member).end());
     };
-    return {std::move(doc), FieldKind::IntegerList, (non_empty ? "1 or more of " : "list of ") + range,
+    return {std::move(doc),
+            FieldKind::IntegerList,
+            (non_empty ? "1 or more of " : "list of ") + range,
             expected,
             [=](YamlMap& m, std::string_view leaf, S& s) {
                 if (!d::present(m, leaf)) return;
@@ -202,7 +226,10 @@ ConfigField<S> integer_list(Doc doc, std::vector<I> S::*member, long long min, l
 template <class S>
 ConfigField<S> text(Doc doc, std::string S::*member) {
     namespace d = fields_detail;
-    return {std::move(doc), FieldKind::Text, "text", "a string",
+    return {std::move(doc),
+            FieldKind::Text,
+            "text",
+            "a string",
             [=](YamlMap& m, std::string_view leaf, S& s) {
                 if (d::present(m, leaf)) s.*member = d::read_text(m, leaf);
             },
@@ -214,12 +241,12 @@ ConfigField<S> text(Doc doc, std::string S::*member) {
 // written by hand, still declared here so that help, docs and the unknown-key check know it.
 template <class S>
 ConfigField<S> custom(Doc doc, std::string range, std::string expected,
-                std::function<void(YamlMap&, std::string_view, S&)> read,
-                std::function<std::string(const S&)> write,
-                std::function<std::optional<std::string>(const S&)> problem = nullptr) {
+                      std::function<void(YamlMap&, std::string_view, S&)> read,
+                      std::function<std::string(const S&)> write,
+                      std::function<std::optional<std::string>(const S&)> problem = nullptr) {
     if (!problem) problem = [](const S&) -> std::optional<std::string> { return std::nullopt; };
-    return {std::move(doc), FieldKind::Custom, std::move(range), std::move(expected),
-            std::move(read), std::move(write), std::move(problem)};
+    return {std::move(doc),  FieldKind::Custom, std::move(range),  std::move(expected),
+            std::move(read), std::move(write),  std::move(problem)};
 }
 
 // ---- composition ------------------------------------------------------------------------
@@ -228,7 +255,9 @@ template <class S, class M>
 ConfigField<S> lift(M S::*member, const ConfigField<M>& f, const std::string& prefix = "") {
     ConfigField<S> out{f.doc, f.kind, f.range, f.expected, nullptr, nullptr, nullptr};
     out.doc.key = prefix + f.doc.key;
-    out.read = [member, r = f.read](YamlMap& m, std::string_view leaf, S& s) { r(m, leaf, s.*member); };
+    out.read = [member, r = f.read](YamlMap& m, std::string_view leaf, S& s) {
+        r(m, leaf, s.*member);
+    };
     out.write = [member, w = f.write](const S& s) { return w(s.*member); };
     out.problem = [member, p = f.problem](const S& s) { return p(s.*member); };
     return out;
@@ -246,7 +275,7 @@ ConfigFields<S> nest(const std::string& group, M S::*member, const ConfigFields<
 // The field of `fields` with `key`, under another key (why_key says why).
 template <class S>
 ConfigField<S> rekeyed(const ConfigFields<S>& fields, std::string_view key, std::string new_key,
-                 std::string why) {
+                       std::string why) {
     for (const auto& f : fields)
         if (f.doc.key == key) {
             ConfigField<S> out = f;
@@ -273,12 +302,14 @@ void load_fields(YamlMap& m, const ConfigFields<S>& fields, S& s);
 template <class S>
 void check_fields(const ConfigFields<S>& fields, const S& s, const std::string& prefix = "") {
     for (const auto& f : fields)
-        if (auto found = f.problem(s)) fields_detail::throw_problem(prefix + f.doc.key, *found, f.expected);
+        if (auto found = f.problem(s))
+            fields_detail::throw_problem(prefix + f.doc.key, *found, f.expected);
 }
 
 // Every field as {dotted key, value text}, in declaration order.
 template <class S>
-std::vector<std::pair<std::string, std::string>> field_values(const ConfigFields<S>& fields, const S& s) {
+std::vector<std::pair<std::string, std::string>> field_values(const ConfigFields<S>& fields,
+                                                              const S& s) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& f : fields) out.emplace_back(f.doc.key, f.write(s));
     return out;

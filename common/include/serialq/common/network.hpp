@@ -12,11 +12,11 @@
 namespace serialq {
 
 enum class LayerKind {
-    Conv,            // 2-D convolution, optionally grouped (groups == in_channels: depthwise)
+    Conv,  // 2-D convolution, optionally grouped (groups == in_channels: depthwise)
     FullyConnected,  // flattens its input (channels x height x width features)
     MaxPool,
-    AvgPool,         // with global = true it averages the whole plane to 1x1
-    Add,             // element-wise sum of two equal-shaped inputs (residual connection)
+    AvgPool,  // with global = true it averages the whole plane to 1x1
+    Add,  // element-wise sum of two equal-shaped inputs (residual connection)
 };
 
 inline constexpr EnumNames<LayerKind, 5> kLayerKindNames{{{{LayerKind::Conv, "conv"},
@@ -30,9 +30,7 @@ struct Shape {
     int channels = 0;
     int height = 1;
     int width = 1;
-    std::int64_t elements() const {
-        return static_cast<std::int64_t>(channels) * height * width;
-    }
+    std::int64_t elements() const { return static_cast<std::int64_t>(channels) * height * width; }
     bool operator==(const Shape&) const = default;
 };
 
@@ -54,7 +52,7 @@ struct Layer {
     bool batch_norm = false;  // conv/fc: batch normalization follows (folded for inference)
 
     // Derived by the loader.
-    Shape input;   // shape of inputs[0]
+    Shape input;  // shape of inputs[0]
     Shape output;
 
     bool has_weights() const {
@@ -75,9 +73,9 @@ struct Layer {
 
 struct Network {
     std::string name;
-    std::string source;       // where the architecture comes from (paper, repository)
-    std::string file;         // the trace file it was loaded from
-    std::string weights_file; // optional: trained weights beside the trace (quant reads them)
+    std::string source;  // where the architecture comes from (paper, repository)
+    std::string file;  // the trace file it was loaded from
+    std::string weights_file;  // optional: trained weights beside the trace (quant reads them)
     Shape input;
     std::vector<Layer> layers;
 

@@ -46,8 +46,8 @@ public:
     std::string choice_or(std::string_view key, std::string fallback,
                           const std::vector<std::string>& options);
     // A positive integer or a pair [h, w] of them (kernel, stride, padding).
-    std::pair<int, int> int_pair_or(std::string_view key, std::pair<int, int> fallback,
-                                    int min, int max);
+    std::pair<int, int> int_pair_or(std::string_view key, std::pair<int, int> fallback, int min,
+                                    int max);
     // A list of integers.
     std::vector<long long> integer_list(std::string_view key, long long min, long long max);
 

@@ -29,19 +29,19 @@ namespace serialq::quant {
 
 struct EvaluationSettings {
     std::string quantizer = "wrpn";  // one of quantizer_names()
-    Split split = Split::Validation; // validation for the search, test for final reports
+    Split split = Split::Validation;  // validation for the search, test for final reports
     // Activations: unsigned codes of this many bits after every hidden ReLU, scales calibrated
     // on the first kCalibrationImages training images (quantized_network.hpp); 0 keeps them
     // in float (weights-only quantization).
     int activation_bits = kDefaultActivationBits;
-    FineTuneOptions finetune;        // steps 0: no fine-tuning (its other fields then unused)
+    FineTuneOptions finetune;  // steps 0: no fine-tuning (its other fields then unused)
     std::filesystem::path data_dir = kDefaultFashionMnistDir;
-    int threads = 0;                 // 0: all cores; never changes an answer
+    int threads = 0;  // 0: all cores; never changes an answer
     // Prefix reuse (prefix_store.hpp): memory for the stored activations; 0 turns it off.
     // Used with quantized activations of at most 15 bits and no fine-tuning (fine-tuning
     // changes every layer). Never changes an answer.
     std::int64_t prefix_memory_bytes = std::int64_t{512} << 20;
-    void check() const;              // throws ConfigError naming the field
+    void check() const;  // throws ConfigError naming the field
 };
 
 // One bit vector, ready to evaluate: quantized (and fine-tuned) weights and calibrated
@@ -64,7 +64,7 @@ public:
 private:
     friend class ModelEvaluator;
     std::vector<int> bits_;
-    std::shared_ptr<const Model> model_;        // the evaluator's, or a fine-tuned copy
+    std::shared_ptr<const Model> model_;  // the evaluator's, or a fine-tuned copy
     std::shared_ptr<const InferenceEngine> engine_;
     std::shared_ptr<const Dataset> data_;
     int threads_ = 0;
@@ -106,11 +106,11 @@ public:
 private:
     EvaluationSettings settings_;
     std::shared_ptr<const Model> model_;
-    std::shared_ptr<const Dataset> data_;      // the evaluated split
+    std::shared_ptr<const Dataset> data_;  // the evaluated split
     std::shared_ptr<const Dataset> training_;  // calibration and fine-tuning
     std::unique_ptr<Quantizer> quantizer_;
     std::unique_ptr<FloatEngine> full_precision_;
-    std::shared_ptr<PrefixStore> prefixes_;     // null: no prefix reuse
+    std::shared_ptr<PrefixStore> prefixes_;  // null: no prefix reuse
     std::string identity_;
 };
 

@@ -41,7 +41,9 @@ struct Dataset {
 
     std::int64_t size() const { return static_cast<std::int64_t>(labels.size()); }
     std::int64_t pixels_per_image() const { return static_cast<std::int64_t>(rows) * cols; }
-    const std::uint8_t* image(std::int64_t i) const { return pixels.data() + i * pixels_per_image(); }
+    const std::uint8_t* image(std::int64_t i) const {
+        return pixels.data() + i * pixels_per_image();
+    }
 };
 
 // Reads one pair of IDX files (gzip or plain). A missing, truncated or malformed file is a

@@ -66,7 +66,8 @@ private:
 class IntegerEngine final : public InferenceEngine {
 public:
     // Throws ConfigError if a layer's worst-case accumulator could overflow 32 bits.
-    IntegerEngine(const Model& model, const QuantizedNetwork& q, int batch = kDefaultInferenceBatch);
+    IntegerEngine(const Model& model, const QuantizedNetwork& q,
+                  int batch = kDefaultInferenceBatch);
     ~IntegerEngine() override;
     void predict(const Dataset& data, std::int64_t begin, std::int64_t end,
                  int* predictions) const override;
@@ -80,10 +81,10 @@ private:
 
 // Correct predictions on [begin, end), split over `threads` threads (0: all cores) at batch
 // boundaries counted from `begin`, so the result does not depend on the thread count.
-std::int64_t count_correct(const InferenceEngine& engine, const Dataset& data,
-                           std::int64_t begin, std::int64_t end, int threads);
+std::int64_t count_correct(const InferenceEngine& engine, const Dataset& data, std::int64_t begin,
+                           std::int64_t end, int threads);
 // All predictions on [begin, end), likewise.
-std::vector<int> predict_all(const InferenceEngine& engine, const Dataset& data,
-                             std::int64_t begin, std::int64_t end, int threads);
+std::vector<int> predict_all(const InferenceEngine& engine, const Dataset& data, std::int64_t begin,
+                             std::int64_t end, int threads);
 
 }  // namespace serialq::quant

@@ -51,9 +51,9 @@ struct ModelLayer {
     int stride_h = 1, stride_w = 1;
     int pad_h = 0, pad_w = 0;
     std::vector<int> inputs;  // producer layers (one; two for add); -1 is the input image
-    bool relu = false;        // a ReLU follows this layer
+    bool relu = false;  // a ReLU follows this layer
     bool batch_norm = false;  // conv/fc: batch normalization follows (before the ReLU)
-    int param = -1;           // index into Model::params (conv and fc)
+    int param = -1;  // index into Model::params (conv and fc)
 
     // Inner-product length of one output (conv: kh*kw*in, fc: input elements).
     Eigen::Index reduction() const;
@@ -68,9 +68,9 @@ struct BatchNormParams {
 
 struct LayerParams {
     std::string name;
-    WeightMatrix weight;   // (out x reduction), columns in engine order (see above)
+    WeightMatrix weight;  // (out x reduction), columns in engine order (see above)
     Eigen::VectorXf bias;  // (out)
-    BatchNormParams bn;    // empty unless the layer has batch_norm
+    BatchNormParams bn;  // empty unless the layer has batch_norm
 };
 
 struct Model {
@@ -80,7 +80,7 @@ struct Model {
     Shape input;
     std::vector<ModelLayer> layers;
     std::vector<LayerParams> params;  // one per conv/fc layer, in order: one bitwidth each
-    std::string metadata_json;        // from the weights file
+    std::string metadata_json;  // from the weights file
     std::uint32_t weights_crc32 = 0;  // from the weights file: identifies the weights
 
     int classes() const { return layers.back().output.channels; }

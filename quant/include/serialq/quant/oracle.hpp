@@ -14,10 +14,10 @@
 namespace serialq::quant {
 
 struct AccuracyResult {
-    double accuracy_percent = 0;    // top-1, in percent
+    double accuracy_percent = 0;  // top-1, in percent
     long long samples_evaluated = 0;
-    double seconds = 0;             // time the evaluation took (0 for a cache hit)
-    bool is_upper_bound = false;    // early termination: the true accuracy is at most this
+    double seconds = 0;  // time the evaluation took (0 for a cache hit)
+    bool is_upper_bound = false;  // early termination: the true accuracy is at most this
     bool from_cache = false;
 };
 
@@ -37,10 +37,10 @@ public:
 // Composed of the settings each kind of oracle uses, so that every default has one owner.
 struct OracleOptions {
     std::filesystem::path cache_file;  // empty: no cache
-    EvaluationSettings evaluation;     // builtin: split (validation or test), quantizer,
-                                       // activations, fine-tuning, threads, prefix memory
-    EarlyStopOptions early_stop;       // builtin: early termination (threshold 0: off)
-    double timeout_seconds = 60;       // exec: per request
+    EvaluationSettings evaluation;  // builtin: split (validation or test), quantizer,
+        // activations, fine-tuning, threads, prefix memory
+    EarlyStopOptions early_stop;  // builtin: early termination (threshold 0: off)
+    double timeout_seconds = 60;  // exec: per request
 };
 
 // spec: "builtin:<trace>", "table:<csv>" or "exec:<command>"; a bad spec is a ConfigError.

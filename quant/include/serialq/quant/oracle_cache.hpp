@@ -45,10 +45,10 @@ inline const std::filesystem::path kDefaultCacheFile = ".serialq/oracle-cache.sq
 struct CacheEntry {
     std::string identity;
     std::string description;  // from the oracles table ("" if unknown)
-    std::string bits;         // "8,4,4,8" or "reference"
+    std::string bits;  // "8,4,4,8" or "reference"
     double accuracy_percent = 0;
     long long samples = 0;
-    double seconds = 0;       // what the evaluation took when it was computed
+    double seconds = 0;  // what the evaluation took when it was computed
     bool is_upper_bound = false;
     std::string created_utc;  // "2025-01-31T12:00:00.000Z"
 };
@@ -63,10 +63,10 @@ struct CacheIdentityStats {
 };
 
 struct CacheImportReport {
-    long long added = 0;       // new entries
-    long long replaced = 0;    // bounds replaced by imported values
-    long long kept = 0;        // already present (exact), left as they were
-    long long differing = 0;   // of `kept`: the file held another exact value for the same key
+    long long added = 0;  // new entries
+    long long replaced = 0;  // bounds replaced by imported values
+    long long kept = 0;  // already present (exact), left as they were
+    long long differing = 0;  // of `kept`: the file held another exact value for the same key
 };
 
 class OracleCache {

@@ -22,10 +22,10 @@
 namespace serialq::quant {
 
 struct EarlyStopOptions {
-    double threshold_percent = 0;   // 0: off (evaluate everything in one go)
-    double confidence = 0.99;       // overall, over all looks (Bonferroni)
+    double threshold_percent = 0;  // 0: off (evaluate everything in one go)
+    double confidence = 0.99;  // overall, over all looks (Bonferroni)
     std::int64_t first_samples = 500;  // size of the first subset; each next one doubles
-    void check() const;             // throws ConfigError naming the field
+    void check() const;  // throws ConfigError naming the field
 };
 
 // Inverse of the standard normal CDF, for p in (0, 1).
@@ -39,8 +39,8 @@ double wilson_upper_bound(std::int64_t correct, std::int64_t n, double z);
 std::vector<std::int64_t> subset_schedule(std::int64_t total, std::int64_t first);
 
 struct SubsetEvaluation {
-    double accuracy_percent = 0;   // exact, or the upper bound if is_upper_bound
-    std::int64_t samples = 0;      // images evaluated
+    double accuracy_percent = 0;  // exact, or the upper bound if is_upper_bound
+    std::int64_t samples = 0;  // images evaluated
     bool is_upper_bound = false;
 };
 

@@ -12,7 +12,7 @@
 namespace serialq::quant {
 
 struct EvalReport {
-    std::string spec;      // as given
+    std::string spec;  // as given
     std::string identity;  // AccuracyOracle::identity()
     OracleOptions options;
     std::vector<std::vector<int>> bits;

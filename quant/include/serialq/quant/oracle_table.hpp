@@ -28,8 +28,8 @@ struct TableRow {
 };
 
 struct AccuracyTable {
-    std::string file;     // as given
-    std::string sha256;   // of the file's bytes
+    std::string file;  // as given
+    std::string sha256;  // of the file's bytes
     int layers = 0;
     std::vector<TableRow> rows;  // in file order
     std::optional<double> reference_accuracy_percent;  // from the comment line, if present

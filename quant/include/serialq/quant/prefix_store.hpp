@@ -21,11 +21,11 @@ namespace serialq::quant {
 class PrefixStore {
 public:
     struct Cut {
-        std::size_t layer = 0;     // the first layer run after resuming
-        int tensor = 0;            // the one earlier layer whose output is stored
-        std::size_t params = 0;    // weight layers before `layer`: the prefix that must agree
-        std::int64_t elements = 0; // codes per image
-        std::vector<int> key;      // the bits of those weight layers for the stored codes
+        std::size_t layer = 0;  // the first layer run after resuming
+        int tensor = 0;  // the one earlier layer whose output is stored
+        std::size_t params = 0;  // weight layers before `layer`: the prefix that must agree
+        std::int64_t elements = 0;  // codes per image
+        std::vector<int> key;  // the bits of those weight layers for the stored codes
         // images x elements, left uninitialized: only the pages of images that get stored are
         // ever touched (`stored` guards every read).
         std::unique_ptr<std::int16_t[]> codes;

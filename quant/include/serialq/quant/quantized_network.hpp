@@ -32,19 +32,19 @@ inline constexpr int kDefaultActivationBits = 8;
 inline constexpr std::int64_t kCalibrationImages = 512;
 
 struct QuantizedLayer {
-    QuantizedTensor weight;                                 // codes and per-row scales
+    QuantizedTensor weight;  // codes and per-row scales
     // At scale s_w(row) * input_scale; int64 because fine scales (16-bit weights and
     // activations) can take a bias's code past 2^31 (the integer engine refuses those).
     Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> bias;
-    float input_scale = 0;   // real value of one input code
+    float input_scale = 0;  // real value of one input code
     float output_scale = 0;  // real value of one output code; 0 for the last layer
 };
 
 // The codes one layer's output is held in.
 struct CodeRange {
-    float scale = 0;        // real value of one code
-    std::int32_t lo = 0;    // smallest code (0 after a ReLU)
-    std::int32_t hi = 0;    // largest code
+    float scale = 0;  // real value of one code
+    std::int32_t lo = 0;  // smallest code (0 after a ReLU)
+    std::int32_t hi = 0;  // largest code
     std::int64_t largest_magnitude() const { return std::max<std::int64_t>(-std::int64_t{lo}, hi); }
 };
 
@@ -52,7 +52,7 @@ struct QuantizedNetwork {
     std::vector<int> bits;  // per conv/fc layer
     int activation_bits = kDefaultActivationBits;
     std::vector<QuantizedLayer> layers;  // per conv/fc layer
-    std::vector<CodeRange> outputs;      // per model layer (the last one's unused)
+    std::vector<CodeRange> outputs;  // per model layer (the last one's unused)
     CodeRange image{1.0f / 255.0f, 0, 255};
 
     // The codes of model layer `index`'s output; -1 is the image.

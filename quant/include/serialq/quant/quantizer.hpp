@@ -44,7 +44,7 @@ constexpr int kMinBits = 1;
 constexpr int kMaxBits = 16;
 
 struct QuantizedTensor {
-    CodeMatrix codes;        // integer codes, same shape as the quantized tensor
+    CodeMatrix codes;  // integer codes, same shape as the quantized tensor
     Eigen::VectorXf scales;  // real value of one step: one per row, or a single one
     int bits = 0;
 

@@ -24,18 +24,18 @@ namespace serialq::quant {
 enum class Optimizer { Adam, Sgd };
 
 struct TrainOptions {
-    int epochs = 12;                // passes over the training split
-    int batch = 64;                 // images per step
+    int epochs = 12;  // passes over the training split
+    int batch = 64;  // images per step
     Optimizer optimizer = Optimizer::Adam;
-    double learning_rate = 1e-3;    // step size at the start; cosine decay to 0
-    double momentum = 0.9;          // SGD only
-    double weight_decay = 0.0;      // L2 penalty on conv/fc weights (not biases, not batch norm)
-    bool augment = false;           // random shifts of up to 2 pixels and left-right mirroring
-    int ghost_batch = 0;            // images per batch-norm batch and per thread (0: the step)
-    std::uint64_t seed = 1;         // initial weights, batch order and augmentation
-    std::int64_t max_samples = 0;   // use only the first N training images (0: all)
-    int threads = 0;                // threads for ghost batches and evaluations (0: all cores)
-    void check() const;             // throws ConfigError naming the field
+    double learning_rate = 1e-3;  // step size at the start; cosine decay to 0
+    double momentum = 0.9;  // SGD only
+    double weight_decay = 0.0;  // L2 penalty on conv/fc weights (not biases, not batch norm)
+    bool augment = false;  // random shifts of up to 2 pixels and left-right mirroring
+    int ghost_batch = 0;  // images per batch-norm batch and per thread (0: the step)
+    std::uint64_t seed = 1;  // initial weights, batch order and augmentation
+    std::int64_t max_samples = 0;  // use only the first N training images (0: all)
+    int threads = 0;  // threads for ghost batches and evaluations (0: all cores)
+    void check() const;  // throws ConfigError naming the field
 };
 
 struct TrainProgress {
@@ -43,8 +43,8 @@ struct TrainProgress {
     int epochs = 0;
     std::int64_t step = 0;  // within the epoch, 1-based
     std::int64_t steps_per_epoch = 0;
-    double mean_loss = 0;   // over this epoch's steps so far
-    double seconds = 0;     // since training started
+    double mean_loss = 0;  // over this epoch's steps so far
+    double seconds = 0;  // since training started
 };
 
 struct EpochReport {
@@ -81,10 +81,10 @@ struct TrainingRecord {
 std::string training_metadata(const TrainingRecord& record);
 
 struct FineTuneOptions {
-    int steps = 0;                 // 0: no fine-tuning
+    int steps = 0;  // 0: no fine-tuning
     int batch = 64;
-    double learning_rate = 1e-4;   // Adam, constant
-    std::uint64_t seed = 1;        // batch order
+    double learning_rate = 1e-4;  // Adam, constant
+    std::uint64_t seed = 1;  // batch order
     void check() const;
 };
 

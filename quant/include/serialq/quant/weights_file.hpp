@@ -16,9 +16,9 @@
 namespace serialq::quant {
 
 struct NamedTensor {
-    std::string name;                 // "conv1.weight", "conv1.bias", ...
-    std::vector<std::uint32_t> shape; // PyTorch order: conv (out, in, kh, kw), fc (out, in)
-    std::vector<float> values;        // row-major over `shape`
+    std::string name;  // "conv1.weight", "conv1.bias", ...
+    std::vector<std::uint32_t> shape;  // PyTorch order: conv (out, in, kh, kw), fc (out, in)
+    std::vector<float> values;  // row-major over `shape`
 };
 
 struct WeightsFile {
@@ -27,7 +27,7 @@ struct WeightsFile {
 
     std::string metadata_json;  // network, training command, seed, accuracies
     std::vector<NamedTensor> tensors;
-    std::uint32_t crc32 = 0;    // the stored checksum (set by read and write)
+    std::uint32_t crc32 = 0;  // the stored checksum (set by read and write)
 
     const NamedTensor* find(const std::string& name) const;
 };

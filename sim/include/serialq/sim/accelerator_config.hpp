@@ -30,16 +30,18 @@ inline const char* to_string(SerialOperand operand) { return kSerialOperandNames
 enum class WeightResidency { Resident, Streamed };
 inline constexpr EnumNames<WeightResidency, 2> kWeightResidencyNames{
     {{{WeightResidency::Resident, "resident"}, {WeightResidency::Streamed, "streamed"}}}};
-inline const char* to_string(WeightResidency residency) { return kWeightResidencyNames.name(residency); }
+inline const char* to_string(WeightResidency residency) {
+    return kWeightResidencyNames.name(residency);
+}
 
 struct MemoryConfig {
     long long capacity_bytes = 0;  // capacity (per tile for the weight buffer)
-    int width_bits = 0;            // bits delivered per cycle (per tile for the weight buffer)
+    int width_bits = 0;  // bits delivered per cycle (per tile for the weight buffer)
 };
 
 struct OffChipConfig {
     double bandwidth_gb_per_s = 256.0;  // sustained bandwidth, 1 GB = 1e9 bytes (one HBM2 stack)
-    double latency_ns = 100.0;          // from a read request to its first data
+    double latency_ns = 100.0;  // from a read request to its first data
 };
 
 struct StaticPowerConfig {  // leakage and clock power while a layer runs, in mW
@@ -52,12 +54,12 @@ struct StaticPowerConfig {  // leakage and clock power while a layer runs, in mW
 // Energy per event, in pJ (derived from the 45 nm figures of Horowitz, ISSCC 2014; the
 // derivation of each default is in configs/accel/stripes.yaml and docs/sim.md).
 struct EnergyConfig {
-    double lane_pj = 0.015;                  // one active SIP lane for one cycle
-    double adder_tree_pj = 0.8;              // one active SIP's adder tree for one cycle
-    double accumulator_pj = 0.1;             // one active SIP's shift-and-accumulate, one cycle
-    double weight_buffer_bit_pj = 1.56;      // per bit read or written
+    double lane_pj = 0.015;  // one active SIP lane for one cycle
+    double adder_tree_pj = 0.8;  // one active SIP's adder tree for one cycle
+    double accumulator_pj = 0.1;  // one active SIP's shift-and-accumulate, one cycle
+    double weight_buffer_bit_pj = 1.56;  // per bit read or written
     double activation_memory_bit_pj = 1.56;  // per bit read or written
-    double off_chip_bit_pj = 3.97;           // per bit moved over the off-chip channel (HBM2)
+    double off_chip_bit_pj = 3.97;  // per bit moved over the off-chip channel (HBM2)
     StaticPowerConfig static_power{};
 };
 
@@ -65,29 +67,29 @@ struct AcceleratorConfig {
     std::string name = "stripes";
     std::string description;
     std::string source;  // free text: where the numbers come from
-    std::string file;    // the YAML it was loaded from ("" for the built-in default); not a key
+    std::string file;  // the YAML it was loaded from ("" for the built-in default); not a key
 
     // Array: tiles x (filters_per_tile x windows_per_tile) SIPs, each with `lanes` lanes.
-    int tiles = 16;             // tiles work on different filters and share the activations
+    int tiles = 16;  // tiles work on different filters and share the activations
     int filters_per_tile = 16;  // SIP rows: filters in parallel per tile
     int windows_per_tile = 16;  // SIP columns: output positions in parallel
-    int lanes = 16;             // terms of the inner product per SIP per cycle
+    int lanes = 16;  // terms of the inner product per SIP per cycle
 
     SerialOperand serial = SerialOperand::Weights;
-    int bits_per_cycle = 1;     // serial bits consumed per cycle (1: Stripes; 2, 4: Loom variants)
-    int min_bits = 1;           // precisions the serial operand may take, per layer
+    int bits_per_cycle = 1;  // serial bits consumed per cycle (1: Stripes; 2, 4: Loom variants)
+    int min_bits = 1;  // precisions the serial operand may take, per layer
     int max_bits = 16;
-    int weight_bits = 16;       // stored width of the weights when they are not serial
-                                // (bit-parallel: the multipliers' width)
-    int activation_bits = 16;   // stored width of the activations when they are not serial;
-                                // with `both`, the activations' serial precision
+    int weight_bits = 16;  // stored width of the weights when they are not serial
+        // (bit-parallel: the multipliers' width)
+    int activation_bits = 16;  // stored width of the activations when they are not serial;
+        // with `both`, the activations' serial precision
     int accumulator_bits = 32;  // width of a partial sum kept between reduction segments
-    int pipeline_cycles = 3;    // SIP pipeline fill + drain, once per layer
+    int pipeline_cycles = 3;  // SIP pipeline fill + drain, once per layer
     double clock_ghz = 0.98;
     WeightResidency weights = WeightResidency::Resident;
-    int batch = 1;              // inferences run together: each pass's weights serve all of them
+    int batch = 1;  // inferences run together: each pass's weights serve all of them
 
-    MemoryConfig weight_buffer{2LL * 1024 * 1024, 4096};      // per tile
+    MemoryConfig weight_buffer{2LL * 1024 * 1024, 4096};  // per tile
     MemoryConfig activation_memory{4LL * 1024 * 1024, 4096};  // shared, broadcast to tiles
     OffChipConfig off_chip{};
     EnergyConfig energy{};

@@ -18,8 +18,8 @@ namespace serialq::sim {
 
 struct BaselineSpec {
     std::string text = "uniform:8";  // as written
-    std::string accelerator;         // empty: the run's accelerator
-    std::optional<int> bits = 8;     // empty: the accelerator's max_bits
+    std::string accelerator;  // empty: the run's accelerator
+    std::optional<int> bits = 8;  // empty: the accelerator's max_bits
 };
 
 // Parses the forms above; throws ConfigError naming `what` on a malformed spec.
@@ -42,10 +42,10 @@ struct BaselineOverrides {
 struct BaselineRun {
     AcceleratorConfig config;
     std::vector<int> bits;
-    std::string label;              // e.g. "uniform:8 on stripes", "dadiannao (...) at 16 bits"
-    bool same_accelerator = true;   // runs on the run's own model
+    std::string label;  // e.g. "uniform:8 on stripes", "dadiannao (...) at 16 bits"
+    bool same_accelerator = true;  // runs on the run's own model
     std::vector<ConfigOverride> overrides;  // every override it was loaded with
-    std::vector<ConfigOverride> skipped;    // run overrides of fields that differ between the designs
+    std::vector<ConfigOverride> skipped;  // run overrides of fields that differ between the designs
 };
 BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& run_config,
                              const Network& net, const std::string& what = "--baseline",

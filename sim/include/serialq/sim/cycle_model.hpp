@@ -50,9 +50,9 @@ void cycle_model_use_clock(bool clocked);
 struct CycleModelStats {
     bool elaborated = false;
     bool clocked = false;
-    long long layers = 0;            // layers simulated
-    long long runs = 0;              // runs of identical steps, one timed wait per unit each
-    long long steps = 0;             // lane-chunk steps those runs covered
+    long long layers = 0;  // layers simulated
+    long long runs = 0;  // runs of identical steps, one timed wait per unit each
+    long long steps = 0;  // lane-chunk steps those runs covered
     long long simulated_cycles = 0;  // sum of the layers' total_cycles
 };
 CycleModelStats cycle_model_stats();

@@ -36,17 +36,17 @@ OperandFormat activation_format(int activation_bits, const FunctionalOptions& op
 struct FunctionalResult {
     // out_channels x out_height x out_width (FC: out_features).
     std::vector<std::int64_t> outputs;
-    SipEvents events;              // summed over every SIP of the array
+    SipEvents events;  // summed over every SIP of the array
     long long compute_cycles = 0;  // serial cycles of the loop nest's steps (SIPs busy)
-    long long busy_cycles = 0;     // the steps' cycles, on-chip operand reads included
+    long long busy_cycles = 0;  // the steps' cycles, on-chip operand reads included
 };
 
 // Throws ConfigError for a layer without weights, precisions outside the accelerator's ranges
 // or a batch other than 1, and InputError when an operand has the wrong size or a value that
 // does not fit its format. The layer runs alone, its weights streamed.
 FunctionalResult run_functional(const AcceleratorConfig& config, const Layer& layer,
-                                const LayerOperands& operands, int weight_bits,
-                                int activation_bits, const FunctionalOptions& options = {});
+                                const LayerOperands& operands, int weight_bits, int activation_bits,
+                                const FunctionalOptions& options = {});
 
 // Plain integer convolution / matrix-vector product (zero padding), the functional mode's
 // reference. Sizes as in LayerOperands.

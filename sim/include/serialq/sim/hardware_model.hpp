@@ -45,14 +45,14 @@ struct Traffic {
 
 struct LayerReport {
     std::string name;
-    int layer_index = -1;        // index in Network::layers
-    int bits = 0;                // the weights' precision
-    int act_bits = 0;            // the input activations' precision
+    int layer_index = -1;  // index in Network::layers
+    int bits = 0;  // the weights' precision
+    int act_bits = 0;  // the input activations' precision
     bool weights_resident = false;  // read from the weight buffers, not fetched
     long long compute_cycles = 0;
     long long stall_cycles = 0;  // cycles the array waited for data
     long long total_cycles = 0;  // compute + stall (+ pipeline fill/drain)
-    double utilization = 0;      // useful lane-cycles / available lane-cycles, in [0, 1]
+    double utilization = 0;  // useful lane-cycles / available lane-cycles, in [0, 1]
     long long macs = 0;
     Traffic traffic;
     EnergyBreakdown energy;
@@ -62,22 +62,22 @@ struct LayerReport {
 // Loading the resident weights into the weight buffers, once, before the first inference:
 // reported apart from the per-inference (per-batch) figures, which it is not part of.
 struct WeightLoad {
-    long long bits = 0;     // resident weights over the off-chip channel
-    long long cycles = 0;   // latency + transfer at the channel's bandwidth
-    double energy_pj = 0;   // off-chip reads + weight-buffer writes
+    long long bits = 0;  // resident weights over the off-chip channel
+    long long cycles = 0;  // latency + transfer at the channel's bandwidth
+    double energy_pj = 0;  // off-chip reads + weight-buffer writes
 };
 
 struct NetworkReport {
     std::string network;
     std::string accelerator;
-    std::string model;                // "cycle" or "analytic"
-    std::vector<int> bits;            // weights' precision, per weight layer
-    std::vector<int> act_bits;        // activations' precision, per weight layer
-    int batch = 1;                    // inferences per run: the figures are the batch's
+    std::string model;  // "cycle" or "analytic"
+    std::vector<int> bits;  // weights' precision, per weight layer
+    std::vector<int> act_bits;  // activations' precision, per weight layer
+    int batch = 1;  // inferences per run: the figures are the batch's
     std::vector<LayerReport> layers;  // one per weight layer
-    LayerReport total;                // sums; utilization: useful lane-cycles over available
-                                      // ones (layers weighted by total_cycles); see report.hpp
-    WeightLoad weight_load;           // one-time, not in `total`
+    LayerReport total;  // sums; utilization: useful lane-cycles over available
+        // ones (layers weighted by total_cycles); see report.hpp
+    WeightLoad weight_load;  // one-time, not in `total`
 };
 
 class HardwareModel {

@@ -114,13 +114,13 @@ namespace serialq::sim {
 // precisions and where its data lives. plan_layers() (network_plan.hpp) derives it for every
 // layer of a network; single_layer_spec() for a layer run alone.
 struct LayerSpec {
-    int weight_bits = 0;               // the weights' precision
-    int activation_bits = 0;           // the input activations' precision
-    bool weights_resident = false;     // in the weight buffers before the layer starts
-    bool input_off_chip = false;       // the network's input, or a spilled producer's outputs
-    bool output_off_chip = false;      // a spilled consumer reads its outputs from off-chip
+    int weight_bits = 0;  // the weights' precision
+    int activation_bits = 0;  // the input activations' precision
+    bool weights_resident = false;  // in the weight buffers before the layer starts
+    bool input_off_chip = false;  // the network's input, or a spilled producer's outputs
+    bool output_off_chip = false;  // a spilled consumer reads its outputs from off-chip
     long long stream_buffer_bits = 0;  // per tile, what streamed weights may double-buffer in
-                                       // (0: the whole weight buffer; kProbeStreamBits: any)
+        // (0: the whole weight buffer; kProbeStreamBits: any)
     auto operator<=>(const LayerSpec&) const = default;
 };
 
@@ -139,12 +139,12 @@ BitsRange activation_bits_range(const AcceleratorConfig& config);
 // The widths a layer runs at on `config` with weights at `weight_bits` and input activations
 // at `activation_bits`.
 struct LayerPrecision {
-    int weight_bits = 0;      // per weight, stored, fetched and read
+    int weight_bits = 0;  // per weight, stored, fetched and read
     int activation_bits = 0;  // per input activation read
-    int output_bits = 0;      // per output activation written
-    int serial_cycles = 0;    // cycles of one step
-    int sip_cycles = 0;       // SIP-cycles of work per (filter, window, chunk): serial_cycles,
-                              // except in Loom's FC mode, where several SIPs share a filter
+    int output_bits = 0;  // per output activation written
+    int serial_cycles = 0;  // cycles of one step
+    int sip_cycles = 0;  // SIP-cycles of work per (filter, window, chunk): serial_cycles,
+        // except in Loom's FC mode, where several SIPs share a filter
 };
 
 // Throws ConfigError if either precision is outside its range; `what` names the layer.
@@ -154,11 +154,13 @@ LayerPrecision layer_precision(const AcceleratorConfig& config, int weight_bits,
 enum class Arrangement { Windows, Filters };
 inline constexpr EnumNames<Arrangement, 2> kArrangementNames{
     {{{Arrangement::Windows, "windows"}, {Arrangement::Filters, "filters"}}}};
-inline const char* to_string(Arrangement arrangement) { return kArrangementNames.name(arrangement); }
+inline const char* to_string(Arrangement arrangement) {
+    return kArrangementNames.name(arrangement);
+}
 
 // The off-chip channel in cycles (shared by both models so the arithmetic is identical).
 struct Channel {
-    double bits_per_cycle = 1;   // bandwidth_gb_per_s x 8 / clock_ghz
+    double bits_per_cycle = 1;  // bandwidth_gb_per_s x 8 / clock_ghz
     long long latency_cycles = 0;
     explicit Channel(const AcceleratorConfig& config);
     long long transfer_cycles(long long bits) const;
@@ -169,7 +171,7 @@ struct Channel {
 // One step: one window block x one lane chunk.
 struct Step {
     int windows = 0;  // windows in the block (1 in the Filters arrangement)
-    int lanes = 0;    // terms in the chunk
+    int lanes = 0;  // terms in the chunk
     long long serial_cycles = 0;
     long long weight_read_cycles = 0;
     long long activation_read_cycles = 0;
@@ -182,25 +184,25 @@ struct Pass {
     int group = 0;
     long long filter_block = 0;
     int segment = 0;
-    int filters = 0;                  // filters in this pass
-    int busiest_tile_filters = 0;     // filters on tile 0 (filters spread evenly over tiles)
-    long long first_chunk = 0;        // chunks [first_chunk, first_chunk + chunks)
+    int filters = 0;  // filters in this pass
+    int busiest_tile_filters = 0;  // filters on tile 0 (filters spread evenly over tiles)
+    long long first_chunk = 0;  // chunks [first_chunk, first_chunk + chunks)
     long long chunks = 0;
-    long long terms = 0;              // reduction terms covered (sum of the chunks' lanes)
+    long long terms = 0;  // reduction terms covered (sum of the chunks' lanes)
     bool first_segment = true;
     bool last_segment = true;
 
-    long long offchip_read_bits = 0;   // before the pass: weights (+ inputs, see above)
+    long long offchip_read_bits = 0;  // before the pass: weights (+ inputs, see above)
     long long offchip_write_bits = 0;  // after the pass: spilled outputs
     long long weight_buffer_read_bits = 0;
     long long weight_buffer_write_bits = 0;
     long long activation_memory_read_bits = 0;
     long long activation_memory_write_bits = 0;
 
-    long long compute_cycles = 0;      // serial cycles of its steps
-    long long busy_cycles = 0;         // B_i: sum of its steps' cycles
+    long long compute_cycles = 0;  // serial cycles of its steps
+    long long busy_cycles = 0;  // B_i: sum of its steps' cycles
     long long active_lane_cycles = 0;  // lanes holding a term x serial cycles
-    long long active_sip_cycles = 0;   // SIPs holding a (filter, window) x serial cycles
+    long long active_sip_cycles = 0;  // SIPs holding a (filter, window) x serial cycles
     long long macs = 0;
 };
 
@@ -209,7 +211,7 @@ struct LayerTotals {
     long long passes = 0;
     long long compute_cycles = 0;
     long long busy_cycles = 0;
-    long long total_cycles = 0;       // by the timing rule above
+    long long total_cycles = 0;  // by the timing rule above
     long long offchip_read_bits = 0;
     long long offchip_write_bits = 0;
     long long weight_buffer_read_bits = 0;
@@ -241,14 +243,14 @@ public:
     // Geometry of the loop nest.
     int groups() const { return groups_; }
     int filters_per_group() const { return filters_per_group_; }
-    long long positions() const { return positions_; }        // output positions per filter
-    long long reduction() const { return reduction_; }        // terms per output
-    int rows_per_tile() const { return rows_per_tile_; }      // filters a tile holds at once
+    long long positions() const { return positions_; }  // output positions per filter
+    long long reduction() const { return reduction_; }  // terms per output
+    int rows_per_tile() const { return rows_per_tile_; }  // filters a tile holds at once
     long long filters_per_pass() const { return filters_per_pass_; }
     long long filter_blocks() const { return filter_blocks_; }  // per group
     int windows_per_block() const { return windows_per_block_; }
     long long window_blocks() const { return window_blocks_; }
-    long long chunks() const { return chunks_; }              // per output
+    long long chunks() const { return chunks_; }  // per output
     long long chunks_per_segment() const { return chunks_per_segment_; }
     int segments() const { return segments_; }
     const LayerSpec& spec() const { return spec_; }
@@ -268,7 +270,9 @@ public:
 
     // The schedule, in order: pass(0) .. pass(passes() - 1), each with window_blocks() x
     // pass.chunks steps (window block outer, chunk inner).
-    long long passes() const { return static_cast<long long>(groups_) * filter_blocks_ * segments_; }
+    long long passes() const {
+        return static_cast<long long>(groups_) * filter_blocks_ * segments_;
+    }
     Pass pass(long long index) const;
     Step step(const Pass& pass, long long window_block, long long chunk) const;
 

@@ -14,20 +14,20 @@
 namespace serialq::sim {
 
 struct SimRun {
-    std::string bits_spec;      // as given to --bits
+    std::string bits_spec;  // as given to --bits
     std::string act_bits_spec;  // as given to --act-bits ("" for the accelerator's activation_bits)
     Comparison comparison;
 };
 
 struct SimOutput {
-    std::string trace;           // the file, as given
-    std::string accel_file;      // the file, as given
-    std::string model;           // "cycle" | "analytic"
-    AcceleratorConfig config;    // with the overrides applied
+    std::string trace;  // the file, as given
+    std::string accel_file;  // the file, as given
+    std::string model;  // "cycle" | "analytic"
+    AcceleratorConfig config;  // with the overrides applied
     std::vector<ConfigOverride> overrides;
-    std::string baseline_spec;   // as given to --baseline
+    std::string baseline_spec;  // as given to --baseline
     BaselineRun baseline;
-    std::vector<SimRun> runs;    // at least one; all against the same baseline report
+    std::vector<SimRun> runs;  // at least one; all against the same baseline report
 };
 
 // An accelerator's values (accelerator_config_values) as JSON: numbers where the text is one.

@@ -29,8 +29,8 @@ struct OperandFormat {
 
 // Activity of SIPs, the events the energy table prices.
 struct SipEvents {
-    long long lane_cycles = 0;         // active lanes (lanes holding a term), summed over cycles
-    long long adder_tree_cycles = 0;   // cycles in which a SIP's adder tree reduced its lanes
+    long long lane_cycles = 0;  // active lanes (lanes holding a term), summed over cycles
+    long long adder_tree_cycles = 0;  // cycles in which a SIP's adder tree reduced its lanes
     long long accumulator_cycles = 0;  // cycles in which a SIP's accumulator was updated
     SipEvents& operator+=(const SipEvents& other);
     bool operator==(const SipEvents&) const = default;

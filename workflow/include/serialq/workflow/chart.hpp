@@ -16,8 +16,8 @@ namespace serialq::workflow {
 enum class Scale { Linear, Log };
 
 struct Axis {
-    std::string label;          // the quantity: "latency", "off-chip bandwidth"
-    std::string unit;           // base unit: "cycles", "pJ", "GB/s", "%", "x" or "" (a ratio)
+    std::string label;  // the quantity: "latency", "off-chip bandwidth"
+    std::string unit;  // base unit: "cycles", "pJ", "GB/s", "%", "x" or "" (a ratio)
     Scale scale = Scale::Linear;
     bool include_zero = false;  // a linear axis that starts at zero (bars always do)
     std::vector<double> ticks;  // explicit tick positions (e.g. the swept values); empty: automatic

@@ -15,7 +15,7 @@ struct DataTable {
     std::vector<std::string> columns;
     std::vector<std::vector<std::string>> rows;
     void add_row(std::vector<std::string> cells);  // must match the columns (std::logic_error)
-    std::string csv() const;                       // RFC 4180, header first
+    std::string csv() const;  // RFC 4180, header first
 };
 
 struct Paragraph {
@@ -23,10 +23,10 @@ struct Paragraph {
 };
 
 struct Figure {
-    std::string id;       // file-name safe and unique in the report: "layer-cycles"
+    std::string id;  // file-name safe and unique in the report: "layer-cycles"
     std::string caption;  // what the plot shows
-    std::string svg;      // one <svg> element (render_svg)
-    DataTable table;      // the numbers behind it
+    std::string svg;  // one <svg> element (render_svg)
+    DataTable table;  // the numbers behind it
 };
 
 struct TableBlock {

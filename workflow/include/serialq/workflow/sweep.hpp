@@ -28,8 +28,8 @@ namespace serialq::workflow {
 using ModelFactory = sim::HardwareModelFactory;
 
 struct SweepProgress {
-    std::size_t done = 0;     // points finished in this run
-    std::size_t total = 0;    // points this run has to compute (the shard, less those skipped)
+    std::size_t done = 0;  // points finished in this run
+    std::size_t total = 0;  // points this run has to compute (the shard, less those skipped)
     std::size_t skipped = 0;  // points found done by an earlier run
     double elapsed_s = 0;
 };

@@ -17,7 +17,7 @@ struct SweepAxis {
 
 struct SweepSpec {
     std::vector<std::string> accels;  // base accelerator YAMLs (an axis of their own)
-    std::vector<SweepAxis> axes;      // overrides applied to every base accelerator
+    std::vector<SweepAxis> axes;  // overrides applied to every base accelerator
     std::vector<std::string> models = {"analytic"};  // "analytic" | "cycle"
     std::vector<std::string> traces;  // network traces
     // Bit assignments: "uniform:N", "8,4,4,8" (one per weight layer), or a search's best.json

@@ -27,8 +27,12 @@ void activate(Activation a, const Eigen::MatrixBase<Derived>& x,
     using S = typename Derived::Scalar;
     auto& y = const_cast<Eigen::MatrixBase<Out>&>(y_out);
     switch (a) {
-        case Activation::Relu: y.derived() = x.cwiseMax(S(0)); break;
-        case Activation::Tanh: y.derived() = x.array().tanh().matrix(); break;
+        case Activation::Relu:
+            y.derived() = x.cwiseMax(S(0));
+            break;
+        case Activation::Tanh:
+            y.derived() = x.array().tanh().matrix();
+            break;
         case Activation::Sigmoid:
             y.derived() = (S(1) / (S(1) + (-x.array()).exp())).matrix();
             break;

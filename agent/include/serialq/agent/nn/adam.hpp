@@ -11,10 +11,10 @@ namespace serialq::agent {
 
 struct AdamParams {
     double learning_rate = 1e-4;  // step size (ReLeQ table 3)
-    double beta1 = 0.9;           // decay of the first moment
-    double beta2 = 0.999;         // decay of the second moment
-    double epsilon = 1e-5;        // keeps the step finite where v ~ 0 (ReLeQ's code uses 1e-5)
-    void check() const;           // throws ConfigError naming the field ("adam.beta1")
+    double beta1 = 0.9;  // decay of the first moment
+    double beta2 = 0.999;  // decay of the second moment
+    double epsilon = 1e-5;  // keeps the step finite where v ~ 0 (ReLeQ's code uses 1e-5)
+    void check() const;  // throws ConfigError naming the field ("adam.beta1")
 };
 // Each field's key, range and help (PPO and HAQ re-key them within their own blocks).
 const ConfigFields<AdamParams>& adam_fields();

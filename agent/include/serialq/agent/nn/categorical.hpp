@@ -16,8 +16,8 @@ public:
     // probs = softmax(logits), log_probs = log_softmax(logits), column by column.
     void set_logits(const ConstMatRef<S>& logits);
 
-    const Mat<S>& probs() const { return probs_; }         // (A x N)
-    const Mat<S>& log_probs() const { return log_probs_; } // (A x N)
+    const Mat<S>& probs() const { return probs_; }  // (A x N)
+    const Mat<S>& log_probs() const { return log_probs_; }  // (A x N)
     S log_prob(Index column, Index action) const { return log_probs_(action, column); }
     // H = -sum_a p_a log p_a
     S entropy(Index column) const;

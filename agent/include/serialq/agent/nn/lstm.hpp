@@ -54,9 +54,9 @@ private:
     typename ParameterSet<S>::Slot w_, u_, b_;
 
     Index steps_ = 0, batch_ = 0;
-    Mat<S> gates_;   // activated gates [i; f; g; o]   (4H x T*B)
-    Mat<S> h_;       // h_0..h_T                        (H x (T+1)*B)
-    Mat<S> c_;       // c_0..c_T                        (H x (T+1)*B)
+    Mat<S> gates_;  // activated gates [i; f; g; o]   (4H x T*B)
+    Mat<S> h_;  // h_0..h_T                        (H x (T+1)*B)
+    Mat<S> c_;  // c_0..c_T                        (H x (T+1)*B)
     Mat<S> tanh_c_;  // tanh(c_1..c_T)                  (H x T*B)
     // Backward buffers.
     Mat<S> dgates_;  // dL/d(pre-activation gates)      (4H x T*B)

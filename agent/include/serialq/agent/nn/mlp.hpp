@@ -33,7 +33,7 @@ public:
 private:
     Activation activation_;
     std::vector<Linear<S>> layers_;
-    std::vector<Mat<S>> acts_;    // output of layer k, after its activation if hidden (out_k x N)
+    std::vector<Mat<S>> acts_;  // output of layer k, after its activation if hidden (out_k x N)
     std::vector<Mat<S>> deltas_;  // dL/d(pre-activation output of layer k)          (out_k x N)
 };
 
