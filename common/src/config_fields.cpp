@@ -5,31 +5,6 @@
 #include "serialq/common/error.hpp"
 #include "serialq/common/yaml_fields.hpp"
 
-#include <charconv>
-
-namespace serialq {
-
-std::string round_trip_text(double v) {
-    char fixed[400], sci[64];  // 400: the longest fixed double has 309 digits before the point
-    const auto f = std::to_chars(fixed, fixed + sizeof fixed, v, std::chars_format::fixed);
-    const auto e = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
-    // "1e-05" -> "1e-5", "1e+06" -> "1e6": the forms a person writes.
-    std::string s(sci, e.ptr);
-    const auto at = s.find('e');
-    if (at != std::string::npos) {
-        std::string exponent = s.substr(at + 1);
-        const bool negative = exponent[0] == '-';
-        exponent = exponent.substr(exponent[0] == '-' || exponent[0] == '+' ? 1 : 0);
-        while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
-        s = s.substr(0, at + 1) + (negative ? "-" : "") + exponent;
-    }
-    // Fixed unless it is much longer: 0.0001 rather than 1e-4, but 1e-5 and 1e6.
-    const std::string plain(fixed, f.ptr);
-    return plain.size() <= s.size() + 2 ? plain : s;
-}
-
-}  // namespace serialq
-
 namespace serialq::fields_detail {
 
 std::string range_text(const Range& r) {

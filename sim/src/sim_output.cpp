@@ -89,13 +89,13 @@ json sim_output_json(const SimOutput& o) {
                        {"accelerator", accelerator_config_json(o.baseline.config)},
                        {"bits", o.baseline.bits},
                        {"total", layer_row(base.total, -1, o.baseline.config.clock_ghz)}};
+    json all = json::array();
+    for (const auto& r : o.runs) all.push_back(run_json(r, o.config.clock_ghz));
     // The first run at the top level too, so that a one-run document reads as a run.
-    const json first = run_json(o.runs.front(), o.config.clock_ghz);
+    const json& first = all.front();
     for (const char* k : {"bits_spec", "bits", "act_bits_spec", "act_bits", "layers", "total"})
         doc[k] = first[k];
     doc["network_figures"] = first["network"];
-    json all = json::array();
-    for (const auto& r : o.runs) all.push_back(run_json(r, o.config.clock_ghz));
     doc["runs"] = all;
     return doc;
 }

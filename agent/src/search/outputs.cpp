@@ -9,8 +9,6 @@ namespace serialq::agent::detail {
 
 namespace fig = sim::figure;
 
-std::string number(double v) { return shortest_number(v); }
-
 std::string episodes_csv(const std::vector<EpisodeLog>& logs,
                          const std::vector<long long>& distinct_calls) {
     std::string s = "episode,bits,accuracy_percent," + std::string(fig::total_cycles.name) + "," +
@@ -19,10 +17,11 @@ std::string episodes_csv(const std::vector<EpisodeLog>& logs,
     for (std::size_t i = 0; i < logs.size(); ++i) {
         const EpisodeResult& r = logs[i].result;
         s += std::to_string(i + 1) + ",\"" + format_bits(r.bits) + "\"," +
-             number(r.accuracy_percent) + "," + std::to_string(r.cycles) + "," +
-             number(r.energy_pj) + "," + std::to_string(r.weight_bits) + "," +
-             (r.feasible ? "1," : "0,") + number(r.reward) + "," +
-             number(logs[i].policy_entropy_nats) + "," + std::to_string(distinct_calls[i]) + "\n";
+             shortest_number(r.accuracy_percent) + "," + std::to_string(r.cycles) + "," +
+             shortest_number(r.energy_pj) + "," + std::to_string(r.weight_bits) + "," +
+             (r.feasible ? "1," : "0,") + shortest_number(r.reward) + "," +
+             shortest_number(logs[i].policy_entropy_nats) + "," +
+             std::to_string(distinct_calls[i]) + "\n";
     }
     return s;
 }
@@ -38,7 +37,7 @@ std::string action_probabilities_csv(const Network& net, const std::vector<int>&
         for (std::size_t t = 0; t < layers.size(); ++t) {
             s += std::to_string(i + 1) + "," + std::to_string(t) + "," + layers[t]->name;
             for (std::size_t a = 0; a < A; ++a)
-                s += "," + number(logs[i].action_probabilities[t * A + a]);
+                s += "," + shortest_number(logs[i].action_probabilities[t * A + a]);
             s += "\n";
         }
     return s;

@@ -11,9 +11,6 @@
 
 namespace serialq::agent::detail {
 
-// Shortest text that reads back as the same double (std::to_chars): exact and deterministic.
-std::string number(double v);
-
 std::string episodes_csv(const std::vector<EpisodeLog>& logs,
                          const std::vector<long long>& distinct_calls);
 std::string action_probabilities_csv(const Network& net, const std::vector<int>& choices,

@@ -20,6 +20,7 @@
 // Defaults stay the struct's member initializers: docs read them from a default-constructed
 // struct. A key is the member's name unless the declaration says why not (Doc::why_key).
 #include "serialq/common/enum_names.hpp"
+#include "serialq/common/text.hpp"
 
 #include <functional>
 #include <optional>
@@ -77,9 +78,6 @@ template <class S>
 using ConfigFields = std::vector<ConfigField<S>>;
 
 // ---- wording and readers, shared by every builder (config_fields.cpp) -------------------
-// The shortest text that reads back as the same double ("0.1", "1e-05").
-std::string round_trip_text(double v);
-
 namespace fields_detail {
 std::string range_text(const Range& r);  // "(0, 1]" (+ " (note)")
 std::string integer_range_text(long long min, long long max);  // "1..64"

@@ -23,6 +23,10 @@ std::string csv_line(const std::vector<std::string>& cells);
 std::optional<long long> parse_integer(std::string_view text);
 std::optional<double> parse_number(std::string_view text);
 
+// Text that reads back as the same double, in the form a person writes in a configuration or
+// on a command line: fixed unless that is much longer ("0.0001", "1e-5", "1e6").
+std::string round_trip_text(double v);
+
 // Shortest round-trip text of a double (std::to_chars); NaN and infinities as "nan", "inf".
 std::string shortest_number(double value);
 
