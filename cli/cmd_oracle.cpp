@@ -142,7 +142,7 @@ std::string eval_table(const EvalReport& r) {
     text += "\n";
     Table t({"bits", "accuracy_percent", "samples", "seconds", "upper_bound", "from_cache"});
     for (std::size_t i = 0; i < r.results.size(); ++i)
-        t.add_row({format_bits(r.bits[i]), fixed(r.results[i].accuracy_percent, 4),
+        t.add_row({r.bits[i].str(), fixed(r.results[i].accuracy_percent, 4),
                    std::to_string(r.results[i].samples_evaluated), fixed(r.results[i].seconds, 6),
                    yes_no(r.results[i].is_upper_bound), yes_no(r.results[i].from_cache)});
     return text + t.text();
@@ -157,7 +157,7 @@ int oracle_eval(const Args& args) {
     r.identity = oracle->identity();
     r.options = a.options;
     for (const auto& b : a.bit_specs)
-        r.bits.push_back(parse_bits(b, static_cast<std::size_t>(oracle->layer_count()), 1, 16));
+        r.bits.push_back(parse_bits(b, static_cast<std::size_t>(oracle->layer_count())));
     for (const auto& bits : r.bits) r.results.push_back(oracle->evaluate(bits));
     if (a.reference) r.reference_accuracy_percent = oracle->reference_accuracy_percent();
     emit(a.out, a.format == "json" ? eval_report_json(r).dump(2) + "\n" : eval_table(r));

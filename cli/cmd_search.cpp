@@ -177,8 +177,7 @@ private:
     bool parse(const Args& args);  // false: --help or --config-keys, already answered
     agent::Objective make_objective() const;
     void check_options();
-    std::vector<int> hardware_act_bits(const Network& net,
-                                       const sim::AcceleratorConfig& accel) const;
+    LayerBits hardware_act_bits(const Network& net, const sim::AcceleratorConfig& accel) const;
     void print_summary(const agent::SearchSummary& s, const Network& net,
                        const sim::AcceleratorConfig& accel, const agent::SearchConfig& config,
                        const std::string& oracle_text) const;
@@ -368,17 +367,15 @@ void SearchCommand::check_options() {
     }
 }
 
-std::vector<int> SearchCommand::hardware_act_bits(const Network& net,
-                                                  const sim::AcceleratorConfig& accel) const {
+LayerBits SearchCommand::hardware_act_bits(const Network& net,
+                                           const sim::AcceleratorConfig& accel) const {
     // The hardware runs the activations at the precision the oracle measured accuracy with.
-    const sim::BitsRange act_range = sim::activation_bits_range(accel);
+    const BitsRange act_range = sim::activation_bits_range(accel);
     if (!act_bits_spec.empty())
-        return parse_bits(act_bits_spec, net.weight_layer_count(), act_range.min, act_range.max,
-                          "--act-bits");
+        return parse_bits(act_bits_spec, net.weight_layer_count(), act_range, "--act-bits");
     if (oracle_kind == "builtin" && activation_bits > 0)
         return parse_bits("uniform:" + std::to_string(activation_bits), net.weight_layer_count(),
-                          act_range.min, act_range.max,
-                          "--activation-bits (the accelerator's activations)");
+                          act_range, "--activation-bits (the accelerator's activations)");
     return {};
 }
 

@@ -224,7 +224,7 @@ void check_vcd_layer(const SimArgs& a, const Network& net) {
 
 // The --bits runs: weight and activation assignments, checked against the accelerator.
 struct Assignments {
-    std::vector<std::vector<int>> bits, act_bits;  // act_bits: empty, or one per run
+    std::vector<LayerBits> bits, act_bits;  // act_bits: empty, or one per run
     std::vector<std::string> act_specs;  // one per run ("" for the default)
 };
 
@@ -238,12 +238,11 @@ Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config,
                          " assignments for " + std::to_string(a.bit_specs.size()) +
                          " --bits, expected one or one per --bits");
     for (std::size_t k = 0; k < a.bit_specs.size(); ++k) {
-        s.bits.push_back(parse_bits(a.bit_specs[k], layers, wr.min, wr.max, "--bits"));
+        s.bits.push_back(parse_bits(a.bit_specs[k], layers, wr, "--bits"));
         const std::string act =
             a.act_specs.empty() ? "" : a.act_specs[a.act_specs.size() == 1 ? 0 : k];
         s.act_specs.push_back(act);
-        s.act_bits.push_back(act.empty() ? std::vector<int>{}
-                                         : parse_bits(act, layers, ar.min, ar.max, "--act-bits"));
+        s.act_bits.push_back(act.empty() ? LayerBits{} : parse_bits(act, layers, ar, "--act-bits"));
     }
     return s;
 }

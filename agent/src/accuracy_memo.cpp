@@ -1,7 +1,7 @@
 #include "serialq/agent/accuracy_memo.hpp"
 
 #include "serialq/common/error.hpp"
-#include "serialq/common/bits_spec.hpp"
+#include "serialq/common/layer_bits.hpp"
 
 #include <cmath>
 
@@ -10,7 +10,7 @@ namespace serialq::agent {
 double AccuracyMemo::accuracy_percent(const std::vector<int>& bits) {
     if (const auto it = index_.find(bits); it != index_.end())
         return entries_[it->second].accuracy_percent;
-    const double acc = oracle_->evaluate(bits).accuracy_percent;
+    const double acc = oracle_->evaluate(LayerBits(bits)).accuracy_percent;
     if (!std::isfinite(acc) || acc < 0 || acc > 100)
         throw InputError("oracle " + oracle_->identity() + ": accuracy " + std::to_string(acc) +
                          " for bits " + format_bits(bits) + ", expected a percentage in 0..100");

@@ -14,9 +14,9 @@ void check_choice_list(const std::vector<int>& bits, const std::string& what) {
     if (bits.empty())
         throw ConfigError(what + ": found an empty list, expected at least one bitwidth");
     for (std::size_t i = 0; i < bits.size(); ++i) {
-        if (bits[i] < 1 || bits[i] > 16)
+        if (!kBitwidths.contains(bits[i]))
             throw ConfigError(what + ": found " + std::to_string(bits[i]) + " at position " +
-                              std::to_string(i) + ", expected bitwidths in 1..16");
+                              std::to_string(i) + ", expected bitwidths in " + kBitwidths.str());
         if (i > 0 && bits[i] <= bits[i - 1])
             throw ConfigError(what + ": found " + std::to_string(bits[i]) + " after " +
                               std::to_string(bits[i - 1]) +
@@ -195,16 +195,14 @@ EpisodeResult Environment::finish_episode() {
 }
 
 EpisodeResult Environment::play(const std::vector<int>& bits) {
-    if (static_cast<Index>(bits.size()) != steps_)
-        throw ConfigError("bits: " + std::to_string(bits.size()) + " values for " +
-                          std::to_string(steps_) + " weight layers");
+    LayerBits(bits).expect(static_cast<std::size_t>(steps_), "search");
     begin_episode();
     for (Index t = 0; t < steps_; ++t) act_bits(t, bits[static_cast<std::size_t>(t)]);
     return finish_episode();
 }
 
 double Environment::cost_ratio(CostMetric metric, const std::vector<int>& bits) {
-    const HardwareCost c = hardware_->network(bits);
+    const HardwareCost c = hardware_->network(LayerBits(bits));
     const HardwareCost base = baseline_cost();
     switch (metric) {
         case CostMetric::Latency:
@@ -244,7 +242,7 @@ EpisodeResult Environment::with_accuracy(const std::vector<int>& bits, double ac
     r.bits = bits;
     r.accuracy_percent = accuracy_percent;
     r.relative_accuracy = r.accuracy_percent / accuracy_->reference_accuracy_percent();
-    const HardwareCost hw = hardware_->network(bits);
+    const HardwareCost hw = hardware_->network(LayerBits(bits));
     r.cycles = hw.cycles;
     r.energy_pj = hw.energy_pj;
     r.weight_bits = hw.weight_bits;
@@ -261,10 +259,11 @@ EpisodeResult Environment::with_accuracy(const std::vector<int>& bits, double ac
 }
 
 void Environment::restore(const std::vector<int>& current_bits, double relative_accuracy) {
-    if (current_bits.size() != current_.size())
-        throw InputError("checkpoint: " + std::to_string(current_bits.size()) +
-                         " layers in the saved assignment, the network has " +
-                         std::to_string(current_.size()));
+    try {
+        LayerBits(current_bits).expect(current_.size(), "the network");
+    } catch (const ConfigError& e) {
+        throw InputError(std::string("checkpoint: the saved assignment: ") + e.what());
+    }
     current_ = current_bits;
     y_ = relative_accuracy;
 }

@@ -5,28 +5,18 @@
 
 namespace serialq::agent {
 
-HardwareCosts::HardwareCosts(const Network& net, sim::HardwareModel& model, int max_bits,
-                             std::vector<int> act_bits)
-    : net_(&net), model_(&model), max_bits_(max_bits), act_bits_(std::move(act_bits)) {
-    for (std::size_t i = 0; i < net.layers.size(); ++i)
-        if (net.layers[i].has_weights()) layer_index_.push_back(static_cast<int>(i));
-}
+HardwareCosts::HardwareCosts(const Network& net, sim::HardwareModel& model, LayerBits act_bits)
+    : net_(&net), model_(&model), act_bits_(std::move(act_bits)) {}
 
 const HardwareCost& HardwareCosts::layer(std::size_t l, const sim::LayerSpec& spec) {
-    if (l >= layer_index_.size() || spec.weight_bits < 1 || spec.weight_bits > max_bits_)
-        throw ConfigError("hardware cost of weight layer " + std::to_string(l) + " at " +
-                          std::to_string(spec.weight_bits) + " bits: expected a layer below " +
-                          std::to_string(layer_index_.size()) + " and bits in 1.." +
-                          std::to_string(max_bits_));
     const auto key = std::make_pair(l, spec);
     auto it = costs_.find(key);
     if (it == costs_.end()) {
-        const sim::LayerReport r = model_->run_layer(*net_, layer_index_[l], spec);
-        const Layer& L = net_->layers[static_cast<std::size_t>(layer_index_[l])];
-        it = costs_
-                 .emplace(key, HardwareCost{r.total_cycles, r.energy_pj(),
-                                            L.weights() * spec.weight_bits})
-                 .first;
+        // run_weight_layer refuses a layer outside the network; the mapping, bits the
+        // accelerator cannot run.
+        const sim::LayerReport r = model_->run_weight_layer(*net_, l, spec);
+        const long long weight_bits = net_->weight_layers()[l]->weights() * spec.weight_bits;
+        it = costs_.emplace(key, HardwareCost{r.total_cycles, r.energy_pj(), weight_bits}).first;
         order_.insert(order_.end(), {static_cast<long long>(l), spec.weight_bits,
                                      spec.activation_bits, spec.weights_resident ? 1 : 0,
                                      (spec.input_off_chip ? 1 : 0) | (spec.output_off_chip ? 2 : 0),
@@ -36,7 +26,16 @@ const HardwareCost& HardwareCosts::layer(std::size_t l, const sim::LayerSpec& sp
 }
 
 void HardwareCosts::replay(const std::vector<long long>& v) {
+    const auto layers = static_cast<long long>(net_->weight_layer_count());
     for (std::size_t i = 0; i + kSimulatedStride <= v.size(); i += kSimulatedStride) {
+        // A checkpoint's record: refused structurally, not only by its checksum.
+        const auto bits_ok = [](long long b) { return b >= kBitwidths.min && b <= kBitwidths.max; };
+        if (v[i] < 0 || v[i] >= layers || !bits_ok(v[i + 1]) || !bits_ok(v[i + 2]) ||
+            v[i + 3] < 0 || v[i + 3] > 1 || v[i + 4] < 0 || v[i + 4] > 3 || v[i + 5] < 0)
+            throw InputError("checkpoint: simulated layer record " +
+                             std::to_string(i / kSimulatedStride) +
+                             ": expected a weight layer below " + std::to_string(layers) +
+                             ", bits in " + kBitwidths.str() + " and flags 0/1, 0..3");
         sim::LayerSpec s;
         s.weight_bits = static_cast<int>(v[i + 1]);
         s.activation_bits = static_cast<int>(v[i + 2]);
@@ -48,11 +47,7 @@ void HardwareCosts::replay(const std::vector<long long>& v) {
     }
 }
 
-HardwareCost HardwareCosts::network(const std::vector<int>& bits) {
-    for (int b : bits)
-        if (b < 1 || b > max_bits_)
-            throw ConfigError("hardware cost at " + std::to_string(b) +
-                              " bits: expected bits in 1.." + std::to_string(max_bits_));
+HardwareCost HardwareCosts::network(const LayerBits& bits) {
     const auto plan = sim::plan_layers(model_->config(), *net_, bits, act_bits_);
     HardwareCost total;
     for (std::size_t l = 0; l < bits.size(); ++l) {
@@ -65,7 +60,7 @@ HardwareCost HardwareCosts::network(const std::vector<int>& bits) {
 }
 
 HardwareCost HardwareCosts::uniform(int bits) {
-    return network(std::vector<int>(layer_index_.size(), bits));
+    return network(LayerBits::uniform(bits, net_->weight_layer_count()));
 }
 
 }  // namespace serialq::agent

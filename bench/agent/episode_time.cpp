@@ -38,12 +38,17 @@ public:
     explicit InstantOracle(int layers) : layers_(layers) {}
     std::string identity() const override { return "instant"; }
     int layer_count() const override { return layers_; }
-    quant::AccuracyResult evaluate(const std::vector<int>& bits) override {
+    std::string name() const override { return identity(); }
+
+protected:
+    quant::AccuracyResult evaluate_checked(const LayerBits& bits) override {
         double acc = 92;
         for (std::size_t l = 0; l < bits.size(); ++l)
             acc -= 0.05 * double(l % 3 + 1) * (8 - bits[l]);
         return {std::max(acc, 10.0), 0, 0, false, false};
     }
+
+public:
     double reference_accuracy_percent() override { return 92; }
 
 private:
@@ -54,8 +59,7 @@ class InstantHardware final : public sim::HardwareModel {
 public:
     std::string name() const override { return "instant"; }
     const sim::AcceleratorConfig& config() const override { return config_; }
-    sim::NetworkReport simulate(const Network&, const std::vector<int>&,
-                                const std::vector<int>& = {}) override {
+    sim::NetworkReport simulate(const Network&, const LayerBits&, const LayerBits& = {}) override {
         return {};
     }
     sim::LayerReport run_layer(const Network& net, int index, const sim::LayerSpec& spec) override {

@@ -174,7 +174,8 @@ int main(int argc, char** argv) {
     // 4 bits is where the searches spend their time; 8 bits the widest they ask for.
     for (int uniform : {8, 4}) {
         const std::vector<int> bits(layers, uniform);
-        const QuantizedNetwork q = quantize_network(model, bits, *quantizer, 8, calibration);
+        const QuantizedNetwork q =
+            quantize_network(model, serialq::LayerBits(bits), *quantizer, 8, calibration);
         const FloatEngine fake(model, q);
         const std::string b = "uniform:" + std::to_string(uniform);
         t = time_it(reps, [&] { correct = count_correct(fake, test, 0, n, threads); });
@@ -187,9 +188,10 @@ int main(int argc, char** argv) {
         report("integer engine, quantized " + b + " (one run)", t, percent(correct));
     }
     const std::vector<int> eights(layers, 8);
-    t = time_it(reps, [&] { correct = evaluator.prepare(eights).count_correct(0, n); });
+    t = time_it(
+        reps, [&] { correct = evaluator.prepare(serialq::LayerBits(eights)).count_correct(0, n); });
     report("ModelEvaluator: prepare uniform:8 + count_correct(0, 10000)", t, percent(correct));
-    t = time_it(reps, [&] { evaluator.prepare(eights); });
+    t = time_it(reps, [&] { evaluator.prepare(serialq::LayerBits(eights)); });
     report("ModelEvaluator: prepare uniform:8 only", t, 0.0);
     return 0;
 }

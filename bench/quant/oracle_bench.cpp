@@ -85,7 +85,7 @@ void cache_hit(const std::filesystem::path& dir) {
     CachedOracle oracle(std::make_unique<TableOracle>(table), cache, "table:bench", 0);
     const auto rows = TableOracle(table).table().rows;
     const auto first = Clock::now();
-    for (const auto& row : rows) oracle.evaluate(row.bits);
+    for (const auto& row : rows) oracle.evaluate(LayerBits(row.bits));
     const double miss_s = since(first);
     std::printf(
         "filled 100,000 entries in %.2f s (%.1f us per committed entry); 625 misses "
@@ -101,7 +101,7 @@ void cache_hit(const std::filesystem::path& dir) {
         std::shuffle(order.begin(), order.end(), rng);
         const auto t = Clock::now();
         const double c = cpu_seconds();
-        for (const auto& row : order) hits += oracle.evaluate(row.bits).from_cache;
+        for (const auto& row : order) hits += oracle.evaluate(LayerBits(row.bits)).from_cache;
         per_round_cpu_us.push_back(1e6 * (cpu_seconds() - c) / static_cast<double>(order.size()));
         per_round_us.push_back(1e6 * since(t) / static_cast<double>(order.size()));
     }
@@ -162,10 +162,10 @@ void builtin_evaluation(const std::filesystem::path& trace, int threads) {
         double accuracy = 0;
         for (int rep = 0; rep < 7; ++rep) {
             const double c = cpu_seconds();
-            const AccuracyResult r = oracle.evaluate(bits);
+            const AccuracyResult r = oracle.evaluate(LayerBits(bits));
             cpu.push_back(cpu_seconds() - c);
             total.push_back(r.seconds);
-            prepare.push_back(oracle.evaluator().prepare(bits).prepare_seconds());
+            prepare.push_back(oracle.evaluator().prepare(LayerBits(bits)).prepare_seconds());
             accuracy = r.accuracy_percent;
         }
         std::printf(
@@ -201,10 +201,10 @@ void early_termination(const std::filesystem::path& trace, int threads, double t
                 "early_percent", "early_s", "samples");
     for (const auto& bits : batch) {
         double c = cpu_seconds();
-        const AccuracyResult e = exact.evaluate(bits);
+        const AccuracyResult e = exact.evaluate(LayerBits(bits));
         exact_cpu += cpu_seconds() - c;
         c = cpu_seconds();
-        const AccuracyResult f = early.evaluate(bits);
+        const AccuracyResult f = early.evaluate(LayerBits(bits));
         early_cpu += cpu_seconds() - c;
         exact_s += e.seconds;
         early_s += f.seconds;

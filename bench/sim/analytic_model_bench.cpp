@@ -70,9 +70,8 @@ int main(int argc, char** argv) {
             });
             const Rate networks = measure(min_seconds, [&] {
                 bits = bits % 16 + 1;
-                sink =
-                    sink +
-                    model.simulate(net, std::vector<int>(indices.size(), bits)).total.total_cycles;
+                sink = sink + model.simulate(net, LayerBits::uniform(bits, indices.size()))
+                                  .total.total_cycles;
                 return 1LL;
             });
             std::printf("%-12s %-13s %7zu %16.3g %12.0f %14.3g\n", accel, trace, indices.size(),

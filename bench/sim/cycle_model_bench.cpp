@@ -49,7 +49,7 @@ Measure measure(HardwareModel& model, const Network& net, const std::vector<int>
     using clock = std::chrono::steady_clock;
     Measure m;
     const CycleModelStats before = cycle_model_stats();
-    (void)model.simulate(net, bits);  // one run for the counts (and to warm up)
+    (void)model.simulate(net, LayerBits(bits));  // one run for the counts (and to warm up)
     const CycleModelStats after = cycle_model_stats();
     m.layers = after.layers - before.layers;
     m.simulated_cycles = after.simulated_cycles - before.simulated_cycles;
@@ -58,7 +58,7 @@ Measure measure(HardwareModel& model, const Network& net, const std::vector<int>
     const auto t0 = clock::now();
     double elapsed = 0;
     do {
-        (void)model.simulate(net, bits);
+        (void)model.simulate(net, LayerBits(bits));
         ++m.repetitions;
         elapsed = std::chrono::duration<double>(clock::now() - t0).count();
     } while (elapsed < min_seconds);

@@ -25,8 +25,14 @@ std::int64_t Layer::macs() const {
 
 std::vector<const Layer*> Network::weight_layers() const {
     std::vector<const Layer*> out;
-    for (const auto& l : layers)
-        if (l.has_weights()) out.push_back(&l);
+    for (int i : weight_layer_indices()) out.push_back(&layers[static_cast<std::size_t>(i)]);
+    return out;
+}
+
+std::vector<int> Network::weight_layer_indices() const {
+    std::vector<int> out;
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        if (layers[i].has_weights()) out.push_back(static_cast<int>(i));
     return out;
 }
 

@@ -34,8 +34,7 @@ BuiltinOracle::BuiltinOracle(std::shared_ptr<const ModelEvaluator> evaluator,
     early_stop_.check();
 }
 
-AccuracyResult BuiltinOracle::evaluate(const std::vector<int>& bits) {
-    check_bit_vector(bits, layer_count(), name_);
+AccuracyResult BuiltinOracle::evaluate_checked(const LayerBits& bits) {
     const auto start = std::chrono::steady_clock::now();
     const PreparedConfiguration c = evaluator_->prepare(bits);
     const SubsetEvaluation e = evaluate_with_early_stop(

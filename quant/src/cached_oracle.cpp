@@ -16,9 +16,8 @@ CachedOracle::CachedOracle(std::unique_ptr<AccuracyOracle> inner,
       layers_(inner_->layer_count()),
       early_stop_below_percent_(early_stop_below_percent) {}
 
-AccuracyResult CachedOracle::evaluate(const std::vector<int>& bits) {
-    check_bit_vector(bits, layers_, description_);
-    const std::string key = format_bits(bits);
+AccuracyResult CachedOracle::evaluate_checked(const LayerBits& bits) {
+    const std::string key = bits.str();
     if (auto hit = cache_->lookup(identity_, key)) {
         // A bound answers only a question about a threshold it is already below.
         if (!hit->is_upper_bound ||

@@ -133,20 +133,11 @@ ModelEvaluator::~ModelEvaluator() = default;
 
 std::string ModelEvaluator::identity_digest() const { return sha256_hex(identity_); }
 
-PreparedConfiguration ModelEvaluator::prepare(const std::vector<int>& bits) const {
+PreparedConfiguration ModelEvaluator::prepare(const LayerBits& bits) const {
     const auto start = std::chrono::steady_clock::now();
-    if (bits.size() != model_->params.size())
-        throw ConfigError("bits " + format_bits(bits) + ": found " + std::to_string(bits.size()) +
-                          " bitwidths, expected " + std::to_string(model_->params.size()) +
-                          " (one per conv/fc layer of " + model_->name + ")");
-    for (std::size_t i = 0; i < bits.size(); ++i)
-        if (bits[i] < kMinBits || bits[i] > kMaxBits)
-            throw ConfigError("bits " + format_bits(bits) + ": layer " + std::to_string(i) + " (" +
-                              model_->params[i].name + "): found " + std::to_string(bits[i]) +
-                              ", expected " + std::to_string(kMinBits) + ".." +
-                              std::to_string(kMaxBits));
+    bits.expect(model_->params.size(), model_->name);
     PreparedConfiguration c;
-    c.bits_ = bits;
+    c.bits_ = bits.values();
     c.data_ = data_;
     c.threads_ = settings_.threads;
     std::shared_ptr<const Model> model = model_;
@@ -160,7 +151,7 @@ PreparedConfiguration ModelEvaluator::prepare(const std::vector<int>& bits) cons
         const QuantizedNetwork q =
             quantize_network(*model, bits, *quantizer_, settings_.activation_bits, *training_);
         auto engine = std::make_shared<FloatEngine>(*model, q);
-        if (prefixes_) engine->reuse_prefixes(prefixes_, prefixes_->begin(bits));
+        if (prefixes_) engine->reuse_prefixes(prefixes_, prefixes_->begin(bits.values()));
         c.engine_ = std::move(engine);
     } else {
         // Weights-only quantization: the model with its weights replaced by their quantized

@@ -81,10 +81,9 @@ void ExecOracle::hello() {
     if (j.contains("reference_accuracy")) reference_ = j["reference_accuracy"].get<double>();
 }
 
-AccuracyResult ExecOracle::evaluate(const std::vector<int>& bits) {
-    check_bit_vector(bits, layers_, name_);
+AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
     if (!process_->running()) hello();
-    const std::string request = json{{"bits", bits}}.dump();
+    const std::string request = json{{"bits", bits.values()}}.dump();
     const auto start = std::chrono::steady_clock::now();
     const std::string reply = process_->round_trip(request, timeout_seconds_);
     const double seconds =
@@ -93,8 +92,8 @@ AccuracyResult ExecOracle::evaluate(const std::vector<int>& bits) {
     const std::string expected = R"( (expected {"accuracy": percent} or {"error": "..."}))";
     const auto malformed = [&](const std::string& why) {
         process_->stop();  // out of step with us: start afresh next time
-        return InputError(name_ + ": malformed reply to bits " + format_bits(bits) + ": " + why +
-                          " in " + shown(reply) + expected + "; the evaluator was stopped");
+        return InputError(name_ + ": malformed reply to bits " + bits.str() + ": " + why + " in " +
+                          shown(reply) + expected + "; the evaluator was stopped");
     };
     json j;
     try {
@@ -106,8 +105,8 @@ AccuracyResult ExecOracle::evaluate(const std::vector<int>& bits) {
     if (j.contains("error")) {
         const std::string message =
             j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
-        throw InputError(name_ + ": the evaluator reports an error for bits " + format_bits(bits) +
-                         ": " + message);
+        throw InputError(name_ + ": the evaluator reports an error for bits " + bits.str() + ": " +
+                         message);
     }
     if (!j.contains("accuracy")) throw malformed("no \"accuracy\"");
     if (!j["accuracy"].is_number()) throw malformed("\"accuracy\" is not a number");

@@ -1,7 +1,6 @@
 // make_oracle: the one place where an oracle spec becomes an implementation.
 #include "serialq/quant/oracle.hpp"
 
-#include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/quant/oracle_builtin.hpp"
 #include "serialq/quant/oracle_cache.hpp"
@@ -10,19 +9,6 @@
 #include "serialq/quant/quantizer.hpp"
 
 namespace serialq::quant {
-
-void check_bit_vector(const std::vector<int>& bits, int layers, const std::string& oracle) {
-    if (static_cast<int>(bits.size()) != layers)
-        throw ConfigError(oracle + ": bits " + format_bits(bits) + ": found " +
-                          std::to_string(bits.size()) + " bitwidths, expected " +
-                          std::to_string(layers) + " (one per weight layer)");
-    for (std::size_t l = 0; l < bits.size(); ++l)
-        if (bits[l] < kMinBits || bits[l] > kMaxBits)
-            throw ConfigError(oracle + ": bits " + format_bits(bits) + ": layer " +
-                              std::to_string(l) + ": found " + std::to_string(bits[l]) +
-                              " bits, expected " + std::to_string(kMinBits) + ".." +
-                              std::to_string(kMaxBits));
-}
 
 std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const OracleOptions& options) {
     const auto colon = spec.find(':');

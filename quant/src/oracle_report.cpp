@@ -25,7 +25,7 @@ nlohmann::ordered_json eval_report_json(const EvalReport& r) {
     if (kind == "exec") j["options"] = {{"timeout_seconds", r.options.timeout_seconds}};
     j["results"] = json::array();
     for (std::size_t i = 0; i < r.results.size(); ++i)
-        j["results"].push_back({{"bits", r.bits[i]},
+        j["results"].push_back({{"bits", r.bits[i].values()},
                                 {"accuracy_percent", r.results[i].accuracy_percent},
                                 {"samples", r.results[i].samples_evaluated},
                                 {"seconds", r.results[i].seconds},

@@ -10,21 +10,18 @@
 
 namespace serialq::quant {
 
-QuantizedNetwork quantize_network(const Model& model, const std::vector<int>& bits,
+QuantizedNetwork quantize_network(const Model& model, const LayerBits& bits,
                                   const Quantizer& quantizer, int activation_bits,
                                   const Dataset& calibration) {
     if (model.has_batch_norm())
         throw std::logic_error("quantize_network: " + model.name +
                                " has batch norm; fold it first");
-    if (bits.size() != model.params.size())
-        throw ConfigError("bits " + format_bits(bits) + ": found " + std::to_string(bits.size()) +
-                          " bitwidths, expected " + std::to_string(model.params.size()) +
-                          " (one per conv/fc layer of " + model.name + ")");
+    bits.expect(model.params.size(), model.name);
     if (activation_bits < 2 || activation_bits > kMaxBits)
         throw ConfigError("activation_bits: found " + std::to_string(activation_bits) +
                           ", expected 2.." + std::to_string(kMaxBits));
     QuantizedNetwork q;
-    q.bits = bits;
+    q.bits = bits.values();
     q.activation_bits = activation_bits;
     q.layers.resize(bits.size());
     for (std::size_t i = 0; i < bits.size(); ++i)

@@ -162,13 +162,11 @@ TableOracle::TableOracle(AccuracyTable table) : table_(std::move(table)) {}
 
 std::string TableOracle::identity() const { return "table:sha256=" + table_.sha256; }
 
-AccuracyResult TableOracle::evaluate(const std::vector<int>& bits) {
-    check_bit_vector(bits, table_.layers, "table:" + table_.file);
-    const TableRow* row = table_.find(bits);
+AccuracyResult TableOracle::evaluate_checked(const LayerBits& bits) {
+    const TableRow* row = table_.find(bits.values());
     if (!row)
-        throw InputError("table:" + table_.file + ": no row for bits " + format_bits(bits) +
-                         " (the table holds " + std::to_string(table_.rows.size()) +
-                         " configurations)");
+        throw InputError(name() + ": no row for bits " + bits.str() + " (the table holds " +
+                         std::to_string(table_.rows.size()) + " configurations)");
     AccuracyResult r;
     r.accuracy_percent = row->accuracy_percent;
     r.samples_evaluated = 0;  // the table does not say how many samples were measured

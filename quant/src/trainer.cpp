@@ -485,15 +485,12 @@ std::vector<EpochReport> train_model(Model& model, const Dataset& train, const D
     return reports;
 }
 
-std::pair<double, double> finetune_quantized(Model& model, const std::vector<int>& bits,
+std::pair<double, double> finetune_quantized(Model& model, const LayerBits& bits,
                                              const Quantizer& quantizer, const Dataset& train,
                                              const FineTuneOptions& options) {
     options.check();
     check_data(model, train);
-    if (bits.size() != model.params.size())
-        throw ConfigError("finetune: found " + std::to_string(bits.size()) +
-                          " bitwidths, expected " + std::to_string(model.params.size()) +
-                          " (one per conv/fc layer of " + model.name + ")");
+    bits.expect(model.params.size(), "finetune: " + model.name);
     if (options.steps == 0) return {0.0, 0.0};
     if (train.size() == 0)
         throw ConfigError("finetune: no training images in " + train.description);

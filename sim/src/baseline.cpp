@@ -75,7 +75,7 @@ BaselineRun resolve_baseline(const BaselineSpec& spec, const AcceleratorConfig& 
     }
     const int bits = spec.bits.value_or(b.config.max_bits);
     b.bits = parse_bits("uniform:" + std::to_string(bits), net.weight_layer_count(),
-                        b.config.min_bits, b.config.max_bits, what + " (" + b.config.name + ")");
+                        {b.config.min_bits, b.config.max_bits}, what + " (" + b.config.name + ")");
     b.same_accelerator = own && overrides.baseline.empty();
     b.label =
         own ? "uniform:" + std::to_string(bits) + " on " + b.config.name

@@ -17,9 +17,18 @@ std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,
     throw ConfigError("model: found '" + kind + "', expected one of cycle, analytic");
 }
 
-NetworkReport HardwareModel::simulate(const Network& net, const std::vector<int>& bits,
-                                      const std::vector<int>& act_bits) {
+NetworkReport HardwareModel::simulate(const Network& net, const LayerBits& bits,
+                                      const LayerBits& act_bits) {
     return simulate_by_layers(*this, net, bits, act_bits);
+}
+
+LayerReport HardwareModel::run_weight_layer(const Network& net, std::size_t weight_layer,
+                                            const LayerSpec& spec) {
+    const std::vector<int> index = net.weight_layer_indices();
+    if (weight_layer >= index.size())
+        throw ConfigError(net.name + ": weight layer " + std::to_string(weight_layer) +
+                          ": expected an index below " + std::to_string(index.size()));
+    return run_layer(net, index[weight_layer], spec);
 }
 
 LayerReport HardwareModel::simulate_layer(const Network& net, int layer_index, int bits) {

@@ -8,13 +8,6 @@ namespace serialq::sim {
 
 namespace {
 
-void check_length(const std::vector<int>& v, std::size_t n, const Network& net, const char* what) {
-    if (v.size() != n)
-        throw ConfigError(std::string(what) + ": found " + std::to_string(v.size()) +
-                          " bitwidths for " + net.name + ", expected " + std::to_string(n) +
-                          " (one per conv/fc layer)");
-}
-
 // Which layers' outputs end up off-chip: a weight layer's that spilled or feeds a spilled
 // layer, and a weightless layer's whose input came from off-chip. Index -1 (the network's
 // input) is off-chip.
@@ -35,10 +28,10 @@ private:
 }  // namespace
 
 std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
-                                   const std::vector<int>& bits, const std::vector<int>& act_bits) {
+                                   const LayerBits& bits, const LayerBits& act_bits) {
     const std::size_t n = net.weight_layer_count();
-    check_length(bits, n, net, "bits");
-    if (!act_bits.empty()) check_length(act_bits, n, net, "act_bits");
+    bits.expect(n, net.name);
+    if (!act_bits.empty()) act_bits.expect(n, net.name + " activations");
 
     std::vector<LayerSpec> plan;
     std::vector<int> index;  // weight layer -> network layer

@@ -27,19 +27,17 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
     return r;
 }
 
-NetworkReport simulate_by_layers(HardwareModel& model, const Network& net,
-                                 const std::vector<int>& bits, const std::vector<int>& act_bits) {
+NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const LayerBits& bits,
+                                 const LayerBits& act_bits) {
     const auto plan = plan_layers(model.config(), net, bits, act_bits);
     NetworkReport r;
     r.network = net.name;
     r.accelerator = model.config().name;
     r.model = model.name();
-    r.bits = bits;
+    r.bits = bits.values();
     r.batch = model.config().batch;
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < net.layers.size(); ++i) {
-        if (!net.layers[i].has_weights()) continue;
-        r.layers.push_back(model.run_layer(net, static_cast<int>(i), plan[k++]));
+    for (std::size_t w = 0; w < plan.size(); ++w) {
+        r.layers.push_back(model.run_weight_layer(net, w, plan[w]));
         r.act_bits.push_back(r.layers.back().act_bits);
     }
     r.total = total_of(r.layers);

@@ -87,7 +87,7 @@ json sim_output_json(const SimOutput& o) {
                        {"overrides", overrides_json(o.baseline.overrides)},
                        {"overrides_not_applied", skipped},
                        {"accelerator", accelerator_config_json(o.baseline.config)},
-                       {"bits", o.baseline.bits},
+                       {"bits", o.baseline.bits.values()},
                        {"total", layer_row(base.total, -1, o.baseline.config.clock_ghz)}};
     json all = json::array();
     for (const auto& r : o.runs) all.push_back(run_json(r, o.config.clock_ghz));

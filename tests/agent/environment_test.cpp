@@ -170,7 +170,8 @@ TEST_CASE("environment: an episode's accuracy, costs and reward", "[agent][env]"
     CHECK(s.costs.simulations() == 6);
 
     CHECK_THROWS_WITH(env.play({2, 4, 6, 9}), Catch::Contains("9 for weight layer 3 is not one"));
-    CHECK_THROWS_WITH(env.play({2, 4}), Catch::Contains("2 values for 4 weight layers"));
+    CHECK_THROWS_WITH(env.play({2, 4}),
+                      Catch::Contains("search: bits 2,4: found 2 bitwidths, expected 4"));
 }
 
 TEST_CASE("environment: step feedback asks the oracle after every layer", "[agent][env]") {

@@ -20,13 +20,18 @@ public:
     explicit FakeOracle(int layers) : layers_(layers) {}
     std::string identity() const override { return "fake"; }
     int layer_count() const override { return layers_; }
-    quant::AccuracyResult evaluate(const std::vector<int>& bits) override {
+    std::string name() const override { return identity(); }
+
+protected:
+    quant::AccuracyResult evaluate_checked(const LayerBits& bits) override {
         ++calls;
-        ++calls_per_bits[bits];
+        ++calls_per_bits[bits.values()];
         quant::AccuracyResult r;
-        r.accuracy_percent = accuracy(bits);
+        r.accuracy_percent = accuracy(bits.values());
         return r;
     }
+
+public:
     double reference_accuracy_percent() override { return 99.0; }
 
     static double accuracy(const std::vector<int>& bits) {
@@ -48,8 +53,8 @@ class FakeHardware final : public sim::HardwareModel {
 public:
     std::string name() const override { return "fake"; }
     const sim::AcceleratorConfig& config() const override { return config_; }
-    sim::NetworkReport simulate(const Network& net, const std::vector<int>& bits,
-                                const std::vector<int>& = {}) override {
+    sim::NetworkReport simulate(const Network& net, const LayerBits& bits,
+                                const LayerBits& = {}) override {
         sim::NetworkReport r;
         std::size_t l = 0;
         for (std::size_t i = 0; i < net.layers.size(); ++i)

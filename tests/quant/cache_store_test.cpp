@@ -25,7 +25,10 @@ public:
     bool answer_bounds = false;
     std::string identity() const override { return "test:counting"; }
     int layer_count() const override { return 3; }
-    AccuracyResult evaluate(const std::vector<int>& bits) override {
+    std::string name() const override { return identity(); }
+
+protected:
+    AccuracyResult evaluate_checked(const LayerBits& bits) override {
         ++calls;
         AccuracyResult r;
         r.accuracy_percent = 10.0 * bits[0] + bits[1] + 0.1 * bits[2];
@@ -34,6 +37,8 @@ public:
         r.is_upper_bound = answer_bounds;
         return r;
     }
+
+public:
     double reference_accuracy_percent() override {
         ++calls;
         return 99.0;

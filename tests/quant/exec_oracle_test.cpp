@@ -28,7 +28,7 @@ bool gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
 
 std::string error_of(ExecOracle& oracle, const std::vector<int>& bits) {
     try {
-        oracle.evaluate(bits);
+        oracle.evaluate(LayerBits(bits));
     } catch (const InputError& e) {
         return e.what();
     }
@@ -46,7 +46,7 @@ TEST_CASE("exec oracle agrees with the table it reads, on all 625 configurations
     CHECK(exec.reference_accuracy_percent() == Approx(99.8));
     const pid_t pid = exec.evaluator_pid();
     for (const auto& row : table.table().rows) {
-        const AccuracyResult r = exec.evaluate(row.bits);
+        const AccuracyResult r = exec.evaluate(LayerBits(row.bits));
         REQUIRE(r.accuracy_percent == row.accuracy_percent);
         CHECK_FALSE(r.is_upper_bound);
     }

@@ -40,8 +40,9 @@ TEST_CASE("fine-tuning: recovers accuracy lost to quantization", "[quant][finetu
     const std::vector<int> bits = {3, 3, 3, 3};
     const ModelEvaluator plain(kLenet, tuned(0, 1, 0));
     const ModelEvaluator retrained(kLenet, tuned(40, 1, 0));
-    const double before = static_cast<double>(plain.prepare(bits).count_correct(0, 1000)) / 10.0;
-    const PreparedConfiguration c = retrained.prepare(bits);
+    const double before =
+        static_cast<double>(plain.prepare(serialq::LayerBits(bits)).count_correct(0, 1000)) / 10.0;
+    const PreparedConfiguration c = retrained.prepare(serialq::LayerBits(bits));
     const double after = static_cast<double>(c.count_correct(0, 1000)) / 10.0;
     INFO("accuracy " << before << " % -> " << after << " %, loss " << c.finetune_first_loss()
                      << " -> " << c.finetune_last_loss());
@@ -60,10 +61,10 @@ TEST_CASE("fine-tuning: deterministic for a seed, whatever the threads", "[quant
     const ModelEvaluator one_thread(kLenet, tuned(12, 7, 1));
     const ModelEvaluator all_threads(kLenet, tuned(12, 7, 0));
     const ModelEvaluator other_seed(kLenet, tuned(12, 8, 0));
-    const PreparedConfiguration a = one_thread.prepare(bits);
-    const PreparedConfiguration b = all_threads.prepare(bits);
-    const PreparedConfiguration again = all_threads.prepare(bits);
-    const PreparedConfiguration c = other_seed.prepare(bits);
+    const PreparedConfiguration a = one_thread.prepare(serialq::LayerBits(bits));
+    const PreparedConfiguration b = all_threads.prepare(serialq::LayerBits(bits));
+    const PreparedConfiguration again = all_threads.prepare(serialq::LayerBits(bits));
+    const PreparedConfiguration c = other_seed.prepare(serialq::LayerBits(bits));
     CHECK(same_parameters(a.model(), b.model()));
     CHECK(same_parameters(b.model(), again.model()));
     CHECK(a.finetune_last_loss() == b.finetune_last_loss());

@@ -89,8 +89,8 @@ TEST_CASE("inference: integer and fake-quantized float engines agree on every pr
             for (int activation_bits : {8, 4}) {
                 if (activation_bits == 4 && name != "linear-tensor-mse" && name != "dorefa")
                     continue;
-                const QuantizedNetwork q =
-                    quantize_network(m, bits, *quantizer, activation_bits, train);
+                const QuantizedNetwork q = quantize_network(m, serialq::LayerBits(bits), *quantizer,
+                                                            activation_bits, train);
                 INFO(name << " bits " << bits[0] << "," << bits[1] << "," << bits[2] << ","
                           << bits[3] << ", activations " << activation_bits << " bits");
                 const FloatEngine fake(m, q);

@@ -42,7 +42,9 @@ std::filesystem::path small_lenet(const TempDir& dir, std::int64_t images) {
 }
 
 double accuracy(const ModelEvaluator& e, const std::vector<int>& bits) {
-    return 100.0 * static_cast<double>(e.prepare(bits).count_correct(0, e.sample_count())) /
+    return 100.0 *
+           static_cast<double>(
+               e.prepare(serialq::LayerBits(bits)).count_correct(0, e.sample_count())) /
            static_cast<double>(e.sample_count());
 }
 
@@ -103,12 +105,12 @@ TEST_CASE("evaluation: bad bit vectors name the layer", "[quant][evaluation]") {
     const auto trace = small_lenet(dir, 0);
     const ModelEvaluator e(trace, EvaluationSettings{});
     CHECK_THROWS_MATCHES(e.prepare({8, 8, 8}), serialq::ConfigError,
-                         Catch::Matchers::Message("bits 8,8,8: found 3 bitwidths, expected 4 (one "
-                                                  "per conv/fc layer of lenet)"));
+                         Catch::Matchers::Message("lenet: bits 8,8,8: found 3 bitwidths, expected "
+                                                  "4 (one per conv/fc layer)"));
+    // Out of range cannot reach prepare(): a LayerBits refuses it where it is made.
     CHECK_THROWS_MATCHES(
         e.prepare({8, 0, 8, 8}), serialq::ConfigError,
-        Catch::Matchers::Message("bits 8,0,8,8: layer 1 (conv2): found 0, expected 1..16"));
-    CHECK_THROWS_AS(e.prepare({8, 8, 8, 17}), serialq::ConfigError);
+        Catch::Matchers::Message("bits 8,0,8,8: weight layer 1: found 0 bits, expected 1..16"));
 }
 
 TEST_CASE("evaluation: the identity names everything an answer depends on", "[quant][evaluation]") {

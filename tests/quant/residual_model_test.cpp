@@ -165,8 +165,8 @@ TEST_CASE("residual model: integer and float engines agree on every prediction",
                                              {4, 4, 4, 4, 4, 4, 4}}) {
             for (int activation_bits : {8, 4}) {
                 INFO(name << ", bits " << bits[1] << ", activations " << activation_bits);
-                const QuantizedNetwork q =
-                    quantize_network(m, bits, *quantizer, activation_bits, data);
+                const QuantizedNetwork q = quantize_network(m, serialq::LayerBits(bits), *quantizer,
+                                                            activation_bits, data);
                 // Signed codes for the branches without a ReLU, unsigned after one.
                 CHECK(q.outputs[2].lo < 0);
                 CHECK(q.outputs[3].lo == 0);
@@ -179,14 +179,14 @@ TEST_CASE("residual model: integer and float engines agree on every prediction",
         }
     }
     // Fine quantization follows the float model (16 bits: bias codes beyond 2^31).
-    const QuantizedNetwork q = quantize_network(m, std::vector<int>(7, 16),
+    const QuantizedNetwork q = quantize_network(m, serialq::LayerBits::uniform(16, 7),
                                                 *make_quantizer("linear-channel-max"), 16, data);
     const FloatEngine fine(m, q), full(m);
     CHECK(
         (fine.probabilities(data, 0, 50) - full.probabilities(data, 0, 50)).cwiseAbs().maxCoeff() <
         2e-3f);
     // The quantizer needs the folded model.
-    CHECK_THROWS_AS(quantize_network(residual_model(dir, 5), std::vector<int>(7, 8),
+    CHECK_THROWS_AS(quantize_network(residual_model(dir, 5), serialq::LayerBits::uniform(8, 7),
                                      *make_quantizer("wrpn"), 8, data),
                     std::logic_error);
 }
@@ -282,7 +282,8 @@ TEST_CASE("prefix store: resuming from stored prefixes never changes a predictio
         {8, 5, 5, 5, 5, 5, 4}, {2, 5, 5, 5, 5, 5, 4}, {8, 8, 8, 8, 8, 8, 8}, {8, 8, 8, 8, 8, 8, 3}};
     int resumed = 0;
     for (const auto& bits : sequence) {
-        const QuantizedNetwork q = quantize_network(m, bits, *quantizer, 6, data);
+        const QuantizedNetwork q =
+            quantize_network(m, serialq::LayerBits(bits), *quantizer, 6, data);
         const FloatEngine plain(m, q, 16);
         FloatEngine reusing(m, q, 16);
         reusing.reuse_prefixes(store, store->begin(bits));
@@ -296,7 +297,8 @@ TEST_CASE("prefix store: resuming from stored prefixes never changes a predictio
     CHECK(resumed ==
           5);  // all but the first, the 6th (new first layer) and the 7th (re-keyed by it)
     // An engine of an older generation computes on its own: still the same answers.
-    const QuantizedNetwork q = quantize_network(m, sequence[0], *quantizer, 6, data);
+    const QuantizedNetwork q =
+        quantize_network(m, serialq::LayerBits(sequence[0]), *quantizer, 6, data);
     FloatEngine stale(m, q, 16);
     stale.reuse_prefixes(store, store->begin(sequence[0]));
     store->begin(sequence[2]);
@@ -330,7 +332,8 @@ TEST_CASE("residual model: the shipped ResNet-20's engines agree on its real lay
     for (int i = 0; i < 22; ++i) mixed.push_back(3 + (i * 5) % 6);  // 3 to 8 bits
     for (const std::vector<int>& bits : {std::vector<int>(22, 4), mixed}) {
         INFO("bits " << bits[0] << "," << bits[1] << "," << bits[2] << ",...");
-        const QuantizedNetwork q = quantize_network(m, bits, *quantizer, 8, train);
+        const QuantizedNetwork q =
+            quantize_network(m, serialq::LayerBits(bits), *quantizer, 8, train);
         const FloatEngine fake(m, q);
         REQUIRE(fake.exact());
         const std::vector<int> a = predict_all(fake, test, 0, test.size(), 2);

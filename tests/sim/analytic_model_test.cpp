@@ -60,7 +60,7 @@ TEST_CASE("analytic: every shipped trace runs on every shipped accelerator", "[s
         for (const auto& name : kAccels) {
             auto model = make_hardware_model("analytic", shipped_accel(name));
             const std::vector<int> bits(net.weight_layer_count(), 8);
-            const NetworkReport r = model->simulate(net, bits);
+            const NetworkReport r = model->simulate(net, LayerBits(bits));
             INFO(trace << " on " << name);
             CHECK(r.network == net.name);
             CHECK(r.accelerator == name);
@@ -88,9 +88,12 @@ TEST_CASE("analytic: bits must match the weight layers and the accelerator", "[s
     const Network net = shipped_trace("lenet");
     auto model = make_hardware_model("analytic", shipped_accel("stripes"));
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 8}),
-                        "bits: found 2 bitwidths for lenet, expected 4 (one per conv/fc layer)");
-    REQUIRE_THROWS_WITH(model->simulate(net, {8, 17, 8, 8}),
-                        "layer 2 (conv2): bits: found 17 weight bits, expected 1..16 on stripes");
+                        "lenet: bits 8,8: found 2 bitwidths, expected 4 (one per conv/fc layer)");
+    // Beyond the accelerator's range (here max_bits 8), named by the mapping with its layer.
+    AcceleratorConfig narrow = shipped_accel("stripes");
+    narrow.max_bits = 8;
+    REQUIRE_THROWS_WITH(make_hardware_model("analytic", narrow)->simulate(net, {8, 12, 8, 8}),
+                        "layer 2 (conv2): bits: found 12 weight bits, expected 1..8 on stripes");
     REQUIRE_THROWS_WITH(model->simulate_layer(net, 1, 8),
                         "layer 1 (pool1): a maxpool layer has no weights to map onto the array");
 }

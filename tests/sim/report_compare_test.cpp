@@ -116,7 +116,7 @@ TEST_CASE("report: baselines resolve to an accelerator and bits, and run", "[sim
     // Against itself, every ratio is 1.
     auto model = make_hardware_model("analytic", stripes);
     const Comparison same =
-        compare(model->simulate(net, std::vector<int>(4, 8)),
+        compare(model->simulate(net, LayerBits::uniform(8, 4)),
                 run_baseline(resolve_baseline(BaselineSpec{}, stripes, net), *model, net));
     for (const auto& l : same.layers) {
         CHECK(l.speedup == 1);

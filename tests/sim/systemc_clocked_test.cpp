@@ -42,8 +42,9 @@ TEST_CASE("systemc: the naive clocked variant counts the same cycles", "[sim][sy
     const AcceleratorConfig stripes =
         load_accelerator_config(std::string(SERIALQ_SOURCE_DIR) + "/configs/accel/stripes.yaml");
     const std::vector<int> bits{8, 4, 4, 8};
-    const NetworkReport c = make_hardware_model("cycle", stripes)->simulate(net, bits);
-    const NetworkReport a = make_hardware_model("analytic", stripes)->simulate(net, bits);
+    const NetworkReport c = make_hardware_model("cycle", stripes)->simulate(net, LayerBits(bits));
+    const NetworkReport a =
+        make_hardware_model("analytic", stripes)->simulate(net, LayerBits(bits));
     for (std::size_t i = 0; i < c.layers.size(); ++i) {
         CHECK(c.layers[i].total_cycles == a.layers[i].total_cycles);
         CHECK(c.layers[i].compute_cycles == a.layers[i].compute_cycles);

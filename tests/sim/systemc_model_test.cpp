@@ -47,8 +47,8 @@ TEST_CASE("systemc: every shipped trace on every shipped accelerator equals the 
             // Mixed precisions: 8 at the ends, 4 inside (as ReLeQ's solutions look).
             std::vector<int> bits(net.weight_layer_count(), 4);
             bits.front() = bits.back() = 8;
-            const NetworkReport r = cycle->simulate(net, bits);
-            const NetworkReport a = analytic->simulate(net, bits);
+            const NetworkReport r = cycle->simulate(net, LayerBits(bits));
+            const NetworkReport a = analytic->simulate(net, LayerBits(bits));
             INFO(trace << " on " << name);
             CHECK(r.model == "cycle");
             CHECK(r.network == net.name);
@@ -92,9 +92,12 @@ TEST_CASE("systemc: bad requests fail before simulating and leave the model usab
     CHECK(model->name() == "cycle");
     CHECK(model->config().name == "stripes");
     REQUIRE_THROWS_WITH(model->simulate(net, {8, 8}),
-                        "bits: found 2 bitwidths for lenet, expected 4 (one per conv/fc layer)");
-    REQUIRE_THROWS_WITH(model->simulate(net, {8, 17, 8, 8}),
-                        "layer 2 (conv2): bits: found 17 weight bits, expected 1..16 on stripes");
+                        "lenet: bits 8,8: found 2 bitwidths, expected 4 (one per conv/fc layer)");
+    // Beyond the accelerator's range (here max_bits 8), named by the mapping with its layer.
+    AcceleratorConfig narrow = shipped_accel("stripes");
+    narrow.max_bits = 8;
+    REQUIRE_THROWS_WITH(make_hardware_model("cycle", narrow)->simulate(net, {8, 12, 8, 8}),
+                        "layer 2 (conv2): bits: found 12 weight bits, expected 1..8 on stripes");
     REQUIRE_THROWS_WITH(model->simulate_layer(net, 1, 8),
                         "layer 1 (pool1): a maxpool layer has no weights to map onto the array");
     AcceleratorConfig bad = shipped_accel("stripes");

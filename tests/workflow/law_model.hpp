@@ -41,8 +41,8 @@ public:
             static_cast<double>(r.traffic.off_chip_read_bits) * c_.energy.off_chip_bit_pj;
         return r;
     }
-    sim::NetworkReport simulate(const Network& net, const std::vector<int>& bits,
-                                const std::vector<int>& = {}) override {
+    sim::NetworkReport simulate(const Network& net, const LayerBits& bits,
+                                const LayerBits& = {}) override {
         if (law_fail_after >= 0 && law_simulations >= law_fail_after)
             throw std::runtime_error("simulated crash");
         ++law_simulations;
@@ -50,7 +50,7 @@ public:
         n.network = net.name;
         n.accelerator = c_.name;
         n.model = kind_;
-        n.bits = bits;
+        n.bits = bits.values();
         const auto layers = net.weight_layers();
         for (std::size_t i = 0; i < layers.size(); ++i) {
             const int index = static_cast<int>(layers[i] - net.layers.data());

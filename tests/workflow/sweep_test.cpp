@@ -328,7 +328,7 @@ TEST_CASE("a baseline on another accelerator, and rows that agree with the analy
                                                           {{"off_chip.bandwidth_gb_per_s", "8"}});
     const auto run = sim::make_hardware_model("analytic", run_config)->simulate(net, {8, 4, 4, 8});
     const auto base = sim::make_hardware_model("analytic", base_config)
-                          ->simulate(net, std::vector<int>(4, base_config.max_bits));
+                          ->simulate(net, LayerBits::uniform(base_config.max_bits, 4));
     for (std::size_t i = 0; i < 4; ++i) {
         CHECK(rows[i]["total_cycles"] == run.layers[i].total_cycles);
         CHECK(rows[i]["energy_pj"].get<double>() == run.layers[i].energy_pj());
@@ -369,7 +369,7 @@ TEST_CASE("act_bits is an axis crossed with bits, and batch sweeps as a key") {
     const auto config =
         sim::load_accelerator_config(kRoot + "/configs/accel/stripes-act.yaml", {{"batch", "4"}});
     const auto r = sim::make_hardware_model("analytic", config)
-                       ->simulate(net, std::vector<int>(4, 16), {8, 4, 4, 8});
+                       ->simulate(net, LayerBits::uniform(16, 4), {8, 4, 4, 8});
     CHECK(rows[19]["total_cycles"] == r.total.total_cycles);
     CHECK(rows[19]["macs"] == 4 * net.total_macs());
 }

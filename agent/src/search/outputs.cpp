@@ -92,7 +92,7 @@ struct CostedColumns {
 CostedColumns costed(const std::vector<AccuracyMemo::Entry>& evaluated, HardwareCosts& hardware) {
     CostedColumns c;
     for (const auto& e : evaluated) {
-        const HardwareCost cost = hardware.network(e.bits);
+        const HardwareCost cost = hardware.network(LayerBits(e.bits));
         c.acc.push_back(e.accuracy_percent);
         c.cycles.push_back(static_cast<double>(cost.cycles));
         c.energy.push_back(cost.energy_pj);

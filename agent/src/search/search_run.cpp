@@ -111,15 +111,13 @@ void check_inputs(const Network& net, const quant::AccuracyOracle& oracle,
     if (settings.episodes < 1)
         throw ConfigError("--episodes: found " + std::to_string(settings.episodes) +
                           ", expected a positive integer");
-    const sim::BitsRange range = sim::weight_bits_range(accel);
+    const BitsRange range = sim::weight_bits_range(accel);
     for (int b : config.environment.bits)
-        if (b < range.min || b > range.max)
+        if (!range.contains(b))
             throw ConfigError((config.file.empty() ? std::string() : config.file + ": ") +
                               "bits: " + std::to_string(b) + " is outside the range " +
-                              std::to_string(range.min) + ".." + std::to_string(range.max) +
-                              " of accelerator " + accel.name);
-    if (config.environment.baseline_bits < range.min ||
-        config.environment.baseline_bits > range.max)
+                              range.str() + " of accelerator " + accel.name);
+    if (!range.contains(config.environment.baseline_bits))
         throw ConfigError("baseline_bits: " + std::to_string(config.environment.baseline_bits) +
                           " is outside the range of accelerator " + accel.name);
     if (static_cast<int>(net.weight_layer_count()) != oracle.layer_count())
@@ -146,7 +144,7 @@ json run_identity(const SearchConfig& config, const SearchSettings& settings,
         {"oracle_identity", oracle_identity},
         {"accelerator", settings.accelerator},
         {"hardware_model", settings.hardware_model},
-        {"act_bits", settings.act_bits},
+        {"act_bits", settings.act_bits.values()},
         {"options", options_json(settings.options)},
         {"config", detail::config_json(config)},
     };
@@ -266,7 +264,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     AccuracyMemo memo(oracle);
     if (settings.reference_accuracy_percent)
         memo.set_reference(*settings.reference_accuracy_percent);
-    HardwareCosts costs(net, hardware, 16, settings.act_bits);
+    HardwareCosts costs(net, hardware, settings.act_bits);
     const WeightStatistics stats = weight_statistics(net);
     Environment env(net, memo, costs, settings.objective, config.reward, config.environment,
                     stats.std_dev);
@@ -313,7 +311,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     SearchSummary s = summarize(state, best, settings.objective, baseline);
     if (settings.test_oracle)
         s.test_accuracy_percent =
-            settings.test_oracle->evaluate(s.best.result.bits).accuracy_percent;
+            settings.test_oracle->evaluate(LayerBits(s.best.result.bits)).accuracy_percent;
     save(s);
     s.latency_front = detail::latency_front(memo.entries(), costs);
     return s;

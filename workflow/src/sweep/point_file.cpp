@@ -45,11 +45,11 @@ nlohmann::ordered_json evaluate_point(const PlannedPoint& p, const ModelFactory&
               {"network", p.network->name},
               {"trace", p.trace},
               {"bits_spec", p.bits_spec},
-              {"bits", format_bits(p.bits)},
+              {"bits", p.bits.str()},
               {"act_bits_spec", p.act_bits_spec},
               {"act_bits", format_bits(report.act_bits)},
               {"baseline", p.baseline.label},
-              {"baseline_bits", format_bits(p.baseline.bits)}}},
+              {"baseline_bits", p.baseline.bits.str()}}},
             {"layers", rows},
             {"total", total},
             {"baseline", {{"layers", base_layers}, {"total", cost_json(baseline.total)}}}};

@@ -28,15 +28,14 @@ std::string stable_hash(const std::string& text) {
 namespace {
 
 // A bit spec that names a file or directory is a search result; anything else is parsed.
-std::vector<int> resolve_bits(const std::string& spec, const Network& net,
-                              const sim::AcceleratorConfig& config, const std::string& what) {
-    std::vector<int> bits;
+LayerBits resolve_bits(const std::string& spec, const Network& net,
+                       const sim::AcceleratorConfig& config, const std::string& what) {
     const bool is_path = spec.find('/') != std::string::npos || spec.ends_with(".json") ||
                          std::filesystem::exists(spec);
-    const sim::BitsRange r = sim::weight_bits_range(config);
-    if (!is_path) return parse_bits(spec, net.weight_layer_count(), r.min, r.max, what);
-    bits = read_best_bits(spec);
-    return parse_bits(format_bits(bits), net.weight_layer_count(), r.min, r.max, what + " " + spec);
+    const BitsRange r = sim::weight_bits_range(config);
+    if (!is_path) return parse_bits(spec, net.weight_layer_count(), r, what);
+    const std::string where = what + " " + spec;
+    return LayerBits(read_best_bits(spec), where).expect(net.weight_layer_count(), where, r);
 }
 
 // Every (bits, act_bits) pair, act_bits varying fastest ("" when the spec has none).
@@ -66,6 +65,61 @@ std::vector<std::vector<sim::ConfigOverride>> override_combinations(
     return out;
 }
 
+// What the points of one (accelerator, overrides, model, trace) share.
+struct PointGroup {
+    const std::string* accel_file;
+    const std::vector<sim::ConfigOverride>* overrides;
+    const sim::AcceleratorConfig* config;
+    nlohmann::ordered_json config_json;
+    const std::string* model;
+    const std::string* trace;
+    const std::string* trace_hash;
+    const Network* network;
+    sim::BaselineRun baseline;
+    nlohmann::ordered_json baseline_config;
+};
+
+nlohmann::ordered_json config_values_json(const sim::AcceleratorConfig& config) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : sim::accelerator_config_values(config)) j[k] = v;
+    return j;
+}
+
+// A point: its bits and its identity (everything its result depends on, hashed into its id).
+PlannedPoint make_point(const PointGroup& g, const std::string& bits_spec,
+                        const std::string& act_spec, std::size_t index) {
+    const Network& net = *g.network;
+    PlannedPoint p;
+    p.index = index;
+    p.accel_file = *g.accel_file;
+    p.overrides = *g.overrides;
+    p.config = g.config;
+    p.model = *g.model;
+    p.trace = *g.trace;
+    p.network = &net;
+    p.bits_spec = bits_spec;
+    p.bits = resolve_bits(bits_spec, net, *g.config, "--bits");
+    p.act_bits_spec = act_spec;
+    if (!act_spec.empty())
+        p.act_bits = parse_bits(act_spec, net.weight_layer_count(),
+                                sim::activation_bits_range(*g.config), "--act-bits");
+    p.baseline = g.baseline;
+    nlohmann::ordered_json id = {{"accel_file", p.accel_file},
+                                 {"config", g.config_json},
+                                 {"model", p.model},
+                                 {"trace", p.trace},
+                                 {"trace_hash", *g.trace_hash},
+                                 {"bits_spec", bits_spec},
+                                 {"bits", p.bits.values()},
+                                 {"baseline", g.baseline.label},
+                                 {"baseline_config", g.baseline_config},
+                                 {"baseline_bits", g.baseline.bits.values()}};
+    if (!p.act_bits.empty()) id["act_bits"] = p.act_bits.values();
+    p.identity = id.dump();
+    p.id = stable_hash(p.identity);
+    return p;
+}
+
 }  // namespace
 
 SweepPlan make_plan(const SweepSpec& spec) {
@@ -84,54 +138,27 @@ SweepPlan make_plan(const SweepSpec& spec) {
     const auto combos = override_combinations(spec.axes);
     const sim::BaselineSpec baseline_spec = sim::parse_baseline(spec.baseline, "baseline");
     std::string all_ids;
-    std::size_t index = 0;
     for (const auto& accel : spec.accels) {
         for (const auto& overrides : combos) {
             plan.configs.push_back(sim::load_accelerator_config(accel, overrides));
-            const sim::AcceleratorConfig* config = &plan.configs.back();
-            nlohmann::ordered_json config_json = nlohmann::ordered_json::object();
-            for (const auto& [k, v] : sim::accelerator_config_values(*config)) config_json[k] = v;
+            PointGroup g{
+                &accel, &overrides, &plan.configs.back(), {}, nullptr, nullptr, nullptr, nullptr,
+                {},     {}};
+            g.config_json = config_values_json(*g.config);
             for (const auto& model : spec.models) {
                 for (std::size_t t = 0; t < spec.traces.size(); ++t) {
-                    const Network& net = *networks[t];
+                    g.model = &model;
+                    g.trace = &spec.traces[t];
+                    g.trace_hash = &trace_hashes[t];
+                    g.network = networks[t];
                     // The point's overrides reach a baseline file that writes their keys.
-                    const sim::BaselineRun baseline = sim::resolve_baseline(
-                        baseline_spec, *config, net, "baseline", {overrides, {}});
-                    nlohmann::ordered_json baseline_config = nlohmann::ordered_json::object();
-                    for (const auto& [k, v] : sim::accelerator_config_values(baseline.config))
-                        baseline_config[k] = v;
-                    const sim::BitsRange ar = sim::activation_bits_range(*config);
+                    g.baseline = sim::resolve_baseline(baseline_spec, *g.config, *g.network,
+                                                       "baseline", {overrides, {}});
+                    g.baseline_config = config_values_json(g.baseline.config);
                     for (const auto& [bits_spec, act_spec] : bits_pairs(spec)) {
-                        PlannedPoint p;
-                        p.index = index++;
-                        p.accel_file = accel;
-                        p.overrides = overrides;
-                        p.config = config;
-                        p.model = model;
-                        p.trace = spec.traces[t];
-                        p.network = &net;
-                        p.bits_spec = bits_spec;
-                        p.bits = resolve_bits(bits_spec, net, *config, "--bits");
-                        p.act_bits_spec = act_spec;
-                        if (!act_spec.empty())
-                            p.act_bits = parse_bits(act_spec, net.weight_layer_count(), ar.min,
-                                                    ar.max, "--act-bits");
-                        p.baseline = baseline;
-                        nlohmann::ordered_json id = {{"accel_file", accel},
-                                                     {"config", config_json},
-                                                     {"model", model},
-                                                     {"trace", p.trace},
-                                                     {"trace_hash", trace_hashes[t]},
-                                                     {"bits_spec", bits_spec},
-                                                     {"bits", p.bits},
-                                                     {"baseline", baseline.label},
-                                                     {"baseline_config", baseline_config},
-                                                     {"baseline_bits", baseline.bits}};
-                        if (!p.act_bits.empty()) id["act_bits"] = p.act_bits;
-                        p.identity = id.dump();
-                        p.id = stable_hash(p.identity);
-                        all_ids += p.id;
-                        plan.points.push_back(std::move(p));
+                        plan.points.push_back(
+                            make_point(g, bits_spec, act_spec, plan.points.size()));
+                        all_ids += plan.points.back().id;
                     }
                 }
             }

@@ -24,9 +24,9 @@ struct PlannedPoint {
     std::string trace;
     const Network* network = nullptr;
     std::string bits_spec;  // as the user gave it
-    std::vector<int> bits;  // per weight layer
+    LayerBits bits;  // per weight layer
     std::string act_bits_spec;  // "" for the accelerator's activation_bits
-    std::vector<int> act_bits;  // per weight layer, or empty
+    LayerBits act_bits;  // per weight layer, or empty
     sim::BaselineRun baseline;  // the accelerator and bits it is compared with
     std::string identity;  // canonical JSON of everything above
     std::string id;  // 16 hex digits: hash of `identity`

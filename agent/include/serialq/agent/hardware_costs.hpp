@@ -21,14 +21,14 @@ struct HardwareCost {
 
 class HardwareCosts {
 public:
-    // Bits outside 1..max_bits are refused. act_bits: the activations' precision per weight
-    // layer, the same for every assignment (empty: the accelerator's activation_bits).
-    HardwareCosts(const Network& net, sim::HardwareModel& model, int max_bits = 16,
-                  std::vector<int> act_bits = {});
+    // act_bits: the activations' precision per weight layer, the same for every assignment
+    // (empty: the accelerator's activation_bits).
+    HardwareCosts(const Network& net, sim::HardwareModel& model, LayerBits act_bits = {});
 
     // Weight layer `l` (0-based, Network::weight_layers() order) run as `spec`.
     const HardwareCost& layer(std::size_t l, const sim::LayerSpec& spec);
-    HardwareCost network(const std::vector<int>& bits);
+    // Bits the accelerator cannot run are a ConfigError (sim::plan_layers).
+    HardwareCost network(const LayerBits& bits);
     HardwareCost uniform(int bits);
 
     long long simulations() const { return static_cast<long long>(costs_.size()); }
@@ -43,9 +43,7 @@ public:
 private:
     const Network* net_;
     sim::HardwareModel* model_;
-    int max_bits_;
-    std::vector<int> act_bits_;
-    std::vector<int> layer_index_;  // weight layer -> index in Network::layers
+    LayerBits act_bits_;
     std::map<std::pair<std::size_t, sim::LayerSpec>, HardwareCost> costs_;
     std::vector<long long> order_;  // l, weight bits, act bits, resident,
         // off-chip input (1) | output (2), stream buffer

@@ -41,7 +41,7 @@ struct SearchSettings {
     std::string oracle;
     std::string accelerator;
     std::string hardware_model;
-    std::vector<int> act_bits;  // activation bits the accelerator runs at (empty: its own)
+    LayerBits act_bits;  // activation bits the accelerator runs at (empty: its own)
     // Evaluates the final best assignment apart from the search (builtin: on the test split,
     // the unbiased figure when the search chose on validation); null: none. Recorded in
     // best.json as best.test_accuracy_percent; never seen by the search.

@@ -81,6 +81,8 @@ struct Network {
 
     // Layers that carry weights (conv and FC), in order: the ones that get a bitwidth each.
     std::vector<const Layer*> weight_layers() const;
+    // Weight layer w (the index space of LayerBits) -> its index in `layers`.
+    std::vector<int> weight_layer_indices() const;
     std::size_t weight_layer_count() const;
     std::int64_t total_macs() const;
     std::int64_t total_weights() const;

@@ -98,7 +98,7 @@ public:
 
     // Quantizes the weights to `bits` (one per conv/fc layer, each 1..16: else ConfigError
     // naming the layer), fine-tuning first if the settings ask. Deterministic.
-    PreparedConfiguration prepare(const std::vector<int>& bits) const;
+    PreparedConfiguration prepare(const LayerBits& bits) const;
 
     // Full precision (float weights and activations): correct predictions on [begin, end).
     std::int64_t count_correct_full_precision(std::int64_t begin, std::int64_t end) const;

@@ -3,6 +3,7 @@
 // Implementations: builtin:<trace with weights> (real inference on Fashion-MNIST),
 // table:<file.csv> (measured accuracies), exec:<command> (an external evaluator speaking JSON
 // lines). make_oracle() wraps each in the persistent SQLite cache unless told not to.
+#include "serialq/common/layer_bits.hpp"
 #include "serialq/quant/evaluation.hpp"
 #include "serialq/quant/oracle_confidence.hpp"
 
@@ -27,11 +28,20 @@ public:
     // Identifies everything the answer depends on (model and weights hash, split, quantizer,
     // fine-tuning; the table's or command's identity): the cache key's first half.
     virtual std::string identity() const = 0;
+    virtual std::string name() const = 0;  // what messages call it: its spec, e.g. table:FILE
     virtual int layer_count() const = 0;
-    // bits.size() == layer_count(), each in 1..16 (else ConfigError naming the value).
-    virtual AccuracyResult evaluate(const std::vector<int>& bits) = 0;
+    // The accuracy with `bits`, one per weight layer: bits.size() == layer_count(), else
+    // ConfigError naming the oracle (the one check; implementations rely on it).
+    AccuracyResult evaluate(const LayerBits& bits) {
+        bits.expect(static_cast<std::size_t>(layer_count()), name());
+        return evaluate_checked(bits);
+    }
     // Accuracy at full precision (the denominator of ReLeQ's State of Relative Accuracy).
     virtual double reference_accuracy_percent() = 0;
+
+protected:
+    // evaluate() after its check.
+    virtual AccuracyResult evaluate_checked(const LayerBits& bits) = 0;
 };
 
 // Composed of the settings each kind of oracle uses, so that every default has one owner.
@@ -45,9 +55,5 @@ struct OracleOptions {
 
 // spec: "builtin:<trace>", "table:<csv>" or "exec:<command>"; a bad spec is a ConfigError.
 std::unique_ptr<AccuracyOracle> make_oracle(const std::string& spec, const OracleOptions& options);
-
-// Checks a bit vector for an oracle with `layers` weight layers: the count, and each value in
-// 1..16. Throws ConfigError naming the vector, the layer and `oracle` (the spec or identity).
-void check_bit_vector(const std::vector<int>& bits, int layers, const std::string& oracle);
 
 }  // namespace serialq::quant

@@ -27,10 +27,14 @@ public:
                   const EarlyStopOptions& early_stop);
 
     std::string identity() const override { return "builtin:" + evaluator_->identity(); }
+    std::string name() const override { return name_; }
     int layer_count() const override { return evaluator_->layer_count(); }
     // Quantizes (and fine-tunes) at `bits`, then counts correct predictions on the split, in
     // growing subsets if early termination is on. seconds covers all of it.
-    AccuracyResult evaluate(const std::vector<int>& bits) override;
+protected:
+    AccuracyResult evaluate_checked(const LayerBits& bits) override;
+
+public:
     // Full precision on the same split.
     double reference_accuracy_percent() override;
 

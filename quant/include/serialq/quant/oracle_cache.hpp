@@ -125,8 +125,13 @@ public:
                  std::string description, double early_stop_below_percent);
 
     std::string identity() const override { return identity_; }
+    std::string name() const override { return description_; }
     int layer_count() const override { return layers_; }
-    AccuracyResult evaluate(const std::vector<int>& bits) override;
+
+protected:
+    AccuracyResult evaluate_checked(const LayerBits& bits) override;
+
+public:
     double reference_accuracy_percent() override;
 
     AccuracyOracle& inner() { return *inner_; }

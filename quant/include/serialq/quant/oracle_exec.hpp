@@ -38,8 +38,13 @@ public:
     ~ExecOracle() override;
 
     std::string identity() const override { return identity_; }
+    std::string name() const override { return name_; }
     int layer_count() const override { return layers_; }
-    AccuracyResult evaluate(const std::vector<int>& bits) override;
+
+protected:
+    AccuracyResult evaluate_checked(const LayerBits& bits) override;
+
+public:
     // From the hello reply; an InputError if the evaluator announced none.
     double reference_accuracy_percent() override;
 

@@ -15,7 +15,7 @@ struct EvalReport {
     std::string spec;  // as given
     std::string identity;  // AccuracyOracle::identity()
     OracleOptions options;
-    std::vector<std::vector<int>> bits;
+    std::vector<LayerBits> bits;
     std::vector<AccuracyResult> results;  // one per bits
     std::optional<double> reference_accuracy_percent;
 };

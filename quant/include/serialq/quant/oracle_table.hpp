@@ -49,9 +49,13 @@ public:
     explicit TableOracle(AccuracyTable table);
 
     std::string identity() const override;
+    std::string name() const override { return "table:" + table_.file; }
     int layer_count() const override { return table_.layers; }
     // A configuration the table lacks is an InputError naming it and the file.
-    AccuracyResult evaluate(const std::vector<int>& bits) override;
+protected:
+    AccuracyResult evaluate_checked(const LayerBits& bits) override;
+
+public:
     // The `# reference_accuracy_percent:` line; without one, the row with every layer at the
     // largest bitwidth its column holds (the most precise configuration measured). An
     // InputError if neither exists.

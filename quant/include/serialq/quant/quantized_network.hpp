@@ -64,7 +64,7 @@ struct QuantizedNetwork {
 // Quantizes `model`'s weights to `bits` with `quantizer` and calibrates the activation scales
 // on `calibration` (the first kCalibrationImages of it). Throws ConfigError for a bits vector
 // of the wrong length or out of range.
-QuantizedNetwork quantize_network(const Model& model, const std::vector<int>& bits,
+QuantizedNetwork quantize_network(const Model& model, const LayerBits& bits,
                                   const Quantizer& quantizer, int activation_bits,
                                   const Dataset& calibration);
 

@@ -27,6 +27,8 @@
 // counts as +1) with scale mean|x| per tensor or per channel, the squared-error-optimal binary
 // scale (XNOR-Net); wrpn takes the mean of |x| clipped to 1. dorefa's own formula already gives
 // {-1, +1}, scaled by max|x|. Every quantizer therefore has 2 levels at one bit.
+#include "serialq/common/layer_bits.hpp"
+
 #include <Eigen/Core>
 
 #include <cstdint>
@@ -40,8 +42,9 @@ namespace serialq::quant {
 using WeightMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using CodeMatrix = Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-constexpr int kMinBits = 1;
-constexpr int kMaxBits = 16;
+// The widths every quantizer supports: serialq's bitwidths (layer_bits.hpp owns the range).
+constexpr int kMinBits = kBitwidths.min;
+constexpr int kMaxBits = kBitwidths.max;
 
 struct QuantizedTensor {
     CodeMatrix codes;  // integer codes, same shape as the quantized tensor

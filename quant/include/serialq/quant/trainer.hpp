@@ -90,7 +90,7 @@ struct FineTuneOptions {
 
 // Quantization-aware fine-tuning of `model` at `bits` for options.steps steps on `train`.
 // Returns the mean loss of the first and of the last tenth of the steps.
-std::pair<double, double> finetune_quantized(Model& model, const std::vector<int>& bits,
+std::pair<double, double> finetune_quantized(Model& model, const LayerBits& bits,
                                              const Quantizer& quantizer, const Dataset& train,
                                              const FineTuneOptions& options);
 

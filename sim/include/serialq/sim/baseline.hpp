@@ -41,7 +41,7 @@ struct BaselineOverrides {
 // outside that accelerator's range.
 struct BaselineRun {
     AcceleratorConfig config;
-    std::vector<int> bits;
+    LayerBits bits;
     std::string label;  // e.g. "uniform:8 on stripes", "dadiannao (...) at 16 bits"
     bool same_accelerator = true;  // runs on the run's own model
     std::vector<ConfigOverride> overrides;  // every override it was loaded with

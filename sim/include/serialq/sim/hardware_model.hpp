@@ -91,8 +91,12 @@ public:
     // Whole network: plan_layers() then every layer (simulate_by_layers, report.hpp).
     // bits.size() (and act_bits.size() unless empty) must equal net.weight_layer_count(), else
     // ConfigError. Virtual for test doubles only.
-    virtual NetworkReport simulate(const Network& net, const std::vector<int>& bits,
-                                   const std::vector<int>& act_bits = {});
+    virtual NetworkReport simulate(const Network& net, const LayerBits& bits,
+                                   const LayerBits& act_bits = {});
+    // run_layer for the weight layer `weight_layer` (an index into Network::weight_layers(), the
+    // index space of LayerBits and plan_layers).
+    LayerReport run_weight_layer(const Network& net, std::size_t weight_layer,
+                                 const LayerSpec& spec);
     // One weight layer alone at weight precision `bits` (single_layer_spec).
     LayerReport simulate_layer(const Network& net, int layer_index, int bits);
 };

@@ -103,6 +103,7 @@
 // first fetch does not overlap the previous layer. stall_cycles = total_cycles - compute_cycles
 // - pipeline_cycles. Bounds: compute_cycles + pipeline_cycles <= total_cycles, and total_cycles
 // >= transfer_cycles(all off-chip bits) (the channel is never faster than its bandwidth).
+#include "serialq/common/layer_bits.hpp"
 #include "serialq/common/network.hpp"
 #include "serialq/sim/accelerator_config.hpp"
 
@@ -130,9 +131,6 @@ inline constexpr long long kProbeStreamBits = 1LL << 60;
 
 // The precisions each operand may take per layer on `config`: the serial operand's range is
 // [min_bits, max_bits]; a parallel operand's is [min_bits, its stored width].
-struct BitsRange {
-    int min = 1, max = 16;
-};
 BitsRange weight_bits_range(const AcceleratorConfig& config);
 BitsRange activation_bits_range(const AcceleratorConfig& config);
 

@@ -25,12 +25,12 @@
 
 namespace serialq::sim {
 
-// One spec per weight layer (Network::weight_layers() order). bits: the weights' precisions;
-// act_bits: the activations' (empty: every layer at config.activation_bits). Throws ConfigError
-// for a list of the wrong length or a precision out of range (naming the layer).
+// One spec per weight layer (Network::weight_layers() order, the index space of LayerBits).
+// bits: the weights' precisions; act_bits: the activations' (empty: every layer at
+// config.activation_bits). Throws ConfigError for a list of the wrong length or a precision out
+// of the accelerator's range (naming the layer).
 std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
-                                   const std::vector<int>& bits,
-                                   const std::vector<int>& act_bits = {});
+                                   const LayerBits& bits, const LayerBits& act_bits = {});
 
 // The one-time load of the plan's resident weights (all tiles).
 WeightLoad resident_weight_load(const AcceleratorConfig& config, const Network& net,

@@ -31,8 +31,8 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
 // Plans the network (network_plan.hpp), runs `model` on every weight layer in order and sums
 // them. bits.size() (and act_bits.size() unless empty) must equal net.weight_layer_count()
 // (else ConfigError). What HardwareModel::simulate() is.
-NetworkReport simulate_by_layers(HardwareModel& model, const Network& net,
-                                 const std::vector<int>& bits, const std::vector<int>& act_bits);
+NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const LayerBits& bits,
+                                 const LayerBits& act_bits);
 
 // The network row: cycles, MACs, traffic and energy add up; utilization is useful lane-cycles
 // over available lane-cycles, i.e. the layers' utilizations weighted by their total_cycles;
