@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -111,6 +112,30 @@ int sweep_merge(const Args& args) {
     return 0;
 }
 
+// The spec file (if any) with the command line's axes added or put in place of its own.
+workflow::SweepSpec sweep_spec(const std::string& spec_file, const po::variables_map& vm) {
+    workflow::SweepSpec spec;
+    if (!spec_file.empty()) spec = workflow::load_sweep_spec(spec_file);
+    replace_if_given(vm, "accel", spec.accels);
+    replace_if_given(vm, "trace", spec.traces);
+    replace_if_given(vm, "bits", spec.bits);
+    replace_if_given(vm, "act-bits", spec.act_bits);
+    if (vm.count("model")) spec.models = split_commas(vm["model"].as<std::vector<std::string>>());
+    for (const auto& m : spec.models) check_choice("model", m, {"analytic", "cycle"});
+    if (vm.count("baseline")) spec.baseline = vm["baseline"].as<std::string>();
+    if (!vm.count("set")) return spec;
+    for (const auto& text : vm["set"].as<std::vector<std::string>>()) {
+        auto axis = workflow::parse_sweep_axis(text);
+        const auto same = std::find_if(spec.axes.begin(), spec.axes.end(),
+                                       [&](const auto& a) { return a.key == axis.key; });
+        if (same == spec.axes.end())
+            spec.axes.push_back(axis);
+        else
+            *same = axis;
+    }
+    return spec;
+}
+
 int sweep_main(const Args& args) {
     if (!args.empty() && args[0] == "merge") return sweep_merge(Args(args.begin() + 1, args.end()));
     po::options_description opts("serialq sweep options");
@@ -137,27 +162,7 @@ int sweep_main(const Args& args) {
     po::variables_map vm;
     if (!parse_command_line(kUsage, opts, pos, args, vm)) return 0;
 
-    workflow::SweepSpec spec;
-    if (!spec_file.empty()) spec = workflow::load_sweep_spec(spec_file);
-    replace_if_given(vm, "accel", spec.accels);
-    replace_if_given(vm, "trace", spec.traces);
-    replace_if_given(vm, "bits", spec.bits);
-    replace_if_given(vm, "act-bits", spec.act_bits);
-    if (vm.count("model")) spec.models = split_commas(vm["model"].as<std::vector<std::string>>());
-    for (const auto& m : spec.models) check_choice("model", m, {"analytic", "cycle"});
-    if (vm.count("baseline")) spec.baseline = vm["baseline"].as<std::string>();
-    if (vm.count("set")) {
-        for (const auto& text : vm["set"].as<std::vector<std::string>>()) {
-            auto axis = workflow::parse_sweep_axis(text);
-            bool replaced = false;
-            for (auto& a : spec.axes)
-                if (a.key == axis.key) {
-                    a = axis;
-                    replaced = true;
-                }
-            if (!replaced) spec.axes.push_back(axis);
-        }
-    }
+    const workflow::SweepSpec spec = sweep_spec(spec_file, vm);
     if (out.empty()) throw UsageError("the option '--out' is required but missing");
     if (jobs < 1)
         throw UsageError("--jobs: found " + std::to_string(jobs) + ", expected at least 1");
