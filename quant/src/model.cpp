@@ -21,63 +21,81 @@ bool Model::has_batch_norm() const {
     return false;
 }
 
+namespace {
+
+[[noreturn]] void unsupported(const Network& net, const Layer& l, const std::string& found,
+                              const std::string& expected) {
+    throw ConfigError(net.file + ": layers." + l.name + ": found " + found + ", expected " +
+                      expected +
+                      " (the built-in model runs conv, fc, maxpool, global avgpool and add "
+                      "layers)");
+}
+
+// The trace's layer as the built-in model runs it (a ReLU after every layer but pools and the
+// last unless the trace says otherwise).
+ModelLayer model_layer(const Network& net, const Layer& l, bool last) {
+    ModelLayer ml;
+    ml.name = l.name;
+    ml.input = l.input;
+    ml.output = l.output;
+    ml.inputs = l.inputs;
+    ml.kernel_h = l.kernel_h, ml.kernel_w = l.kernel_w;
+    ml.stride_h = l.stride_h, ml.stride_w = l.stride_w;
+    ml.pad_h = l.pad_h, ml.pad_w = l.pad_w;
+    switch (l.kind) {
+        case LayerKind::Conv:
+            if (l.groups != 1)
+                unsupported(net, l, "groups " + std::to_string(l.groups), "groups 1");
+            ml.kind = OpKind::Conv;
+            break;
+        case LayerKind::FullyConnected:
+            ml.kind = OpKind::FullyConnected;
+            break;
+        case LayerKind::MaxPool:
+            ml.kind = OpKind::MaxPool;
+            break;
+        case LayerKind::AvgPool:
+            if (!l.global) unsupported(net, l, "a windowed avgpool", "global: true");
+            ml.kind = OpKind::GlobalAvgPool;
+            break;
+        case LayerKind::Add:
+            ml.kind = OpKind::Add;
+            break;
+    }
+    const bool pool = ml.kind == OpKind::MaxPool || ml.kind == OpKind::GlobalAvgPool;
+    ml.relu = !pool && l.relu.value_or(!last);
+    ml.batch_norm = l.batch_norm;
+    return ml;
+}
+
+// A weight layer's parameters, zero (batch norm: the identity) until initialized or loaded.
+LayerParams zero_params(const ModelLayer& ml) {
+    LayerParams p;
+    p.name = ml.name;
+    p.weight = WeightMatrix::Zero(ml.output.channels, ml.reduction());
+    p.bias = Eigen::VectorXf::Zero(ml.output.channels);
+    if (ml.batch_norm) {
+        const Eigen::Index c = ml.output.channels;
+        p.bn = {Eigen::VectorXf::Ones(c), Eigen::VectorXf::Zero(c), Eigen::VectorXf::Zero(c),
+                Eigen::VectorXf::Ones(c)};
+    }
+    return p;
+}
+
+}  // namespace
+
 Model build_model(const Network& net) {
     Model m;
     m.name = net.name;
     m.trace_file = net.file;
     m.weights_file = net.weights_file;
     m.input = net.input;
-    const auto fail = [&](const Layer& l, const std::string& found, const std::string& expected) {
-        throw ConfigError(net.file + ": layers." + l.name + ": found " + found + ", expected " +
-                          expected +
-                          " (the built-in model runs conv, fc, maxpool, global "
-                          "avgpool and add layers)");
-    };
-    const int last = static_cast<int>(net.layers.size()) - 1;
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];
-        ModelLayer ml;
-        ml.name = l.name;
-        ml.input = l.input;
-        ml.output = l.output;
-        ml.inputs = l.inputs;
-        ml.kernel_h = l.kernel_h, ml.kernel_w = l.kernel_w;
-        ml.stride_h = l.stride_h, ml.stride_w = l.stride_w;
-        ml.pad_h = l.pad_h, ml.pad_w = l.pad_w;
-        switch (l.kind) {
-            case LayerKind::Conv:
-                if (l.groups != 1) fail(l, "groups " + std::to_string(l.groups), "groups 1");
-                ml.kind = OpKind::Conv;
-                break;
-            case LayerKind::FullyConnected:
-                ml.kind = OpKind::FullyConnected;
-                break;
-            case LayerKind::MaxPool:
-                ml.kind = OpKind::MaxPool;
-                break;
-            case LayerKind::AvgPool:
-                if (!l.global) fail(l, "a windowed avgpool", "global: true");
-                ml.kind = OpKind::GlobalAvgPool;
-                break;
-            case LayerKind::Add:
-                ml.kind = OpKind::Add;
-                break;
-        }
-        const bool pool = ml.kind == OpKind::MaxPool || ml.kind == OpKind::GlobalAvgPool;
-        ml.relu = !pool && l.relu.value_or(static_cast<int>(i) != last);
-        ml.batch_norm = l.batch_norm;
+        ModelLayer ml = model_layer(net, l, i + 1 == net.layers.size());
         if (l.has_weights()) {
             ml.param = static_cast<int>(m.params.size());
-            LayerParams p;
-            p.name = l.name;
-            p.weight = WeightMatrix::Zero(ml.output.channels, ml.reduction());
-            p.bias = Eigen::VectorXf::Zero(ml.output.channels);
-            if (l.batch_norm) {
-                const Eigen::Index c = ml.output.channels;
-                p.bn = {Eigen::VectorXf::Ones(c), Eigen::VectorXf::Zero(c),
-                        Eigen::VectorXf::Zero(c), Eigen::VectorXf::Ones(c)};
-            }
-            m.params.push_back(std::move(p));
+            m.params.push_back(zero_params(ml));
         }
         m.layers.push_back(ml);
     }
@@ -87,8 +105,8 @@ Model build_model(const Network& net) {
                           ": found a network that does not end in a conv or fc layer, expected "
                           "the last layer to produce the class scores");
     if (m.layers.back().relu || m.layers.back().batch_norm)
-        fail(net.layers.back(), "a ReLU or batch norm after the last layer",
-             "plain class scores from the last layer");
+        unsupported(net, net.layers.back(), "a ReLU or batch norm after the last layer",
+                    "plain class scores from the last layer");
     return m;
 }
 

@@ -77,6 +77,69 @@ typename QuantizedStep<S>::Requantize double_requantization(QuantizedStep<S>& st
     return R::SplitDouble;
 }
 
+// Whether a weight layer's accumulators stay exact: an int32 one must not overflow (else
+// ConfigError), and a float one is exact below 2^24, the range in which every product and
+// partial sum of the GEMM is exact whatever the summation order (the bias, whose code can be
+// large, is added afterwards in int64).
+template <class S>
+bool accumulators_exact(const Model& model, const QuantizedNetwork& q, std::size_t pi,
+                        std::int64_t input_max) {
+    const QuantizedLayer& ql = q.layers[pi];
+    if constexpr (std::is_same_v<S, std::int32_t>) {
+        const std::int64_t worst = worst_accumulator(ql.weight.codes, ql.bias, input_max);
+        if (worst > std::numeric_limits<std::int32_t>::max())
+            throw ConfigError("integer engine: layer " + model.params[pi].name + " at " +
+                              std::to_string(q.bits[pi]) +
+                              " bits could overflow a 32-bit accumulator (worst case " +
+                              std::to_string(worst) +
+                              "), expected fewer weight or activation bits, or the float engine");
+        return true;
+    } else {
+        const Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> no_bias =
+            Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>::Zero(ql.bias.size());
+        return worst_accumulator(ql.weight.codes, no_bias, input_max) < (std::int64_t{1} << 24);
+    }
+}
+
+// A hidden weight layer's requantization of its accumulators to the next layer's codes, per
+// output channel.
+template <class S>
+void add_requantization(QuantizedStep<S>& st, const QuantizedLayer& ql, std::int64_t input_max) {
+    for (Eigen::Index o = 0; o < st.weight.rows(); ++o) {
+        const FixedPoint f = to_fixed_point(static_cast<double>(ql.weight.scale(o)) *
+                                            ql.input_scale / ql.output_scale);
+        st.multiplier.push_back(std::ldexp(static_cast<double>(f.multiplier), -f.shift));
+        const Requantizer r = requantizer(f);
+        st.mult.push_back(r.mult);
+        st.round.push_back(r.round);
+        st.shift.push_back(r.shift);
+    }
+    if constexpr (std::is_same_v<S, float>) {
+        for (Eigen::Index o = 0; o < st.bias.size(); ++o)
+            st.bias_double.push_back(static_cast<double>(st.bias[o]));
+        st.requantize =
+            double_requantization(st, worst_accumulator(ql.weight.codes, ql.bias, input_max));
+    }
+}
+
+// Exact float programs run their convs and fcs through oneDNN (dnnl_conv.hpp); inexact ones
+// keep Eigen's GEMM, whose rounding the tests and caches have always seen.
+inline void attach_dnnl(QuantizedProgram<float>& p, const Model& model, const QuantizedNetwork& q) {
+    for (std::size_t li = 0; li < model.layers.size(); ++li) {
+        ModelLayer l = model.layers[li];
+        if (l.param < 0) continue;
+        if (l.kind == OpKind::FullyConnected) {
+            // An fc is a 1x1 conv of a 1x1 image with `reduction` channels: its input column is
+            // that image in nhwc, its weight matrix that conv's hwio.
+            l.input = {static_cast<int>(l.reduction()), 1, 1};
+            l.kernel_h = l.kernel_w = l.stride_h = l.stride_w = 1;
+            l.pad_h = l.pad_w = 0;
+        }
+        const CodeRange& in = q.codes_of(l.inputs[0]);
+        p.steps[li].conv = std::make_shared<const DnnlConv>(l, p.steps[li].weight, in.lo, in.hi);
+    }
+}
+
 template <class S>
 QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork& q) {
     QuantizedProgram<S> p;
@@ -100,66 +163,17 @@ QuantizedProgram<S> compile_quantized(const Model& model, const QuantizedNetwork
         st.weight = ql.weight.codes.template cast<S>();
         st.bias = ql.bias;
         const std::int64_t input_max = q.codes_of(ml.inputs[0]).largest_magnitude();
-        if constexpr (std::is_same_v<S, std::int32_t>) {
-            const std::int64_t worst = worst_accumulator(ql.weight.codes, ql.bias, input_max);
-            if (worst > std::numeric_limits<std::int32_t>::max())
-                throw ConfigError(
-                    "integer engine: layer " + model.params[pi].name + " at " +
-                    std::to_string(q.bits[pi]) +
-                    " bits could overflow a 32-bit "
-                    "accumulator (worst case " +
-                    std::to_string(worst) +
-                    "), expected fewer weight or activation bits, or the float engine");
-        } else {
-            // Floats hold integers exactly up to 2^24: below it every product and partial sum
-            // of the GEMM is exact whatever the summation order. The bias (its code can be
-            // large) is added afterwards in int64.
-            const Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> no_bias =
-                Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>::Zero(ql.bias.size());
-            if (worst_accumulator(ql.weight.codes, no_bias, input_max) >= (std::int64_t{1} << 24))
-                p.exact = false;
-        }
+        if (!accumulators_exact<S>(model, q, pi, input_max)) p.exact = false;
         if (li + 1 == model.layers.size()) {
             st.score_scale.resize(st.weight.rows());
             for (Eigen::Index o = 0; o < st.weight.rows(); ++o)
                 st.score_scale[o] = ql.weight.scale(o) * ql.input_scale;
             continue;
         }
-        for (Eigen::Index o = 0; o < st.weight.rows(); ++o) {
-            const FixedPoint f = to_fixed_point(static_cast<double>(ql.weight.scale(o)) *
-                                                ql.input_scale / ql.output_scale);
-            st.multiplier.push_back(std::ldexp(static_cast<double>(f.multiplier), -f.shift));
-            const Requantizer r = requantizer(f);
-            st.mult.push_back(r.mult);
-            st.round.push_back(r.round);
-            st.shift.push_back(r.shift);
-        }
-        if constexpr (std::is_same_v<S, float>) {
-            for (Eigen::Index o = 0; o < st.bias.size(); ++o)
-                st.bias_double.push_back(static_cast<double>(st.bias[o]));
-            st.requantize =
-                double_requantization(st, worst_accumulator(ql.weight.codes, ql.bias, input_max));
-        }
+        add_requantization(st, ql, input_max);
     }
-    // Exact float programs run their convs and fcs through oneDNN (dnnl_conv.hpp); inexact ones
-    // keep Eigen's GEMM, whose rounding the tests and caches have always seen.
-    if constexpr (std::is_same_v<S, float>) {
-        if (p.exact)
-            for (std::size_t li = 0; li < model.layers.size(); ++li) {
-                ModelLayer l = model.layers[li];
-                if (l.param < 0) continue;
-                if (l.kind == OpKind::FullyConnected) {
-                    // An fc is a 1x1 conv of a 1x1 image with `reduction` channels: its input
-                    // column is that image in nhwc, its weight matrix that conv's hwio.
-                    l.input = {static_cast<int>(l.reduction()), 1, 1};
-                    l.kernel_h = l.kernel_w = l.stride_h = l.stride_w = 1;
-                    l.pad_h = l.pad_w = 0;
-                }
-                const CodeRange& in = q.codes_of(l.inputs[0]);
-                p.steps[li].conv =
-                    std::make_shared<const DnnlConv>(l, p.steps[li].weight, in.lo, in.hi);
-            }
-    }
+    if constexpr (std::is_same_v<S, float>)
+        if (p.exact) attach_dnnl(p, model, q);
     return p;
 }
 
