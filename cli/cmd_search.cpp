@@ -247,14 +247,9 @@ bool SearchCommand::parse(const Args& args) {
     describe(opts);
     if (!parse_command_line(kUsage, opts, {}, args, vm)) return false;
     if (vm.count("config-keys")) {
-        const std::string format = vm["config-keys"].as<std::string>();
-        check_choice("config-keys", format, {"text", "md"});
-        const auto docs = field_docs(agent::search_config_fields());
-        if (format == "md")
-            std::cout << fields_markdown(docs);
-        else
-            std::cout << "Keys of serialq search --config FILE (all optional):\n"
-                      << fields_help(docs);
+        print_config_keys(vm["config-keys"].as<std::string>(),
+                          "Keys of serialq search --config FILE (all optional):",
+                          field_docs(agent::search_config_fields()));
         return false;
     }
     run_options = given_run_options(opts, args);

@@ -194,8 +194,16 @@ bool parse_sim_args(const Args& args, SimArgs& a) {
         ("out", po::value<std::string>(), "write to this file instead of stdout")
         ("vcd", po::value<std::string>(),
          "cycle model: write a VCD (GTKWave) of the --vcd-layer layer, first --bits run")
-        ("vcd-layer", po::value<std::string>(), "the layer the VCD shows (a name in the trace)");
+        ("vcd-layer", po::value<std::string>(), "the layer the VCD shows (a name in the trace)")
+        ("config-keys", po::value<std::string>()->implicit_value("text"),
+         "print every key of an accelerator YAML (default, range, meaning) and exit; "
+         "--config-keys=md: as docs/sim.md's table");
     // clang-format on
+    if (const auto format = config_keys_format(args)) {
+        print_config_keys(*format, "Keys of an accelerator YAML (--accel FILE; all optional):",
+                          field_docs(sim::accelerator_config_fields()));
+        return false;
+    }
     po::variables_map vm;
     if (!parse_command_line(kUsage, opts, {}, args, vm)) return false;
     check_choice("model", a.model_kind, {"cycle", "analytic"});

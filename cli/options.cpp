@@ -43,4 +43,25 @@ void check_choice(const std::string& option, const std::string& value,
     throw UsageError("--" + option + ": found '" + value + "', expected one of " + list);
 }
 
+std::optional<std::string> config_keys_format(const Args& args) {
+    for (const auto& a : args) {
+        if (a == "--config-keys") return "text";
+        if (a.rfind("--config-keys=", 0) == 0) {
+            const std::string format = a.substr(std::string("--config-keys=").size());
+            check_choice("config-keys", format, {"text", "md"});
+            return format;
+        }
+    }
+    return std::nullopt;
+}
+
+void print_config_keys(const std::string& format, const std::string& title,
+                       const std::vector<FieldDoc>& docs) {
+    check_choice("config-keys", format, {"text", "md"});
+    if (format == "md")
+        std::cout << fields_markdown(docs);
+    else
+        std::cout << title << "\n" << fields_help(docs);
+}
+
 }  // namespace serialq::cli

@@ -2,6 +2,8 @@
 // Shared option handling for the subcommands: --help, one-line usage errors, output files.
 #include "command.hpp"
 
+#include "serialq/common/config_fields.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <optional>
@@ -23,5 +25,13 @@ void emit(const std::optional<std::string>& out_file, const std::string& text);
 // Checks that `value` is one of `options`; the error names the option.
 void check_choice(const std::string& option, const std::string& value,
                   const std::vector<std::string>& options);
+
+// --config-keys[=md]: the value given (text or md) if `args` asks for it. Found before the
+// other options are parsed, so that it needs none of their required ones.
+std::optional<std::string> config_keys_format(const Args& args);
+
+// Prints `docs` as text under `title`, or as docs' markdown table (format md).
+void print_config_keys(const std::string& format, const std::string& title,
+                       const std::vector<FieldDoc>& docs);
 
 }  // namespace serialq::cli

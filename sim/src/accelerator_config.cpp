@@ -19,12 +19,13 @@ constexpr long long kMaxCount = 4096;  // tiles, SIP rows and columns, lanes
 constexpr long long kMaxBytes = 1LL << 40;  // any memory capacity
 constexpr double kMaxPj = 1e6;
 
-ConfigFields<MemoryConfig> memory_fields() {
+// scope: "per tile" (the weight buffers) or "shared" (the activation memory).
+ConfigFields<MemoryConfig> memory_fields(const std::string& scope) {
     return {
-        integer({"capacity_bytes", "capacity (per tile for the weight buffer)"},
-                &MemoryConfig::capacity_bytes, 1, kMaxBytes),
-        integer({"width_bits", "bits delivered per cycle (per tile for the weight buffer)"},
-                &MemoryConfig::width_bits, 1, 1 << 24),
+        integer({"capacity_bytes", "capacity, " + scope}, &MemoryConfig::capacity_bytes, 1,
+                kMaxBytes),
+        integer({"width_bits", "bits read per cycle, " + scope}, &MemoryConfig::width_bits, 1,
+                1 << 24),
     };
 }
 
@@ -60,8 +61,8 @@ ConfigFields<EnergyConfig> energy_fields() {
         number({"weight_buffer_bit_pj", "per bit read or written"}, &E::weight_buffer_bit_pj, pj),
         number({"activation_memory_bit_pj", "per bit read or written"},
                &E::activation_memory_bit_pj, pj),
-        number({"off_chip_bit_pj", "per bit moved over the off-chip channel"}, &E::off_chip_bit_pj,
-               pj),
+        number({"off_chip_bit_pj", "per bit moved over the off-chip channel (HBM2)"},
+               &E::off_chip_bit_pj, pj),
     };
     append(f, nest("static_power", &E::static_power, static_power_fields()));
     return f;
@@ -82,24 +83,36 @@ ConfigFields<AcceleratorConfig> make_fields() {
         integer({"lanes", "terms of the inner product per SIP per cycle"}, &A::lanes, 1, kMaxCount),
         choice({"serial", "the operand taken one bit per cycle (none: bit-parallel)"}, &A::serial,
                kSerialOperandNames),
-        integer({"bits_per_cycle", "serial bits consumed per cycle"}, &A::bits_per_cycle, 1, 16),
-        integer({"min_bits", "the least precision of the serial operand"}, &A::min_bits, 1, 16),
-        integer({"max_bits", "the largest precision of the serial operand"}, &A::max_bits, 1, 16),
-        integer({"weight_bits", "stored width of the weights when they are not serial"},
+        integer({"bits_per_cycle", "serial bits consumed per cycle (Loom's 2- and 4-bit variants)"},
+                &A::bits_per_cycle, 1, 16),
+        integer({"min_bits", "the least per-layer precision of either operand"}, &A::min_bits, 1,
+                16),
+        integer({"max_bits",
+                 "the largest per-layer precision of the serial operand, at most its stored "
+                 "width (a parallel operand goes up to its stored width)"},
+                &A::max_bits, 1, 16),
+        integer({"weight_bits",
+                 "the weights' stored width when they are parallel (bit-parallel: the "
+                 "multipliers' width): the most --bits may ask then"},
                 &A::weight_bits, 1, 16),
-        integer({"activation_bits", "stored width of the activations when they are not serial"},
+        integer({"activation_bits",
+                 "the activations' stored width: outputs are written at it, and it is every "
+                 "layer's activation precision unless --act-bits says otherwise"},
                 &A::activation_bits, 1, 16),
         integer({"accumulator_bits", "width of a partial sum kept between reduction segments"},
                 &A::accumulator_bits, 1, 64),
         integer({"pipeline_cycles", "SIP pipeline fill + drain, once per layer"},
                 &A::pipeline_cycles, 0, 1000000),
         number({"clock_ghz", "clock frequency"}, &A::clock_ghz, closed(1e-3, 100)),
-        choice({"weights", "where a layer's weights live between inferences"}, &A::weights,
-               kWeightResidencyNames),
-        integer({"batch", "inferences run together"}, &A::batch, 1, kMaxCount),
+        choice({"weights",
+                "resident: loaded once and kept in the weight buffers (the network plan); "
+                "streamed: fetched on every inference (or batch)"},
+               &A::weights, kWeightResidencyNames),
+        integer({"batch", "inferences run together (--batch N): each pass's weights serve all"},
+                &A::batch, 1, kMaxCount),
     };
-    append(f, nest("weight_buffer", &A::weight_buffer, memory_fields()));
-    append(f, nest("activation_memory", &A::activation_memory, memory_fields()));
+    append(f, nest("weight_buffer", &A::weight_buffer, memory_fields("per tile")));
+    append(f, nest("activation_memory", &A::activation_memory, memory_fields("shared")));
     append(f, nest("off_chip", &A::off_chip, off_chip_fields()));
     append(f, nest("energy", &A::energy, energy_fields()));
     return f;

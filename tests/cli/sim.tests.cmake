@@ -176,3 +176,9 @@ serialq_add_cli_test(NAME sim_vcd_needs_layer
 serialq_add_cli_test(NAME sim_vcd_unwritable
   ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model cycle --vcd /nonexistent-dir/x.vcd --vcd-layer conv2
   EXIT 1 ONE_LINE_ERROR STDERR "/nonexistent-dir/x.vcd: cannot open for writing \\(--vcd\\)")
+
+# Every accelerator key, from the declaration the reader uses; needs none of sim's required options.
+serialq_add_cli_test(NAME sim_config_keys ARGS sim --config-keys EXIT 0
+  STDOUT "^Keys of an accelerator YAML .*\n  tiles = 16  \\(1..4096\\)\n.*  activation_memory.capacity_bytes = 4194304  \\(1..1099511627776\\)\n      capacity, shared\n")
+serialq_add_cli_test(NAME sim_config_keys_bad_format ARGS sim --config-keys=xml EXIT 2 ONE_LINE_ERROR
+  STDERR "--config-keys: found 'xml', expected one of text, md")

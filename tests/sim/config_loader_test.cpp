@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 
 using namespace serialq;
@@ -205,4 +207,12 @@ TEST_CASE("config: check() uses the reader's ranges", "[sim][config]") {
     const auto& fields = accelerator_config_fields();
     REQUIRE(fields.size() == accelerator_config_keys().size());
     for (const auto& f : fields) CHECK_FALSE(f.doc.help.empty());
+}
+
+TEST_CASE("config: docs/sim.md's key table is the declaration's", "[sim][config]") {
+    std::ifstream in(std::string(SERIALQ_SOURCE_DIR) + "/docs/sim.md");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string table = fields_markdown(field_docs(accelerator_config_fields()));
+    INFO("expected in docs/sim.md:\n" << table);
+    CHECK(text.find(table) != std::string::npos);
 }
