@@ -32,12 +32,13 @@ std::string inputs_text(const Network& net, const Layer& l) {
 }
 
 Table layer_table(const Network& net) {
-    Table t({"layer", "name", "type", "from", "input", "output", "kernel", "stride", "padding",
-             "groups", "weights", "macs"});
+    // layer (the name) and layer_index: the names serialq sim's rows give them (figures.hpp).
+    Table t({"layer", "layer_index", "type", "from", "input", "output", "kernel", "stride",
+             "padding", "groups", "weights", "macs"});
     int index = 0;
     for (const auto& l : net.layers) {
         const bool windowed = l.kind != LayerKind::FullyConnected && l.kind != LayerKind::Add;
-        t.add_row({std::to_string(index++), l.name, to_string(l.kind), inputs_text(net, l),
+        t.add_row({l.name, std::to_string(index++), to_string(l.kind), inputs_text(net, l),
                    shape_text(l.input), shape_text(l.output),
                    windowed ? pair_text(l.kernel_h, l.kernel_w) : "-",
                    windowed ? pair_text(l.stride_h, l.stride_w) : "-",
@@ -53,12 +54,14 @@ Table layer_table(const Network& net) {
 
 nlohmann::ordered_json layer_json(const Network& net) {
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();
-    for (const auto& l : net.layers) {
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+        const Layer& l = net.layers[k];
         nlohmann::ordered_json from = nlohmann::ordered_json::array();
         for (int i : l.inputs)
             from.push_back(i < 0 ? std::string("input")
                                  : net.layers[static_cast<std::size_t>(i)].name);
-        layers.push_back({{"name", l.name},
+        layers.push_back({{"layer", l.name},
+                          {"layer_index", k},
                           {"type", to_string(l.kind)},
                           {"from", from},
                           {"input", {l.input.channels, l.input.height, l.input.width}},
