@@ -54,7 +54,10 @@ public:
         if (n < 0 || (expected >= 0 && n != expected))
             throw InputError(what_ + ": an array of " + std::to_string(n) + " values where " +
                              std::to_string(expected) + " were expected (different settings?)");
-        need(static_cast<std::size_t>(n) * sizeof(T));
+        // Divided rather than multiplied: n * sizeof(T) wraps around for a damaged length.
+        if (static_cast<std::size_t>(n) > (bytes_->size() - pos_) / sizeof(T))
+            throw InputError(what_ + ": truncated (an array of " + std::to_string(n) +
+                             " values, more than the bytes left)");
         std::vector<T> v(static_cast<std::size_t>(n));
         if (n > 0) std::memcpy(v.data(), bytes_->data() + pos_, v.size() * sizeof(T));
         pos_ += v.size() * sizeof(T);

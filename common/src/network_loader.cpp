@@ -66,7 +66,10 @@ private:
         const YAML::Node node = seq[i];
         const YAML::Node name = node["name"];
         std::string path = checked.path();
-        if (name.IsScalar() && !name.Scalar().empty()) path += "(" + name.Scalar() + ")";
+        // A const lookup of a missing key gives an invalid node, whose IsScalar() throws
+        // yaml-cpp's InvalidNode: IsDefined() first (read_layer then reports the missing name).
+        if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty())
+            path += "(" + name.Scalar() + ")";
         return YamlMap(node, file_, path);
     }
 

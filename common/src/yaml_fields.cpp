@@ -16,6 +16,12 @@ YAML::Node load_yaml_file(const std::filesystem::path& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     const std::string text = ss.str();
+    // yaml-cpp keeps a few hundred bytes per node: a 1 MB flow list already takes 230 MB, and
+    // a 3 MB line took 2.9 GB before any error.
+    if (text.size() > kMaxYamlBytes)
+        throw ConfigError(file + ": " + std::to_string(text.size()) + " bytes, expected at most " +
+                          std::to_string(kMaxYamlBytes) +
+                          " (a configuration or trace is a few kilobytes)");
     YAML::Node root;
     try {
         root = YAML::Load(text);

@@ -2,27 +2,105 @@
 #include "serialq/quant/oracle_exec.hpp"
 
 #include "exec_process.hpp"
+#include "exec_reply.hpp"
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/json_input.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 namespace serialq::quant {
 
-namespace {
-
 using json = nlohmann::json;
 
-std::string shown(const std::string& reply) {
+namespace detail {
+
+namespace {
+
+bool is_count(const json& v, long long min, long long max) {
+    return v.is_number_integer() && v.get<long long>() >= min && v.get<long long>() <= max;
+}
+
+}  // namespace
+
+std::string shown_reply(const std::string& reply) {
     std::string s = reply.size() > 200 ? reply.substr(0, 200) + "..." : reply;
     return "'" + s + "'";
 }
 
-}  // namespace
+HelloReply parse_hello_reply(const std::string& reply, const std::string& name) {
+    const std::string expected =
+        R"(, expected {"layers": N} with optional "identity" and "reference_accuracy")";
+    const auto malformed = [&] {
+        return InputError(name + ": malformed hello reply " + shown_reply(reply) + expected);
+    };
+    json j;
+    try {
+        j = parse_json(reply, name, "a hello reply");
+    } catch (const InputError&) {
+        throw malformed();
+    }
+    if (j.is_object() && j.contains("error") && j["error"].is_string())
+        throw InputError(name +
+                         ": the evaluator refused the hello: " + j["error"].get<std::string>());
+    if (!j.is_object() || !j.contains("layers") || !is_count(j["layers"], 1, 100000) ||
+        (j.contains("identity") &&
+         (!j["identity"].is_string() || j["identity"].get<std::string>().empty())) ||
+        (j.contains("reference_accuracy") &&
+         (!j["reference_accuracy"].is_number() || !(j["reference_accuracy"].get<double>() >= 0) ||
+          !(j["reference_accuracy"].get<double>() <= 100))))
+        throw malformed();
+    HelloReply h;
+    h.layers = j["layers"].get<int>();
+    if (j.contains("identity")) h.identity = j["identity"].get<std::string>();
+    if (j.contains("reference_accuracy"))
+        h.reference_accuracy = j["reference_accuracy"].get<double>();
+    return h;
+}
+
+EvaluationReply parse_evaluation_reply(const std::string& reply) {
+    EvaluationReply r;
+    const auto malformed = [&](const std::string& why) {
+        r.kind = EvaluationReply::Kind::malformed;
+        r.message = why;
+        return r;
+    };
+    json j;
+    try {
+        j = parse_json(reply, "the reply", "one JSON object");
+    } catch (const InputError&) {
+        return malformed(json_too_deep_at(reply) != std::string_view::npos
+                             ? "nested more than " + std::to_string(kMaxJsonDepth) + " levels"
+                             : "not JSON");
+    }
+    if (!j.is_object()) return malformed("not an object");
+    if (j.contains("error")) {
+        r.kind = EvaluationReply::Kind::error;
+        r.message = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
+        if (r.message.size() > 1000) r.message = r.message.substr(0, 1000) + "...";
+        return r;
+    }
+    if (!j.contains("accuracy")) return malformed("no \"accuracy\"");
+    if (!j["accuracy"].is_number()) return malformed("\"accuracy\" is not a number");
+    const double accuracy = j["accuracy"].get<double>();
+    if (!std::isfinite(accuracy) || accuracy < 0 || accuracy > 100)
+        return malformed("\"accuracy\" outside 0..100 (percent)");
+    if (j.contains("samples")) {
+        if (!is_count(j["samples"], 0, std::numeric_limits<long long>::max()))
+            return malformed("\"samples\" is not a count");
+        r.samples = j["samples"].get<long long>();
+    }
+    r.kind = EvaluationReply::Kind::accuracy;
+    r.accuracy = accuracy;
+    return r;
+}
+
+}  // namespace detail
 
 ExecOracle::ExecOracle(std::string command, double timeout_seconds, double startup_timeout_seconds)
     : command_(std::move(command)),
@@ -42,33 +120,15 @@ pid_t ExecOracle::evaluator_pid() const { return process_->pid(); }
 
 void ExecOracle::hello() {
     const std::string reply = process_->round_trip(R"({"hello": 1})", startup_timeout_seconds_);
-    const std::string expected =
-        R"(, expected {"layers": N} with optional "identity" and "reference_accuracy")";
-    json j;
+    detail::HelloReply h;
     try {
-        j = json::parse(reply);
-    } catch (const json::exception&) {
+        h = detail::parse_hello_reply(reply, name_);
+    } catch (const InputError&) {
         process_->stop();
-        throw InputError(name_ + ": malformed hello reply " + shown(reply) + expected);
+        throw;
     }
-    if (j.is_object() && j.contains("error") && j["error"].is_string()) {
-        process_->stop();
-        throw InputError(name_ +
-                         ": the evaluator refused the hello: " + j["error"].get<std::string>());
-    }
-    if (!j.is_object() || !j.contains("layers") || !j["layers"].is_number_integer() ||
-        j["layers"].get<long long>() < 1 || j["layers"].get<long long>() > 100000 ||
-        (j.contains("identity") &&
-         (!j["identity"].is_string() || j["identity"].get<std::string>().empty())) ||
-        (j.contains("reference_accuracy") &&
-         (!j["reference_accuracy"].is_number() || j["reference_accuracy"].get<double>() < 0 ||
-          j["reference_accuracy"].get<double>() > 100))) {
-        process_->stop();
-        throw InputError(name_ + ": malformed hello reply " + shown(reply) + expected);
-    }
-    const int layers = j["layers"].get<int>();
-    const std::string identity =
-        "exec:" + (j.contains("identity") ? j["identity"].get<std::string>() : command_);
+    const int layers = h.layers;
+    const std::string identity = "exec:" + h.identity.value_or(command_);
     // A restarted evaluator must still be the same one the cache knows.
     if (!identity_.empty() && (identity != identity_ || layers != layers_)) {
         process_->stop();
@@ -78,7 +138,7 @@ void ExecOracle::hello() {
     }
     identity_ = identity;
     layers_ = layers;
-    if (j.contains("reference_accuracy")) reference_ = j["reference_accuracy"].get<double>();
+    if (h.reference_accuracy) reference_ = h.reference_accuracy;
 }
 
 AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
@@ -93,34 +153,17 @@ AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
     const auto malformed = [&](const std::string& why) {
         process_->stop();  // out of step with us: start afresh next time
         return InputError(name_ + ": malformed reply to bits " + bits.str() + ": " + why + " in " +
-                          shown(reply) + expected + "; the evaluator was stopped");
+                          detail::shown_reply(reply) + expected + "; the evaluator was stopped");
     };
-    json j;
-    try {
-        j = json::parse(reply);
-    } catch (const json::exception&) {
-        throw malformed("not JSON");
-    }
-    if (!j.is_object()) throw malformed("not an object");
-    if (j.contains("error")) {
-        const std::string message =
-            j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
+    const detail::EvaluationReply parsed = detail::parse_evaluation_reply(reply);
+    if (parsed.kind == detail::EvaluationReply::Kind::malformed) throw malformed(parsed.message);
+    if (parsed.kind == detail::EvaluationReply::Kind::error)
         throw InputError(name_ + ": the evaluator reports an error for bits " + bits.str() + ": " +
-                         message);
-    }
-    if (!j.contains("accuracy")) throw malformed("no \"accuracy\"");
-    if (!j["accuracy"].is_number()) throw malformed("\"accuracy\" is not a number");
-    const double accuracy = j["accuracy"].get<double>();
-    if (!std::isfinite(accuracy) || accuracy < 0 || accuracy > 100)
-        throw malformed("\"accuracy\" outside 0..100 (percent)");
+                         parsed.message);
     AccuracyResult r;
-    r.accuracy_percent = accuracy;
+    r.accuracy_percent = parsed.accuracy;
     r.seconds = seconds;
-    if (j.contains("samples")) {
-        if (!j["samples"].is_number_integer() || j["samples"].get<long long>() < 0)
-            throw malformed("\"samples\" is not a count");
-        r.samples_evaluated = j["samples"].get<long long>();
-    }
+    if (parsed.samples) r.samples_evaluated = *parsed.samples;
     return r;
 }
 

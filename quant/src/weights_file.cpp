@@ -142,6 +142,10 @@ WeightsFile decode_weights(const std::string& bytes, const std::string& source) 
         std::uint64_t values = 1;
         for (std::uint32_t r = 0; r < rank; ++r) {
             t.shape.push_back(d.u32(t.name + " shape"));
+            // A tensor without values is no layer's weights (and would read zero bytes into
+            // an empty vector's null data).
+            if (t.shape.back() == 0)
+                d.fail(t.name + ": dimension " + std::to_string(r) + " is 0, expected 1 or more");
             values *= t.shape.back();
             if (values > bytes.size()) d.fail(t.name + ": shape larger than the file");
         }

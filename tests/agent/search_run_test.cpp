@@ -2,6 +2,10 @@
 // resumable exactly after a kill, exhaustive gives the exact frontier, oracle calls memoised.
 #include "search_fixture.hpp"
 
+// Private: the structural test below damages what the checkpoint's hash covers.
+#include "../../agent/src/byte_io.hpp"
+#include "../../agent/src/search/checkpoint.hpp"
+
 #include "serialq/common/pareto.hpp"
 #include "serialq/agent/search_run.hpp"
 #include "serialq/common/atomic_file.hpp"
@@ -11,6 +15,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <filesystem>
 
 using namespace serialq;
@@ -132,6 +137,92 @@ TEST_CASE("search: stopping early and resuming further is the same as one longer
     parts.go();
     CHECK(whole.file("episodes.csv") == parts.file("episodes.csv"));
     CHECK(whole.file("checkpoint.bin") == parts.file("checkpoint.bin"));
+}
+
+TEST_CASE("search: resume refuses a checkpoint whose hash is valid but whose contents are not",
+          "[agent][search]") {
+    // Found by fuzz/checkpoint.cpp (and the issue's fault injection): a checkpoint resealed with
+    // a valid hash read out of bounds on --resume.
+    Run r("structure");
+    r.settings.episodes = 22;  // two episodes collected towards the next PPO update
+    r.go();
+    r.settings.resume = true;
+    r.settings.episodes = 24;  // resumed, the run makes that update
+    const auto file = r.settings.out_dir / "checkpoint.bin";
+    const detail::Checkpoint good = detail::read_checkpoint(file);
+    const auto refusal = [&](const detail::Checkpoint& c) {
+        detail::write_checkpoint(file, c);
+        try {
+            r.go();
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    const std::string damaged = "; the checkpoint is damaged: delete it to start the run afresh";
+    const std::size_t choices = 7;  // 2..8 bits (EnvironmentParams' default)
+
+    detail::Checkpoint c = good;
+    c.logs[3].action_probabilities.resize(2);  // a short probability array
+    CHECK(refusal(c) == file.string() + ": episode 4: 2 action probabilities, expected " +
+                            std::to_string(4 * choices) + " (layers x choices)" + damaged);
+    c = good;
+    c.env_bits[1] = 99;
+    CHECK(refusal(c) == file.string() + ": environment bits: 99 bits, expected 1..16" + damaged);
+    c = good;
+    c.memo[0].bits.pop_back();
+    CHECK(refusal(c) == file.string() +
+                            ": memo entry 0: 3 layers, expected 4 (the network's weight layers)" +
+                            damaged);
+    c = good;
+    c.distinct_calls.back() = static_cast<long long>(c.memo.size()) + 5;
+    CHECK_THAT(refusal(c), Catch::Contains(file.string() +
+                                           ": episode 22: " + std::to_string(c.memo.size() + 5) +
+                                           " distinct oracle calls, expected a count from"));
+
+    // An out-of-range action among the PPO batch's stored ones. The state: updates, parameters,
+    // Adam's steps and two moments, the stored count, the states, then the actions.
+    c = good;
+    detail::ByteReader reader(c.strategy_state, "ppo state");
+    std::size_t at = 8;
+    reader.get<std::int64_t>();
+    for (int part = 0; part < 4; ++part) {  // parameters, first and second moments, states
+        if (part == 1 || part == 3) {  // Adam's steps; the stored count
+            reader.get<std::int64_t>();
+            at += 8;
+        }
+        at += 8 + 4 * reader.get_array<float>().size();
+    }
+    REQUIRE(reader.get_array<int>().size() == 4 * 4);  // 4 layers x 4 episodes per update
+    const int action = 1000;
+    std::memcpy(c.strategy_state.data() + at + 8, &action, sizeof action);
+    CHECK(refusal(c) == file.string() +
+                            ": checkpoint: ppo state: stored action 1000, expected 0..6 (one per "
+                            "choice of bits)" +
+                            damaged);
+
+    // An array length so large that its size in bytes wraps around to a small number: it was
+    // allocated (std::length_error) instead of refused as truncated.
+    detail::write_checkpoint(file, good);
+    std::string bytes = read_file(file);
+    const std::size_t env_bits_length =
+        8 + 4 + 8 + good.identity.size() + 8 + 8 + good.rng_state.size();
+    const std::int64_t huge = std::int64_t(1) << 62;
+    std::memcpy(bytes.data() + env_bits_length, &huge, sizeof huge);
+    std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a of everything before the hash
+    for (std::size_t i = 0; i + 8 < bytes.size(); ++i) {
+        hash ^= static_cast<unsigned char>(bytes[i]);
+        hash *= 1099511628211ULL;
+    }
+    std::memcpy(bytes.data() + bytes.size() - 8, &hash, sizeof hash);
+    write_file_atomically(file, bytes);
+    CHECK_THROWS_MATCHES(
+        detail::read_checkpoint(file), InputError,
+        Catch::Message(file.string() + ": truncated (an array of " + std::to_string(huge) +
+                       " values, more than the bytes left)"));
+
+    detail::write_checkpoint(file, good);  // the intact one still resumes
+    CHECK(r.go().episodes == 24);
 }
 
 TEST_CASE("search: resume refuses another run's checkpoint and damaged ones", "[agent][search]") {

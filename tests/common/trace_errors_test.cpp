@@ -30,6 +30,9 @@ const std::vector<BadTrace> kCases = {
     {"missing-kernel.yaml",
      {"missing-kernel.yaml:5: layers[0](conv1).kernel", "the key is missing", "kernel size"}},
     {"missing-input.yaml", {"missing-input.yaml:2: input: found nothing", "a mapping"}},
+    // A layer without a name (found by fuzz/trace.cpp: yaml-cpp's "invalid node" text escaped).
+    {"missing-name.yaml",
+     {"missing-name.yaml:7: layers[1].name", "the key is missing", "expected a string"}},
     // A value of the wrong type.
     {"wrong-type.yaml",
      {"wrong-type.yaml:5: layers[0](conv1).kernel", "found 'three'", "an integer in 1..1024"}},

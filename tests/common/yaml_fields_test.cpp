@@ -76,3 +76,21 @@ TEST_CASE("loading files: missing, empty, not YAML, not a mapping", "[common][ya
     REQUIRE_THROWS_WITH(serialq::load_yaml_file(dir.write("s.yaml", "just words\n")),
                         Catch::Contains("s.yaml: found 'just words' at the top"));
 }
+
+TEST_CASE("a YAML file larger than the limit is refused before it is parsed", "[common][yaml]") {
+    // One 1 MB flow list of zeros took 230 MB in yaml-cpp's nodes, a 3 MB line 2.9 GB.
+    TempDir dir;
+    const std::size_t limit = 256 * 1024;  // docs/reliability.md
+    std::string list = "tiles: [";
+    while (list.size() < limit) list += "0, ";
+    const auto big = dir.write("big.yaml", list + "0]\n");
+    REQUIRE_THROWS_AS(serialq::load_yaml_file(big), ConfigError);
+    REQUIRE_THROWS_WITH(serialq::load_yaml_file(big),
+                        big.string() + ": " + std::to_string(list.size() + 3) +
+                            " bytes, expected at most 262144 (a configuration or trace is a few "
+                            "kilobytes)");
+    // Just under the limit is read as usual.
+    list.resize(limit - 100);
+    list.resize(list.rfind(',') + 1);
+    CHECK(serialq::load_yaml_file(dir.write("fits.yaml", list + " 0]\n"))["tiles"].IsSequence());
+}

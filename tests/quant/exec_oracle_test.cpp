@@ -136,6 +136,23 @@ TEST_CASE("exec oracle: replies that are JSON but wrong", "[oracle][exec]") {
     CHECK(r.samples_evaluated == 1000);
 }
 
+TEST_CASE("exec oracle: a deeply nested reply is malformed, not a stack overflow",
+          "[oracle][exec]") {
+    // An "error" reply nested 400,000 levels deep (within the 1 MiB a reply line may have): its
+    // dump() for the message recursed once per level and overflowed the stack (issue 16).
+    const std::string evaluator =
+        "python3 -c 'import sys; sys.stdin.readline(); print(\"{\\\"layers\\\": 2}\", "
+        "flush=True); sys.stdin.readline(); n = 400000; print(\"{\\\"error\\\": \" + "
+        "\"[\" * n + \"]\" * n + \"}\", flush=True); sys.stdin.read()'";
+    ExecOracle exec(evaluator, 30);
+    const pid_t pid = exec.evaluator_pid();
+    const std::string msg = error_of(exec, {4, 4});
+    CHECK_THAT(msg, Contains("malformed reply to bits 4,4: nested more than 64 levels in "
+                             "'{\"error\": [[["));
+    CHECK(msg.size() < 1000);
+    CHECK(gone(pid));
+}
+
 TEST_CASE("exec oracle: failures at start", "[oracle][exec]") {
     CHECK_THROWS_WITH(ExecOracle(kEvaluator + " --bad-hello", 10),
                       Contains("malformed hello reply '{\"identity\": \"no layers here\"}'"));

@@ -166,6 +166,13 @@ TEST_CASE("weights file: wrong magic, version, and malformed content behind a go
     std::string name = body;
     put_u32(name, t0, 0);
     CHECK_THAT(decode_error(reseal(name)), Catch::Matchers::Contains("tensor 0: name length 0"));
+    // A zero dimension (found by fuzz/weights.cpp): a tensor without values is refused; reading
+    // it used to pass memcpy the null data of an empty vector.
+    WeightsFile empty;
+    empty.tensors = {{"conv1.weight", {2, 0, 3, 3}, {}}};
+    CHECK(decode_error(encode_weights(empty)) ==
+          "w.sqw: conv1.weight: dimension 1 is 0, expected 1 or more, expected a serialq weights "
+          "file (.sqw, docs/quant.md)");
 
     TempDir dir;
     CHECK_THROWS_MATCHES(

@@ -158,7 +158,34 @@ TEST_CASE("a rerun refuses a damaged point file, naming the file and the field")
                       Catch::Contains("total.energy_pj: found string, expected a number"));
     write_file_atomically(point, good.substr(0, good.size() / 2));  // a truncated file
     CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
-                      Catch::Contains("not a valid point result"));
+                      Catch::Contains("not valid JSON") &&
+                          Catch::Contains("expected a point result written by serialq sweep"));
+    write_file_atomically(point, good);
+    CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
+}
+
+TEST_CASE("a rerun refuses a deeply nested point file instead of overflowing the stack") {
+    TempDir dir;
+    SweepSpec spec = small_spec();
+    spec.accels.resize(1);
+    spec.traces.resize(1);
+    spec.axes = {};
+    run_sweep(spec, options(dir.path()));
+    std::filesystem::path point;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
+        point = e.path();
+    const std::string good = read_file(point);
+    // A list nested a million levels deep in the swept values: parsing is iterative, but the
+    // copies and dumps of the point that follow recursed once per level (issue 16).
+    const std::size_t set = good.find("\"set\": {}");
+    REQUIRE(set != std::string::npos);
+    const std::size_t n = 1000000;
+    write_file_atomically(point, good.substr(0, set) + "\"set\": " + std::string(n, '[') +
+                                     std::string(n, ']') + good.substr(set + 9));
+    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
+                      Catch::Contains(point.string() + ": not valid JSON (nested more than 64 "
+                                                       "levels deep at byte") &&
+                          Catch::Contains("delete it to recompute the point"));
     write_file_atomically(point, good);
     CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
 }

@@ -12,6 +12,7 @@ namespace serialq::agent {
 PpoStrategy::PpoStrategy(const SearchConfig& config, const Environment& env, std::mt19937_64& rng,
                          bool augmented)
     : augmented_(augmented),
+      actions_(env.actions()),
       floor_(config.ppo.exploration_floor),
       candidates_(config.adrl.candidates),
       net_(make_actor_critic<float>(config.network, Environment::kStateSize, env.actions(), rng)),
@@ -136,6 +137,12 @@ void PpoStrategy::load_state(const std::string& bytes) {
     buffer_.set_stored(stored);
     copy(r.get_array<float>(buffer_.states().size()), buffer_.states_data().data());
     const auto actions = r.get_array<int>(static_cast<std::int64_t>(buffer_.actions().size()));
+    // The update indexes the policy's output by each stored action.
+    for (const int a : actions)
+        if (a < 0 || a >= actions_)
+            throw InputError("checkpoint: ppo state: stored action " + std::to_string(a) +
+                             ", expected 0.." + std::to_string(actions_ - 1) +
+                             " (one per choice of bits)");
     buffer_.actions_data() = actions;
     copy(r.get_array<float>(buffer_.log_probs().size()), buffer_.log_probs_data().data());
     copy(r.get_array<float>(buffer_.values().size()), buffer_.values_data().data());

@@ -40,6 +40,7 @@ private:
     Index augmented_action(Environment& env, Index t, std::mt19937_64& rng);
 
     bool augmented_;
+    Index actions_;  // the environment's action count (a restored action is checked against it)
     double floor_;
     int candidates_;
     detail::ProfilingIndicator indicator_;

@@ -5,12 +5,15 @@
 #include "serialq/agent/weight_statistics.hpp"
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/json_input.hpp"
 #include "serialq/sim/figures.hpp"
 
 #include "checkpoint.hpp"
 #include "config_json.hpp"
 #include "outputs.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 
 namespace serialq::agent {
@@ -95,11 +98,7 @@ json objective_json(const Objective& o) {
 
 // The run settings a checkpoint was written with.
 json checkpoint_identity(const detail::Checkpoint& c, const std::filesystem::path& file) {
-    try {
-        return json::parse(c.identity);
-    } catch (const json::exception&) {
-        throw InputError(file.string() + ": unreadable run settings");
-    }
+    return parse_ordered_json(c.identity, file.string() + ": run settings", "the settings JSON");
 }
 
 // ConfigError for settings the run cannot start with (the trace, the oracle, the accelerator and
@@ -175,8 +174,74 @@ detail::Checkpoint resumable_checkpoint(const std::filesystem::path& file, const
     return c;
 }
 
+// A checkpoint with a valid hash may still hold what this run cannot take (written by another
+// program, or damaged before it was hashed): everything the restore and the outputs index by
+// is checked against the run before any of it is used.
+void check_restorable(const detail::Checkpoint& c, const std::filesystem::path& file,
+                      const Environment& env) {
+    const auto steps = static_cast<std::size_t>(env.steps());
+    const auto actions = static_cast<std::size_t>(env.actions());
+    const auto fail = [&](const std::string& found, const std::string& expected) {
+        return InputError(file.string() + ": " + found + ", expected " + expected +
+                          "; the checkpoint is damaged: delete it to start the run afresh");
+    };
+    const auto check_bits = [&](const std::vector<int>& bits, const std::string& what) {
+        if (bits.size() != steps)
+            throw fail(what + ": " + std::to_string(bits.size()) + " layers",
+                       std::to_string(steps) + " (the network's weight layers)");
+        for (const int b : bits)
+            if (b < 1 || b > 16) throw fail(what + ": " + std::to_string(b) + " bits", "1..16");
+    };
+    const auto percent = [](double v) { return v >= 0 && v <= 100; };  // false for NaN
+
+    check_bits(c.env_bits, "environment bits");
+    for (std::size_t t = 0; t < steps; ++t) {
+        const auto& choices = env.layer_choices(static_cast<Index>(t));
+        if (std::find(choices.begin(), choices.end(), c.env_bits[t]) == choices.end())
+            throw fail("environment bits of layer " + std::to_string(t) + ": " +
+                           std::to_string(c.env_bits[t]),
+                       "one of the layer's choices");
+    }
+    if (!(c.env_relative_accuracy >= 0) || !std::isfinite(c.env_relative_accuracy))
+        throw fail("relative accuracy " + std::to_string(c.env_relative_accuracy),
+                   "a finite number >= 0");
+    for (std::size_t i = 0; i < c.memo.size(); ++i) {
+        check_bits(c.memo[i].bits, "memo entry " + std::to_string(i));
+        if (!percent(c.memo[i].accuracy_percent))
+            throw fail("memo entry " + std::to_string(i) + ": accuracy " +
+                           std::to_string(c.memo[i].accuracy_percent),
+                       "a percentage 0..100");
+    }
+    if (c.reference_accuracy_percent &&
+        (!percent(*c.reference_accuracy_percent) || *c.reference_accuracy_percent == 0))
+        throw fail("reference accuracy " + std::to_string(*c.reference_accuracy_percent),
+                   "a percentage in (0, 100]");
+    for (std::size_t e = 0; e < c.logs.size(); ++e) {
+        const std::string episode = "episode " + std::to_string(e + 1);
+        check_bits(c.logs[e].result.bits, episode + " bits");
+        const auto& p = c.logs[e].action_probabilities;
+        if (p.size() != steps * actions)
+            throw fail(episode + ": " + std::to_string(p.size()) + " action probabilities",
+                       std::to_string(steps * actions) + " (layers x choices)");
+        for (const double v : p)
+            if (!(v >= 0 && v <= 1))
+                throw fail(episode + ": action probability " + std::to_string(v), "0..1");
+    }
+    long long previous = 0;
+    for (std::size_t e = 0; e < c.distinct_calls.size(); ++e) {
+        const long long calls = c.distinct_calls[e];
+        if (calls < previous || calls > static_cast<long long>(c.memo.size()))
+            throw fail("episode " + std::to_string(e + 1) + ": " + std::to_string(calls) +
+                           " distinct oracle calls",
+                       "a count from " + std::to_string(previous) + " to the memo's " +
+                           std::to_string(c.memo.size()));
+        previous = calls;
+    }
+}
+
 void restore(const RunState& s, detail::Checkpoint c, const std::filesystem::path& file,
              const std::optional<double>& reference_accuracy_percent) {
+    check_restorable(c, file, s.env);
     std::istringstream rs(c.rng_state);
     rs >> s.rng;
     if (!rs) throw InputError(file.string() + ": unreadable random state");
@@ -184,7 +249,12 @@ void restore(const RunState& s, detail::Checkpoint c, const std::filesystem::pat
     // A reference given on the command line wins over the one the checkpoint learnt.
     s.memo.restore(std::move(c.memo), reference_accuracy_percent ? reference_accuracy_percent
                                                                  : c.reference_accuracy_percent);
-    s.strategy.load_state(c.strategy_state);
+    try {
+        s.strategy.load_state(c.strategy_state);
+    } catch (const InputError& e) {
+        throw InputError(file.string() + ": " + e.what() +
+                         "; the checkpoint is damaged: delete it to start the run afresh");
+    }
     s.costs.replay(c.simulated_layers);
     s.logs = std::move(c.logs);
     s.calls = std::move(c.distinct_calls);

@@ -2,6 +2,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/json_input.hpp"
 #include "serialq/sim/figures.hpp"
 
 #include <algorithm>
@@ -15,11 +16,7 @@ namespace serialq::workflow {
 namespace {
 
 nlohmann::json parse_json_file(const std::filesystem::path& file) {
-    try {
-        return nlohmann::json::parse(read_file(file));
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(file.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    return parse_json(read_file(file), file.string(), "a JSON file serialq wrote");
 }
 
 namespace fig = sim::figure;
@@ -149,11 +146,8 @@ SweepData read_sweep(const std::filesystem::path& dir) {
     SweepData s;
     s.dir = dir;
     const auto record_file = dir / "sweep.json";
-    try {
-        s.record = nlohmann::ordered_json::parse(read_file(record_file));
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(record_file.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    s.record = parse_ordered_json(read_file(record_file), record_file.string(),
+                                  "the record serialq sweep writes");
     s.results = read_csv(dir / "results.csv");
     for (const char* c : {"point", "accel", "model", "network", "bits_spec"}) s.results.require(c);
     for (const auto& f :

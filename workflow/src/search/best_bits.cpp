@@ -2,6 +2,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/json_input.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -41,12 +42,8 @@ std::vector<int> bits_member(const nlohmann::json& j) {
 
 std::vector<int> read_best_bits(const std::filesystem::path& path) {
     const auto file = std::filesystem::is_directory(path) ? path / "best.json" : path;
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(read_file(file));
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(file.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json j =
+        parse_json(read_file(file), file.string(), "a search's best.json with its \"bits\"");
     auto bits = bits_member(j);
     if (bits.empty() && j.is_object() && j.contains("best")) bits = bits_member(j["best"]);
     if (bits.empty())

@@ -3,6 +3,7 @@
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/json_input.hpp"
 #include "serialq/sim/figures.hpp"
 #include "serialq/sim/sim_output.hpp"
 
@@ -113,13 +114,9 @@ void check_point_rows(const nlohmann::ordered_json& j, const std::string& file) 
 std::optional<nlohmann::ordered_json> read_point(const std::filesystem::path& file,
                                                  const std::string& identity) {
     if (!std::filesystem::exists(file)) return std::nullopt;
-    nlohmann::ordered_json j;
-    try {
-        j = nlohmann::ordered_json::parse(read_file(file));
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(file.string() + ": not a valid point result (" + e.what() +
-                         "); delete it to recompute the point");
-    }
+    nlohmann::ordered_json j = parse_ordered_json(
+        read_file(file), file.string(),
+        "a point result written by serialq sweep; delete it to recompute the point");
     if (!j.is_object() || !j.contains("identity") || !j.contains("params") ||
         !j.contains("layers") || !j.contains("total") || !j.contains("baseline"))
         throw InputError(file.string() +

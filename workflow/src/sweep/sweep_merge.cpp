@@ -5,6 +5,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/json_input.hpp"
 
 #include <map>
 
@@ -12,12 +13,8 @@ namespace serialq::workflow {
 
 nlohmann::ordered_json read_sweep_record(const std::filesystem::path& dir) {
     const auto file = dir / "sweep.json";
-    nlohmann::ordered_json j;
-    try {
-        j = nlohmann::ordered_json::parse(read_file(file));
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(file.string() + ": not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::ordered_json j =
+        parse_ordered_json(read_file(file), file.string(), "the record serialq sweep writes");
     if (!j.is_object() || !j.contains("spec_id") || !j.contains("point_ids") ||
         !j["point_ids"].is_array())
         throw InputError(file.string() +
@@ -60,12 +57,8 @@ SweepSummary merge_sweeps(const std::vector<std::filesystem::path>& dirs,
             if (missing++ == 0) first_missing = std::to_string(i);
             continue;
         }
-        nlohmann::ordered_json p;
-        try {
-            p = nlohmann::ordered_json::parse(read_file(it->second));
-        } catch (const nlohmann::json::exception& e) {
-            throw InputError(it->second.string() + ": not a valid point result (" + e.what() + ")");
-        }
+        const nlohmann::ordered_json p = parse_ordered_json(
+            read_file(it->second), it->second.string(), "a point result written by serialq sweep");
         // Re-read through the checked reader: its identity must be the one the file is named for.
         auto checked = read_point(it->second, p.value("identity", ""));
         if (stable_hash(checked->at("identity").get<std::string>()) != id)

@@ -7,6 +7,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/json_input.hpp"
 #include "serialq/workflow/sweep.hpp"
 
 #include <sys/wait.h>
@@ -225,12 +226,8 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepOptions& o) {
     // A rerun into the same directory must be the same sweep (same points, same shard).
     const auto record_file = o.out_dir / "sweep.json";
     if (std::filesystem::exists(record_file)) {
-        nlohmann::ordered_json old;
-        try {
-            old = nlohmann::ordered_json::parse(read_file(record_file));
-        } catch (const nlohmann::json::exception& e) {
-            throw InputError(record_file.string() + ": not valid JSON (" + e.what() + ")");
-        }
+        const nlohmann::ordered_json old = parse_ordered_json(
+            read_file(record_file), record_file.string(), "the record serialq sweep writes");
         if (old.value("spec_id", "") != plan.spec_id || old.value("shard", "") != record["shard"])
             throw ConfigError(record_file.string() +
                               ": holds another sweep (different points or "

@@ -18,8 +18,12 @@
 
 namespace serialq {
 
-// Loads one YAML document. Throws InputError for a missing file and ConfigError for an empty
-// file, a parse error (with line and column), or a document whose top is not a mapping.
+// The largest YAML file serialq reads: 50 times its largest shipped one (docs/reliability.md).
+inline constexpr std::size_t kMaxYamlBytes = 256 * 1024;
+
+// Loads one YAML document. Throws InputError for a missing file and ConfigError for a file
+// larger than kMaxYamlBytes, an empty file, a parse error (with line and column), or a
+// document whose top is not a mapping.
 YAML::Node load_yaml_file(const std::filesystem::path& path);
 
 class YamlMap {
