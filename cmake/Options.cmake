@@ -20,7 +20,11 @@ if(SERIALQ_NATIVE)
     target_compile_options(serialq_options INTERFACE -Wno-maybe-uninitialized)
   endif()
 endif()
+# Address and undefined-behaviour sanitizers (scripts/test-sanitize, docs/reliability.md):
+# undefined behaviour aborts instead of printing and carrying on, so that it fails the test.
 if(SERIALQ_SANITIZE)
-  target_compile_options(serialq_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
-  target_link_options(serialq_options INTERFACE -fsanitize=address,undefined)
+  target_compile_options(serialq_options INTERFACE -fsanitize=address,undefined
+    -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(serialq_options INTERFACE -fsanitize=address,undefined
+    -fno-sanitize-recover=undefined)
 endif()

@@ -318,19 +318,24 @@ TEST_CASE("prefix store: the shipped ResNet-20's cuts (docs/quant.md, Prefix reu
     CHECK(store.bytes() == 502'400'000);
 }
 
-TEST_CASE("residual model: the shipped ResNet-20's engines agree on its real layer shapes",
-          "[quant][residual][inference]") {
+namespace {
+
+// The shipped ResNet-20 quantized with `bits`, calibrated on the first `calibration` training
+// images: the float and integer engines predict the same on the first `images` test images, of
+// which at least `min_correct` right.
+void check_resnet20_engines_agree(const std::vector<std::vector<int>>& assignments,
+                                  std::size_t calibration, std::size_t images,
+                                  std::int64_t min_correct) {
     // The float engine's convolutions run in oneDNN, whose kernel depends on the layer's shape
     // (1x1, strided, 16 to 64 channels) and the CPU; the small model above does not reach the
     // shapes that matter.
     const Model m =
         load_model(std::filesystem::path(SERIALQ_SOURCE_DIR) / "traces" / "resnet20-fashion.yaml");
-    const Dataset train = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), 256);
-    const Dataset test = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Test), 150);
+    const Dataset train =
+        head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Train), calibration);
+    const Dataset test = head(load_fashion_mnist(kDefaultFashionMnistDir, Split::Test), images);
     const auto quantizer = make_quantizer("linear-channel-max");
-    std::vector<int> mixed;
-    for (int i = 0; i < 22; ++i) mixed.push_back(3 + (i * 5) % 6);  // 3 to 8 bits
-    for (const std::vector<int>& bits : {std::vector<int>(22, 4), mixed}) {
+    for (const std::vector<int>& bits : assignments) {
         INFO("bits " << bits[0] << "," << bits[1] << "," << bits[2] << ",...");
         const QuantizedNetwork q =
             quantize_network(m, serialq::LayerBits(bits), *quantizer, 8, train);
@@ -340,6 +345,26 @@ TEST_CASE("residual model: the shipped ResNet-20's engines agree on its real lay
         CHECK(a == predict_all(IntegerEngine(m, q), test, 0, test.size(), 2));
         std::int64_t correct = 0;
         for (std::size_t i = 0; i < a.size(); ++i) correct += a[i] == test.labels[i];
-        CHECK(correct >= 120);  // a working network, not one that agrees on garbage
+        CHECK(correct >= min_correct);  // a working network, not one that agrees on garbage
     }
+}
+
+std::vector<int> mixed_resnet20_bits() {
+    std::vector<int> mixed;
+    for (int i = 0; i < 22; ++i) mixed.push_back(3 + (i * 5) % 6);  // 3 to 8 bits
+    return mixed;
+}
+
+}  // namespace
+
+TEST_CASE("residual model: the shipped ResNet-20's engines agree on its real layer shapes",
+          "[quant][residual][inference]") {
+    check_resnet20_engines_agree({std::vector<int>(22, 4), mixed_resnet20_bits()}, 256, 150, 120);
+}
+
+// The same at the sanitizers' size (scripts/test-sanitize, docs/reliability.md): every layer
+// shape, one assignment, few images. Hidden from the normal suite, which runs the case above.
+TEST_CASE("residual model: the shipped ResNet-20's engines agree at the sanitizers' size",
+          "[.sanitize][quant][residual][inference]") {
+    check_resnet20_engines_agree({mixed_resnet20_bits()}, 64, 12, 9);
 }

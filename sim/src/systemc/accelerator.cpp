@@ -6,6 +6,7 @@
 #include "systemc/dispatcher.hpp"
 #include "systemc/memories.hpp"
 #include "systemc/off_chip_channel.hpp"
+#include "systemc/sanitizer_stack.hpp"
 #include "systemc/systemc.hpp"
 #include "systemc/tile_array.hpp"
 
@@ -145,6 +146,7 @@ void Kernel::use_clock(bool clocked) {
 }
 
 void Kernel::elaborate() {
+    check_sanitizer_mode();  // before the first coroutine switch
     // SystemC prints a banner on stdout at its first elaboration unless this is set; serialq's
     // outputs (JSON, CSV) go to stdout.
     ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
@@ -157,6 +159,7 @@ void Kernel::elaborate() {
         f->set_time_unit(1, sc_core::SC_NS);  // one cycle per time unit
         top_->trace(f);
     }
+    const KeepThreadStackKnown keep;  // for AddressSanitizer (sanitizer_stack.hpp)
     sc_core::sc_start(sc_core::SC_ZERO_TIME);  // end elaboration: every process waits for work
 }
 
@@ -166,7 +169,10 @@ LayerRun Kernel::run(const LayerMapping& m, FunctionalArray* functional) {
     const bool tracing = !vcd_layer_.empty() && m.layer().name == vcd_layer_;
     top_->configure(m, functional, tracing);
     top_->controller.start(m);
-    sc_core::sc_start();  // runs until the layer is done and every process waits again
+    {
+        const KeepThreadStackKnown keep;  // for AddressSanitizer (sanitizer_stack.hpp)
+        sc_core::sc_start();  // runs until the layer is done and every process waits again
+    }
     if (!top_->controller.finished())
         throw Error("cycle model: layer " + m.layer().name +
                     " did not finish (simulation starved)");
