@@ -17,6 +17,12 @@ namespace {
 
 using json = nlohmann::json;
 
+std::string first_line(const std::string& output) {
+    std::string line = output.substr(0, output.find('\n'));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
 std::string shown(const std::string& reply) {
     std::string s = reply.size() > 200 ? reply.substr(0, 200) + "..." : reply;
     return "'" + s + "'";
@@ -43,7 +49,8 @@ pid_t ExecOracle::evaluator_pid() const { return process_->pid(); }
 void ExecOracle::hello() {
     const std::string reply = process_->round_trip(R"({"hello": 1})", startup_timeout_seconds_);
     const std::string expected =
-        R"(, expected {"layers": N} with optional "identity" and "reference_accuracy")";
+        R"(, expected {"layers": N} with optional "identity", "reference_accuracy" and )"
+        R"("protocol" (1 or 2))";
     json j;
     try {
         j = json::parse(reply);
@@ -62,9 +69,19 @@ void ExecOracle::hello() {
          (!j["identity"].is_string() || j["identity"].get<std::string>().empty())) ||
         (j.contains("reference_accuracy") &&
          (!j["reference_accuracy"].is_number() || j["reference_accuracy"].get<double>() < 0 ||
-          j["reference_accuracy"].get<double>() > 100))) {
+          j["reference_accuracy"].get<double>() > 100)) ||
+        (j.contains("protocol") &&
+         (!j["protocol"].is_number_integer() || j["protocol"].get<long long>() < 1 ||
+          j["protocol"].get<long long>() > kProtocol))) {
         process_->stop();
         throw InputError(name_ + ": malformed hello reply " + shown(reply) + expected);
+    }
+    const std::string extra = process_->pending_output();
+    if (!extra.empty()) {
+        process_->stop();
+        throw InputError(name_ +
+                         ": extra output after the hello reply: " + shown(first_line(extra)) +
+                         ", expected one line per request; the evaluator was stopped");
     }
     const int layers = j["layers"].get<int>();
     const std::string identity =
@@ -79,17 +96,36 @@ void ExecOracle::hello() {
     identity_ = identity;
     layers_ = layers;
     if (j.contains("reference_accuracy")) reference_ = j["reference_accuracy"].get<double>();
+    protocol_ = j.contains("protocol") ? j["protocol"].get<int>() : 1;
 }
 
 AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
     if (!process_->running()) hello();
-    const std::string request = json{{"bits", bits.values()}}.dump();
+    // Output between a reply and the next request answers nothing: read as the next reply, it
+    // would shift every later answer by one request.
+    const std::string stray = process_->pending_output();
+    if (!stray.empty()) {
+        process_->stop();
+        throw InputError(name_ + ": output that answers no request, before the request for bits " +
+                         bits.str() + ": " + shown(first_line(stray)) +
+                         ", expected one line per request; the evaluator was stopped");
+    }
+    // Protocol 2: each request carries an id its reply echoes, so that no reply is taken for
+    // another request's. Protocol 1 (an evaluator that announces none) has no ids.
+    const long long id = next_id_++;
+    json request_json{{"bits", bits.values()}};
+    if (protocol_ >= 2) request_json["id"] = id;
+    const std::string request = request_json.dump();
     const auto start = std::chrono::steady_clock::now();
     const std::string reply = process_->round_trip(request, timeout_seconds_);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    const std::string expected = R"( (expected {"accuracy": percent} or {"error": "..."}))";
+    const std::string expected =
+        protocol_ >= 2 ? R"( (expected {"id": )" + std::to_string(id) +
+                             R"(, "accuracy": percent} or {"id": )" + std::to_string(id) +
+                             R"(, "error": "..."}))"
+                       : std::string(R"( (expected {"accuracy": percent} or {"error": "..."}))");
     const auto malformed = [&](const std::string& why) {
         process_->stop();  // out of step with us: start afresh next time
         return InputError(name_ + ": malformed reply to bits " + bits.str() + ": " + why + " in " +
@@ -102,6 +138,27 @@ AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
         throw malformed("not JSON");
     }
     if (!j.is_object()) throw malformed("not an object");
+    if (protocol_ >= 2) {
+        if (!j.contains("id")) throw malformed("no \"id\"");
+        if (!j["id"].is_number_integer() || j["id"].get<long long>() != id) {
+            process_->stop();
+            // Not dump(): an id nested deep would recurse as deep.
+            const std::string found = j["id"].is_number_integer()
+                                          ? std::to_string(j["id"].get<long long>())
+                                          : std::string("a JSON ") + j["id"].type_name();
+            throw InputError(name_ + ": the reply to bits " + bits.str() +
+                             " carries \"id\": " + found + ", expected " + std::to_string(id) +
+                             " (a reply to another request, or a stray line); the evaluator was "
+                             "stopped");
+        }
+    }
+    const std::string extra = process_->pending_output();
+    if (!extra.empty()) {
+        process_->stop();
+        throw InputError(name_ + ": extra output after the reply to bits " + bits.str() + ": " +
+                         shown(first_line(extra)) +
+                         ", expected one line per request; the evaluator was stopped");
+    }
     if (j.contains("error")) {
         const std::string message =
             j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();

@@ -52,10 +52,10 @@ serialq_add_cli_test(NAME oracle_eval_exec
 serialq_add_cli_test(NAME oracle_exec_crash
   ARGS oracle eval --oracle "exec:${EVALUATOR} --crash-on 2,2,2,2" --bits 2,2,2,2 --no-cache
   EXIT 1 ONE_LINE_ERROR
-  STDERR "^serialq oracle: error: exec:.*: the evaluator exited with status 3 without replying to {\"bits\":\\[2,2,2,2\\]} \\(its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2\\)\n$")
+  STDERR "^serialq oracle: error: exec:.*: the evaluator exited with status 3 without replying to {\"bits\":\\[2,2,2,2\\],\"id\":1} \\(its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2\\)\n$")
 serialq_add_cli_test(NAME oracle_exec_hang
   ARGS oracle eval --oracle "exec:${EVALUATOR} --hang-on 2,2,2,2" --bits 2,2,2,2 --no-cache --timeout 0.5
-  EXIT 1 ONE_LINE_ERROR STDERR "no reply to {\"bits\":\\[2,2,2,2\\]} within 0.5 s \\(the timeout\\); the evaluator was stopped")
+  EXIT 1 ONE_LINE_ERROR STDERR "no reply to {\"bits\":\\[2,2,2,2\\],\"id\":1} within 0.5 s \\(the timeout\\); the evaluator was stopped")
 serialq_add_cli_test(NAME oracle_exec_malformed
   ARGS oracle eval --oracle "exec:${EVALUATOR} --malformed-on 2,2,2,2" --bits 2,2,2,2 --no-cache
   EXIT 1 ONE_LINE_ERROR STDERR "malformed reply to bits 2,2,2,2: not JSON in 'accuracy is about ninety'")
