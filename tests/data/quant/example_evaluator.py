@@ -103,7 +103,8 @@ def main():
             else:
                 reply = {"error": "no measurement for bits " + key}
             if args.protocol >= 2:
-                reply["id"] = request["id"] + (1 if key == args.wrong_id_on else 0)
+                # .get: an older serialq (protocol 1 only) sends no id.
+                reply["id"] = request.get("id", 0) + (1 if key == args.wrong_id_on else 0)
             if key == args.extra_line_on:
                 print(json.dumps(reply), flush=True)
             if key == args.extra_line_at_once_on:
