@@ -59,6 +59,13 @@ serialq_add_cli_test(NAME oracle_exec_hang
 serialq_add_cli_test(NAME oracle_exec_malformed
   ARGS oracle eval --oracle "exec:${EVALUATOR} --malformed-on 2,2,2,2" --bits 2,2,2,2 --no-cache
   EXIT 1 ONE_LINE_ERROR STDERR "malformed reply to bits 2,2,2,2: not JSON in 'accuracy is about ninety'")
+# A reply out of step with its request (another request's id, a second line): refused, exit 1.
+serialq_add_cli_test(NAME oracle_exec_wrong_id
+  ARGS oracle eval --oracle "exec:${EVALUATOR} --wrong-id-on 2,2,2,2" --bits 2,2,2,2 --no-cache
+  EXIT 1 ONE_LINE_ERROR STDERR "^serialq oracle: error: exec:.* --wrong-id-on 2,2,2,2: the reply to bits 2,2,2,2 carries \"id\": 2, expected 1 \\(a reply to another request, or a stray line\\); the evaluator was stopped\n$")
+serialq_add_cli_test(NAME oracle_exec_extra_line
+  ARGS oracle eval --oracle "exec:${EVALUATOR} --extra-line-at-once-on 2,2,2,2" --bits 2,2,2,2 --bits 3,3,3,3 --no-cache
+  EXIT 1 ONE_LINE_ERROR STDERR "extra output after the reply to bits 2,2,2,2: '{.*}', expected one line per request; the evaluator was stopped\n$")
 serialq_add_cli_test(NAME oracle_exec_error_reply
   ARGS oracle eval --oracle "exec:${EVALUATOR}" --bits 1,1,1,1 --no-cache
   EXIT 1 ONE_LINE_ERROR STDERR "the evaluator reports an error for bits 1,1,1,1: no measurement for bits 1,1,1,1\n$")
