@@ -434,6 +434,7 @@ int SearchCommand::main(const Args& args) {
     if (!parse(args)) return 0;
     const agent::Objective goal = make_objective();
     check_options();
+    if (!vm.count("resume")) agent::refuse_another_run(out);  // before loading anything
     const Network net = load_network(trace);
     const agent::SearchConfig config =
         vm.count("config") ? agent::load_search_config(config_file) : agent::SearchConfig{};

@@ -28,6 +28,12 @@ bool is_count(const json& v, long long min, long long max) {
 
 }  // namespace
 
+std::string first_line(const std::string& output) {
+    std::string line = output.substr(0, output.find('\n'));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
 std::string shown_reply(const std::string& reply) {
     std::string s = reply.size() > 200 ? reply.substr(0, 200) + "..." : reply;
     return "'" + s + "'";
@@ -35,7 +41,8 @@ std::string shown_reply(const std::string& reply) {
 
 HelloReply parse_hello_reply(const std::string& reply, const std::string& name) {
     const std::string expected =
-        R"(, expected {"layers": N} with optional "identity" and "reference_accuracy")";
+        R"(, expected {"layers": N} with optional "identity", "reference_accuracy" and )"
+        R"("protocol" (1 or 2))";
     const auto malformed = [&] {
         return InputError(name + ": malformed hello reply " + shown_reply(reply) + expected);
     };
@@ -53,13 +60,15 @@ HelloReply parse_hello_reply(const std::string& reply, const std::string& name) 
          (!j["identity"].is_string() || j["identity"].get<std::string>().empty())) ||
         (j.contains("reference_accuracy") &&
          (!j["reference_accuracy"].is_number() || !(j["reference_accuracy"].get<double>() >= 0) ||
-          !(j["reference_accuracy"].get<double>() <= 100))))
+          !(j["reference_accuracy"].get<double>() <= 100))) ||
+        (j.contains("protocol") && !is_count(j["protocol"], 1, ExecOracle::kProtocol)))
         throw malformed();
     HelloReply h;
     h.layers = j["layers"].get<int>();
     if (j.contains("identity")) h.identity = j["identity"].get<std::string>();
     if (j.contains("reference_accuracy"))
         h.reference_accuracy = j["reference_accuracy"].get<double>();
+    if (j.contains("protocol")) h.protocol = j["protocol"].get<int>();
     return h;
 }
 
@@ -79,6 +88,12 @@ EvaluationReply parse_evaluation_reply(const std::string& reply) {
                              : "not JSON");
     }
     if (!j.is_object()) return malformed("not an object");
+    r.object = true;
+    if (j.contains("id"))
+        // Not dump(): what a found id is, in a message, needs no more than its type.
+        r.id_found = j["id"].is_number_integer() ? std::to_string(j["id"].get<long long>())
+                                                 : std::string("a JSON ") + j["id"].type_name();
+    if (j.contains("id") && j["id"].is_number_integer()) r.id = j["id"].get<long long>();
     if (j.contains("error")) {
         r.kind = EvaluationReply::Kind::error;
         r.message = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
@@ -127,6 +142,13 @@ void ExecOracle::hello() {
         process_->stop();
         throw;
     }
+    const std::string extra = process_->pending_output();
+    if (!extra.empty()) {
+        process_->stop();
+        throw InputError(name_ + ": extra output after the hello reply: " +
+                         detail::shown_reply(detail::first_line(extra)) +
+                         ", expected one line per request; the evaluator was stopped");
+    }
     const int layers = h.layers;
     const std::string identity = "exec:" + h.identity.value_or(command_);
     // A restarted evaluator must still be the same one the cache knows.
@@ -139,23 +161,60 @@ void ExecOracle::hello() {
     identity_ = identity;
     layers_ = layers;
     if (h.reference_accuracy) reference_ = h.reference_accuracy;
+    protocol_ = h.protocol;
 }
 
 AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
     if (!process_->running()) hello();
-    const std::string request = json{{"bits", bits.values()}}.dump();
+    // Output between a reply and the next request answers nothing: read as the next reply, it
+    // would shift every later answer by one request.
+    const std::string stray = process_->pending_output();
+    if (!stray.empty()) {
+        process_->stop();
+        throw InputError(name_ + ": output that answers no request, before the request for bits " +
+                         bits.str() + ": " + detail::shown_reply(detail::first_line(stray)) +
+                         ", expected one line per request; the evaluator was stopped");
+    }
+    // Protocol 2: each request carries an id its reply echoes, so that no reply is taken for
+    // another request's. Protocol 1 (an evaluator that announces none) has no ids.
+    const long long id = next_id_++;
+    json request_json{{"bits", bits.values()}};
+    if (protocol_ >= 2) request_json["id"] = id;
+    const std::string request = request_json.dump();
     const auto start = std::chrono::steady_clock::now();
     const std::string reply = process_->round_trip(request, timeout_seconds_);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    const std::string expected = R"( (expected {"accuracy": percent} or {"error": "..."}))";
+    const std::string expected =
+        protocol_ >= 2 ? R"( (expected {"id": )" + std::to_string(id) +
+                             R"(, "accuracy": percent} or {"id": )" + std::to_string(id) +
+                             R"(, "error": "..."}))"
+                       : std::string(R"( (expected {"accuracy": percent} or {"error": "..."}))");
     const auto malformed = [&](const std::string& why) {
         process_->stop();  // out of step with us: start afresh next time
         return InputError(name_ + ": malformed reply to bits " + bits.str() + ": " + why + " in " +
                           detail::shown_reply(reply) + expected + "; the evaluator was stopped");
     };
     const detail::EvaluationReply parsed = detail::parse_evaluation_reply(reply);
+    if (!parsed.object) throw malformed(parsed.message);
+    if (protocol_ >= 2) {
+        if (parsed.id_found.empty()) throw malformed("no \"id\"");
+        if (!parsed.id || *parsed.id != id) {
+            process_->stop();
+            throw InputError(name_ + ": the reply to bits " + bits.str() + " carries \"id\": " +
+                             parsed.id_found + ", expected " + std::to_string(id) +
+                             " (a reply to another request, or a stray line); the evaluator was "
+                             "stopped");
+        }
+    }
+    const std::string extra = process_->pending_output();
+    if (!extra.empty()) {
+        process_->stop();
+        throw InputError(name_ + ": extra output after the reply to bits " + bits.str() + ": " +
+                         detail::shown_reply(detail::first_line(extra)) +
+                         ", expected one line per request; the evaluator was stopped");
+    }
     if (parsed.kind == detail::EvaluationReply::Kind::malformed) throw malformed(parsed.message);
     if (parsed.kind == detail::EvaluationReply::Kind::error)
         throw InputError(name_ + ": the evaluator reports an error for bits " + bits.str() + ": " +

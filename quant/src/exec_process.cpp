@@ -172,6 +172,21 @@ void ExecProcess::fail(const std::string& what) {
                      (last.empty() ? "" : " (its stderr ends: " + last + ")"));
 }
 
+std::string ExecProcess::pending_output() {
+    if (out_ < 0) return out_buffer_;
+    char buf[65536];
+    while (out_buffer_.size() <= kMaxLine) {
+        const ssize_t n = ::read(out_, buf, sizeof buf);
+        if (n > 0) {
+            out_buffer_.append(buf, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        break;  // EAGAIN (nothing more now), end of file, or an error round_trip will report
+    }
+    return out_buffer_;
+}
+
 std::string ExecProcess::round_trip(const std::string& request, double timeout_seconds) {
     if (!running()) start();
     const auto deadline = after(timeout_seconds);

@@ -29,6 +29,11 @@ public:
     // `timeout_seconds`.
     std::string round_trip(const std::string& request, double timeout_seconds);
 
+    // What the child has written to stdout beyond the lines round_trip returned: the rest of
+    // the buffer and whatever can be read without waiting. Empty for a child that keeps to one
+    // line per request. Kept in the buffer (the caller stops the child if it is not empty).
+    std::string pending_output();
+
     // Kills the process group and reaps the child (no-op if not running).
     void stop();
 

@@ -11,6 +11,7 @@ struct HelloReply {
     int layers = 0;
     std::optional<std::string> identity;  // as announced, without "exec:"
     std::optional<double> reference_accuracy;
+    int protocol = 1;  // 2: requests carry an id the replies echo
 };
 HelloReply parse_hello_reply(const std::string& reply, const std::string& name);
 
@@ -21,10 +22,15 @@ struct EvaluationReply {
     double accuracy = 0;
     std::optional<long long> samples;
     std::string message;  // Kind::error: the evaluator's message; Kind::malformed: what is wrong
+    bool object = false;  // the reply is a JSON object, so its "id" below is known
+    std::optional<long long> id;  // "id", if an integer
+    std::string id_found;  // "" without an "id"; else its value or type, for a message
 };
 EvaluationReply parse_evaluation_reply(const std::string& reply);
 
 // `reply` quoted for a message, cut at 200 characters.
 std::string shown_reply(const std::string& reply);
+// The first line of `output`, for a message.
+std::string first_line(const std::string& output);
 
 }  // namespace serialq::quant::detail

@@ -1,6 +1,7 @@
 // The SQLite accuracy cache. Statements used per answer (lookup, store) are prepared once.
 #include "serialq/quant/oracle_cache.hpp"
 
+#include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
 #include "sqlite_statement.hpp"
 
@@ -86,6 +87,8 @@ detail::Statement OracleCache::prepare(const char* sql) {
 OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    // serialq's own half-written files there (an export, say) of a killed process.
+    remove_stale_temporary_files(file.has_parent_path() ? file.parent_path() : ".");
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         const std::string detail = db_ ? sqlite3_errmsg(db_) : "out of memory";

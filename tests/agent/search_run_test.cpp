@@ -17,6 +17,9 @@
 
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace serialq;
 using namespace serialq::agent;
@@ -321,4 +324,51 @@ TEST_CASE("search: PPO raises the reward it is given", "[agent][search]") {
     const double first = mean(0, 50), last = mean(350, 50);
     INFO("mean reward, first 50 episodes " << first << ", last 50 " << last);
     CHECK(last > first + 0.05);
+}
+
+TEST_CASE("search: a run that does not resume refuses a directory holding another run's outputs",
+          "[agent][search]") {
+    Run r("no-overwrite");
+    r.go();
+    std::map<std::string, std::string> before;
+    for (const char* f : kFiles) before[f] = r.file(f);
+    r.settings.seed = 7;
+    r.settings.episodes = 9;
+    const std::string expected =
+        ": holds another search's outputs; expected --resume to continue that search, or use a "
+        "new --out";
+    CHECK_THROWS_AS(r.go(), ConfigError);
+    CHECK_THROWS_WITH(r.go(), (r.settings.out_dir / "episodes.csv").string() + expected);
+    for (const char* f : kFiles) {
+        INFO(f);
+        CHECK(r.file(f) == before[f]);
+    }
+    // Any one of the outputs is another run's.
+    for (const char* f : kFiles)
+        if (std::string(f) != "best.json") fs::remove(r.settings.out_dir / f);
+    CHECK_THROWS_WITH(r.go(), (r.settings.out_dir / "best.json").string() + expected);
+    // An empty directory, or one holding other files, is free.
+    fs::remove(r.settings.out_dir / "best.json");
+    write_file_atomically(r.settings.out_dir / "notes.txt", "mine\n");
+    CHECK(r.go().episodes == 9);
+    CHECK(r.file("notes.txt") == "mine\n");
+}
+
+TEST_CASE("search: a killed run's temporary files are removed when the next run starts",
+          "[agent][search]") {
+    Run r("stale-temporaries");
+    fs::create_directories(r.settings.out_dir);
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(pid, &status, 0);  // a writer that has gone
+    // temporary_path names files of this process; the killed writer's carry its own pid.
+    const std::string mine = temporary_path(r.settings.out_dir / "best.json", 5).string();
+    const std::string tail = "." + std::to_string(static_cast<long>(::getpid())) + ".5";
+    const fs::path stale =
+        mine.substr(0, mine.size() - tail.size()) + "." + std::to_string(pid) + ".5";
+    write_file_atomically(stale, "{\"half\":");
+    REQUIRE(fs::exists(stale));
+    r.go();
+    CHECK_FALSE(fs::exists(stale));
 }

@@ -52,13 +52,20 @@ serialq_add_cli_test(NAME oracle_eval_exec
 serialq_add_cli_test(NAME oracle_exec_crash
   ARGS oracle eval --oracle "exec:${EVALUATOR} --crash-on 2,2,2,2" --bits 2,2,2,2 --no-cache
   EXIT 1 ONE_LINE_ERROR
-  STDERR "^serialq oracle: error: exec:.*: the evaluator exited with status 3 without replying to {\"bits\":\\[2,2,2,2\\]} \\(its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2\\)\n$")
+  STDERR "^serialq oracle: error: exec:.*: the evaluator exited with status 3 without replying to {\"bits\":\\[2,2,2,2\\],\"id\":1} \\(its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2\\)\n$")
 serialq_add_cli_test(NAME oracle_exec_hang
   ARGS oracle eval --oracle "exec:${EVALUATOR} --hang-on 2,2,2,2" --bits 2,2,2,2 --no-cache --timeout 0.5
-  EXIT 1 ONE_LINE_ERROR STDERR "no reply to {\"bits\":\\[2,2,2,2\\]} within 0.5 s \\(the timeout\\); the evaluator was stopped")
+  EXIT 1 ONE_LINE_ERROR STDERR "no reply to {\"bits\":\\[2,2,2,2\\],\"id\":1} within 0.5 s \\(the timeout\\); the evaluator was stopped")
 serialq_add_cli_test(NAME oracle_exec_malformed
   ARGS oracle eval --oracle "exec:${EVALUATOR} --malformed-on 2,2,2,2" --bits 2,2,2,2 --no-cache
   EXIT 1 ONE_LINE_ERROR STDERR "malformed reply to bits 2,2,2,2: not JSON in 'accuracy is about ninety'")
+# A reply out of step with its request (another request's id, a second line): refused, exit 1.
+serialq_add_cli_test(NAME oracle_exec_wrong_id
+  ARGS oracle eval --oracle "exec:${EVALUATOR} --wrong-id-on 2,2,2,2" --bits 2,2,2,2 --no-cache
+  EXIT 1 ONE_LINE_ERROR STDERR "^serialq oracle: error: exec:.* --wrong-id-on 2,2,2,2: the reply to bits 2,2,2,2 carries \"id\": 2, expected 1 \\(a reply to another request, or a stray line\\); the evaluator was stopped\n$")
+serialq_add_cli_test(NAME oracle_exec_extra_line
+  ARGS oracle eval --oracle "exec:${EVALUATOR} --extra-line-at-once-on 2,2,2,2" --bits 2,2,2,2 --bits 3,3,3,3 --no-cache
+  EXIT 1 ONE_LINE_ERROR STDERR "extra output after the reply to bits 2,2,2,2: '{.*}', expected one line per request; the evaluator was stopped\n$")
 serialq_add_cli_test(NAME oracle_exec_error_reply
   ARGS oracle eval --oracle "exec:${EVALUATOR}" --bits 1,1,1,1 --no-cache
   EXIT 1 ONE_LINE_ERROR STDERR "the evaluator reports an error for bits 1,1,1,1: no measurement for bits 1,1,1,1\n$")

@@ -3,6 +3,10 @@
 # an oracle cache (--no-cache) or anything in the source tree (outputs under the build tree).
 
 set(search_out ${CMAKE_CURRENT_BINARY_DIR}/search)
+# A search into a directory holding an earlier run's outputs is refused without --resume: every
+# run of these tests starts from an empty directory (as the workflow tests do).
+add_test(NAME cli:search_clean COMMAND ${CMAKE_COMMAND} -E rm -rf ${search_out})
+set_tests_properties(cli:search_clean PROPERTIES FIXTURES_SETUP search_clean)
 set(search_table table:tests/data/quant/releq-lenet-mnist-accuracy.csv)
 set(search_common --trace traces/lenet.yaml --oracle ${search_table}
   --config configs/search/releq-lenet-table.yaml --no-cache --quiet)
@@ -168,3 +172,25 @@ serialq_add_cli_test(NAME search_act_bits_count ARGS search ${search_common} --a
   ONE_LINE_ERROR STDERR "^serialq search: error: --act-bits: found 2 bitwidths, expected 4 \\(one per conv/fc layer\\) or uniform:N\n$")
 serialq_add_cli_test(NAME search_set_bad_key ARGS search ${search_common} --set tiles=0
   --out ${search_out}/set-bad EXIT 1 ONE_LINE_ERROR STDERR "tiles: found '0', expected an integer in 1..4096")
+# A search that does not resume refuses a directory holding another run's outputs (as a sweep
+# refuses another sweep's), and leaves them as they were.
+serialq_add_cli_test(NAME search_no_overwrite_setup ARGS search ${search_common} --strategy random
+  --episodes 3 --out ${search_out}/no-overwrite EXIT 0)
+serialq_add_cli_test(NAME search_no_overwrite ARGS search ${search_common} --strategy random
+  --episodes 5 --seed 2 --out ${search_out}/no-overwrite EXIT 1 ONE_LINE_ERROR
+  STDERR "^serialq search: error: .*/no-overwrite/episodes.csv: holds another search's outputs; expected --resume to continue that search, or use a new --out\n$")
+set_tests_properties(cli:search_no_overwrite PROPERTIES DEPENDS cli:search_no_overwrite_setup)
+serialq_add_cli_test(NAME search_no_overwrite_kept ARGS search ${search_common} --resume
+  --episodes 3 --out ${search_out}/no-overwrite EXIT 0 STDOUT "episodes 3")
+set_tests_properties(cli:search_no_overwrite_kept PROPERTIES DEPENDS cli:search_no_overwrite)
+
+get_property(search_tests DIRECTORY PROPERTY TESTS)
+foreach(t ${search_tests})
+  if(t MATCHES "^cli:search_" AND NOT t STREQUAL "cli:search_clean")
+    get_test_property(${t} FIXTURES_REQUIRED required)
+    if(NOT required)
+      set(required "")
+    endif()
+    set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED "${required};search_clean")
+  endif()
+endforeach()

@@ -1,5 +1,6 @@
 // exec:<command>: the example evaluator of docs/oracle.md, well-behaved and misbehaving. Every
 // failure is an error within the timeout, and the evaluator is reaped.
+#include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/quant/oracle.hpp"
 #include "serialq/quant/oracle_cache.hpp"
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <thread>
 
 using namespace serialq;
 using namespace serialq::quant;
@@ -79,7 +81,7 @@ TEST_CASE("exec oracle: a crash is an error naming the exit status, and the next
     const pid_t pid = exec.evaluator_pid();
     const std::string msg = error_of(exec, {2, 2, 2, 2});
     CHECK_THAT(msg, Contains("the evaluator exited with status 3 without replying to "
-                             "{\"bits\":[2,2,2,2]}"));
+                             "{\"bits\":[2,2,2,2],\"id\":1}"));
     CHECK_THAT(msg,
                Contains("its stderr ends: example_evaluator: simulated crash on bits 2,2,2,2"));
     CHECK(msg.find('\n') == std::string::npos);
@@ -97,8 +99,9 @@ TEST_CASE("exec oracle: a hang is a timeout error, and the evaluator is killed a
     const std::string msg = error_of(exec, {2, 2, 2, 2});
     const double waited =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    CHECK_THAT(msg, Contains("no reply to {\"bits\":[2,2,2,2]} within 0.5 s (the timeout); the "
-                             "evaluator was stopped"));
+    CHECK_THAT(msg,
+               Contains("no reply to {\"bits\":[2,2,2,2],\"id\":1} within 0.5 s (the timeout); the "
+                        "evaluator was stopped"));
     CHECK(waited >= 0.5);
     CHECK(waited < 5);  // not a functional timing assert: "does not hang"
     CHECK(gone(pid));
@@ -193,4 +196,134 @@ TEST_CASE("exec oracle through make_oracle and the cache", "[oracle][exec]") {
     CHECK(r.accuracy_percent == TableOracle(kData + "releq-lenet-mnist-accuracy.csv")
                                     .evaluate({8, 4, 4, 8})
                                     .accuracy_percent);
+}
+
+namespace {
+
+// Evaluates each of `sequence` through a cached exec: oracle, as a search would; returns the
+// errors. Every answer returned, and every one the cache holds afterwards, must be the table's.
+std::vector<std::string> run_through_cache(const std::string& evaluator_options,
+                                           const std::vector<std::vector<int>>& sequence) {
+    test::TempDir dir;
+    OracleOptions options;
+    options.cache_file = dir.path() / "cache.sqlite";
+    options.timeout_seconds = 10;
+    TableOracle table(kData + "releq-lenet-mnist-accuracy.csv");
+    std::vector<std::string> errors;
+    std::string identity;
+    {
+        auto oracle = make_oracle("exec:" + kEvaluator + " " + evaluator_options, options);
+        identity = oracle->identity();
+        for (const auto& bits : sequence) {
+            try {
+                const auto r = oracle->evaluate(LayerBits(bits));
+                CHECK(r.accuracy_percent == table.evaluate(LayerBits(bits)).accuracy_percent);
+            } catch (const InputError& e) {
+                errors.push_back(e.what());
+            }
+        }
+    }
+    OracleCache cache(options.cache_file);
+    for (const auto& e : cache.entries(identity)) {
+        if (e.bits == "reference") continue;
+        INFO("cached " << e.bits);
+        CHECK(e.accuracy_percent ==
+              table.evaluate(parse_bits(e.bits, 4, kBitwidths, "cached")).accuracy_percent);
+    }
+    return errors;
+}
+
+}  // namespace
+
+TEST_CASE("exec oracle: a stray extra line is an error, and no answer is shifted into the cache",
+          "[oracle][exec]") {
+    // The evaluator prints its reply to 2,2,2,2 twice. Read as the reply to the next request,
+    // the copy would put 2,2,2,2's accuracy under 3,3,3,3 (and so on for every later one).
+    const std::vector<std::vector<int>> sequence = {
+        {2, 2, 2, 2}, {3, 3, 3, 3}, {4, 4, 4, 4}, {5, 5, 5, 5}};
+    const auto errors = run_through_cache("--extra-line-on 2,2,2,2", sequence);
+    REQUIRE(errors.size() == 1);
+    // Caught after the reply (the copy already there) or before the next request or by the id
+    // it carries, whichever comes first: always naming the evaluator and the bits.
+    CHECK_THAT(errors[0], Contains("exec:" + kEvaluator));
+    CHECK_THAT(errors[0], Contains("2,2,2,2") || Contains("3,3,3,3"));
+    CHECK_THAT(errors[0], Contains("expected"));
+    CHECK_THAT(errors[0], Contains("the evaluator was stopped"));
+    CHECK(errors[0].find('\n') == std::string::npos);
+}
+
+TEST_CASE("exec oracle: a stray line already there after the reply is caught at that reply",
+          "[oracle][exec]") {
+    for (const std::string protocol : {"--protocol 1", "--protocol 2"}) {
+        INFO(protocol);
+        const auto errors = run_through_cache(protocol + " --extra-line-at-once-on 2,2,2,2",
+                                              {{2, 2, 2, 2}, {3, 3, 3, 3}, {4, 4, 4, 4}});
+        REQUIRE(errors.size() == 1);
+        CHECK_THAT(errors[0], Contains(": extra output after the reply to bits 2,2,2,2: '{"));
+        CHECK_THAT(errors[0],
+                   Contains("', expected one line per request; the evaluator was stopped"));
+    }
+}
+
+TEST_CASE("exec oracle: a reply with another request's id is an error, nothing is cached",
+          "[oracle][exec]") {
+    const auto errors =
+        run_through_cache("--wrong-id-on 3,3,3,3", {{2, 2, 2, 2}, {3, 3, 3, 3}, {4, 4, 4, 4}});
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] == "exec:" + kEvaluator +
+                           " --wrong-id-on 3,3,3,3: the reply to bits 3,3,3,3 carries \"id\": 3, "
+                           "expected 2 (a reply to another request, or a stray line); the "
+                           "evaluator was stopped");
+}
+
+TEST_CASE("exec oracle: protocol 2 wants the id in every reply; protocol 1 sends none",
+          "[oracle][exec]") {
+    // A protocol 2 evaluator that forgets the id.
+    ExecOracle forgets(
+        "read h; echo '{\"layers\": 2, \"protocol\": 2}'; while read r; do echo "
+        "'{\"accuracy\": 50}'; done",
+        10);
+    CHECK_THAT(error_of(forgets, {4, 4}),
+               Contains("malformed reply to bits 4,4: no \"id\" in '{\"accuracy\": 50}' "
+                        "(expected {\"id\": 1, \"accuracy\": percent} or {\"id\": 1, \"error\": "
+                        "\"...\"}); the evaluator was stopped"));
+    // Protocol 1 (no "protocol" in the hello): requests without ids, as before.
+    ExecOracle old(
+        "read h; echo '{\"layers\": 2}'; while read r; do echo \"$r\" >&2; echo "
+        "'{\"accuracy\": 50}'; done",
+        10);
+    CHECK(old.evaluate({4, 4}).accuracy_percent == 50);
+    // An unknown protocol is refused at the hello.
+    CHECK_THROWS_WITH(ExecOracle("read h; echo '{\"layers\": 2, \"protocol\": 3}'", 10),
+                      Contains("malformed hello reply '{\"layers\": 2, \"protocol\": 3}', "
+                               "expected {\"layers\": N} with optional \"identity\", "
+                               "\"reference_accuracy\" and \"protocol\" (1 or 2)"));
+}
+
+TEST_CASE("exec oracle: output before the hello reply or after it is an error", "[oracle][exec]") {
+    CHECK_THROWS_WITH(
+        ExecOracle("read h; printf '{\"layers\": 2}\\nloading\\n'; while read r; do :; done", 10),
+        Contains("extra output after the hello reply: 'loading', expected one line per request; "
+                 "the evaluator was stopped"));
+}
+
+TEST_CASE("exec oracle: unrequested output between replies is an error", "[oracle][exec]") {
+    // Replies, then after a moment repeats itself (a line nobody asked for), then waits for the
+    // next request.
+    ExecOracle exec(
+        "read h; echo '{\"layers\": 2, \"protocol\": 2}'; while read r; do "
+        "echo '{\"id\": 1, \"accuracy\": 50}'; sleep 0.2; echo '{\"id\": 1, \"accuracy\": 60}'; "
+        "done",
+        10);
+    CHECK(exec.evaluate({4, 4}).accuracy_percent == 50);
+    const pid_t pid = exec.evaluator_pid();
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    const std::string msg = error_of(exec, {5, 5});
+    // Found before the request is sent; on a machine so loaded that the line came later than
+    // 0.8 s, it is read as the reply and refused by its id.
+    CHECK_THAT(msg, Contains("; done: output that answers no request, before the request for bits "
+                             "5,5: '{\"id\": 1, \"accuracy\": 60}', expected one line per "
+                             "request; the evaluator was stopped") ||
+                        Contains("; done: the reply to bits 5,5 carries \"id\": 1, expected 2"));
+    CHECK(gone(pid));
 }

@@ -5,6 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+
 using namespace serialq::workflow;
 using serialq::workflow::test::check_xml;
 
@@ -68,4 +73,39 @@ TEST_CASE("data table rows must match the columns and csv quotes what needs it")
     CHECK_THROWS_AS(t.add_row({"1"}), std::logic_error);
     t.add_row({"8,4", "say \"hi\""});
     CHECK(t.csv() == "a,b\n\"8,4\",\"say \"\"hi\"\"\"\n");
+}
+
+TEST_CASE("markdown report: figure file names from the inputs cannot leave the report's folder") {
+    Report r;
+    r.title = "escape";
+    Section s{"figures", {}};
+    DataTable t{{"x", "y"}, {}};
+    t.add_row({"1", "2"});
+    // A sweep parameter named in the sweep's own files becomes part of a figure id.
+    for (const std::string id : {"cycles-vs-x/../../../escaped", "cycles-vs-x_.._.._.._escaped",
+                                 "cycles-vs-x/../../../escaped", "/etc/passwd", "", "a b\\c\n"})
+        s.blocks.push_back(Figure{id, "caption", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", t});
+    r.sections.push_back(s);
+    const auto md = render_markdown(r, "report");
+    REQUIRE(md.figures.size() == 6);
+    std::set<std::string> names;
+    for (const auto& [name, svg] : md.figures) {
+        INFO(name);
+        CHECK(name.find('/') == std::string::npos);
+        CHECK(name.rfind("report-", 0) == 0);
+        CHECK(name.size() > 11);
+        CHECK(name.compare(name.size() - 4, 4, ".svg") == 0);
+        CHECK(std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+        }));
+        CHECK(std::filesystem::path(name).filename() == name);
+        names.insert(name);
+        CHECK(md.markdown.find("](" + name + ")") != std::string::npos);
+    }
+    CHECK(names.size() == 6);  // none overwrites another
+    CHECK(md.figures[0].first == "report-cycles-vs-x_.._.._.._escaped.svg");
+    CHECK(md.figures[1].first == "report-cycles-vs-x_.._.._.._escaped-2.svg");
+    CHECK(md.figures[2].first == "report-cycles-vs-x_.._.._.._escaped-3.svg");
+    CHECK(md.figures[3].first == "report-_etc_passwd.svg");
+    CHECK(md.figures[4].first == "report-figure.svg");
 }

@@ -325,6 +325,18 @@ std::vector<std::pair<std::string, std::string>> saved_run_options(
     return out;
 }
 
+void refuse_another_run(const std::filesystem::path& out_dir) {
+    for (const char* name : kSearchOutputs) {
+        const std::filesystem::path file = out_dir / name;
+        std::error_code ec;
+        if (std::filesystem::symlink_status(file, ec).type() !=
+            std::filesystem::file_type::not_found)
+            throw ConfigError(file.string() +
+                              ": holds another search's outputs; expected --resume to continue "
+                              "that search, or use a new --out");
+    }
+}
+
 SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
                          sim::HardwareModel& hardware, const SearchConfig& config,
                          const SearchSettings& settings, const ProgressCallback& progress) {
@@ -350,7 +362,10 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
         if (settings.out_dir.empty()) throw ConfigError("--resume: needs an output directory");
         restore(state, resumable_checkpoint(checkpoint_file, identity, total), checkpoint_file,
                 settings.reference_accuracy_percent);
+    } else if (!settings.out_dir.empty()) {
+        refuse_another_run(settings.out_dir);
     }
+    if (!settings.out_dir.empty()) remove_stale_temporary_files(settings.out_dir);
 
     const HardwareCost baseline = env.baseline_cost();
     BestSoFar best;

@@ -4,9 +4,12 @@
 serialq starts this program once, keeps it running, and talks to it in JSON lines:
 
     -> {"hello": 1}
-    <- {"layers": 4, "identity": "...", "reference_accuracy": 99.8}
-    -> {"bits": [8, 4, 4, 8]}
-    <- {"accuracy": 99.35, "samples": 0}        or   {"error": "..."}
+    <- {"layers": 4, "protocol": 2, "identity": "...", "reference_accuracy": 99.8}
+    -> {"bits": [8, 4, 4, 8], "id": 1}
+    <- {"id": 1, "accuracy": 99.35, "samples": 0}   or   {"id": 1, "error": "..."}
+
+Protocol 2 (announced in the hello reply): every reply echoes its request's "id", exactly one
+line per request.
 
 A real evaluator would quantize its model to the requested bits, perhaps fine-tune it, and
 measure accuracy on its validation data. This one looks the answer up in an accuracy table
@@ -58,6 +61,13 @@ def main():
     parser.add_argument("--malformed-on", help="reply with a line that is not JSON")
     parser.add_argument("--noise-on", help="write 1 MB to stderr before replying")
     parser.add_argument("--bad-hello", action="store_true", help="reply to hello without layers")
+    parser.add_argument("--protocol", type=int, default=2,
+                        help="1: announce no protocol and echo no ids (an evaluator written "
+                        "before protocol 2)")
+    parser.add_argument("--extra-line-on", help="print the reply twice (a stray line)")
+    parser.add_argument("--extra-line-at-once-on",
+                        help="print the reply twice in one write (a stray line already there)")
+    parser.add_argument("--wrong-id-on", help="echo an id other than the request's")
     args = parser.parse_args()
 
     layers, table, reference = load_table(args.table)
@@ -68,6 +78,8 @@ def main():
                 reply = {"identity": "no layers here"}
             else:
                 reply = {"layers": layers}
+                if args.protocol >= 2:
+                    reply["protocol"] = 2
                 if args.identity:
                     reply["identity"] = args.identity
                 if reference is not None and not args.no_reference:
@@ -90,6 +102,15 @@ def main():
                 reply = {"accuracy": table[tuple(bits)], "samples": 0}
             else:
                 reply = {"error": "no measurement for bits " + key}
+            if args.protocol >= 2:
+                # .get: an older serialq (protocol 1 only) sends no id.
+                reply["id"] = request.get("id", 0) + (1 if key == args.wrong_id_on else 0)
+            if key == args.extra_line_on:
+                print(json.dumps(reply), flush=True)
+            if key == args.extra_line_at_once_on:
+                sys.stdout.write(json.dumps(reply) + "\n" + json.dumps(reply) + "\n")
+                sys.stdout.flush()
+                continue
         print(json.dumps(reply), flush=True)
 
 

@@ -1,6 +1,10 @@
 // Markdown: the same report for a repository or a wiki; figures become SVG files beside it.
 #include "serialq/workflow/report_document.hpp"
 
+#include <cctype>
+#include <set>
+#include <string>
+
 namespace serialq::workflow {
 
 namespace {
@@ -33,6 +37,23 @@ std::string table_md(const DataTable& t) {
     return m + "\n";
 }
 
+// A figure's file name: its id comes from the inputs (a sweep's parameter names, read from its
+// directory), so it is reduced to letters, digits, '.', '_' and '-' (anything else, '/' above
+// all, becomes '_'), bounded in length, and made unique: every figure lands beside the report.
+std::string figure_file(const std::string& prefix, const std::string& id,
+                        std::set<std::string>& taken) {
+    std::string safe;
+    for (char c : id.substr(0, 120))
+        safe += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'
+                    ? c
+                    : '_';
+    if (safe.empty()) safe = "figure";
+    std::string file = prefix + "-" + safe + ".svg";
+    for (int n = 2; !taken.insert(file).second; ++n)
+        file = prefix + "-" + safe + "-" + std::to_string(n) + ".svg";
+    return file;
+}
+
 }  // namespace
 
 MarkdownRendering render_markdown(const Report& report, const std::string& figure_prefix) {
@@ -45,6 +66,7 @@ MarkdownRendering render_markdown(const Report& report, const std::string& figur
         m += table_md(p);
     }
     int figure_number = 0;
+    std::set<std::string> taken;
     for (const auto& s : report.sections) {
         m += "## " + s.title + "\n\n";
         for (const auto& block : s.blocks) {
@@ -52,7 +74,7 @@ MarkdownRendering render_markdown(const Report& report, const std::string& figur
                 m += p->text + "\n\n";
             } else if (const auto* f = std::get_if<Figure>(&block)) {
                 const std::string n = std::to_string(++figure_number);
-                const std::string file = figure_prefix + "-" + f->id + ".svg";
+                const std::string file = figure_file(figure_prefix, f->id, taken);
                 out.figures.emplace_back(file, f->svg);
                 m += "![Figure " + n + ". " + md_cell(f->caption) + "](" + file + ")\n\n*Figure " +
                      n + ". " + f->caption + "*\n\nTable behind figure " + n + ":\n\n" +

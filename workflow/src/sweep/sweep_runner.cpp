@@ -233,6 +233,9 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepOptions& o) {
                               ": holds another sweep (different points or "
                               "shard); expected the same sweep to resume, or use a new --out");
     }
+    // What a killed run of this sweep (or another process's write) left half-written.
+    remove_stale_temporary_files(o.out_dir);
+    remove_stale_temporary_files(o.out_dir / "points");
     write_file_atomically(record_file, record.dump(1) + "\n");
 
     std::vector<const PlannedPoint*> todo;

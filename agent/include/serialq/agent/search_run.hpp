@@ -55,6 +55,15 @@ struct SearchSettings {
 std::vector<std::pair<std::string, std::string>> saved_run_options(
     const std::filesystem::path& out_dir);
 
+// The files a search writes into out_dir (above).
+inline constexpr const char* kSearchOutputs[] = {"episodes.csv", "action_probabilities.csv",
+                                                 "best.json", "pareto.json", "checkpoint.bin"};
+
+// A ConfigError naming the first of kSearchOutputs that out_dir holds: a search that does not
+// resume starts afresh, and would overwrite another run's outputs. run_search calls it (when
+// not resuming); the CLI calls it first too, to refuse before loading anything.
+void refuse_another_run(const std::filesystem::path& out_dir);
+
 struct SearchProgress {
     long long episodes_done = 0;
     long long episodes_total = 0;

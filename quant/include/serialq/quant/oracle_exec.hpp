@@ -4,17 +4,22 @@
 // protocol (docs/oracle.md has it in full, with tests/data/quant/example_evaluator.py):
 //
 //   serialq -> evaluator   {"hello": 1}
-//   evaluator -> serialq   {"layers": 4, "identity": "lenet-v3", "reference_accuracy": 99.1}
-//                          (identity and reference_accuracy optional)
-//   serialq -> evaluator   {"bits": [8, 4, 4, 8]}
-//   evaluator -> serialq   {"accuracy": 91.3}  (top-1, percent; "samples": N optional)
-//                      or  {"error": "why not"}
-//   ... one reply per request, in order; at the end serialq closes the evaluator's stdin.
+//   evaluator -> serialq   {"layers": 4, "protocol": 2, "identity": "lenet-v3",
+//                           "reference_accuracy": 99.1}  (all but layers optional)
+//   serialq -> evaluator   {"bits": [8, 4, 4, 8], "id": 1}
+//   evaluator -> serialq   {"id": 1, "accuracy": 91.3}  (top-1, percent; "samples": N optional)
+//                      or  {"id": 1, "error": "why not"}
+//   ... exactly one line per request, in order; at the end serialq closes the evaluator's stdin.
+//
+// Protocol 2 (announced by "protocol": 2) puts an id in each request that the reply must echo;
+// protocol 1 (no "protocol") has no ids. In both, a second line after a reply, or a line
+// between a reply and the next request, is an InputError; with ids, a stray line that arrives
+// late is caught too, so no reply is ever taken for another request's.
 //
 // Identity: "exec:" + the identity the evaluator announces, or + the command if it announces
-// none. A crash, a hang (no reply within OracleOptions::timeout_seconds) or a malformed reply
-// is an InputError; the evaluator is then stopped and reaped, and the next request starts it
-// afresh. An {"error": ...} reply is an InputError too, but the evaluator keeps running.
+// none. A crash, a hang (no reply within OracleOptions::timeout_seconds), a malformed reply or
+// one out of step (above) is an InputError; the evaluator is then stopped and reaped, and the
+// next request starts it afresh. An {"error": ...} reply is an InputError too, but the evaluator keeps running.
 #include "serialq/quant/oracle.hpp"
 
 #include <memory>
@@ -28,6 +33,9 @@ class ExecProcess;
 
 class ExecOracle final : public AccuracyOracle {
 public:
+    // The newest protocol version serialq speaks (the hello reply's "protocol").
+    static constexpr int kProtocol = 2;
+
     // Starts the evaluator and exchanges the hello.
     // timeout_seconds bounds each reply; startup_timeout_seconds bounds the hello (starting an
     // interpreter and loading a model is slow, more so on a loaded machine), at least
@@ -60,6 +68,8 @@ private:
     std::unique_ptr<ExecProcess> process_;
     std::string identity_;
     int layers_ = 0;
+    int protocol_ = 1;  // as the hello announced
+    long long next_id_ = 1;  // of the next request (protocol 2)
     std::optional<double> reference_;
 };
 

@@ -58,7 +58,9 @@ struct MarkdownRendering {
     std::vector<std::pair<std::string, std::string>> figures;
 };
 
-// Figures are named "<figure_prefix>-<figure id>.svg".
+// Figures are named "<figure_prefix>-<figure id>.svg", the id reduced to letters, digits, '.',
+// '_' and '-' (others become '_'; ids come from the inputs) and numbered "-2", "-3", ... where
+// two would share a name: no name holds a '/', so each lands beside the Markdown file.
 MarkdownRendering render_markdown(const Report& report, const std::string& figure_prefix);
 
 }  // namespace serialq::workflow
