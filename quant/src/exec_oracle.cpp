@@ -133,6 +133,14 @@ ExecOracle::~ExecOracle() = default;
 
 pid_t ExecOracle::evaluator_pid() const { return process_->pid(); }
 
+void ExecOracle::refuse_pending_output(const std::string& what) {
+    const std::string extra = process_->pending_output();
+    if (extra.empty()) return;
+    process_->stop();
+    throw InputError(name_ + ": " + what + ": " + detail::shown_reply(detail::first_line(extra)) +
+                     ", expected one line per request; the evaluator was stopped");
+}
+
 void ExecOracle::hello() {
     const std::string reply = process_->round_trip(R"({"hello": 1})", startup_timeout_seconds_);
     detail::HelloReply h;
@@ -142,13 +150,7 @@ void ExecOracle::hello() {
         process_->stop();
         throw;
     }
-    const std::string extra = process_->pending_output();
-    if (!extra.empty()) {
-        process_->stop();
-        throw InputError(name_ + ": extra output after the hello reply: " +
-                         detail::shown_reply(detail::first_line(extra)) +
-                         ", expected one line per request; the evaluator was stopped");
-    }
+    refuse_pending_output("extra output after the hello reply");
     const int layers = h.layers;
     const std::string identity = "exec:" + h.identity.value_or(command_);
     // A restarted evaluator must still be the same one the cache knows.
@@ -168,13 +170,8 @@ AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
     if (!process_->running()) hello();
     // Output between a reply and the next request answers nothing: read as the next reply, it
     // would shift every later answer by one request.
-    const std::string stray = process_->pending_output();
-    if (!stray.empty()) {
-        process_->stop();
-        throw InputError(name_ + ": output that answers no request, before the request for bits " +
-                         bits.str() + ": " + detail::shown_reply(detail::first_line(stray)) +
-                         ", expected one line per request; the evaluator was stopped");
-    }
+    refuse_pending_output("output that answers no request, before the request for bits " +
+                          bits.str());
     // Protocol 2: each request carries an id its reply echoes, so that no reply is taken for
     // another request's. Protocol 1 (an evaluator that announces none) has no ids.
     const long long id = next_id_++;
@@ -208,13 +205,7 @@ AccuracyResult ExecOracle::evaluate_checked(const LayerBits& bits) {
                              "stopped");
         }
     }
-    const std::string extra = process_->pending_output();
-    if (!extra.empty()) {
-        process_->stop();
-        throw InputError(name_ + ": extra output after the reply to bits " + bits.str() + ": " +
-                         detail::shown_reply(detail::first_line(extra)) +
-                         ", expected one line per request; the evaluator was stopped");
-    }
+    refuse_pending_output("extra output after the reply to bits " + bits.str());
     if (parsed.kind == detail::EvaluationReply::Kind::malformed) throw malformed(parsed.message);
     if (parsed.kind == detail::EvaluationReply::Kind::error)
         throw InputError(name_ + ": the evaluator reports an error for bits " + bits.str() + ": " +

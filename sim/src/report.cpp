@@ -36,8 +36,9 @@ NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const
     r.model = model.name();
     r.bits = bits.values();
     r.batch = model.config().batch;
+    const std::vector<int> index = net.weight_layer_indices();  // once, not once per layer
     for (std::size_t w = 0; w < plan.size(); ++w) {
-        r.layers.push_back(model.run_weight_layer(net, w, plan[w]));
+        r.layers.push_back(model.run_layer(net, index[w], plan[w]));
         r.act_bits.push_back(r.layers.back().act_bits);
     }
     r.total = total_of(r.layers);

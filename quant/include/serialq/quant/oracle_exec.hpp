@@ -61,6 +61,9 @@ public:
 
 private:
     void hello();
+    // Output the evaluator sent unasked (`what` says where) stops it and is an InputError: read as
+    // the next reply it would answer the wrong request.
+    void refuse_pending_output(const std::string& what);
 
     std::string command_, name_;
     double timeout_seconds_;
