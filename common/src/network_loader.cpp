@@ -1,5 +1,6 @@
 #include "serialq/common/network_loader.hpp"
 
+#include "serialq/common/checked_count.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/common/yaml_fields.hpp"
 
@@ -43,6 +44,7 @@ public:
         net.input.channels = static_cast<int>(in.integer("channels", 1, kMaxDim));
         net.input.height = static_cast<int>(in.integer("height", 1, kMaxDim));
         net.input.width = static_cast<int>(in.integer("width", 1, kMaxDim));
+        check_tensor(in, "an input", net.input);
         in.finish();
 
         const YAML::Node seq = root.sequence("layers");
@@ -50,6 +52,7 @@ public:
         for (std::size_t i = 0; i < seq.size(); ++i) {
             YamlMap m = layer_map(root, seq, i);
             net.layers.push_back(read_layer(m, net));
+            count(m, net.layers.back());
             m.finish();
         }
         root.finish();
@@ -134,7 +137,7 @@ private:
             l.output = window_shape(m, l, out_c);
         } else if (type == "fc") {
             l.kind = LayerKind::FullyConnected;
-            const long long in_f = m.integer("in_features", 1, 1LL << 31);
+            const long long in_f = m.integer("in_features", 1, kMaxTensorElements);
             const int out_f = static_cast<int>(m.integer("out_features", 1, kMaxDim * 16));
             if (in_f != l.input.elements())
                 m.fail("in_features", std::to_string(in_f),
@@ -187,8 +190,34 @@ private:
         return Shape{out_channels, oh, ow};
     }
 
+    // A tensor every consumer can size and index (kMaxTensorElements); `what` is "an input" or
+    // "an output".
+    static void check_tensor(YamlMap& m, const std::string& what, const Shape& s) {
+        if (s.elements() > kMaxTensorElements)
+            m.fail("", shape_text(s) + " = " + std::to_string(s.elements()) + " elements",
+                   what + " of at most " + std::to_string(kMaxTensorElements) + " elements");
+    }
+
+    // The layer's MACs, refused at load when they or the network's total leave the bound every
+    // derived figure is safe within (kMaxNetworkMacs). Weights need no check of their own: a
+    // layer's weights are its MACs for one output position, so never more.
+    void count(YamlMap& m, const Layer& l) {
+        check_tensor(m, "an output", l.output);
+        if (!l.has_weights()) return;
+        const std::string expected =
+            "at most " + std::to_string(kMaxNetworkMacs) + " MACs per sample in a network";
+        const auto macs = checked_mul(l.reduction_length(), l.output.elements());
+        if (!macs) m.fail("", "more MACs than a 64-bit count holds", expected);
+        if (*macs > kMaxNetworkMacs) m.fail("", std::to_string(*macs) + " MACs", expected);
+        // Both at most 2^40: the sum cannot wrap.
+        if (macs_ + *macs > kMaxNetworkMacs)
+            m.fail("", std::to_string(macs_ + *macs) + " MACs up to this layer", expected);
+        macs_ += *macs;
+    }
+
     std::string file_;
     std::map<std::string, int> index_;
+    std::int64_t macs_ = 0;  // the network's, up to the layer being read
 };
 
 }  // namespace

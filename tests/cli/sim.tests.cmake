@@ -127,6 +127,11 @@ serialq_add_cli_test(NAME sim_set_bad_value
 serialq_add_cli_test(NAME sim_set_no_equals
   ARGS sim --trace traces/lenet.yaml --bits uniform:4 --set tiles EXIT 1
   ONE_LINE_ERROR STDERR "--set: found 'tiles', expected key=value")
+# A trace whose MAC count wrapped around printed negative MACs, cycles and energy with exit 0
+# (issue 16); the trace loader now refuses it.
+serialq_add_cli_test(NAME sim_trace_macs_overflow
+  ARGS sim --trace tests/data/traces-bad/macs-overflow.yaml --bits uniform:8 --model analytic
+  EXIT 1 ONE_LINE_ERROR STDERR "macs-overflow.yaml:6: layers\\[0\\]\\(conv1\\): found more MACs")
 serialq_add_cli_test(NAME sim_trace_missing
   ARGS sim --trace traces/no-such.yaml --bits uniform:4 EXIT 1
   ONE_LINE_ERROR STDERR "traces/no-such.yaml: cannot open file")

@@ -52,7 +52,9 @@ bool near(std::int64_t actual, double published, double tolerance) {
 
 // The (out_channels, in_channels, kernel) of each weight layer, in order.
 struct Geometry {
-    int out, in, kernel;
+    int out;
+    std::int64_t in;  // an fc's flattened input may exceed an int
+    int kernel;
     bool operator==(const Geometry&) const = default;
 };
 std::vector<Geometry> geometry(const Network& net) {

@@ -46,6 +46,20 @@ const std::vector<BadTrace> kCases = {
     {"negative-padding.yaml",
      {"negative-padding.yaml:6: layers[1](pool1).padding", "found [0, -1]", "0..1024"}},
     {"zero-stride.yaml", {"zero-stride.yaml:5: layers[0](conv1).stride", "found '0'", "1..1024"}},
+    // Counts derived from sizes within their ranges that do not fit (issue 16): the MACs
+    // wrapped around to a negative total, and an fc's 2^31 inputs were narrowed to an int.
+    {"macs-overflow.yaml",
+     {"macs-overflow.yaml:6: layers[0](conv1): found more MACs than a 64-bit count holds",
+      "expected at most 1099511627776 MACs per sample in a network"}},
+    {"macs-over-limit.yaml",
+     {"macs-over-limit.yaml:6: layers[1](conv2): found 2199023255552 MACs up to this layer",
+      "expected at most 1099511627776 MACs"}},
+    {"tensor-too-large.yaml",
+     {"tensor-too-large.yaml:6: layers[0](conv1): found 32768x256x256 = 2147483648 elements",
+      "expected an output of at most 2147483647 elements"}},
+    {"input-too-large.yaml",
+     {"input-too-large.yaml:3: input: found 32768x256x256 = 2147483648 elements",
+      "expected an input of at most 2147483647 elements"}},
     // Shapes that do not chain.
     {"channels-do-not-chain.yaml",
      {"channels-do-not-chain.yaml:6: layers[1](conv2).in_channels", "found 32", "expected 16",

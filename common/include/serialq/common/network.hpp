@@ -58,9 +58,10 @@ struct Layer {
     bool has_weights() const {
         return kind == LayerKind::Conv || kind == LayerKind::FullyConnected;
     }
-    int in_channels() const {
-        return kind == LayerKind::FullyConnected ? static_cast<int>(input.elements())
-                                                 : input.channels;
+    // An fc's inputs are its flattened input, which may exceed an int (load_network bounds it
+    // by kMaxTensorElements).
+    std::int64_t in_channels() const {
+        return kind == LayerKind::FullyConnected ? input.elements() : input.channels;
     }
     int out_channels() const { return output.channels; }
     // Weights of the layer (biases excluded: they stay at full precision).
@@ -70,6 +71,14 @@ struct Layer {
     // Inner-product length of one output: (in_channels / groups) x kernel_h x kernel_w.
     std::int64_t reduction_length() const;
 };
+
+// What load_network accepts beyond each key's range (docs/formats.md, "Limits of the counts"):
+// keys within their ranges still multiply past int64 (a 1024x1024 kernel over 65536 channels at
+// 1026x1026 positions), and the simulator's compute cycles and on-chip bits are at most a few
+// hundred times a network's MACs times its batch (at most 4096). A layer's weights never exceed
+// its MACs.
+inline constexpr std::int64_t kMaxTensorElements = (1LL << 31) - 1;  // a layer's input or output
+inline constexpr std::int64_t kMaxNetworkMacs = 1LL << 40;  // per sample; 270x ResNet-50's
 
 struct Network {
     std::string name;
