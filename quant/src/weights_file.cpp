@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 namespace serialq::quant {
@@ -69,6 +70,15 @@ private:
     std::size_t pos_ = 0;
     std::size_t end_ = b_.size();
 };
+
+// A NaN or an infinity behind a valid checksum (a buggy or hostile writer) would reach every
+// forward pass and silently wreck each accuracy a search asks for.
+void check_finite(const Decoder& d, const NamedTensor& t) {
+    for (std::size_t i = 0; i < t.values.size(); ++i)
+        if (!std::isfinite(t.values[i]))
+            d.fail(t.name + ": value " + std::to_string(i) + " is " +
+                   (std::isnan(t.values[i]) ? "NaN" : "infinite") + ", expected a finite float32");
+}
 
 }  // namespace
 
@@ -152,6 +162,7 @@ WeightsFile decode_weights(const std::string& bytes, const std::string& source) 
         d.need(values * sizeof(float), t.name + " values");
         t.values.resize(values);
         d.take(t.values.data(), values * sizeof(float), t.name + " values");
+        check_finite(d, t);
         file.tensors.push_back(std::move(t));
     }
     if (d.pos() != bytes.size() - 4)

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -178,6 +179,22 @@ TEST_CASE("weights file: wrong magic, version, and malformed content behind a go
     CHECK_THROWS_MATCHES(
         read_weights_file(dir.path() / "none.sqw"), serialq::InputError,
         Catch::Matchers::Message((dir.path() / "none.sqw").string() + ": weights file not found"));
+}
+
+TEST_CASE("weights file: a NaN or an infinity behind a good checksum is refused, naming the value",
+          "[quant][weights]") {
+    // Issue 16: such a file was accepted, and every accuracy computed from it was garbage.
+    for (const float bad :
+         {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+          -std::numeric_limits<float>::infinity()}) {
+        WeightsFile f = sample_file();
+        f.tensors[1].values[1] = bad;
+        const std::string what = std::isnan(bad) ? "NaN" : "infinite";
+        CHECK(decode_error(encode_weights(f)) ==
+              "w.sqw: conv1.bias: value 1 is " + what +
+                  ", expected a finite float32, expected a serialq weights file (.sqw, "
+                  "docs/quant.md)");
+    }
 }
 
 TEST_CASE("weights file: layers map to tensors by name and shape, in PyTorch order",
