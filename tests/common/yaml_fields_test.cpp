@@ -46,6 +46,21 @@ TEST_CASE("wrong types and ranges name the key and what was expected", "[common]
                         Catch::Contains("expected one of slow, medium"));
 }
 
+TEST_CASE("a number is finite in every spelling YAML has for NaN and infinity", "[common][yaml]") {
+    // Issue 16: yaml-cpp's own as<double>() reads .nan and .inf; every loader's numbers go
+    // through YamlMap::number or scalar_number instead, which refuse them with the key.
+    for (const std::string v :
+         {".nan", ".NaN", "nan", ".inf", "-.inf", "+.Inf", "inf", "infinity", "1e999", "-1e999"}) {
+        DYNAMIC_SECTION(v) {
+            auto m = parse("clock: " + v + "\n");
+            REQUIRE_THROWS_WITH(
+                m.number("clock", -1e300, 1e300),
+                "cfg.yaml:1: clock: found '" + v + "', expected a number in [-1e+300, 1e+300]");
+            CHECK_FALSE(serialq::scalar_number(YAML::Load(v)));
+        }
+    }
+}
+
 TEST_CASE("unknown keys are errors that list the valid ones", "[common][yaml]") {
     auto m = parse("tiles: 4\ntilez: 5\n");
     m.integer("tiles", 1, 64);

@@ -131,6 +131,12 @@ TEST_CASE("exec oracle: replies that are JSON but wrong", "[oracle][exec]") {
     CHECK_THAT(error_for("{\"acc\": 3}"), Contains("no \"accuracy\" in '{\"acc\": 3}'"));
     CHECK_THAT(error_for("{\"accuracy\": \"high\"}"), Contains("\"accuracy\" is not a number"));
     CHECK_THAT(error_for("{\"accuracy\": 0.9e3}"), Contains("outside 0..100 (percent)"));
+    // NaN and infinities (issue 16): JSON has no NaN, and a number past a double's range is
+    // refused by the JSON reader itself; below 0 is out of range.
+    CHECK_THAT(error_for("{\"accuracy\": NaN}"), Contains("malformed reply to bits 4,4: not JSON"));
+    CHECK_THAT(error_for("{\"accuracy\": 1e999}"),
+               Contains("malformed reply to bits 4,4: not JSON"));
+    CHECK_THAT(error_for("{\"accuracy\": -1e-9}"), Contains("outside 0..100 (percent)"));
     CHECK_THAT(error_for("{\"accuracy\": 50, \"samples\": -3}"),
                Contains("\"samples\" is not a count"));
     ExecOracle fine(evaluator("{\"accuracy\": 50.5, \"samples\": 1000}"), 10);
