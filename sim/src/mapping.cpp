@@ -3,6 +3,7 @@
 // the channel's bits per cycle, rounded in one place (Channel) that both models share.
 #include "serialq/sim/mapping.hpp"
 
+#include "serialq/common/checked_count.hpp"
 #include "serialq/common/error.hpp"
 
 #include <algorithm>
@@ -332,18 +333,34 @@ LayerTotals LayerMapping::totals() const {
     if (full_blocks > 0) make_kind(0, full_blocks);
     if (partial_block) make_kind(filter_blocks_ - 1, 1);
 
+    // A spilled layer reads its group's whole input again for every pass: a product the
+    // trace's bound on MACs does not bound (docs/formats.md), so every sum here is checked.
+    const auto add_to = [&](long long& total, long long count, long long value,
+                            const char* figure) {
+        const auto product = checked_mul(count, value);
+        const auto sum = product ? checked_add(total, *product) : std::nullopt;
+        if (!sum)
+            throw ConfigError(layer_label(*layer_, layer_index_) + " on " + config_->name + ": " +
+                              figure + ": found more than a 64-bit count holds (" +
+                              std::to_string(n) + " passes), expected a count that fits");
+        total = *sum;
+    };
     const auto add = [&](const Pass& p, long long count) {
-        t.compute_cycles += count * p.compute_cycles;
-        t.busy_cycles += count * p.busy_cycles;
-        t.offchip_read_bits += count * p.offchip_read_bits;
-        t.offchip_write_bits += count * p.offchip_write_bits;
-        t.weight_buffer_read_bits += count * p.weight_buffer_read_bits;
-        t.weight_buffer_write_bits += count * p.weight_buffer_write_bits;
-        t.activation_memory_read_bits += count * p.activation_memory_read_bits;
-        t.activation_memory_write_bits += count * p.activation_memory_write_bits;
-        t.active_lane_cycles += count * p.active_lane_cycles;
-        t.active_sip_cycles += count * p.active_sip_cycles;
-        t.macs += count * p.macs;
+        add_to(t.compute_cycles, count, p.compute_cycles, "compute_cycles");
+        add_to(t.busy_cycles, count, p.busy_cycles, "busy cycles");
+        add_to(t.offchip_read_bits, count, p.offchip_read_bits, "off_chip_read_bits");
+        add_to(t.offchip_write_bits, count, p.offchip_write_bits, "off_chip_write_bits");
+        add_to(t.weight_buffer_read_bits, count, p.weight_buffer_read_bits,
+               "weight_buffer_read_bits");
+        add_to(t.weight_buffer_write_bits, count, p.weight_buffer_write_bits,
+               "weight_buffer_write_bits");
+        add_to(t.activation_memory_read_bits, count, p.activation_memory_read_bits,
+               "activation_memory_read_bits");
+        add_to(t.activation_memory_write_bits, count, p.activation_memory_write_bits,
+               "activation_memory_write_bits");
+        add_to(t.active_lane_cycles, count, p.active_lane_cycles, "active lane cycles");
+        add_to(t.active_sip_cycles, count, p.active_sip_cycles, "active SIP cycles");
+        add_to(t.macs, count, p.macs, "macs");
     };
     const long long g = groups_;
     for (int i = 0; i < kind_count; ++i) {
@@ -355,8 +372,8 @@ LayerTotals LayerMapping::totals() const {
     const Pass first = pass(0);
     const Pass& first_kind = segments_ > 1 ? kinds[0].first : kinds[0].last;
     const long long network_input_bits = first.offchip_read_bits - first_kind.offchip_read_bits;
-    t.offchip_read_bits += network_input_bits;
-    t.activation_memory_write_bits += network_input_bits;
+    add_to(t.offchip_read_bits, 1, network_input_bits, "off_chip_read_bits");
+    add_to(t.activation_memory_write_bits, 1, network_input_bits, "activation_memory_write_bits");
 
     // Time (mapping.hpp): F_0 + sum_{i<n-1} max(B_i, F_i+1) + B_n-1 + write tail + pipeline.
     long long sum = 0;
@@ -372,24 +389,36 @@ LayerTotals LayerMapping::totals() const {
         // Terms inside one filter block: segment s -> s + 1 (first and middle segments have the
         // same busy time and reads; only partial-sum traffic differs).
         const auto inside = [&](const Kind& k) {
-            if (segments_ == 1) return 0LL;
-            return (segments_ - 2) * term(k.first, k.first) + term(k.first, k.last);
+            long long s = 0;
+            if (segments_ == 1) return s;
+            add_to(s, segments_ - 2, term(k.first, k.first), "total_cycles");
+            add_to(s, 1, term(k.first, k.last), "total_cycles");
+            return s;
         };
         const Kind& a = kinds[0];
         const Kind& z = kinds[kind_count - 1];  // the last kind in a group's order
-        long long group_sum = a.blocks * inside(a) + (a.blocks - 1) * term(a.last, head(a));
-        if (kind_count == 2) group_sum += inside(z) + term(a.last, head(z));
+        long long group_sum = 0;
+        add_to(group_sum, a.blocks, inside(a), "total_cycles");
+        add_to(group_sum, a.blocks - 1, term(a.last, head(a)), "total_cycles");
+        if (kind_count == 2) {
+            add_to(group_sum, 1, inside(z), "total_cycles");
+            add_to(group_sum, 1, term(a.last, head(z)), "total_cycles");
+        }
         const long long wrap = term(z.last, head(a));  // a group's last pass -> the next's first
-        sum = g * group_sum + (g - 1) * wrap;
+        add_to(sum, g, group_sum, "total_cycles");
+        add_to(sum, g - 1, wrap, "total_cycles");
     } else {
-        for (long long i = 0; i + 1 < n; ++i) sum += time_term(i);
+        for (long long i = 0; i + 1 < n; ++i) add_to(sum, 1, time_term(i), "total_cycles");
     }
     const Pass last = n >= 2 ? kinds[kind_count - 1].last : first;
     const long long write_before_last =
         writes_output_off_chip() && n >= 2 ? pass(n - 2).offchip_write_bits : 0;
-    t.total_cycles = channel_.fetch_cycles(first.offchip_read_bits, 0) + sum +
-                     std::max(last.busy_cycles, channel_.transfer_cycles(write_before_last)) +
-                     channel_.transfer_cycles(last.offchip_write_bits) + config_->pipeline_cycles;
+    t.total_cycles = channel_.fetch_cycles(first.offchip_read_bits, 0);
+    add_to(t.total_cycles, 1, sum, "total_cycles");
+    add_to(t.total_cycles, 1,
+           std::max(last.busy_cycles, channel_.transfer_cycles(write_before_last)), "total_cycles");
+    add_to(t.total_cycles, 1, channel_.transfer_cycles(last.offchip_write_bits), "total_cycles");
+    add_to(t.total_cycles, 1, config_->pipeline_cycles, "total_cycles");
     return t;
 }
 

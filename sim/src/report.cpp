@@ -1,5 +1,6 @@
 #include "serialq/sim/report.hpp"
 
+#include "serialq/common/checked_count.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/sim/energy.hpp"
 #include "serialq/sim/figures.hpp"
@@ -46,17 +47,39 @@ NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const
     return r;
 }
 
+namespace {
+// Each layer's figures fit 64 bits (LayerMapping::totals checks them); their sum may not.
+void add_to(long long& total, long long value, const char* figure) {
+    const auto sum = checked_add(total, value);
+    if (!sum)
+        throw ConfigError(std::string("total: ") + figure +
+                          ": found more than a 64-bit count holds, expected a count that fits");
+    total = *sum;
+}
+
+void add_traffic(Traffic& t, const Traffic& l) {
+    add_to(t.weight_buffer_read_bits, l.weight_buffer_read_bits, "weight_buffer_read_bits");
+    add_to(t.weight_buffer_write_bits, l.weight_buffer_write_bits, "weight_buffer_write_bits");
+    add_to(t.activation_memory_read_bits, l.activation_memory_read_bits,
+           "activation_memory_read_bits");
+    add_to(t.activation_memory_write_bits, l.activation_memory_write_bits,
+           "activation_memory_write_bits");
+    add_to(t.off_chip_read_bits, l.off_chip_read_bits, "off_chip_read_bits");
+    add_to(t.off_chip_write_bits, l.off_chip_write_bits, "off_chip_write_bits");
+}
+}  // namespace
+
 LayerReport total_of(const std::vector<LayerReport>& layers) {
     LayerReport t;
     t.name = "total";
     t.layer_index = -1;
     double busy_lane_share = 0;  // sum of utilization x total_cycles
     for (const auto& l : layers) {
-        t.compute_cycles += l.compute_cycles;
-        t.stall_cycles += l.stall_cycles;
-        t.total_cycles += l.total_cycles;
-        t.macs += l.macs;
-        t.traffic += l.traffic;
+        add_to(t.compute_cycles, l.compute_cycles, "compute_cycles");
+        add_to(t.stall_cycles, l.stall_cycles, "stall_cycles");
+        add_to(t.total_cycles, l.total_cycles, "total_cycles");
+        add_to(t.macs, l.macs, "macs");
+        add_traffic(t.traffic, l.traffic);
         t.energy += l.energy;
         busy_lane_share += l.utilization * static_cast<double>(l.total_cycles);
         t.bits = (&l == &layers.front() || t.bits == l.bits) ? l.bits : 0;

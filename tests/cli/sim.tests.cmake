@@ -132,6 +132,13 @@ serialq_add_cli_test(NAME sim_set_no_equals
 serialq_add_cli_test(NAME sim_trace_macs_overflow
   ARGS sim --trace tests/data/traces-bad/macs-overflow.yaml --bits uniform:8 --model analytic
   EXIT 1 ONE_LINE_ERROR STDERR "macs-overflow.yaml:6: layers\\[0\\]\\(conv1\\): found more MACs")
+# A spilled layer whose off-chip bits pass 64 bits printed them negative with exit 0 (issue 16).
+serialq_add_cli_test(NAME sim_figure_overflow
+  ARGS sim --trace tests/data/sim/spill-overflow.yaml --bits uniform:8 --model analytic
+       --set tiles=1 --set filters_per_tile=1 --set windows_per_tile=1
+       --set weight_buffer.capacity_bytes=32768 --batch 4096
+  EXIT 1 ONE_LINE_ERROR
+  STDERR "layer 0 \\(conv1\\) on stripes: off_chip_read_bits: found more than a 64-bit count holds")
 serialq_add_cli_test(NAME sim_trace_missing
   ARGS sim --trace traces/no-such.yaml --bits uniform:4 EXIT 1
   ONE_LINE_ERROR STDERR "traces/no-such.yaml: cannot open file")

@@ -98,6 +98,19 @@ TEST_CASE("analytic: bits must match the weight layers and the accelerator", "[s
                         "layer 1 (pool1): a maxpool layer has no weights to map onto the array");
 }
 
+TEST_CASE("analytic: a figure past a 64-bit count is refused, not wrapped", "[sim][analytic]") {
+    // Issue 16: off_chip_read_bits -562932774076416 and a negative energy, exit 0.
+    const Network net =
+        load_network(std::string(SERIALQ_TEST_DATA_DIR) + "/sim/spill-overflow.yaml");
+    AcceleratorConfig c = shipped_accel("stripes");
+    c.tiles = c.filters_per_tile = c.windows_per_tile = 1;
+    c.weight_buffer.capacity_bytes = 32768;
+    c.batch = 4096;
+    REQUIRE_THROWS_WITH(make_hardware_model("analytic", c)->simulate(net, {8}),
+                        "layer 0 (conv1) on stripes: off_chip_read_bits: found more than a 64-bit "
+                        "count holds (131072 passes), expected a count that fits");
+}
+
 TEST_CASE("analytic: the model factory", "[sim][analytic]") {
     const AcceleratorConfig c = shipped_accel("stripes");
     CHECK(make_hardware_model("analytic", c)->name() == "analytic");
