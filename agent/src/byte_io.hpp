@@ -3,9 +3,12 @@
 // agent/src). Floats are stored bit-exactly: a resumed search must continue with the very
 // same parameters. Reading past the end is an InputError naming `what`.
 #include "serialq/common/error.hpp"
+#include "serialq/common/finite.hpp"
+#include "serialq/common/text.hpp"
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -63,6 +66,28 @@ public:
         pos_ += v.size() * sizeof(T);
         return v;
     }
+    // get_array of floating-point values, each finite and within [lo, hi]: a network weight, a
+    // moment or a stored transition that is NaN or infinite would poison every later update.
+    template <typename T>
+    std::vector<T> get_finite_array(std::int64_t expected, const std::string& field,
+                                    double lo = std::numeric_limits<double>::lowest(),
+                                    double hi = std::numeric_limits<double>::max()) {
+        std::vector<T> v = get_array<T>(expected);
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (!finite_in(static_cast<double>(v[i]), lo, hi))
+                throw InputError(what_ + ": " + field + "[" + std::to_string(i) + "]: found " +
+                                 shortest_number(static_cast<double>(v[i])) + ", expected " +
+                                 range_text(lo, hi));
+        return v;
+    }
+    // A count (an update or step count, an episode number): negative ones are refused.
+    std::int64_t get_count(const std::string& field) {
+        const auto n = get<std::int64_t>();
+        if (n < 0)
+            throw InputError(what_ + ": " + field + ": found " + std::to_string(n) +
+                             ", expected a count >= 0");
+        return n;
+    }
     std::string get_string() {
         const auto v = get_array<char>();
         return std::string(v.begin(), v.end());
@@ -74,6 +99,13 @@ public:
     }
 
 private:
+    static std::string range_text(double lo, double hi) {
+        if (lo == std::numeric_limits<double>::lowest() && hi == std::numeric_limits<double>::max())
+            return "a finite number";
+        if (hi == std::numeric_limits<double>::max())
+            return "a finite number >= " + shortest_number(lo);
+        return "a number in " + shortest_number(lo) + ".." + shortest_number(hi);
+    }
     void need(std::size_t n) const {
         if (bytes_->size() - pos_ < n) throw InputError(what_ + ": truncated");
     }

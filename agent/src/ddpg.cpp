@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <utility>
@@ -445,32 +446,39 @@ void Ddpg<S>::load_state(const std::string& bytes) {
     Parts& p = *p_;
     auto bad = [&what](const std::string& msg) { throw InputError(what + ": " + msg); };
 
-    // Everything is read and checked before anything is changed.
+    // Everything is read and checked before anything is changed. Every float must be finite (a
+    // NaN weight or reward would spread through every later update), the second moments and
+    // the stored actions within the ranges updates and HAQ's actions keep them in.
     const auto format = rd.get<std::int64_t>();
     if (format != kDdpgStateFormat)
         bad("format " + std::to_string(format) + ", expected " + std::to_string(kDdpgStateFormat));
-    const auto updates = rd.get<std::int64_t>();
-    if (updates < 0) bad("a negative update count");
+    const auto updates = rd.get_count("update count");
     const auto has_baseline = rd.get<std::uint8_t>();
-    if (has_baseline > 1) bad("a baseline flag of " + std::to_string(has_baseline));
+    if (has_baseline > 1)
+        bad("baseline flag: found " + std::to_string(has_baseline) + ", expected 0 or 1");
     const auto baseline = rd.get<double>();
-    if (!std::isfinite(baseline)) bad("a baseline that is not finite");
-    auto vec = [&rd](Index n) { return rd.get_array<S>(n); };
-    const auto actor = vec(p.actor.parameters().size());
-    const auto critic = vec(p.critic.parameters().size());
-    const auto target_actor = vec(p.target_actor.parameters().size());
-    const auto target_critic = vec(p.target_critic.parameters().size());
+    if (!finite_in(baseline))
+        bad("baseline: found " + shortest_number(baseline) + ", expected a finite number");
+    auto vec = [&rd](Index n, const std::string& field,
+                     double lo = std::numeric_limits<double>::lowest()) {
+        return rd.template get_finite_array<S>(n, field, lo);
+    };
+    const auto actor = vec(p.actor.parameters().size(), "actor weights");
+    const auto critic = vec(p.critic.parameters().size(), "critic weights");
+    const auto target_actor = vec(p.target_actor.parameters().size(), "target actor weights");
+    const auto target_critic = vec(p.target_critic.parameters().size(), "target critic weights");
     struct AdamState {
         std::int64_t steps;
         std::vector<S> m, v;
     };
     AdamState adams[2];
     const Adam<S>* optimisers[2] = {&p.actor_adam, &p.critic_adam};
+    const char* names[2] = {"actor optimiser", "critic optimiser"};
     for (int k = 0; k < 2; ++k) {
-        adams[k].steps = rd.get<std::int64_t>();
-        if (adams[k].steps < 0) bad("a negative optimiser step count");
-        adams[k].m = vec(optimisers[k]->first_moment().size());
-        adams[k].v = vec(optimisers[k]->second_moment().size());
+        const std::string name = names[k];
+        adams[k].steps = rd.get_count(name + " step count");
+        adams[k].m = vec(optimisers[k]->first_moment().size(), name + " first moment");
+        adams[k].v = vec(optimisers[k]->second_moment().size(), name + " second moment", 0);
     }
     ReplayBuffer<S>& r = p.replay;
     const auto head = rd.get<std::int64_t>();
@@ -479,11 +487,12 @@ void Ddpg<S>::load_state(const std::string& bytes) {
     if (size < 0 || size > c || head < 0 || head >= c || (size < c && head != size))
         bad("replay position (head " + std::to_string(head) + ", size " + std::to_string(size) +
             ") impossible for a capacity of " + std::to_string(c));
-    const auto states = vec(r.states().size());
-    const auto actions = vec(r.actions().size());
-    const auto rewards = vec(r.rewards().size());
-    const auto next_states = vec(r.next_states().size());
-    const auto dones = vec(r.dones().size());
+    const auto states = vec(r.states().size(), "replay states");
+    const auto actions =
+        rd.template get_finite_array<S>(r.actions().size(), "replay actions", 0, 1);
+    const auto rewards = vec(r.rewards().size(), "replay rewards");
+    const auto next_states = vec(r.next_states().size(), "replay next states");
+    const auto dones = rd.template get_array<S>(r.dones().size());
     for (S d : dones)
         if (d != S(0) && d != S(1)) bad("a replay done flag other than 0 or 1");
     rd.expect_end();

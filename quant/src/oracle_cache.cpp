@@ -3,11 +3,15 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/text.hpp"
+
+#include "cache_entry_check.hpp"
 #include "sqlite_statement.hpp"
 
 #include <sqlite3.h>
 
 #include <cmath>
+#include <vector>
 
 namespace serialq::quant {
 
@@ -50,6 +54,75 @@ std::string column_text(sqlite3_stmt* s, int col) {
     const auto* t = sqlite3_column_text(s, col);
     return t ? reinterpret_cast<const char*>(t) : "";
 }
+
+// Each table's columns, in order, as kSchema creates them: an existing file's are checked
+// against these before any statement relies on them.
+const std::pair<const char*, std::vector<std::string>> kTables[] = {
+    {"meta", {"key", "value"}},
+    {"entries",
+     {"identity", "bits", "accuracy_percent", "samples", "seconds", "is_upper_bound",
+      "created_utc"}},
+    {"oracles", {"identity", "description", "layers", "last_used_utc"}},
+};
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+// How to drop one damaged row and keep the others: a shell command naming it.
+std::string delete_row_hint(const std::string& file, const std::string& identity,
+                            const std::string& bits) {
+    const auto sql = [](const std::string& text) {
+        std::string q = "'";
+        for (char c : text) q += c == '\'' ? std::string("''") : std::string(1, c);
+        return q + "'";
+    };
+    return "sqlite3 " + file + " \"DELETE FROM entries WHERE identity = " + sql(identity) +
+           " AND bits = " + sql(bits) + "\"";
+}
+
+// One row's values as stored, each checked as it is read (cache_entry_check.hpp): a row
+// written by another program or edited by hand (SQLite keeps text in a REAL column when it
+// cannot convert it, and takes infinities) is refused naming the cache, the row and the field,
+// never turned into an answer.
+class RowReader {
+public:
+    RowReader(sqlite3_stmt* s, std::string file, std::string identity, std::string bits)
+        : s_(s), file_(std::move(file)), identity_(std::move(identity)), bits_(std::move(bits)) {}
+
+    double real(int col, const detail::EntryField& f, bool (*valid)(double)) const {
+        const int type = sqlite3_column_type(s_, col);
+        const double v = sqlite3_column_double(s_, col);
+        if ((type != SQLITE_FLOAT && type != SQLITE_INTEGER) || !valid(v)) refuse(col, f);
+        return v;
+    }
+    long long integer(int col, const detail::EntryField& f, bool (*valid)(long long)) const {
+        const long long v = sqlite3_column_int64(s_, col);
+        if (sqlite3_column_type(s_, col) != SQLITE_INTEGER || !valid(v)) refuse(col, f);
+        return v;
+    }
+    std::string text(int col, const detail::EntryField& f,
+                     bool (*valid)(const std::string&)) const {
+        const std::string v = column_text(s_, col);
+        if (sqlite3_column_type(s_, col) != SQLITE_TEXT || !valid(v)) refuse(col, f);
+        return v;
+    }
+
+private:
+    [[noreturn]] void refuse(int col, const detail::EntryField& f) const {
+        const bool null = sqlite3_column_type(s_, col) == SQLITE_NULL;
+        throw InputError(file_ + ": oracle cache: entry (identity '" + identity_ + "', bits " +
+                         bits_ + "): " + f.name + ": found " +
+                         (null ? std::string("NULL") : "'" + column_text(s_, col) + "'") +
+                         ", expected " + f.expected +
+                         "; the row is damaged: delete it, keeping the other entries, with " +
+                         delete_row_hint(file_, identity_, bits_));
+    }
+    sqlite3_stmt* s_;
+    std::string file_, identity_, bits_;
+};
 
 // Steps `s` through its rows, handing each to `row`; returns the last step's result code. The
 // statement is finalized by the end of the caller's expression, before the caller reports a
@@ -131,6 +204,7 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
                 throw InputError(file.string() + ": not a serialq oracle cache (it holds tables " +
                                  others + "), expected a file made by serialq");
         }
+        check_columns();
         exec("BEGIN IMMEDIATE", "cannot lock to create the tables");
         if (sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
             const std::string detail = sqlite3_errmsg(db_);
@@ -146,7 +220,9 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
             }
             if (version != kSchemaVersion)
                 throw InputError(file.string() + ": oracle cache schema version '" + version +
-                                 "', expected " + kSchemaVersion);
+                                 "', expected " + kSchemaVersion +
+                                 " (the file is left as it is; move it away to start a new "
+                                 "cache)");
         }
         auto prepared = std::make_unique<Prepared>();
         prepared->lookup = prepare(
@@ -178,6 +254,23 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
     }
 }
 
+// CREATE TABLE IF NOT EXISTS keeps a table of that name whatever its columns: a file whose
+// tables are ours by name but not by columns (another version, another program) is refused
+// before anything is added to it or a statement reads the wrong column.
+void OracleCache::check_columns() {
+    for (const auto& [table, expected] : kTables) {
+        std::vector<std::string> found;
+        const int rc = each_row(prepare(("PRAGMA table_info(" + std::string(table) + ")").c_str()),
+                                [&](sqlite3_stmt* s) { found.push_back(column_text(s, 1)); });
+        if (rc != SQLITE_DONE) fail("cannot read the schema");
+        if (!found.empty() && found != expected)  // a missing table is created next
+            throw InputError(file_.string() + ": oracle cache: table " + table +
+                             ": found the columns " + joined(found) + ", expected " +
+                             joined(expected) +
+                             " (the file is left as it is; move it away to start a new cache)");
+    }
+}
+
 OracleCache::~OracleCache() {
     prepared_.reset();  // the statements before their connection
     sqlite3_close_v2(db_);
@@ -192,10 +285,12 @@ std::optional<AccuracyResult> OracleCache::lookup(const std::string& identity,
     const int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) return std::nullopt;
     if (rc != SQLITE_ROW) fail("cannot look up " + bits);
+    const RowReader row(s, file_.string(), identity, bits);
     AccuracyResult result;
-    result.accuracy_percent = sqlite3_column_double(s, 0);
-    result.samples_evaluated = sqlite3_column_int64(s, 1);
-    result.is_upper_bound = sqlite3_column_int(s, 2) != 0;
+    result.accuracy_percent = row.real(0, detail::kAccuracyField, detail::valid_accuracy);
+    result.samples_evaluated = row.integer(1, detail::kSamplesField, detail::valid_samples);
+    result.is_upper_bound =
+        row.integer(2, detail::kUpperBoundField, detail::valid_upper_bound) != 0;
     result.seconds = 0;
     result.from_cache = true;
     return result;
@@ -203,6 +298,18 @@ std::optional<AccuracyResult> OracleCache::lookup(const std::string& identity,
 
 void OracleCache::store(const std::string& identity, const std::string& bits,
                         const AccuracyResult& result) {
+    // An answer no oracle can give would be a damaged row every later run refuses.
+    const auto refuse = [&](const detail::EntryField& f, const std::string& found) {
+        throw InputError(file_.string() + ": oracle cache: cannot store " + bits + ": " + f.name +
+                         ": found " + found + ", expected " + f.expected +
+                         " (the oracle's answer; nothing was stored)");
+    };
+    if (!detail::valid_accuracy(result.accuracy_percent))
+        refuse(detail::kAccuracyField, shortest_number(result.accuracy_percent));
+    if (!detail::valid_samples(result.samples_evaluated))
+        refuse(detail::kSamplesField, std::to_string(result.samples_evaluated));
+    if (!detail::valid_seconds(result.seconds))
+        refuse(detail::kSecondsField, shortest_number(result.seconds));
     sqlite3_stmt* const s = prepared_->store;
     Reset r{s};
     sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
@@ -256,15 +363,16 @@ std::vector<CacheEntry> OracleCache::entries(const std::string& identity) {
     sqlite3_bind_text(query, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
     std::vector<CacheEntry> out;
     const int rc = each_row(std::move(query), [&](sqlite3_stmt* s) {
+        const RowReader row(s, file_.string(), column_text(s, 0), column_text(s, 2));
         CacheEntry e;
-        e.identity = column_text(s, 0);
+        e.identity = row.text(0, detail::kIdentityField, detail::valid_identity);
         e.description = column_text(s, 1);
-        e.bits = column_text(s, 2);
-        e.accuracy_percent = sqlite3_column_double(s, 3);
-        e.samples = sqlite3_column_int64(s, 4);
-        e.seconds = sqlite3_column_double(s, 5);
-        e.is_upper_bound = sqlite3_column_int(s, 6) != 0;
-        e.created_utc = column_text(s, 7);
+        e.bits = row.text(2, detail::kBitsField, detail::valid_bits_key);
+        e.accuracy_percent = row.real(3, detail::kAccuracyField, detail::valid_accuracy);
+        e.samples = row.integer(4, detail::kSamplesField, detail::valid_samples);
+        e.seconds = row.real(5, detail::kSecondsField, detail::valid_seconds);
+        e.is_upper_bound = row.integer(6, detail::kUpperBoundField, detail::valid_upper_bound) != 0;
+        e.created_utc = row.text(7, detail::kCreatedField, detail::valid_created);
         out.push_back(std::move(e));
     });
     if (rc != SQLITE_DONE) fail("cannot read the entries");

@@ -1,12 +1,14 @@
 // `serialq oracle export` / `import`: cache entries as CSV, so caches can be merged, archived
 // and read by other tools.
+#include "cache_entry_check.hpp"
+
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/text.hpp"
 #include "serialq/quant/oracle_cache.hpp"
 #include "serialq/quant/oracle_csv.hpp"
 #include "serialq/quant/quantizer.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -14,9 +16,11 @@ namespace serialq::quant {
 
 namespace {
 
-const std::vector<std::string> kColumns = {"identity",         "description", "bits",
-                                           "accuracy_percent", "samples",     "seconds",
-                                           "is_upper_bound",   "created_utc"};
+const std::vector<std::string> kColumns = {
+    detail::kIdentityField.name,   "description",
+    detail::kBitsField.name,       detail::kAccuracyField.name,
+    detail::kSamplesField.name,    detail::kSecondsField.name,
+    detail::kUpperBoundField.name, detail::kCreatedField.name};
 
 // Shortest text that reads back as the same double.
 std::string exact(double v) {
@@ -30,43 +34,33 @@ std::string exact(double v) {
     return buf;
 }
 
-bool is_bit_key(const std::string& bits) {
+// The whole cell as a number (common/text.hpp, which refuses " 5" and "0x10" as every reader
+// does); whether it is in range is the field's check.
+bool parse_cell(const std::string& text, double& out) {
+    const auto v = parse_number(text);
+    if (v) out = *v;
+    return v.has_value();
+}
+bool parse_cell(const std::string& text, long long& out) {
+    const auto v = parse_integer(text);
+    if (v) out = *v;
+    return v.has_value();
+}
+
+}  // namespace
+
+bool detail::valid_bits_key(const std::string& bits) {
     if (bits == kReferenceKey) return true;
     std::stringstream ss(bits);
     std::string item;
     int count = 0;
     while (std::getline(ss, item, ',')) {
-        std::size_t pos = 0;
-        int b = 0;
-        try {
-            b = std::stoi(item, &pos);
-        } catch (...) {
-            return false;
-        }
-        if (pos != item.size() || b < kMinBits || b > kMaxBits || std::to_string(b) != item)
-            return false;
+        const auto b = parse_integer(item);
+        if (!b || *b < kMinBits || *b > kMaxBits || std::to_string(*b) != item) return false;
         ++count;
     }
     return count > 0 && bits.back() != ',';
 }
-
-template <typename T>
-bool parse_number(const std::string& text, T& out) {
-    std::size_t pos = 0;
-    try {
-        if constexpr (std::is_same_v<T, double>)
-            out = std::stod(text, &pos);
-        else
-            out = std::stoll(text, &pos);
-    } catch (...) {
-        return false;
-    }
-    if constexpr (std::is_same_v<T, double>)
-        if (!std::isfinite(out)) return false;
-    return !text.empty() && pos == text.size();
-}
-
-}  // namespace
 
 std::string entries_to_csv(const std::vector<CacheEntry>& entries) {
     std::string out;
@@ -96,26 +90,28 @@ std::vector<CacheEntry> entries_from_csv(const std::string& text, const std::str
         if (rec.fields.size() != kColumns.size())
             throw InputError(at + "found " + std::to_string(rec.fields.size()) +
                              " fields, expected " + std::to_string(kColumns.size()));
-        const auto bad = [&](std::size_t col, const std::string& what) {
+        const auto bad = [&](std::size_t col, const detail::EntryField& f) {
             return InputError(at + kColumns[col] + ": found '" + rec.fields[col] + "', expected " +
-                              what);
+                              f.expected);
         };
         CacheEntry e;
         e.identity = rec.fields[0];
         e.description = rec.fields[1];
         e.bits = rec.fields[2];
-        if (e.identity.empty()) throw bad(0, "an oracle identity");
-        if (!is_bit_key(e.bits)) throw bad(2, "bitwidths 1..16 like 8,4,4,8, or reference");
-        if (!parse_number(rec.fields[3], e.accuracy_percent) || e.accuracy_percent < 0 ||
-            e.accuracy_percent > 100)
-            throw bad(3, "a percentage 0..100");
-        if (!parse_number(rec.fields[4], e.samples) || e.samples < 0)
-            throw bad(4, "a sample count >= 0");
-        if (!parse_number(rec.fields[5], e.seconds) || e.seconds < 0) throw bad(5, "seconds >= 0");
-        if (rec.fields[6] != "0" && rec.fields[6] != "1") throw bad(6, "0 or 1");
-        e.is_upper_bound = rec.fields[6] == "1";
         e.created_utc = rec.fields[7];
-        if (e.created_utc.empty()) throw bad(7, "a UTC time stamp");
+        if (!detail::valid_identity(e.identity)) throw bad(0, detail::kIdentityField);
+        if (!detail::valid_bits_key(e.bits)) throw bad(2, detail::kBitsField);
+        // NaN and infinities parse as numbers: the fields' checks refuse them.
+        if (!parse_cell(rec.fields[3], e.accuracy_percent) ||
+            !detail::valid_accuracy(e.accuracy_percent))
+            throw bad(3, detail::kAccuracyField);
+        if (!parse_cell(rec.fields[4], e.samples) || !detail::valid_samples(e.samples))
+            throw bad(4, detail::kSamplesField);
+        if (!parse_cell(rec.fields[5], e.seconds) || !detail::valid_seconds(e.seconds))
+            throw bad(5, detail::kSecondsField);
+        if (rec.fields[6] != "0" && rec.fields[6] != "1") throw bad(6, detail::kUpperBoundField);
+        e.is_upper_bound = rec.fields[6] == "1";
+        if (!detail::valid_created(e.created_utc)) throw bad(7, detail::kCreatedField);
         out.push_back(std::move(e));
     }
     return out;

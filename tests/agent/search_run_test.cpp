@@ -17,6 +17,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -226,6 +227,187 @@ TEST_CASE("search: resume refuses a checkpoint whose hash is valid but whose con
 
     detail::write_checkpoint(file, good);  // the intact one still resumes
     CHECK(r.go().episodes == 24);
+}
+
+namespace {
+
+// A run of `strategy` that has written a checkpoint, and its refusal of a forged one (resealed
+// with a valid hash): the error's text, or "accepted".
+struct Forged {
+    Run r;
+    std::filesystem::path file;
+    detail::Checkpoint good;
+    Forged(const std::string& dir, const std::string& strategy, std::vector<int> bits = {})
+        : r(dir, strategy) {
+        if (!bits.empty()) r.config.environment.bits = std::move(bits);
+        r.go();
+        r.settings.resume = true;
+        file = r.settings.out_dir / "checkpoint.bin";
+        good = detail::read_checkpoint(file);
+    }
+    std::string refusal(const detail::Checkpoint& c) {
+        detail::write_checkpoint(file, c);
+        try {
+            r.go();
+        } catch (const InputError& e) {
+            return e.what();
+        }
+        return "accepted";
+    }
+    // The good checkpoint with `value` written over the strategy state's bytes at `at`.
+    template <typename T>
+    std::string refusal_with(std::size_t at, T value) {
+        detail::Checkpoint c = good;
+        REQUIRE(at + sizeof value <= c.strategy_state.size());
+        std::memcpy(c.strategy_state.data() + at, &value, sizeof value);
+        return refusal(c);
+    }
+    std::string refused(const std::string& what) const {
+        return file.string() + ": " + what + detail::kDamagedCheckpoint;
+    }
+};
+
+// Offsets in a state of byte_io.hpp arrays: skips fixed fields and arrays of T, in order.
+struct Walk {
+    const std::string& bytes;
+    std::size_t at;
+    void skip(std::size_t n) { at += n; }
+    template <typename T>
+    void skip_array() {
+        std::int64_t n = 0;
+        std::memcpy(&n, bytes.data() + at, 8);
+        at += 8 + static_cast<std::size_t>(n) * sizeof(T);
+    }
+};
+
+const float kNaN = std::numeric_limits<float>::quiet_NaN();
+const float kInf = std::numeric_limits<float>::infinity();
+
+}  // namespace
+
+TEST_CASE("search: each strategy's resume refuses a valid-hash checkpoint of impossible state",
+          "[agent][search]") {
+    // Issue 16: the strategies' states were read back with their sizes checked but not their
+    // values: NaN or infinite weights and transitions, greedy bits outside the layers' choices
+    // (played as an action index past the probability row), bytes for a strategy keeping none.
+    SECTION("ppo and adrl: network weights, moments, stored transitions") {
+        for (const char* strategy : {"ppo", "adrl"}) {
+            INFO(strategy);
+            Forged f(std::string("forged-") + strategy, strategy);
+            // updates, then the parameters' array: its first value at 16.
+            CHECK(f.refusal_with(16, kNaN) ==
+                  f.refused("checkpoint: ppo state: network weights[0]: found nan, expected a "
+                            "finite number"));
+            Walk w{f.good.strategy_state, 8};
+            w.skip_array<float>();  // parameters
+            w.skip(8);  // Adam's steps
+            w.skip_array<float>();  // first moment
+            CHECK(f.refusal_with(w.at + 8, -1.0f) ==
+                  f.refused("checkpoint: ppo state: optimiser second moment[0]: found -1, "
+                            "expected a finite number >= 0"));
+            w.skip_array<float>();  // second moment
+            w.skip(8);  // stored episodes
+            w.skip_array<float>();  // states
+            w.skip_array<int>();  // actions
+            w.skip_array<float>();  // log-probabilities
+            w.skip_array<float>();  // values
+            CHECK(f.refusal_with(w.at + 8, kInf) ==
+                  f.refused("checkpoint: ppo state: stored rewards[0]: found inf, expected a "
+                            "finite number"));
+            CHECK(
+                f.refusal_with(0, std::int64_t(-2)) ==
+                f.refused("checkpoint: ppo state: update count: found -2, expected a count >= 0"));
+            detail::write_checkpoint(f.file, f.good);
+            f.r.settings.episodes = 25;
+            CHECK(f.r.go().episodes == 25);  // the intact one still resumes
+        }
+    }
+    SECTION("haq: DDPG networks, replay buffer, counts") {
+        Forged f("forged-haq", "haq");
+        // The episode count, the DDPG state's length, then its format, update count, baseline
+        // flag and value: the actor's parameters from 16 + 25.
+        const std::size_t ddpg = 16;
+        CHECK(f.refusal_with(ddpg + 25 + 8, kNaN) ==
+              f.refused("checkpoint: ddpg state: actor weights[0]: found nan, expected a finite "
+                        "number"));
+        CHECK(f.refusal_with(ddpg + 17, std::numeric_limits<double>::infinity()) ==
+              f.refused("checkpoint: ddpg state: baseline: found inf, expected a finite number"));
+        Walk w{f.good.strategy_state, ddpg + 25};
+        for (int net = 0; net < 4; ++net) w.skip_array<float>();  // actor, critic, targets
+        for (int adam = 0; adam < 2; ++adam) {
+            w.skip(8);
+            w.skip_array<float>();
+            w.skip_array<float>();
+        }
+        w.skip(16);  // the replay's head and size
+        w.skip_array<float>();  // states
+        CHECK(f.refusal_with(w.at + 8, 2.0f) ==
+              f.refused("checkpoint: ddpg state: replay actions[0]: found 2, expected a number "
+                        "in 0..1"));
+        w.skip_array<float>();  // actions
+        CHECK(f.refusal_with(w.at + 8 + 4, -kInf) ==
+              f.refused("checkpoint: ddpg state: replay rewards[1]: found -inf, expected a "
+                        "finite number"));
+        CHECK(f.refusal_with(0, std::int64_t(-3)) ==
+              f.refused("checkpoint: haq state: episode count: found -3, expected a count >= 0"));
+        detail::write_checkpoint(f.file, f.good);
+        f.r.settings.episodes = 25;
+        CHECK(f.r.go().episodes == 25);
+    }
+    SECTION("greedy: flags and current bits") {
+        Forged f("forged-greedy", "greedy");
+        const auto state = [&](std::uint8_t started, std::vector<int> bits) {
+            detail::ByteWriter w;
+            w.put<std::uint8_t>(started);
+            w.put<std::uint8_t>(0);
+            w.put_array(bits.data(), static_cast<std::int64_t>(bits.size()));
+            w.put<std::int64_t>(0);
+            detail::Checkpoint c = f.good;
+            c.strategy_state = w.bytes();
+            return c;
+        };
+        CHECK(f.refusal(state(1, {8, 8, 8, 99})) ==
+              f.refused("checkpoint: greedy state: current bits of layer 3: found 99, expected "
+                        "one of the layer's choices"));
+        CHECK(f.refusal(state(1, {8, 8})) ==
+              f.refused("checkpoint: greedy state: current bits: found 2 layers, expected 4 (the "
+                        "network's weight layers)"));
+        CHECK(f.refusal(state(7, {8, 8, 8, 8})) ==
+              f.refused("checkpoint: greedy state: started: found 7, expected 0 or 1"));
+        detail::write_checkpoint(f.file, f.good);
+        CHECK(f.r.go().episodes == f.good.episodes_done);  // the intact one still resumes
+    }
+    SECTION("random keeps no state, exhaustive a position") {
+        Forged random("forged-random", "random");
+        detail::Checkpoint c = random.good;
+        c.strategy_state = "x";
+        CHECK(random.refusal(c) ==
+              random.refused("checkpoint: random state: found 1 bytes, expected none (random "
+                             "keeps no state of its own)"));
+
+        Forged exhaustive("forged-exhaustive", "exhaustive", {2, 4, 8});  // 3^4 assignments
+        CHECK(exhaustive.refusal_with(0, std::int64_t(1000)) ==
+              exhaustive.refused("checkpoint: exhaustive state: position 1000 outside 0..81"));
+    }
+}
+
+TEST_CASE("search: resume refuses a checkpoint whose episode figures are not numbers",
+          "[agent][search]") {
+    // Issue 16: an episode's figures went from the checkpoint into episodes.csv unchecked.
+    Forged f("forged-figures", "random");
+    detail::Checkpoint c = f.good;
+    c.logs[2].result.reward = std::numeric_limits<double>::quiet_NaN();
+    CHECK(f.refusal(c) == f.refused("episode 3: reward: found nan, expected a finite number"));
+    c = f.good;
+    c.logs[0].result.accuracy_percent = 150;
+    CHECK(f.refusal(c) ==
+          f.refused("episode 1: accuracy_percent: found 150, expected a percentage 0..100"));
+    c = f.good;
+    c.logs[4].result.energy_pj = -std::numeric_limits<double>::infinity();
+    CHECK(f.refusal(c) ==
+          f.refused("episode 5: energy_pj: found -inf, expected a finite number >= 0"));
+    detail::write_checkpoint(f.file, f.good);
+    CHECK(f.r.go().episodes == 23);
 }
 
 TEST_CASE("search: resume refuses another run's checkpoint and damaged ones", "[agent][search]") {

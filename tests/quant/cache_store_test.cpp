@@ -10,7 +10,9 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <cmath>
 #include <filesystem>
+#include <functional>
 
 using namespace serialq;
 using namespace serialq::quant;
@@ -277,4 +279,145 @@ TEST_CASE("cache: a truncated cache file is an error naming it, never garbage", 
     CHECK_THAT(message, Contains(file.string()));
     CHECK_THAT(message, Contains("malformed"));
     CHECK(read_file(file) == damaged);
+}
+
+namespace {
+
+// Runs `sql` on the cache file behind serialq's back, as another program or a hand edit would.
+void tamper(const std::filesystem::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(message == "");
+    REQUIRE(rc == SQLITE_OK);
+}
+
+std::string refusal(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "accepted";
+}
+
+}  // namespace
+
+TEST_CASE("cache: a damaged row is refused naming the cache, the row and the field",
+          "[oracle][cache]") {
+    // Issue 16: a row's values were taken as SQLite returned them: an infinite accuracy, text in
+    // a REAL column (read as 0), a negative sample count became answers or exports.
+    test::TempDir dir;
+    const auto file = dir.path() / "c.sqlite";
+    OracleCache cache(file);
+    for (const char* bits : {"8,8,8", "4,4,4", "2,2,2"}) cache.store("id", bits, result(80));
+    const auto row = [&](const std::string& bits) {
+        return file.string() + ": oracle cache: entry (identity 'id', bits " + bits + "): ";
+    };
+    const auto hint = [&](const std::string& bits) {
+        return "; the row is damaged: delete it, keeping the other entries, with sqlite3 " +
+               file.string() + " \"DELETE FROM entries WHERE identity = 'id' AND bits = '" + bits +
+               "'\"";
+    };
+    const auto lookup = [&](const std::string& bits) {
+        return refusal([&] { cache.lookup("id", bits); });
+    };
+    const auto entries = [&] { return refusal([&] { cache.entries(); }); };
+
+    tamper(file, "UPDATE entries SET accuracy_percent = 1e999 WHERE bits = '8,8,8'");
+    CHECK(lookup("8,8,8") == row("8,8,8") +
+                                 "accuracy_percent: found 'Inf', expected a percentage 0..100" +
+                                 hint("8,8,8"));
+    CHECK(entries() == lookup("8,8,8"));  // an export too
+    CHECK(cache.lookup("id", "4,4,4")->accuracy_percent == 80);  // the others answer
+    tamper(file, "UPDATE entries SET accuracy_percent = 'high' WHERE bits = '8,8,8'");
+    CHECK(lookup("8,8,8") == row("8,8,8") +
+                                 "accuracy_percent: found 'high', expected a percentage 0..100" +
+                                 hint("8,8,8"));
+    tamper(file, "UPDATE entries SET accuracy_percent = 80, samples = -1 WHERE bits = '8,8,8'");
+    CHECK(lookup("8,8,8") ==
+          row("8,8,8") + "samples: found '-1', expected a sample count >= 0" + hint("8,8,8"));
+    tamper(file, "UPDATE entries SET samples = 1, is_upper_bound = 2 WHERE bits = '8,8,8'");
+    CHECK(lookup("8,8,8") ==
+          row("8,8,8") + "is_upper_bound: found '2', expected 0 or 1" + hint("8,8,8"));
+    tamper(file, "UPDATE entries SET is_upper_bound = 0, seconds = -1e999 WHERE bits = '8,8,8'");
+    CHECK(entries() ==
+          row("8,8,8") + "seconds: found '-Inf', expected seconds >= 0" + hint("8,8,8"));
+    tamper(file, "UPDATE entries SET seconds = 1, bits = '8,99' WHERE bits = '8,8,8'");
+    CHECK(entries() == row("8,99") +
+                           "bits: found '8,99', expected bitwidths 1..16 like 8,4,4,8, or "
+                           "reference" +
+                           hint("8,99"));
+    // The hint's command removes that row alone; the others are all there.
+    tamper(file, "DELETE FROM entries WHERE identity = 'id' AND bits = '8,99'");
+    CHECK(cache.entries().size() == 2);
+}
+
+TEST_CASE("cache: an answer no oracle gives is refused, nothing stored", "[oracle][cache]") {
+    // Issue 16: NaN was refused only by SQLite's NOT NULL (bound as NULL), infinities stored.
+    test::TempDir dir;
+    const auto file = dir.path() / "c.sqlite";
+    OracleCache cache(file);
+    const auto store = [&](const AccuracyResult& r) {
+        return refusal([&] { cache.store("id", "4,4", r); });
+    };
+    const std::string cannot = file.string() + ": oracle cache: cannot store 4,4: ";
+    const std::string nothing = " (the oracle's answer; nothing was stored)";
+    CHECK(store(result(std::nan(""))) ==
+          cannot + "accuracy_percent: found nan, expected a percentage 0..100" + nothing);
+    CHECK(store(result(HUGE_VAL)) ==
+          cannot + "accuracy_percent: found inf, expected a percentage 0..100" + nothing);
+    AccuracyResult r = result(50);
+    r.seconds = -HUGE_VAL;
+    CHECK(store(r) == cannot + "seconds: found -inf, expected seconds >= 0" + nothing);
+    CHECK_FALSE(cache.lookup("id", "4,4").has_value());
+}
+
+TEST_CASE("cache: a file whose tables have other columns is refused and left alone",
+          "[oracle][cache]") {
+    // Issue 16: CREATE TABLE IF NOT EXISTS kept a table of our name whatever its columns.
+    test::TempDir dir;
+    const auto file = dir.path() / "c.sqlite";
+    tamper(file,
+           "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+           "INSERT INTO meta VALUES('schema', '1');"
+           "CREATE TABLE entries(identity TEXT, bits TEXT, accuracy REAL)");
+    CHECK(refusal([&] { OracleCache cache(file); }) ==
+          file.string() +
+              ": oracle cache: table entries: found the columns identity, bits, accuracy, "
+              "expected identity, bits, accuracy_percent, samples, seconds, is_upper_bound, "
+              "created_utc (the file is left as it is; move it away to start a new cache)");
+    // Refused before our missing table was added to it.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", -1,
+                               &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(s, 0) == 2);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+TEST_CASE("cache import: NaN, infinities and numbers in other forms are refused",
+          "[oracle][cache]") {
+    // Issue 16: std::stod took " 5" and "0x10" (hex, 16) as accuracies.
+    const std::string header =
+        "identity,description,bits,accuracy_percent,samples,seconds,is_upper_bound,created_utc\n";
+    const auto row = [&](const std::string& accuracy, const std::string& seconds) {
+        return header + "id,d,8," + accuracy + ",100," + seconds + ",0,t\n";
+    };
+    for (const char* bad : {"nan", "inf", "-inf", "1e999", " 5", "0x10", "+5", "5 "}) {
+        INFO(bad);
+        CHECK_THROWS_WITH(entries_from_csv(row(bad, "0.1"), "f.csv"),
+                          "f.csv:2: accuracy_percent: found '" + std::string(bad) +
+                              "', expected a percentage 0..100");
+    }
+    CHECK_THROWS_WITH(entries_from_csv(row("50", "inf"), "f.csv"),
+                      "f.csv:2: seconds: found 'inf', expected seconds >= 0");
+    CHECK(entries_from_csv(row("50", "0.1"), "f.csv").size() == 1);
 }

@@ -164,6 +164,84 @@ TEST_CASE("a rerun refuses a damaged point file, naming the file and the field")
     CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
 }
 
+TEST_CASE("a rerun refuses a point file of impossible figures or another point's parameters") {
+    // Issue 16: a point file was checked for its keys and types, not for what they hold: a
+    // negative or infinite figure, parameters of another point, a layer missing from both lists
+    // (assemble_rows read them into the results as they were).
+    TempDir dir;
+    SweepSpec spec = small_spec();
+    spec.accels.resize(1);
+    spec.traces.resize(1);
+    spec.axes = {};
+    run_sweep(spec, options(dir.path()));
+    std::filesystem::path point;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
+        point = e.path();
+    const std::string good = read_file(point);
+    const auto j0 = nlohmann::ordered_json::parse(good);
+    const std::string bits = j0["params"]["bits"];
+    const auto refusal = [&](const std::string& text) {
+        write_file_atomically(point, text);
+        try {
+            run_sweep(spec, options(dir.path()));
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    const std::string recover = "; delete it to recompute the point";
+    auto j = j0;
+    j["layers"][2]["total_cycles"] = -5;
+    CHECK(refusal(j.dump(1)) == point.string() +
+                                    ": layers[2].total_cycles: found -5, expected a finite "
+                                    "number >= 0" +
+                                    recover);
+    // A number beyond a double's range (JSON has no NaN or infinity) is refused as it is read.
+    std::string text = j0.dump(1);
+    const auto energy = text.find("\"energy_pj\": ");
+    REQUIRE(energy != std::string::npos);
+    const auto value = energy + 13, end = text.find_first_of(",\n", value);
+    text.replace(value, end - value, "1e999");
+    CHECK(refusal(text) == point.string() +
+                               ": not valid JSON (number overflow parsing '1e999'), expected a "
+                               "point result written by serialq sweep" +
+                               recover);
+    j = j0;
+    j["params"]["bits"] = "2,2,2,2";
+    CHECK(refusal(j.dump(1)) == point.string() + ": params.bits: found '2,2,2,2', expected '" +
+                                    bits + "' (the point's identity)" + recover);
+    j = j0;
+    j["params"]["trace"] = "traces/other.yaml";
+    CHECK_THAT(refusal(j.dump(1)),
+               Catch::StartsWith(point.string() + ": params.trace: found 'traces/other.yaml'"));
+    j = j0;
+    j["params"].erase("model");
+    CHECK(refusal(j.dump(1)) ==
+          point.string() + ": params.model: missing (written by another version?)" + recover);
+    j = j0;
+    j["params"]["network"] = 5;
+    CHECK(refusal(j.dump(1)) ==
+          point.string() + ": params.network: found number, expected a string" + recover);
+    j = j0;
+    j["layers"].erase(3);
+    j["baseline"]["layers"].erase(3);
+    CHECK(refusal(j.dump(1)) == point.string() +
+                                    ": layers: found 3 rows, expected 4 (one per weight layer of "
+                                    "the point's bits)" +
+                                    recover);
+    // A line deleted by hand from the file (the heap overflow of issue 16 in assemble_rows, when
+    // the row's key was gone): still valid JSON, refused by name.
+    text = j0.dump(1);
+    const auto macs = text.find("\"macs\"");
+    REQUIRE(macs != std::string::npos);
+    const auto line = text.rfind('\n', macs);
+    text.erase(line, text.find('\n', macs) - line);
+    CHECK(refusal(text) ==
+          point.string() + ": layers[0].macs: missing (written by another version?)" + recover);
+    write_file_atomically(point, good);
+    CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
+}
+
 TEST_CASE("a rerun refuses a deeply nested point file instead of overflowing the stack") {
     TempDir dir;
     SweepSpec spec = small_spec();
@@ -212,6 +290,37 @@ TEST_CASE("shards merged equal the whole sweep, and a missing shard is named") {
 
     CHECK_THROWS_WITH(merge_sweeps({a.path(), c.path()}, partial.path()),
                       Catch::Contains("16 of 48 points missing (the first is point 1)"));
+}
+
+TEST_CASE("a merge refuses a shard's point file that claims no identity, naming it") {
+    // Issue 16: merge_sweeps asked the file for its identity with nlohmann's value(), whose
+    // type_error escaped for a file that is not an object or an identity that is not text.
+    TempDir dir, merged;
+    SweepSpec spec = small_spec();
+    spec.accels.resize(1);
+    spec.traces.resize(1);
+    spec.axes = {};
+    run_sweep(spec, options(dir.path()));
+    std::filesystem::path point;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
+        point = e.path();
+    const std::string good = read_file(point);
+    auto j = nlohmann::ordered_json::parse(good);
+    j["identity"] = 5;
+    for (const std::string& text : {std::string("[]"), j.dump(1)}) {
+        INFO(text.substr(0, 20));
+        write_file_atomically(point, text);
+        std::string message = "accepted";
+        try {
+            merge_sweeps({dir.path()}, merged.path());
+        } catch (const InputError& e) {
+            message = e.what();
+        }
+        CHECK_THAT(message, Catch::StartsWith(point.string() + ": ") &&
+                                Catch::Contains("delete it to recompute the point"));
+    }
+    write_file_atomically(point, good);
+    CHECK(merge_sweeps({dir.path()}, merged.path()).rows > 0);
 }
 
 TEST_CASE("shards of different sweeps do not merge, and a directory holds one sweep") {

@@ -4,8 +4,11 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/finite.hpp"
+#include "serialq/common/text.hpp"
 
 #include <cstring>
+#include <limits>
 
 namespace serialq::agent::detail {
 
@@ -38,6 +41,36 @@ void put_log(ByteWriter& w, const EpisodeLog& l) {
     w.put(l.policy_entropy_nats);
     w.put_array(l.action_probabilities.data(),
                 static_cast<std::int64_t>(l.action_probabilities.size()));
+}
+
+// An episode's figures are written to episodes.csv and best.json as they are: each must be
+// what an episode can produce.
+void check_log_numbers(const EpisodeLog& l, std::size_t episode, const std::string& file) {
+    const EpisodeResult& r = l.result;
+    constexpr double any = std::numeric_limits<double>::lowest();
+    constexpr double top = std::numeric_limits<double>::max();
+    const char* percentage = "a percentage 0..100";
+    const char* non_negative = "a finite number >= 0";
+    const char* finite = "a finite number";
+    const struct {
+        const char* name;
+        double value, lo, hi;
+        const char* expected;
+    } fields[] = {
+        {"accuracy_percent", r.accuracy_percent, 0, 100, percentage},
+        {"relative_accuracy", r.relative_accuracy, 0, top, non_negative},
+        {"cost", r.cost, any, top, finite},
+        {"cycles", double(r.cycles), 0, top, non_negative},
+        {"energy_pj", r.energy_pj, 0, top, non_negative},
+        {"weight_bits", double(r.weight_bits), 0, top, non_negative},
+        {"reward", r.reward, any, top, finite},
+        {"policy_entropy_nats", l.policy_entropy_nats, any, top, finite},
+    };
+    for (const auto& f : fields)
+        if (!finite_in(f.value, f.lo, f.hi))
+            throw InputError(file + ": episode " + std::to_string(episode) + ": " + f.name +
+                             ": found " + shortest_number(f.value) + ", expected " + f.expected +
+                             kDamagedCheckpoint);
 }
 
 EpisodeLog get_log(ByteReader& r) {
@@ -104,6 +137,9 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     Checkpoint c;
     c.identity = r.get_string();
     c.episodes_done = r.get<std::int64_t>();
+    if (c.episodes_done < 0)
+        throw InputError(file + ": episodes done: found " + std::to_string(c.episodes_done) +
+                         ", expected a count >= 0" + kDamagedCheckpoint);
     c.rng_state = r.get_string();
     c.env_bits = r.get_array<int>();
     c.env_relative_accuracy = r.get<double>();
@@ -121,7 +157,10 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     if (logs != c.episodes_done)
         throw InputError(file + ": " + std::to_string(logs) + " episode logs for " +
                          std::to_string(c.episodes_done) + " episodes");
-    for (std::int64_t i = 0; i < logs; ++i) c.logs.push_back(get_log(r));
+    for (std::int64_t i = 0; i < logs; ++i) {
+        c.logs.push_back(get_log(r));
+        check_log_numbers(c.logs.back(), c.logs.size(), file);
+    }
     c.distinct_calls = r.get_array<long long>(logs);
     c.strategy_state = r.get_string();
     c.simulated_layers = r.get_array<long long>();

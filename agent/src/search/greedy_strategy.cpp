@@ -21,6 +21,10 @@ namespace {
 
 class GreedyStrategy final : public SearchStrategy {
 public:
+    // The layers' choices, kept to check a restored assignment against.
+    explicit GreedyStrategy(const Environment& env) {
+        for (Index t = 0; t < env.steps(); ++t) choices_.push_back(env.layer_choices(t));
+    }
     std::string name() const override { return "greedy"; }
     bool finished() const override { return finished_; }
 
@@ -57,17 +61,40 @@ public:
     }
     void load_state(const std::string& bytes) override {
         ByteReader r(bytes, "checkpoint: greedy state");
-        started_ = r.get<std::uint8_t>() != 0;
-        finished_ = r.get<std::uint8_t>() != 0;
-        current_ = r.get_array<int>();
-        const auto position = r.get<std::int64_t>();
+        const bool started = get_flag(r, "started");
+        const bool finished = get_flag(r, "finished");
+        std::vector<int> current = r.get_array<int>();
+        const auto position = r.get_count("position");
         r.expect_end();
-        if (position < 0) throw InputError("checkpoint: greedy state: negative position");
+        // The next round is built from, and played with, every layer's current choice.
+        if (started) check_assignment(current);
+        started_ = started;
+        finished_ = finished;
+        current_ = std::move(current);
         position_ = static_cast<std::size_t>(position);
         rebuild_ = started_ && !finished_;
     }
 
 private:
+    static bool get_flag(ByteReader& r, const char* field) {
+        const auto v = r.get<std::uint8_t>();
+        if (v > 1)
+            throw InputError("checkpoint: greedy state: " + std::string(field) + ": found " +
+                             std::to_string(v) + ", expected 0 or 1");
+        return v == 1;
+    }
+
+    void check_assignment(const std::vector<int>& bits) const {
+        const std::string at = "checkpoint: greedy state: current bits";
+        if (bits.size() != choices_.size())
+            throw InputError(at + ": found " + std::to_string(bits.size()) + " layers, expected " +
+                             std::to_string(choices_.size()) + " (the network's weight layers)");
+        for (std::size_t t = 0; t < bits.size(); ++t)
+            if (std::find(choices_[t].begin(), choices_[t].end(), bits[t]) == choices_[t].end())
+                throw InputError(at + " of layer " + std::to_string(t) + ": found " +
+                                 std::to_string(bits[t]) + ", expected one of the layer's choices");
+    }
+
     static EpisodeLog play(Environment& env, const std::vector<int>& bits) {
         EpisodeLog log;
         log.action_probabilities.assign(static_cast<std::size_t>(env.steps() * env.actions()), 0.0);
@@ -95,9 +122,6 @@ private:
     void build_round(const Environment& env) {
         round_.clear();
         position_ = 0;
-        if (current_.size() != static_cast<std::size_t>(env.steps()))
-            throw InputError("checkpoint: greedy state: " + std::to_string(current_.size()) +
-                             " layers, the network has " + std::to_string(env.steps()));
         for (Index t = 0; t < env.steps(); ++t) {
             const auto& own = env.layer_choices(t);
             const auto it =
@@ -142,6 +166,7 @@ private:
         advance(env);
     }
 
+    std::vector<std::vector<int>> choices_;  // each layer's, in the environment's order
     bool started_ = false;
     bool finished_ = false;
     std::vector<int> current_;
@@ -152,8 +177,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> make_greedy_strategy() {
-    return std::make_unique<GreedyStrategy>();
+std::unique_ptr<SearchStrategy> make_greedy_strategy(const Environment& env) {
+    return std::make_unique<GreedyStrategy>(env);
 }
 
 }  // namespace serialq::agent::detail

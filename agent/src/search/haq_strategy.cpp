@@ -82,10 +82,9 @@ public:
     }
     void load_state(const std::string& bytes) override {
         ByteReader r(bytes, "checkpoint: haq state");
-        const auto episodes = r.get<std::int64_t>();
+        const auto episodes = r.get_count("episode count");
         const std::string ddpg = r.get_string();
         r.expect_end();
-        if (episodes < 0) throw InputError("checkpoint: haq state: negative episode count");
         ddpg_.load_state(ddpg);
         episodes_ = episodes;
     }

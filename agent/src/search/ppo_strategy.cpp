@@ -123,19 +123,22 @@ void PpoStrategy::load_state(const std::string& bytes) {
     auto copy = [](const std::vector<float>& from, float* to) {
         std::copy(from.begin(), from.end(), to);
     };
-    updates_ = r.get<std::int64_t>();
-    copy(r.get_array<float>(p.size()), p.values().data());
+    // A NaN or infinite weight, moment or stored value would poison every later update.
+    updates_ = r.get_count("update count");
+    copy(r.get_finite_array<float>(p.size(), "network weights"), p.values().data());
     rollout_->parameters().values() = p.values();
-    adam.set_steps(r.get<std::int64_t>());
-    copy(r.get_array<float>(p.size()), adam.first_moment().data());
-    copy(r.get_array<float>(p.size()), adam.second_moment().data());
+    adam.set_steps(r.get_count("optimiser step count"));
+    copy(r.get_finite_array<float>(p.size(), "optimiser first moment"), adam.first_moment().data());
+    copy(r.get_finite_array<float>(p.size(), "optimiser second moment", 0),
+         adam.second_moment().data());
     const auto stored = r.get<std::int64_t>();
     if (stored < 0 || stored >= buffer_.capacity())
         throw InputError("checkpoint: ppo state: " + std::to_string(stored) +
                          " stored episodes, expected fewer than " +
                          std::to_string(buffer_.capacity()));
     buffer_.set_stored(stored);
-    copy(r.get_array<float>(buffer_.states().size()), buffer_.states_data().data());
+    copy(r.get_finite_array<float>(buffer_.states().size(), "stored states"),
+         buffer_.states_data().data());
     const auto actions = r.get_array<int>(static_cast<std::int64_t>(buffer_.actions().size()));
     // The update indexes the policy's output by each stored action.
     for (const int a : actions)
@@ -144,9 +147,12 @@ void PpoStrategy::load_state(const std::string& bytes) {
                              ", expected 0.." + std::to_string(actions_ - 1) +
                              " (one per choice of bits)");
     buffer_.actions_data() = actions;
-    copy(r.get_array<float>(buffer_.log_probs().size()), buffer_.log_probs_data().data());
-    copy(r.get_array<float>(buffer_.values().size()), buffer_.values_data().data());
-    copy(r.get_array<float>(buffer_.rewards().size()), buffer_.rewards_data().data());
+    copy(r.get_finite_array<float>(buffer_.log_probs().size(), "stored log-probabilities"),
+         buffer_.log_probs_data().data());
+    copy(r.get_finite_array<float>(buffer_.values().size(), "stored values"),
+         buffer_.values_data().data());
+    copy(r.get_finite_array<float>(buffer_.rewards().size(), "stored rewards"),
+         buffer_.rewards_data().data());
     r.expect_end();
 }
 

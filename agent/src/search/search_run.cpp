@@ -183,7 +183,7 @@ void check_restorable(const detail::Checkpoint& c, const std::filesystem::path& 
     const auto actions = static_cast<std::size_t>(env.actions());
     const auto fail = [&](const std::string& found, const std::string& expected) {
         return InputError(file.string() + ": " + found + ", expected " + expected +
-                          "; the checkpoint is damaged: delete it to start the run afresh");
+                          detail::kDamagedCheckpoint);
     };
     const auto check_bits = [&](const std::vector<int>& bits, const std::string& what) {
         if (bits.size() != steps)

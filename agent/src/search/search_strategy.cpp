@@ -115,6 +115,12 @@ private:
 
 }  // namespace
 
+void SearchStrategy::load_state(const std::string& bytes) {
+    if (!bytes.empty())
+        throw InputError("checkpoint: " + name() + " state: found " + std::to_string(bytes.size()) +
+                         " bytes, expected none (" + name() + " keeps no state of its own)");
+}
+
 namespace {
 
 using Factory = std::unique_ptr<SearchStrategy> (*)(const SearchConfig&, const Environment&,
@@ -141,8 +147,8 @@ const StrategyEntry kStrategies[] = {
      [](const SearchConfig&, const Environment&, std::mt19937_64&)
          -> std::unique_ptr<SearchStrategy> { return std::make_unique<RandomStrategy>(); }},
     {"greedy", "lower the layer that loses least accuracy per cost saved, while feasible",
-     [](const SearchConfig&, const Environment&, std::mt19937_64&)
-         -> std::unique_ptr<SearchStrategy> { return detail::make_greedy_strategy(); }},
+     [](const SearchConfig&, const Environment& e, std::mt19937_64&)
+         -> std::unique_ptr<SearchStrategy> { return detail::make_greedy_strategy(e); }},
     {"exhaustive", "every assignment once (the exact answer)",
      [](const SearchConfig& c, const Environment& e,
         std::mt19937_64&) -> std::unique_ptr<SearchStrategy> {

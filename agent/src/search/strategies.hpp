@@ -7,7 +7,7 @@
 
 namespace serialq::agent::detail {
 
-std::unique_ptr<SearchStrategy> make_greedy_strategy();
+std::unique_ptr<SearchStrategy> make_greedy_strategy(const Environment& env);
 std::unique_ptr<SearchStrategy> make_haq_strategy(const DdpgParams& params, const Environment& env,
                                                   std::mt19937_64& rng);
 

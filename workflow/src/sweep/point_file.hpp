@@ -10,8 +10,16 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace serialq::workflow {
+
+// The text parameters every point file holds (under "params", beside the objects "set" and
+// "config") and every result row repeats, in the rows' order.
+inline const std::vector<std::string> kPointTextParams = {"model",     "network",  "trace",
+                                                          "bits_spec", "bits",     "act_bits_spec",
+                                                          "act_bits",  "baseline", "baseline_bits"};
 
 // Simulates the point and its baseline.
 nlohmann::ordered_json evaluate_point(const PlannedPoint& point, const ModelFactory& make_model);
@@ -21,8 +29,11 @@ std::filesystem::path point_path(const std::filesystem::path& out_dir, const std
 void write_point(const std::filesystem::path& out_dir, const PlannedPoint& point,
                  const nlohmann::ordered_json& result);
 
-// The result if the file exists; InputError naming the file if it is unreadable or belongs to
-// another point (its identity differs: the configuration or the trace changed since).
+// The result if the file exists; InputError naming the file and the field, with how to
+// recover, if it is unreadable, belongs to another point (its identity differs: the
+// configuration or the trace changed since), or is not what evaluate_point writes: a parameter
+// missing, of another type or other than the identity says, a row per weight layer of the
+// identity's bits, every figure a finite number >= 0 (or null).
 std::optional<nlohmann::ordered_json> read_point(const std::filesystem::path& file,
                                                  const std::string& identity);
 

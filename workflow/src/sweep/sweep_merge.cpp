@@ -60,7 +60,9 @@ SweepSummary merge_sweeps(const std::vector<std::filesystem::path>& dirs,
         const nlohmann::ordered_json p = parse_ordered_json(
             read_file(it->second), it->second.string(), "a point result written by serialq sweep");
         // Re-read through the checked reader: its identity must be the one the file is named for.
-        auto checked = read_point(it->second, p.value("identity", ""));
+        // A file that is not an object, or whose identity is not text, claims none.
+        const bool claims = p.is_object() && p.contains("identity") && p["identity"].is_string();
+        auto checked = read_point(it->second, claims ? p["identity"].get<std::string>() : "");
         if (stable_hash(checked->at("identity").get<std::string>()) != id)
             throw InputError(it->second.string() + ": identity does not hash to its name " + id);
         write_file_atomically(point_path(out_dir, id), checked->dump(1) + "\n");

@@ -1,5 +1,7 @@
 #include "sweep_table.hpp"
 
+#include "point_file.hpp"
+
 #include "serialq/common/text.hpp"
 #include "serialq/sim/figures.hpp"
 
@@ -11,11 +13,6 @@ namespace {
 
 // Free text that would only widen every row; the accelerator's name has its own column.
 const std::set<std::string> kSkippedConfigKeys = {"name", "description", "source"};
-
-// The point's parameters every row repeats (point_file.cpp writes them).
-const std::vector<std::string> kParamColumns = {"model",     "network",  "trace",
-                                                "bits_spec", "bits",     "act_bits_spec",
-                                                "act_bits",  "baseline", "baseline_bits"};
 
 }  // namespace
 
@@ -29,7 +26,7 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
         if (!kSkippedConfigKeys.count(k)) config_keys.push_back(k);
     t.columns = {"point", "accel", "accel_file"};
     t.columns.insert(t.columns.end(), config_keys.begin(), config_keys.end());
-    t.columns.insert(t.columns.end(), kParamColumns.begin(), kParamColumns.end());
+    t.columns.insert(t.columns.end(), kPointTextParams.begin(), kPointTextParams.end());
     const std::vector<std::string> figures = sim::row_columns(true);
     t.columns.insert(t.columns.end(), figures.begin(), figures.end());
 
@@ -42,7 +39,7 @@ SweepTable assemble_rows(const std::vector<nlohmann::ordered_json>& points,
             {"accel_file", params.value("accel_file", nlohmann::ordered_json())}};
         for (const auto& k : config_keys)
             head[k] = params["config"].value(k, nlohmann::ordered_json());
-        for (const auto& k : kParamColumns) head[k] = params.value(k, nlohmann::ordered_json());
+        for (const auto& k : kPointTextParams) head[k] = params.value(k, nlohmann::ordered_json());
         const auto add = [&](const nlohmann::ordered_json& layer,
                              const nlohmann::ordered_json& base) {
             nlohmann::ordered_json row = head;

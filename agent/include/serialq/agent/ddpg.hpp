@@ -271,8 +271,10 @@ public:
 
     // Everything a resumed search needs to continue exactly: the four networks' parameters,
     // both optimisers' moments and step counts, the baseline, the update count and the replay
-    // buffer. load_state throws InputError on bytes it cannot read or that were written with
-    // other sizes (state size, hidden widths, replay capacity), and then leaves *this unchanged.
+    // buffer. load_state throws InputError on bytes it cannot read, that were written with
+    // other sizes (state size, hidden widths, replay capacity) or that hold what no run writes (a
+    // NaN or infinite value, a negative count or second moment, a stored action outside [0, 1]),
+    // naming the field, and then leaves *this unchanged.
     std::string save_state() const;
     void load_state(const std::string& bytes);
 

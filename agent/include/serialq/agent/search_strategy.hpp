@@ -31,9 +31,12 @@ public:
     // then ends before the episodes asked for.
     virtual bool finished() const { return false; }
     // The strategy's own state for checkpoints (the caller saves the RNG and the environment);
-    // load_state throws InputError on bytes it cannot read.
+    // load_state throws InputError on bytes it cannot read or that hold what the strategy never
+    // saves (a value out of its range, a bit width not among a layer's choices), naming the
+    // field and what was expected. A strategy without state refuses any bytes: they belong to
+    // another strategy's checkpoint.
     virtual std::string save_state() const { return {}; }
-    virtual void load_state(const std::string& bytes) { (void)bytes; }
+    virtual void load_state(const std::string& bytes);
 };
 
 // The strategies by name, in one table (search_strategy.cpp): the CLI's choices and help

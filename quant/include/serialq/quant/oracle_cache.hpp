@@ -19,8 +19,12 @@
 // Upper bounds (early termination): a bound never replaces an exact value; an exact value
 // replaces a bound.
 //
-// A file that is not a serialq cache, or that SQLite finds corrupt, is an InputError naming the
-// file; the file is never deleted or rewritten to "repair" it.
+// A file that is not a serialq cache (other tables, our tables with other columns, another
+// schema version), or that SQLite finds corrupt, is an InputError naming the file; the file is
+// never deleted or rewritten to "repair" it. Every value is checked as it is read (a finite
+// accuracy 0..100, a sample count >= 0, seconds >= 0, a flag 0 or 1, a valid bits key): a
+// damaged row is an InputError naming the file, the row's identity and bits and the field, with
+// the sqlite3 command that deletes that row alone. store() refuses to write such a value.
 //
 // One OracleCache is one connection: use it from one thread at a time.
 #include "serialq/quant/oracle.hpp"
@@ -96,6 +100,7 @@ public:
     std::string integrity_check();
 
 private:
+    void check_columns();
     void exec(const char* sql, const char* what);
     [[noreturn]] void fail(const std::string& what) const;
     detail::Statement prepare(const char* sql);
