@@ -88,36 +88,48 @@ std::size_t remove_stale_temporary_files(const std::filesystem::path& dir) {
     return removed;
 }
 
+namespace {
+
+// Gives up on a temporary file: closes it (if still open) and removes it, then throws with the
+// error of the step that failed (closing and unlinking may overwrite errno).
+[[noreturn]] void abandon(int fd, const std::filesystem::path& tmp, const std::string& what) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    errno = error;
+    fail(tmp, what);
+}
+
+// Creates the first free temporary name for `path` exclusively; returns its descriptor.
+int create_temporary(const std::filesystem::path& path, std::filesystem::path& tmp) {
+    for (unsigned attempt = 0;; ++attempt) {
+        tmp = temporary_path(path, next_temporary++);
+        const int fd =
+            ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0) return fd;
+        if (errno != EEXIST || attempt + 1 >= kMaxNameAttempts) fail(tmp, "cannot create");
+    }
+}
+
+}  // namespace
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
     std::error_code ec;
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
     std::filesystem::path tmp;
-    int fd = -1;
-    for (unsigned attempt = 0; fd < 0; ++attempt) {
-        tmp = temporary_path(path, next_temporary++);
-        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0 && (errno != EEXIST || attempt + 1 >= kMaxNameAttempts))
-            fail(tmp, "cannot create");
+    const int fd = create_temporary(path, tmp);
+    for (std::size_t done = 0; done < content.size();) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno != EINTR) abandon(fd, tmp, "cannot write");
+        if (n > 0) done += static_cast<std::size_t>(n);
     }
-    const char* data = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, data, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            fail(tmp, "cannot write");
-        }
-        data += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        ::unlink(tmp.c_str());
-        fail(tmp, "cannot flush");
-    }
+    // The descriptor is closed whether fsync succeeded or not (it leaked when fsync failed).
+    if (::fsync(fd) != 0) abandon(fd, tmp, "cannot flush");
+    if (::close(fd) != 0) abandon(-1, tmp, "cannot flush");
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int error = errno;
         ::unlink(tmp.c_str());
+        errno = error;
         fail(path, "cannot rename temporary file into place");
     }
 }

@@ -184,6 +184,18 @@ serialq_add_cli_test(NAME search_no_overwrite_kept ARGS search ${search_common} 
   --episodes 3 --out ${search_out}/no-overwrite EXIT 0 STDOUT "episodes 3")
 set_tests_properties(cli:search_no_overwrite_kept PROPERTIES DEPENDS cli:search_no_overwrite)
 
+# kill -9 at seeded random moments (docs/reliability.md, "kill -9"): a table-oracle search
+# killed 32 times (also once finished) and a cycle-model sweep killed 10 times end with the
+# uninterrupted run's files, and their files agree after every kill; a sweep killed with SIGKILL
+# leaves no worker process computing.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME cli:search_sweep_kill9
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/kill9.py $<TARGET_FILE:serialq>
+    ${search_out}/kill9 1
+  WORKING_DIRECTORY ${SERIALQ_SOURCE_DIR})
+set_tests_properties(cli:search_sweep_kill9 PROPERTIES TIMEOUT 300
+  PASS_REGULAR_EXPRESSION "search: 32 kills .*identical.*\nsweep: 10 kills .*identical.*\nsweep: the 2 workers of a killed sweep died")
+
 get_property(search_tests DIRECTORY PROPERTY TESTS)
 foreach(t ${search_tests})
   if(t MATCHES "^cli:search_" AND NOT t STREQUAL "cli:search_clean")

@@ -6,12 +6,50 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <cerrno>
 #include <fstream>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 #include <vector>
 
 using serialq::test::TempDir;
+
+namespace {
+// While set, fsync fails with EIO: this executable's fsync stands in for libc's (the
+// executable's symbol wins), so write_file_atomically's flush can be made to fail.
+std::atomic<bool> fail_fsync{false};
+}  // namespace
+
+extern "C" int fsync(int fd) {
+    if (fail_fsync) {
+        errno = EIO;
+        return -1;
+    }
+    return static_cast<int>(::syscall(SYS_fsync, fd));
+}
+
+namespace {
+// The descriptors this process has open.
+int open_descriptors() {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+        (void)e;
+        ++n;
+    }
+    return n;
+}
+
+// Whether the directory holds nothing but `keep`.
+bool only(const std::filesystem::path& dir, const std::filesystem::path& keep) {
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path() != keep) return false;
+    return true;
+}
+}  // namespace
 
 TEST_CASE("write, replace, create parents, leave no temporary", "[common][io]") {
     TempDir dir;
@@ -36,6 +74,40 @@ TEST_CASE("failures name the path", "[common][io]") {
     REQUIRE_THROWS_WITH(serialq::read_file(dir.path() / "absent"),
                         Catch::Contains("absent: cannot open"));
     CHECK(serialq::read_file(blocker) == "x");
+}
+
+TEST_CASE("a failed flush or write closes and removes its temporary file", "[common][io]") {
+    TempDir dir;
+    const auto out = dir.write("out.txt", "old\n");
+    const int before = open_descriptors();
+    fail_fsync = true;
+    for (int i = 0; i < 3; ++i)
+        CHECK_THROWS_WITH(serialq::write_file_atomically(out, "new\n"),
+                          Catch::Contains("cannot flush: Input/output error"));
+    fail_fsync = false;
+    CHECK(open_descriptors() == before);  // was before + 3: the descriptor leaked
+    CHECK(serialq::read_file(out) == "old\n");
+    CHECK(only(dir.path(), out));
+
+    // A write beyond the file-size limit (EFBIG), in a child so that the limit stays there.
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit small{16, RLIM_INFINITY};
+        ::setrlimit(RLIMIT_FSIZE, &small);
+        const int open_before = open_descriptors();
+        bool failed = false;
+        try {
+            serialq::write_file_atomically(out, std::string(4096, 'x'));
+        } catch (const serialq::InputError&) {
+            failed = true;
+        }
+        ::_exit(failed && open_descriptors() == open_before && only(dir.path(), out) ? 0 : 1);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    CHECK(serialq::read_file(out) == "old\n");
 }
 
 namespace {

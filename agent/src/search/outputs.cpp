@@ -77,6 +77,7 @@ std::string best_json(const nlohmann::ordered_json& identity, const SearchSummar
           {fig::energy_pj.name, s.baseline.energy_pj}}},
         {"reference_accuracy_percent", s.reference_accuracy_percent},
         {"episodes", s.episodes},
+        {"complete", s.complete},
         {"distinct_oracle_calls", s.distinct_oracle_calls},
         {"simulated_layer_bit_pairs", s.simulations},
         {"run", identity},
@@ -101,7 +102,7 @@ CostedColumns costed(const std::vector<AccuracyMemo::Entry>& evaluated, Hardware
 }
 }  // namespace
 
-std::string pareto_json(const nlohmann::ordered_json& identity,
+std::string pareto_json(const nlohmann::ordered_json& identity, const SearchSummary& summary,
                         const std::vector<AccuracyMemo::Entry>& evaluated,
                         HardwareCosts& hardware) {
     const auto [acc, cycles, energy] = costed(evaluated, hardware);
@@ -124,6 +125,8 @@ std::string pareto_json(const nlohmann::ordered_json& identity,
          "every configuration the oracle evaluated, in the order first evaluated; "
          "pareto_latency / pareto_energy: not dominated in (higher accuracy, lower cycles / "
          "energy); knee: the front point farthest above the line joining the front's ends"},
+        {"episodes", summary.episodes},
+        {"complete", summary.complete},
         {"evaluated", evaluated.size()},
         {"pareto_latency_count", std::count(on_latency.begin(), on_latency.end(), true)},
         {"pareto_energy_count", std::count(on_energy.begin(), on_energy.end(), true)},

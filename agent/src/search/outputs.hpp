@@ -16,8 +16,9 @@ std::string episodes_csv(const std::vector<EpisodeLog>& logs,
 std::string action_probabilities_csv(const Network& net, const std::vector<int>& choices,
                                      const std::vector<EpisodeLog>& logs);
 std::string best_json(const nlohmann::ordered_json& identity, const SearchSummary& summary);
-// Every evaluated assignment with its costs (from `hardware`), the two Pareto sets and knees.
-std::string pareto_json(const nlohmann::ordered_json& identity,
+// Every evaluated assignment with its costs (from `hardware`), the two Pareto sets and knees,
+// after `summary.episodes` episodes (and whether the run was complete then).
+std::string pareto_json(const nlohmann::ordered_json& identity, const SearchSummary& summary,
                         const std::vector<AccuracyMemo::Entry>& evaluated, HardwareCosts& hardware);
 // The accuracy-vs-latency frontier of `evaluated` (pareto.json's pareto_latency points, with
 // its knee), most accurate first.

@@ -287,12 +287,37 @@ SearchSummary summarize(const RunState& s, const BestSoFar& best, const Objectiv
     out.objective = objective.describe(s.memo.reference_accuracy_percent());
     out.episodes = static_cast<long long>(s.logs.size());
     out.distinct_oracle_calls = s.memo.distinct_calls();
+    // Every assignment answered is priced first, as pareto.json prices them all: the count is
+    // then the checkpoint's, which a resumed run replays (taken before that pricing, it could be
+    // below the count a resumed finished run finds).
+    for (const auto& e : s.memo.entries()) s.costs.network(LayerBits(e.bits));
     out.simulations = s.costs.simulations();
     out.reference_accuracy_percent = s.memo.reference_accuracy_percent();
     out.baseline = baseline;
     out.speedup = sim::ratio(double(baseline.cycles), double(out.best.result.cycles));
     out.energy_reduction = sim::ratio(baseline.energy_pj, out.best.result.energy_pj);
     return out;
+}
+
+// The run's outputs after its episodes so far, written so that a run killed at any instant
+// leaves files that tell one story (docs/reliability.md, "kill -9"). Every text is made before
+// anything is written (pareto.json's costs may simulate, and the checkpoint records every
+// simulation). The checkpoint goes first: it is the commit point --resume continues from. The
+// views of it follow, best.json last, so each file holds at least best.json's `episodes` at
+// every instant; they differ only while a save is under way (the ones ahead hold what the
+// resumed run writes again, byte for byte).
+void save_outputs(const RunState& s, const Network& net, const json& identity,
+                  const std::filesystem::path& dir, const SearchSummary& summary) {
+    const std::string pareto = detail::pareto_json(identity, summary, s.memo.entries(), s.costs);
+    const std::string best = detail::best_json(identity, summary);
+    const std::string episodes = detail::episodes_csv(s.logs, s.calls);
+    const std::string probabilities =
+        detail::action_probabilities_csv(net, s.env.choices(), s.logs);
+    detail::write_checkpoint(dir / "checkpoint.bin", checkpoint_of(s, identity));
+    write_file_atomically(dir / "episodes.csv", episodes);
+    write_file_atomically(dir / "action_probabilities.csv", probabilities);
+    write_file_atomically(dir / "pareto.json", pareto);
+    write_file_atomically(dir / "best.json", best);
 }
 
 SearchProgress progress_of(const RunState& s, const BestSoFar& best, long long total,
@@ -372,15 +397,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     best.replay(env, calls);
 
     auto save = [&](const SearchSummary& s) {
-        if (settings.out_dir.empty()) return;
-        const auto& dir = settings.out_dir;
-        write_file_atomically(dir / "episodes.csv", detail::episodes_csv(logs, calls));
-        write_file_atomically(dir / "action_probabilities.csv",
-                              detail::action_probabilities_csv(net, env.choices(), logs));
-        write_file_atomically(dir / "best.json", detail::best_json(identity, s));
-        write_file_atomically(dir / "pareto.json",
-                              detail::pareto_json(identity, memo.entries(), costs));
-        detail::write_checkpoint(checkpoint_file, checkpoint_of(state, identity));
+        if (!settings.out_dir.empty()) save_outputs(state, net, identity, settings.out_dir, s);
     };
 
     while (static_cast<long long>(logs.size()) < total && !strategy->finished()) {
@@ -394,6 +411,7 @@ SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
     }
     if (logs.empty()) throw InputError(checkpoint_file.string() + ": holds no episodes");
     SearchSummary s = summarize(state, best, settings.objective, baseline);
+    s.complete = static_cast<long long>(logs.size()) >= total || strategy->finished();
     if (settings.test_oracle)
         s.test_accuracy_percent =
             settings.test_oracle->evaluate(LayerBits(s.best.result.bits)).accuracy_percent;

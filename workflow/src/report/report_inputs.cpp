@@ -216,6 +216,52 @@ std::vector<Run> sweep_runs(const SweepData& s) {
     return runs;
 }
 
+namespace {
+
+// best.json's `episodes`, if it records a count.
+std::optional<long long> committed_episodes(const nlohmann::json& best,
+                                            const std::filesystem::path& file) {
+    if (!best.is_object() || !best.contains("episodes")) return std::nullopt;
+    const auto& n = best["episodes"];
+    if (!n.is_number_integer() || n.get<long long>() < 0)
+        throw InputError(file.string() + ": episodes: found " + n.dump(-1, ' ', true) +
+                         ", expected a count");
+    return n.get<long long>();
+}
+
+// Leaves out the rows of `table` after episode `last`; `episode` is the column of the episode.
+void drop_rows_after(CsvTable& table, std::size_t episode, long long last) {
+    std::size_t kept = 0;
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        if (table.number(r, episode) > static_cast<double>(last)) continue;
+        if (kept != r) {  // a vector moved onto itself is left empty
+            table.rows[kept] = std::move(table.rows[r]);
+            table.lines[kept] = table.lines[r];
+        }
+        ++kept;
+    }
+    table.rows.resize(kept);
+    table.lines.resize(kept);
+}
+
+// A search killed while it saved leaves best.json (written last) behind the other files: the
+// report is of the episodes best.json describes. Fewer rows than those cannot come from one run.
+void keep_committed(SearchData& s) {
+    const auto last = committed_episodes(*s.best, s.dir / "best.json");
+    if (const auto& c = s.best->find("complete"); c != s.best->end() && c->is_boolean())
+        s.complete = c->get<bool>();
+    if (!last) return;
+    std::erase_if(s.episodes, [&](const Episode& e) { return e.episode > *last; });
+    if (static_cast<long long>(s.episodes.size()) < *last)
+        throw InputError((s.dir / "episodes.csv").string() + ": " +
+                         std::to_string(s.episodes.size()) + " episodes, expected the " +
+                         std::to_string(*last) + " of best.json");
+    if (s.action_probabilities)
+        drop_rows_after(*s.action_probabilities, s.action_probabilities->require("episode"), *last);
+}
+
+}  // namespace
+
 SearchData read_search(const std::filesystem::path& dir) {
     SearchData s;
     s.dir = dir;
@@ -238,6 +284,7 @@ SearchData read_search(const std::filesystem::path& dir) {
     if (std::filesystem::exists(dir / "best.json")) s.best = parse_json_file(dir / "best.json");
     if (std::filesystem::exists(dir / "action_probabilities.csv"))
         s.action_probabilities = read_csv(dir / "action_probabilities.csv");
+    if (s.best) keep_committed(s);
     return s;
 }
 

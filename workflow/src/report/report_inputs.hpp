@@ -59,11 +59,16 @@ struct Episode {
 
 struct SearchData {
     std::filesystem::path dir;
+    // best.json's `complete`: false for a search stopped or killed before its last episode
+    // (true when best.json does not say, as before the field).
+    bool complete = true;
     std::vector<Episode> episodes;
     std::optional<nlohmann::json> best;  // best.json
     std::optional<CsvTable> action_probabilities;  // action_probabilities.csv
 };
 
+// The episodes best.json describes (written last of a search's files, docs/reliability.md):
+// rows beyond them, written by a save that a kill interrupted, are left out.
 SearchData read_search(const std::filesystem::path& dir);
 
 }  // namespace serialq::workflow

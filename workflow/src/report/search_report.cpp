@@ -275,7 +275,12 @@ Report search_report(const SearchData& s) {
     Report report;
     report.title = "Search: " + s.dir.filename().string();
     report.provenance.emplace_back("search directory", s.dir.string());
-    report.provenance.emplace_back("episodes", std::to_string(s.episodes.size()));
+    // A stopped or killed search says so where its episode count is read.
+    report.provenance.emplace_back(
+        "episodes", std::to_string(s.episodes.size()) +
+                        (s.complete ? ""
+                                    : " (incomplete: the search stopped before its last "
+                                      "episode; serialq search --resume continues it)"));
     if (s.best && s.best->is_object()) add_best_configuration(report, *s.best);
     report.sections.push_back(learning_curves_section(s.episodes));
     report.sections.push_back(pareto_section(s.episodes));

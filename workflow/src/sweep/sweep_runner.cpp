@@ -10,8 +10,11 @@
 #include "serialq/common/json_input.hpp"
 #include "serialq/workflow/sweep.hpp"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
@@ -94,6 +97,14 @@ void run_on_threads(const std::vector<const PlannedPoint*>& todo, const SweepOpt
     ticker.report(done);
 }
 
+// In a worker just forked from `parent`: the worker is killed when the thread that forked it
+// ends, so that a sweep killed with SIGKILL (which cannot clean up) leaves no worker computing
+// a point nobody will read. The parent may have died before prctl: then the worker is now
+// another process's child and exits at once.
+void die_with_parent(pid_t parent) {
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(1);
+}
+
 // Cycle-level points: one child process per point, at most `jobs` at once. The child writes
 // the point's file and exits; an error travels back through a pipe as one line.
 void run_in_processes(const std::vector<const PlannedPoint*>& todo, const SweepOptions& o,
@@ -127,10 +138,12 @@ void run_in_processes(const std::vector<const PlannedPoint*>& todo, const SweepO
         while (first_error.empty() && next < todo.size() &&
                static_cast<int>(running.size()) < std::max(1, o.jobs)) {
             int fds[2];
+            const pid_t parent = ::getpid();
             if (::pipe(fds) != 0) throw Error(std::string("sweep: pipe: ") + std::strerror(errno));
             const pid_t pid = ::fork();
             if (pid < 0) throw Error(std::string("sweep: fork: ") + std::strerror(errno));
             if (pid == 0) {  // the worker: compute one point, exit without running atexit hooks
+                die_with_parent(parent);
                 ::close(fds[0]);
                 int code = 0;
                 try {

@@ -94,6 +94,9 @@ struct SearchSummary {
     std::vector<FrontPoint> latency_front;
     long long best_episode = 0;  // 1-based
     long long episodes = 0;
+    // Whether the run had played every episode it was asked for (or its strategy had finished):
+    // false in the outputs a checkpoint writes mid-run, and after a stop by the callback.
+    bool complete = false;
     long long distinct_oracle_calls = 0;
     long long simulations = 0;  // distinct (layer, bits) simulated
     double reference_accuracy_percent = 0;
