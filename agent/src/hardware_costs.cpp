@@ -32,8 +32,7 @@ void HardwareCosts::replay(const std::vector<long long>& v) {
         const auto bits_ok = [](long long b) { return b >= kBitwidths.min && b <= kBitwidths.max; };
         if (v[i] < 0 || v[i] >= layers || !bits_ok(v[i + 1]) || !bits_ok(v[i + 2]) ||
             v[i + 3] < 0 || v[i + 3] > 1 || v[i + 4] < 0 || v[i + 4] > 3 || v[i + 5] < 0)
-            throw InputError("checkpoint: simulated layer record " +
-                             std::to_string(i / kSimulatedStride) +
+            throw InputError("simulated layer record " + std::to_string(i / kSimulatedStride) +
                              ": expected a weight layer below " + std::to_string(layers) +
                              ", bits in " + kBitwidths.str() + " and flags 0/1, 0..3");
         sim::LayerSpec s;

@@ -18,15 +18,19 @@ EvaluationSettings builtin_settings(const OracleOptions& options) {
 }
 
 namespace {
-EarlyStopOptions early_stop_of(const OracleOptions& options) {
+// Every option is checked before the network and its data are loaded, in statements of their
+// own: the order of a call's arguments is unspecified (GCC evaluates them right to left, clang
+// left to right), so a check passed beside the loading argument may run after the loading.
+std::shared_ptr<const ModelEvaluator> checked_evaluator(const std::filesystem::path& trace,
+                                                        const OracleOptions& options) {
     options.early_stop.check();
-    return options.early_stop;
+    EvaluationSettings settings = builtin_settings(options);
+    return std::make_shared<const ModelEvaluator>(trace, std::move(settings));
 }
 }  // namespace
 
 BuiltinOracle::BuiltinOracle(const std::filesystem::path& trace, const OracleOptions& options)
-    : BuiltinOracle(std::make_shared<const ModelEvaluator>(trace, builtin_settings(options)),
-                    trace.string(), early_stop_of(options)) {}
+    : BuiltinOracle(checked_evaluator(trace, options), trace.string(), options.early_stop) {}
 
 BuiltinOracle::BuiltinOracle(std::shared_ptr<const ModelEvaluator> evaluator,
                              const std::string& trace, const EarlyStopOptions& early_stop)

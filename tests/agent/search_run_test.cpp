@@ -205,6 +205,14 @@ TEST_CASE("search: resume refuses a checkpoint whose hash is valid but whose con
                             "choice of bits)" +
                             damaged);
 
+    // A simulated-layer record outside the network: refused by its owner (HardwareCosts), named
+    // with the file here (it said only "checkpoint:" before).
+    c = good;
+    REQUIRE_FALSE(c.simulated_layers.empty());
+    c.simulated_layers[0] = 9;
+    CHECK_THAT(refusal(c), Catch::StartsWith(file.string() + ": simulated layer record 0: ") &&
+                               Catch::EndsWith(damaged));
+
     // An array length so large that its size in bytes wraps around to a small number: it was
     // allocated (std::length_error) instead of refused as truncated.
     detail::write_checkpoint(file, good);

@@ -249,13 +249,14 @@ void restore(const RunState& s, detail::Checkpoint c, const std::filesystem::pat
     // A reference given on the command line wins over the one the checkpoint learnt.
     s.memo.restore(std::move(c.memo), reference_accuracy_percent ? reference_accuracy_percent
                                                                  : c.reference_accuracy_percent);
+    // The strategy's state and the simulated layers are checked by their owners, which do not
+    // know the file: their refusals are named here, with the one recovery advice.
     try {
         s.strategy.load_state(c.strategy_state);
+        s.costs.replay(c.simulated_layers);
     } catch (const InputError& e) {
-        throw InputError(file.string() + ": " + e.what() +
-                         "; the checkpoint is damaged: delete it to start the run afresh");
+        throw InputError(file.string() + ": " + e.what() + detail::kDamagedCheckpoint);
     }
-    s.costs.replay(c.simulated_layers);
     s.logs = std::move(c.logs);
     s.calls = std::move(c.distinct_calls);
 }
