@@ -87,8 +87,9 @@ std::string contradictions(const std::vector<std::pair<std::string, std::string>
                            const std::vector<std::pair<std::string, std::string>>& given) {
     std::string out;
     for (const auto& [name, value] : given) {
+        // The name by value: clang 14 cannot capture a structured binding (P1091, clang 16).
         const auto it = std::find_if(saved.begin(), saved.end(),
-                                     [&](const auto& s) { return s.first == name; });
+                                     [&, n = name](const auto& s) { return s.first == n; });
         if (it != saved.end() && same_value(it->second, value)) continue;
         out += (out.empty() ? "--" : "; --") + name + " " +
                (it == saved.end() ? std::string("not given") : it->second) + " (given " + value +
@@ -272,7 +273,7 @@ bool SearchCommand::parse(const Args& args) {
         Args merged = args;
         for (const auto& [name, value] : saved)
             if (std::none_of(run_options.begin(), run_options.end(),
-                             [&](const auto& g) { return g.first == name; })) {
+                             [&, n = name](const auto& g) { return g.first == n; })) {
                 merged.push_back("--" + name);
                 merged.push_back(value);
             }
