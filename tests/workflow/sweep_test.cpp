@@ -48,6 +48,24 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
+// A sweep of one point, run once: its point file (and the text serialq wrote there) is what
+// the rerun and merge tests damage.
+struct OnePointSweep {
+    TempDir dir;
+    SweepSpec spec = small_spec();
+    std::filesystem::path point;
+    std::string good;
+    OnePointSweep() {
+        spec.accels.resize(1);
+        spec.traces.resize(1);
+        spec.axes = {};
+        run_sweep(spec, options(dir.path()));
+        for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
+            point = e.path();
+        good = read_file(point);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("sweep rows: one per point x weight layer plus a total, each with its parameters") {
@@ -128,16 +146,12 @@ TEST_CASE("a resumed sweep skips the points done and writes the same results as 
 }
 
 TEST_CASE("a rerun refuses a damaged point file, naming the file and the field") {
-    TempDir dir;
-    SweepSpec spec = small_spec();
-    spec.accels.resize(1);
-    spec.traces.resize(1);
-    spec.axes = {};
-    run_sweep(spec, options(dir.path()));
-    std::filesystem::path point;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
-        point = e.path();
-    const std::string good = read_file(point);
+    OnePointSweep one;
+    // References, not a structured binding: clang 14 cannot capture one in a lambda.
+    const TempDir& dir = one.dir;
+    const SweepSpec& spec = one.spec;
+    const std::filesystem::path& point = one.point;
+    const std::string& good = one.good;
     auto j = nlohmann::ordered_json::parse(good);
 
     j["layers"][1].erase("total_cycles");  // a key deleted by hand
@@ -168,16 +182,12 @@ TEST_CASE("a rerun refuses a point file of impossible figures or another point's
     // Issue 16: a point file was checked for its keys and types, not for what they hold: a
     // negative or infinite figure, parameters of another point, a layer missing from both lists
     // (assemble_rows read them into the results as they were).
-    TempDir dir;
-    SweepSpec spec = small_spec();
-    spec.accels.resize(1);
-    spec.traces.resize(1);
-    spec.axes = {};
-    run_sweep(spec, options(dir.path()));
-    std::filesystem::path point;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
-        point = e.path();
-    const std::string good = read_file(point);
+    OnePointSweep one;
+    // References, not a structured binding: clang 14 cannot capture one in a lambda.
+    const TempDir& dir = one.dir;
+    const SweepSpec& spec = one.spec;
+    const std::filesystem::path& point = one.point;
+    const std::string& good = one.good;
     const auto j0 = nlohmann::ordered_json::parse(good);
     const std::string bits = j0["params"]["bits"];
     const auto refusal = [&](const std::string& text) {
@@ -243,16 +253,12 @@ TEST_CASE("a rerun refuses a point file of impossible figures or another point's
 }
 
 TEST_CASE("a rerun refuses a deeply nested point file instead of overflowing the stack") {
-    TempDir dir;
-    SweepSpec spec = small_spec();
-    spec.accels.resize(1);
-    spec.traces.resize(1);
-    spec.axes = {};
-    run_sweep(spec, options(dir.path()));
-    std::filesystem::path point;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
-        point = e.path();
-    const std::string good = read_file(point);
+    OnePointSweep one;
+    // References, not a structured binding: clang 14 cannot capture one in a lambda.
+    const TempDir& dir = one.dir;
+    const SweepSpec& spec = one.spec;
+    const std::filesystem::path& point = one.point;
+    const std::string& good = one.good;
     // A list nested a million levels deep in the swept values: parsing is iterative, but the
     // copies and dumps of the point that follow recursed once per level (issue 16).
     const std::size_t set = good.find("\"set\": {}");
@@ -295,17 +301,11 @@ TEST_CASE("shards merged equal the whole sweep, and a missing shard is named") {
 TEST_CASE("a merge refuses a shard's point file that claims no identity, naming it") {
     // Issue 16: merge_sweeps asked the file for its identity with nlohmann's value(), whose
     // type_error escaped for a file that is not an object or an identity that is not text.
-    TempDir dir, merged;
-    SweepSpec spec = small_spec();
-    spec.accels.resize(1);
-    spec.traces.resize(1);
-    spec.axes = {};
-    run_sweep(spec, options(dir.path()));
-    std::filesystem::path point;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path() / "points"))
-        point = e.path();
-    const std::string good = read_file(point);
-    auto j = nlohmann::ordered_json::parse(good);
+    TempDir merged;
+    OnePointSweep one;
+    const TempDir& dir = one.dir;
+    const std::filesystem::path& point = one.point;
+    auto j = nlohmann::ordered_json::parse(one.good);
     j["identity"] = 5;
     for (const std::string& text : {std::string("[]"), j.dump(1)}) {
         INFO(text.substr(0, 20));
@@ -319,7 +319,7 @@ TEST_CASE("a merge refuses a shard's point file that claims no identity, naming 
         CHECK_THAT(message, Catch::StartsWith(point.string() + ": ") &&
                                 Catch::Contains("delete it to recompute the point"));
     }
-    write_file_atomically(point, good);
+    write_file_atomically(point, one.good);
     CHECK(merge_sweeps({dir.path()}, merged.path()).rows > 0);
 }
 
