@@ -2,6 +2,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/text.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -86,23 +87,19 @@ YAML::Node YamlMap::get(std::string_view key) {
 YAML::Node YamlMap::raw(std::string_view key) { return get(key); }
 
 namespace {
+// Numbers are read as text.hpp reads every number serialq takes (base 10, the whole text):
+// stoll's base 0 read 010 as 8 (octal) and took 0x10, stod took hexadecimal floats. YAML's
+// spellings of NaN and infinity, and any number past a double, are refused here.
 bool parse_integer(const std::string& s, long long& out) {
-    try {
-        std::size_t pos = 0;
-        out = std::stoll(s, &pos, 0);
-        return pos == s.size();
-    } catch (...) {
-        return false;
-    }
+    const std::optional<long long> v = serialq::parse_integer(s);
+    if (v) out = *v;
+    return v.has_value();
 }
 bool parse_number(const std::string& s, double& out) {
-    try {
-        std::size_t pos = 0;
-        out = std::stod(s, &pos);
-        return pos == s.size() && std::isfinite(out);
-    } catch (...) {
-        return false;
-    }
+    const std::optional<double> v = serialq::parse_number(s);
+    if (!v || !std::isfinite(*v)) return false;
+    out = *v;
+    return true;
 }
 std::string range_text(long long min, long long max) {
     return std::to_string(min) + ".." + std::to_string(max);

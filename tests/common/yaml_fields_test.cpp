@@ -61,6 +61,26 @@ TEST_CASE("a number is finite in every spelling YAML has for NaN and infinity", 
     }
 }
 
+TEST_CASE("numbers are read in base 10, whole", "[common][yaml]") {
+    // Issue 16: integers were read with stoll's base 0, so 010 was 8 (octal) and 0x10 was 16;
+    // a float took hexadecimal (0x1p3), both a leading +. Every reader of serialq reads
+    // numbers as common/text.hpp does.
+    auto m = parse("a: 010\nb: -7\nc: 2.5e3\n");
+    CHECK(m.integer("a", 0, 100) == 10);
+    CHECK(m.integer("b", -10, 10) == -7);
+    CHECK(m.number("c", 0, 1e6) == 2500.0);
+    for (const std::string v : {"0x10", "+5", "0b11", "5k", "0x1p3"}) {
+        DYNAMIC_SECTION(v) {
+            auto n = parse("count: " + v + "\n");
+            CHECK_THROWS_WITH(n.integer("count", 0, 100), "cfg.yaml:1: count: found '" + v +
+                                                              "', expected an integer in 0..100");
+            CHECK_THROWS_WITH(
+                n.number("count", 0, 100),
+                Catch::StartsWith("cfg.yaml:1: count: found '" + v + "', expected a number"));
+        }
+    }
+}
+
 TEST_CASE("unknown keys are errors that list the valid ones", "[common][yaml]") {
     auto m = parse("tiles: 4\ntilez: 5\n");
     m.integer("tiles", 1, 64);
