@@ -64,6 +64,8 @@ struct OnePointSweep {
             point = e.path();
         good = read_file(point);
     }
+    // The same sweep again over the (damaged) point file.
+    auto rerun() const { return run_sweep(spec, options(dir.path())); }
 };
 
 }  // namespace
@@ -147,53 +149,43 @@ TEST_CASE("a resumed sweep skips the points done and writes the same results as 
 
 TEST_CASE("a rerun refuses a damaged point file, naming the file and the field") {
     OnePointSweep one;
-    // References, not a structured binding: clang 14 cannot capture one in a lambda.
-    const TempDir& dir = one.dir;
-    const SweepSpec& spec = one.spec;
-    const std::filesystem::path& point = one.point;
-    const std::string& good = one.good;
-    auto j = nlohmann::ordered_json::parse(good);
+    auto j = nlohmann::ordered_json::parse(one.good);
 
     j["layers"][1].erase("total_cycles");  // a key deleted by hand
-    write_file_atomically(point, j.dump(1));
-    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
-                      Catch::Contains(point.string() + ": layers[1].total_cycles: missing") &&
+    write_file_atomically(one.point, j.dump(1));
+    CHECK_THROWS_WITH(one.rerun(),
+                      Catch::Contains(one.point.string() + ": layers[1].total_cycles: missing") &&
                           Catch::Contains("delete it to recompute the point"));
-    j = nlohmann::ordered_json::parse(good);
+    j = nlohmann::ordered_json::parse(one.good);
     j["baseline"]["layers"].erase(0);  // a layer fewer in the baseline
-    write_file_atomically(point, j.dump(1));
+    write_file_atomically(one.point, j.dump(1));
     CHECK_THROWS_WITH(
-        run_sweep(spec, options(dir.path())),
+        one.rerun(),
         Catch::Contains("layers or baseline.layers: expected two lists of the same length"));
-    j = nlohmann::ordered_json::parse(good);
+    j = nlohmann::ordered_json::parse(one.good);
     j["total"]["energy_pj"] = "many";
-    write_file_atomically(point, j.dump(1));
-    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
+    write_file_atomically(one.point, j.dump(1));
+    CHECK_THROWS_WITH(one.rerun(),
                       Catch::Contains("total.energy_pj: found string, expected a number"));
-    write_file_atomically(point, good.substr(0, good.size() / 2));  // a truncated file
-    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
+    write_file_atomically(one.point, one.good.substr(0, one.good.size() / 2));  // a truncated file
+    CHECK_THROWS_WITH(one.rerun(),
                       Catch::Contains("not valid JSON") &&
                           Catch::Contains("expected a point result written by serialq sweep"));
-    write_file_atomically(point, good);
-    CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
+    write_file_atomically(one.point, one.good);
+    CHECK(one.rerun().points_run == 0);
 }
 
 TEST_CASE("a rerun refuses a point file of impossible figures or another point's parameters") {
     // Issue 16: a point file was checked for its keys and types, not for what they hold: a
-    // negative or infinite figure, parameters of another point, a layer missing from both lists
+    // negative or infinite figure, parameters of another one.point, a layer missing from both lists
     // (assemble_rows read them into the results as they were).
     OnePointSweep one;
-    // References, not a structured binding: clang 14 cannot capture one in a lambda.
-    const TempDir& dir = one.dir;
-    const SweepSpec& spec = one.spec;
-    const std::filesystem::path& point = one.point;
-    const std::string& good = one.good;
-    const auto j0 = nlohmann::ordered_json::parse(good);
+    const auto j0 = nlohmann::ordered_json::parse(one.good);
     const std::string bits = j0["params"]["bits"];
     const auto refusal = [&](const std::string& text) {
-        write_file_atomically(point, text);
+        write_file_atomically(one.point, text);
         try {
-            run_sweep(spec, options(dir.path()));
+            one.rerun();
         } catch (const InputError& e) {
             return std::string(e.what());
         }
@@ -202,7 +194,7 @@ TEST_CASE("a rerun refuses a point file of impossible figures or another point's
     const std::string recover = "; delete it to recompute the point";
     auto j = j0;
     j["layers"][2]["total_cycles"] = -5;
-    CHECK(refusal(j.dump(1)) == point.string() +
+    CHECK(refusal(j.dump(1)) == one.point.string() +
                                     ": layers[2].total_cycles: found -5, expected a finite "
                                     "number >= 0" +
                                     recover);
@@ -212,30 +204,30 @@ TEST_CASE("a rerun refuses a point file of impossible figures or another point's
     REQUIRE(energy != std::string::npos);
     const auto value = energy + 13, end = text.find_first_of(",\n", value);
     text.replace(value, end - value, "1e999");
-    CHECK(refusal(text) == point.string() +
+    CHECK(refusal(text) == one.point.string() +
                                ": not valid JSON (number overflow parsing '1e999'), expected a "
                                "point result written by serialq sweep" +
                                recover);
     j = j0;
     j["params"]["bits"] = "2,2,2,2";
-    CHECK(refusal(j.dump(1)) == point.string() + ": params.bits: found '2,2,2,2', expected '" +
+    CHECK(refusal(j.dump(1)) == one.point.string() + ": params.bits: found '2,2,2,2', expected '" +
                                     bits + "' (the point's identity)" + recover);
     j = j0;
     j["params"]["trace"] = "traces/other.yaml";
     CHECK_THAT(refusal(j.dump(1)),
-               Catch::StartsWith(point.string() + ": params.trace: found 'traces/other.yaml'"));
+               Catch::StartsWith(one.point.string() + ": params.trace: found 'traces/other.yaml'"));
     j = j0;
     j["params"].erase("model");
     CHECK(refusal(j.dump(1)) ==
-          point.string() + ": params.model: missing (written by another version?)" + recover);
+          one.point.string() + ": params.model: missing (written by another version?)" + recover);
     j = j0;
     j["params"]["network"] = 5;
     CHECK(refusal(j.dump(1)) ==
-          point.string() + ": params.network: found number, expected a string" + recover);
+          one.point.string() + ": params.network: found number, expected a string" + recover);
     j = j0;
     j["layers"].erase(3);
     j["baseline"]["layers"].erase(3);
-    CHECK(refusal(j.dump(1)) == point.string() +
+    CHECK(refusal(j.dump(1)) == one.point.string() +
                                     ": layers: found 3 rows, expected 4 (one per weight layer of "
                                     "the point's bits)" +
                                     recover);
@@ -247,31 +239,26 @@ TEST_CASE("a rerun refuses a point file of impossible figures or another point's
     const auto line = text.rfind('\n', macs);
     text.erase(line, text.find('\n', macs) - line);
     CHECK(refusal(text) ==
-          point.string() + ": layers[0].macs: missing (written by another version?)" + recover);
-    write_file_atomically(point, good);
-    CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
+          one.point.string() + ": layers[0].macs: missing (written by another version?)" + recover);
+    write_file_atomically(one.point, one.good);
+    CHECK(one.rerun().points_run == 0);
 }
 
 TEST_CASE("a rerun refuses a deeply nested point file instead of overflowing the stack") {
     OnePointSweep one;
-    // References, not a structured binding: clang 14 cannot capture one in a lambda.
-    const TempDir& dir = one.dir;
-    const SweepSpec& spec = one.spec;
-    const std::filesystem::path& point = one.point;
-    const std::string& good = one.good;
     // A list nested a million levels deep in the swept values: parsing is iterative, but the
     // copies and dumps of the point that follow recursed once per level (issue 16).
-    const std::size_t set = good.find("\"set\": {}");
+    const std::size_t set = one.good.find("\"set\": {}");
     REQUIRE(set != std::string::npos);
     const std::size_t n = 1000000;
-    write_file_atomically(point, good.substr(0, set) + "\"set\": " + std::string(n, '[') +
-                                     std::string(n, ']') + good.substr(set + 9));
-    CHECK_THROWS_WITH(run_sweep(spec, options(dir.path())),
-                      Catch::Contains(point.string() + ": not valid JSON (nested more than 64 "
-                                                       "levels deep at byte") &&
+    write_file_atomically(one.point, one.good.substr(0, set) + "\"set\": " + std::string(n, '[') +
+                                         std::string(n, ']') + one.good.substr(set + 9));
+    CHECK_THROWS_WITH(one.rerun(),
+                      Catch::Contains(one.point.string() + ": not valid JSON (nested more than 64 "
+                                                           "levels deep at byte") &&
                           Catch::Contains("delete it to recompute the point"));
-    write_file_atomically(point, good);
-    CHECK(run_sweep(spec, options(dir.path())).points_run == 0);
+    write_file_atomically(one.point, one.good);
+    CHECK(one.rerun().points_run == 0);
 }
 
 TEST_CASE("shards merged equal the whole sweep, and a missing shard is named") {
@@ -303,24 +290,22 @@ TEST_CASE("a merge refuses a shard's point file that claims no identity, naming 
     // type_error escaped for a file that is not an object or an identity that is not text.
     TempDir merged;
     OnePointSweep one;
-    const TempDir& dir = one.dir;
-    const std::filesystem::path& point = one.point;
     auto j = nlohmann::ordered_json::parse(one.good);
     j["identity"] = 5;
     for (const std::string& text : {std::string("[]"), j.dump(1)}) {
         INFO(text.substr(0, 20));
-        write_file_atomically(point, text);
+        write_file_atomically(one.point, text);
         std::string message = "accepted";
         try {
-            merge_sweeps({dir.path()}, merged.path());
+            merge_sweeps({one.dir.path()}, merged.path());
         } catch (const InputError& e) {
             message = e.what();
         }
-        CHECK_THAT(message, Catch::StartsWith(point.string() + ": ") &&
+        CHECK_THAT(message, Catch::StartsWith(one.point.string() + ": ") &&
                                 Catch::Contains("delete it to recompute the point"));
     }
-    write_file_atomically(point, one.good);
-    CHECK(merge_sweeps({dir.path()}, merged.path()).rows > 0);
+    write_file_atomically(one.point, one.good);
+    CHECK(merge_sweeps({one.dir.path()}, merged.path()).rows > 0);
 }
 
 TEST_CASE("shards of different sweeps do not merge, and a directory holds one sweep") {
