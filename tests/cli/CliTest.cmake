@@ -32,3 +32,21 @@ function(serialq_add_cli_test)
     WORKING_DIRECTORY ${T_WORKDIR})
   set_tests_properties(cli:${T_NAME} PROPERTIES TIMEOUT 600)
 endfunction()
+
+# serialq_cli_tests_require(FIXTURE REGEX): every test defined so far in this directory whose
+# name matches REGEX also requires FIXTURE (its own setup test aside), keeping the fixtures it
+# already required: an area's tests then run after the test that cleans its output folder.
+function(serialq_cli_tests_require fixture regex)
+  get_property(tests DIRECTORY PROPERTY TESTS)
+  foreach(t ${tests})
+    get_test_property(${t} FIXTURES_SETUP sets_up)
+    if(NOT t MATCHES "${regex}" OR sets_up STREQUAL fixture)
+      continue()
+    endif()
+    get_test_property(${t} FIXTURES_REQUIRED required)
+    if(NOT required)
+      set(required "")
+    endif()
+    set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED "${required};${fixture}")
+  endforeach()
+endfunction()

@@ -196,13 +196,4 @@ add_test(NAME cli:search_sweep_kill9
 set_tests_properties(cli:search_sweep_kill9 PROPERTIES TIMEOUT 300
   PASS_REGULAR_EXPRESSION "search: 32 kills .*identical.*\nsweep: 10 kills .*identical.*\nsweep: the 2 workers of a killed sweep died")
 
-get_property(search_tests DIRECTORY PROPERTY TESTS)
-foreach(t ${search_tests})
-  if(t MATCHES "^cli:search_" AND NOT t STREQUAL "cli:search_clean")
-    get_test_property(${t} FIXTURES_REQUIRED required)
-    if(NOT required)
-      set(required "")
-    endif()
-    set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED "${required};search_clean")
-  endif()
-endforeach()
+serialq_cli_tests_require(search_clean "^cli:search_")

@@ -79,16 +79,7 @@ serialq_add_cli_test(NAME report_bad_format ARGS report traces --format pdf EXIT
 serialq_add_cli_test(NAME report_not_json ARGS report tests/data/workflow/not-json.json EXIT 1
   ONE_LINE_ERROR STDERR "not-json.json: not valid JSON")
 
-get_property(wf_tests DIRECTORY PROPERTY TESTS)
-foreach(t ${wf_tests})
-  if(t MATCHES "^cli:(sweep|report|sim_json)")
-    get_test_property(${t} FIXTURES_REQUIRED required)
-    if(NOT required)
-      set(required "")
-    endif()
-    set_tests_properties(${t} PROPERTIES FIXTURES_REQUIRED "${required};wf_clean")
-  endif()
-endforeach()
+serialq_cli_tests_require(wf_clean "^cli:(sweep|report|sim_json)")
 
 # One design through every output (sim CSV and JSON, a sweep, a search's best.json, episodes.csv
 # and pareto.json): the same figure names and the same values, column for column.
