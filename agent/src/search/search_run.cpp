@@ -5,6 +5,7 @@
 #include "serialq/agent/weight_statistics.hpp"
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/finite.hpp"
 #include "serialq/common/json_input.hpp"
 #include "serialq/sim/figures.hpp"
 
@@ -192,7 +193,7 @@ void check_restorable(const detail::Checkpoint& c, const std::filesystem::path& 
         for (const int b : bits)
             if (b < 1 || b > 16) throw fail(what + ": " + std::to_string(b) + " bits", "1..16");
     };
-    const auto percent = [](double v) { return v >= 0 && v <= 100; };  // false for NaN
+    const auto percent = [](double v) { return finite_in(v, 0, 100); };
 
     check_bits(c.env_bits, "environment bits");
     for (std::size_t t = 0; t < steps; ++t) {
@@ -202,7 +203,7 @@ void check_restorable(const detail::Checkpoint& c, const std::filesystem::path& 
                            std::to_string(c.env_bits[t]),
                        "one of the layer's choices");
     }
-    if (!(c.env_relative_accuracy >= 0) || !std::isfinite(c.env_relative_accuracy))
+    if (!finite_in(c.env_relative_accuracy, 0))
         throw fail("relative accuracy " + std::to_string(c.env_relative_accuracy),
                    "a finite number >= 0");
     for (std::size_t i = 0; i < c.memo.size(); ++i) {
