@@ -110,6 +110,10 @@ ConfigFields<AcceleratorConfig> make_fields() {
                &A::weights, kWeightResidencyNames),
         integer({"batch", "inferences run together (--batch N): each pass's weights serve all"},
                 &A::batch, 1, kMaxCount),
+        choice({"filter_order",
+                "kernel-wise bits: precision sorts each group's filters widest first when that "
+                "makes the layer faster; network keeps the network's order"},
+               &A::filter_order, kFilterOrderNames),
     };
     append(f, nest("weight_buffer", &A::weight_buffer, memory_fields("per tile")));
     append(f, nest("activation_memory", &A::activation_memory, memory_fields("shared")));

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace serialq::sim {
 
@@ -22,6 +23,26 @@ long long ceil_cycles(double x) {
 
 std::string layer_label(const Layer& layer, int index) {
     return "layer " + std::to_string(index) + " (" + layer.name + ")";
+}
+
+// Kernel-wise bits: one per output channel, in the weights' range, their max weight_bits.
+void check_filter_bits(const AcceleratorConfig& c, const Layer& l, const LayerSpec& spec,
+                       const std::string& label) {
+    const auto& bits = spec.filter_bits;
+    if (bits.size() != static_cast<std::size_t>(l.out_channels()))
+        throw ConfigError(label + ": found " + std::to_string(bits.size()) +
+                          " filter bitwidths, expected " + std::to_string(l.out_channels()) +
+                          " (one per output channel)");
+    const BitsRange r = weight_bits_range(c);
+    for (std::size_t f = 0; f < bits.size(); ++f)
+        if (!r.contains(bits[f]))
+            throw ConfigError(label + ": filter " + std::to_string(f) + ": found " +
+                              std::to_string(bits[f]) + " weight bits, expected " + r.str() +
+                              " on " + c.name);
+    const int widest = *std::max_element(bits.begin(), bits.end());
+    if (widest != spec.weight_bits)
+        throw ConfigError(label + ": weight_bits " + std::to_string(spec.weight_bits) +
+                          ", expected the widest filter's " + std::to_string(widest));
 }
 
 }  // namespace
@@ -131,6 +152,7 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
         spec.activation_bits > ra.max)
         layer_precision(config, spec.weight_bits, spec.activation_bits, label() + ": bits");
     precision_ = layer_precision(config, spec.weight_bits, spec.activation_bits);
+    if (!spec.filter_bits.empty()) check_filter_bits(config, l, spec, label());
 
     groups_ = l.kind == LayerKind::Conv ? l.groups : 1;
     filters_per_group_ = l.out_channels() / groups_;
@@ -161,6 +183,14 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
     chunks_ = ceil_div(reduction_, config.lanes);
     last_chunk_lanes_ = static_cast<int>(reduction_ - (chunks_ - 1) * config.lanes);
 
+    spilled_ = layer_spills(config, l, precision_.activation_bits);
+    group_input_bits_ = l.input.elements() * config.batch * precision_.activation_bits / groups_;
+    if (!spec.filter_bits.empty()) {
+        choose_filter_order(label());
+        return;
+    }
+    reserve_resident_bits_ = resident_bits_per_tile();
+    reserve_chunk_bits_ = chunk_bits_per_tile();
     const long long capacity_bits = config.weight_buffer.capacity_bytes * 8;
     if (spec.weights_resident) {
         // Every weight is in the buffers: one segment, nothing fetched.
@@ -187,9 +217,140 @@ LayerMapping::LayerMapping(const AcceleratorConfig& config, const Network& net, 
                 std::to_string(config.weight_buffer.capacity_bytes) + ") on " + config.name);
     }
     segments_ = static_cast<int>(ceil_div(chunks_, chunks_per_segment_));
+}
 
-    spilled_ = layer_spills(config, l, precision_.activation_bits);
-    group_input_bits_ = l.input.elements() * config.batch * precision_.activation_bits / groups_;
+long long LayerMapping::serial_cycles_at(int weight_bits) const {
+    if (blocks_.empty() || weight_bits == precision_.weight_bits) return precision_.serial_cycles;
+    const AcceleratorConfig& c = *config_;
+    const int k = c.bits_per_cycle;
+    const long long w = ceil_div(weight_bits, k);
+    const long long a = ceil_div(precision_.activation_bits, k);
+    switch (c.serial) {
+        case SerialOperand::Weights:
+            return w;
+        case SerialOperand::Both:
+            if (arrangement_ == Arrangement::Filters)  // Loom's FC mode: digits over c columns
+                return w * ceil_div(a, std::min<long long>(a, c.windows_per_tile));
+            return w * a;
+        case SerialOperand::Activations:
+        case SerialOperand::None:
+            break;
+    }
+    return precision_.serial_cycles;  // weight bits change storage and traffic only
+}
+
+long long LayerMapping::sip_cycles_at(int weight_bits) const {
+    if (weight_bits == precision_.weight_bits) return precision_.sip_cycles;
+    return layer_precision(*config_, weight_bits, precision_.activation_bits).sip_cycles;
+}
+
+void LayerMapping::lay_out_filters(std::vector<int> order) {
+    order_ = std::move(order);
+    blocks_.assign(static_cast<std::size_t>(groups_ * filter_blocks_), BlockBits{});
+    const int tiles = config_->tiles;
+    for (int g = 0; g < groups_; ++g)
+        for (long long fb = 0; fb < filter_blocks_; ++fb) {
+            BlockBits& b = blocks_[static_cast<std::size_t>(g * filter_blocks_ + fb)];
+            b.tile_bits.assign(static_cast<std::size_t>(tiles), 0);
+            const long long first = g * filters_per_group_ + fb * filters_per_pass_;
+            const long long count =
+                std::min<long long>(filters_per_pass_, filters_per_group_ - fb * filters_per_pass_);
+            for (long long j = 0; j < count; ++j) {
+                const int bits = spec_.filter_bits[static_cast<std::size_t>(
+                    order_[static_cast<std::size_t>(first + j)])];
+                b.max_bits = std::max(b.max_bits, bits);
+                b.total_bits += bits;
+                b.sip_cycles += sip_cycles_at(bits);
+                b.tile_bits[static_cast<std::size_t>(j % tiles)] += bits;
+            }
+        }
+}
+
+std::string LayerMapping::fit_segments() {
+    const AcceleratorConfig& c = *config_;
+    const long long capacity_bits = c.weight_buffer.capacity_bytes * 8;
+    if (spec_.weights_resident) {
+        chunks_per_segment_ = chunks_;
+        segments_ = 1;
+        if (resident_bits_per_tile() <= capacity_bits) return "";
+        return "resident weights need " + std::to_string(resident_bits_per_tile()) +
+               " bits on the busiest tile, expected at most weight_buffer.capacity_bytes (" +
+               std::to_string(c.weight_buffer.capacity_bytes) + " bytes) on " + c.name;
+    }
+    const long long chunk_bits = chunk_bits_per_tile();
+    const long long stream_bits =
+        spec_.stream_buffer_bits > 0 ? spec_.stream_buffer_bits : capacity_bits;
+    chunks_per_segment_ = std::min(chunks_, stream_bits / 2 / chunk_bits);
+    if (chunks_per_segment_ < 1)
+        return "one lane chunk of kernel-wise weights for the busiest tile (" +
+               std::to_string(chunk_bits) + " bits) does not fit half of the " +
+               std::to_string(stream_bits) + " bits per tile that streamed weights may use " +
+               "(weight_buffer.capacity_bytes " + std::to_string(c.weight_buffer.capacity_bytes) +
+               ") on " + c.name;
+    segments_ = static_cast<int>(ceil_div(chunks_, chunks_per_segment_));
+    return "";
+}
+
+// Network order first; with filter_order: precision, each group's filters widest first
+// (stable), kept only if it fits the buffers and is faster (never slows a layer).
+void LayerMapping::choose_filter_order(const std::string& label) {
+    std::vector<int> network(static_cast<std::size_t>(groups_ * filters_per_group_));
+    std::iota(network.begin(), network.end(), 0);
+    std::vector<int> sorted = network;
+    const auto& bits = spec_.filter_bits;
+    for (int g = 0; g < groups_; ++g)
+        std::stable_sort(sorted.begin() + g * filters_per_group_,
+                         sorted.begin() + (g + 1) * filters_per_group_, [&](int a, int b) {
+                             return bits[static_cast<std::size_t>(a)] >
+                                    bits[static_cast<std::size_t>(b)];
+                         });
+    lay_out_filters(network);
+    reserve_resident_bits_ = resident_bits_per_tile();
+    reserve_chunk_bits_ = chunk_bits_per_tile();
+    const std::string network_error = fit_segments();
+    network_order_cycles_ = network_error.empty() ? totals().total_cycles : 0;
+    filter_order_ = FilterOrder::Network;
+    if (config_->filter_order == FilterOrder::Precision && sorted != network) {
+        lay_out_filters(sorted);
+        reserve_resident_bits_ = std::max(reserve_resident_bits_, resident_bits_per_tile());
+        reserve_chunk_bits_ = std::max(reserve_chunk_bits_, chunk_bits_per_tile());
+        if (fit_segments().empty() &&
+            (!network_error.empty() || totals().total_cycles < network_order_cycles_)) {
+            filter_order_ = FilterOrder::Precision;
+            return;
+        }
+        lay_out_filters(network);
+        fit_segments();
+    }
+    if (!network_error.empty()) throw ConfigError(label + ": " + network_error);
+}
+
+long long LayerMapping::network_order_cycles() const {
+    return blocks_.empty() ? totals().total_cycles : network_order_cycles_;
+}
+
+const LayerMapping::BlockBits* LayerMapping::block_of(long long pass_index) const {
+    if (blocks_.empty()) return nullptr;
+    const long long per_group = filter_blocks_ * segments_;
+    const long long group = pass_index / per_group;
+    const long long fb = (pass_index % per_group) / segments_;
+    return &blocks_[static_cast<std::size_t>(group * filter_blocks_ + fb)];
+}
+
+int LayerMapping::filter_channel(const Pass& p, int j) const {
+    const long long position = p.group * filters_per_group_ + p.filter_block * filters_per_pass_ + j;
+    return order_.empty() ? static_cast<int>(position) : order_[static_cast<std::size_t>(position)];
+}
+
+int LayerMapping::filter_weight_bits(const Pass& p, int j) const {
+    if (spec_.filter_bits.empty()) return precision_.weight_bits;
+    return spec_.filter_bits[static_cast<std::size_t>(filter_channel(p, j))];
+}
+
+long long LayerMapping::tile_filter_bits(long long pass_index, int tile) const {
+    if (const BlockBits* b = block_of(pass_index)) return b->tile_bits[static_cast<std::size_t>(tile)];
+    const Pass p = pass(pass_index);
+    return static_cast<long long>(filters_on_tile(p.filters, tile)) * precision_.weight_bits;
 }
 
 int LayerMapping::filters_on_tile(int pass_filters, int tile) const {
@@ -198,12 +359,24 @@ int LayerMapping::filters_on_tile(int pass_filters, int tile) const {
 }
 
 long long LayerMapping::chunk_bits_per_tile() const {
+    if (!blocks_.empty()) {
+        long long busiest = 0;
+        for (const BlockBits& b : blocks_)
+            busiest = std::max(busiest, *std::max_element(b.tile_bits.begin(), b.tile_bits.end()));
+        return busiest * config_->lanes;
+    }
     const int busiest = filters_on_tile(
         static_cast<int>(std::min<long long>(filters_per_pass_, filters_per_group_)), 0);
     return static_cast<long long>(busiest) * config_->lanes * precision_.weight_bits;
 }
 
 long long LayerMapping::resident_bits_per_tile() const {
+    if (!blocks_.empty()) {
+        std::vector<long long> per_tile(static_cast<std::size_t>(config_->tiles), 0);
+        for (const BlockBits& b : blocks_)
+            for (std::size_t t = 0; t < per_tile.size(); ++t) per_tile[t] += b.tile_bits[t];
+        return *std::max_element(per_tile.begin(), per_tile.end()) * reduction_;
+    }
     const long long full_blocks = filters_per_group_ / filters_per_pass_;
     const int rest = static_cast<int>(filters_per_group_ - full_blocks * filters_per_pass_);
     const long long filters =
@@ -212,23 +385,22 @@ long long LayerMapping::resident_bits_per_tile() const {
     return groups_ * filters * reduction_ * precision_.weight_bits;
 }
 
-long long LayerMapping::step_cycles(int filters_in_tile, int windows, int lanes) const {
+long long LayerMapping::step_cycles(long long busiest_tile_bits, long long serial, int windows,
+                                     int lanes) const {
     const auto& c = *config_;
-    const long long weight_read =
-        ceil_div(static_cast<long long>(filters_in_tile) * lanes * precision_.weight_bits,
-                 c.weight_buffer.width_bits);
+    const long long weight_read = ceil_div(busiest_tile_bits * lanes, c.weight_buffer.width_bits);
     const long long activation_read =
         ceil_div(static_cast<long long>(windows) * lanes * precision_.activation_bits,
                  c.activation_memory.width_bits);
-    return std::max(
-        {static_cast<long long>(precision_.serial_cycles), weight_read, activation_read});
+    return std::max({serial, weight_read, activation_read});
 }
 
-long long LayerMapping::pass_busy_cycles(int busiest, long long chunks, int last_lanes) const {
+long long LayerMapping::pass_busy_cycles(long long busiest_tile_bits, long long serial,
+                                         long long chunks, int last_lanes) const {
     const int lanes = config_->lanes;
     const auto block = [&](int windows) {
-        return (chunks - 1) * step_cycles(busiest, windows, lanes) +
-               step_cycles(busiest, windows, last_lanes);
+        return (chunks - 1) * step_cycles(busiest_tile_bits, serial, windows, lanes) +
+               step_cycles(busiest_tile_bits, serial, windows, last_lanes);
     };
     return (window_blocks_ - 1) * block(windows_per_block_) + block(last_block_windows_);
 }
@@ -238,10 +410,9 @@ Step LayerMapping::step(const Pass& pass, long long window_block, long long chun
     Step s;
     s.windows = window_block == window_blocks_ - 1 ? last_block_windows_ : windows_per_block_;
     s.lanes = chunk == chunks_ - 1 ? last_chunk_lanes_ : c.lanes;
-    s.serial_cycles = precision_.serial_cycles;
-    s.weight_read_cycles = ceil_div(
-        static_cast<long long>(pass.busiest_tile_filters) * s.lanes * precision_.weight_bits,
-        c.weight_buffer.width_bits);
+    s.serial_cycles = pass.serial_cycles;
+    s.weight_read_cycles =
+        ceil_div(pass.busiest_tile_bits * s.lanes, c.weight_buffer.width_bits);
     s.activation_read_cycles =
         ceil_div(static_cast<long long>(s.windows) * s.lanes * precision_.activation_bits,
                  c.activation_memory.width_bits);
@@ -258,6 +429,18 @@ Pass LayerMapping::pass(long long index) const {
     p.filters = static_cast<int>(std::min<long long>(
         filters_per_pass_, filters_per_group_ - p.filter_block * filters_per_pass_));
     p.busiest_tile_filters = filters_on_tile(p.filters, 0);
+    if (const BlockBits* b = block_of(index)) {
+        p.weight_bits = b->max_bits;
+        p.filter_bits = b->total_bits;
+        p.busiest_tile_bits = *std::max_element(b->tile_bits.begin(), b->tile_bits.end());
+        p.sip_cycles = b->sip_cycles;
+    } else {
+        p.weight_bits = precision_.weight_bits;
+        p.filter_bits = static_cast<long long>(p.filters) * precision_.weight_bits;
+        p.busiest_tile_bits = static_cast<long long>(p.busiest_tile_filters) * p.weight_bits;
+        p.sip_cycles = static_cast<long long>(p.filters) * precision_.sip_cycles;
+    }
+    p.serial_cycles = serial_cycles_at(p.weight_bits);
     p.first_chunk = p.segment * chunks_per_segment_;
     p.chunks = std::min(chunks_per_segment_, chunks_ - p.first_chunk);
     p.first_segment = p.segment == 0;
@@ -267,7 +450,7 @@ Pass LayerMapping::pass(long long index) const {
     p.terms = (p.chunks - 1) * lanes + last_lanes;
 
     const long long f = p.filters;
-    const long long weight_bits = f * p.terms * precision_.weight_bits;
+    const long long weight_bits = p.terms * p.filter_bits;
     const long long outputs = f * positions_;
     const long long inputs_in =
         spilled_ ? group_input_bits_
@@ -284,12 +467,13 @@ Pass LayerMapping::pass(long long index) const {
         inputs_in + (p.last_segment ? (off_chip_out ? 0 : outputs * precision_.output_bits)
                                     : outputs * config_->accumulator_bits);
 
-    const long long serial = precision_.serial_cycles;
-    p.compute_cycles = window_blocks_ * p.chunks * serial;
-    p.busy_cycles = pass_busy_cycles(p.busiest_tile_filters, p.chunks, last_lanes);
+    p.compute_cycles = window_blocks_ * p.chunks * p.serial_cycles;
+    p.busy_cycles = pass_busy_cycles(p.busiest_tile_bits, p.serial_cycles, p.chunks, last_lanes);
     p.macs = outputs * p.terms;
-    p.active_lane_cycles = p.macs * precision_.sip_cycles;
-    p.active_sip_cycles = outputs * p.chunks * precision_.sip_cycles;
+    // Each SIP is charged its own filter's serial cycles: one that finishes before the pass's
+    // widest filter idles (clock-gated) for the rest of the step.
+    p.active_lane_cycles = positions_ * p.terms * p.sip_cycles;
+    p.active_sip_cycles = positions_ * p.chunks * p.sip_cycles;
     return p;
 }
 
@@ -302,6 +486,7 @@ long long LayerMapping::time_term(long long index) const {
 }
 
 LayerTotals LayerMapping::totals() const {
+    if (!blocks_.empty()) return kernel_wise_totals();
     LayerTotals t;
     const long long n = passes();
     t.passes = n;
@@ -419,6 +604,55 @@ LayerTotals LayerMapping::totals() const {
            std::max(last.busy_cycles, channel_.transfer_cycles(write_before_last)), "total_cycles");
     add_to(t.total_cycles, 1, channel_.transfer_cycles(last.offchip_write_bits), "total_cycles");
     add_to(t.total_cycles, 1, config_->pipeline_cycles, "total_cycles");
+    return t;
+}
+
+// Kernel-wise bits: every filter block has its own widest filter and tile loads, so the passes
+// are summed one by one (O(passes), each O(1)) with mapping.hpp's time recurrence as it reads.
+LayerTotals LayerMapping::kernel_wise_totals() const {
+    LayerTotals t;
+    const long long n = passes();
+    t.passes = n;
+    const auto add = [&](long long& total, long long value, const char* figure) {
+        const auto sum = checked_add(total, value);
+        if (!sum)
+            throw ConfigError(layer_label(*layer_, layer_index_) + " on " + config_->name + ": " +
+                              figure + ": found more than a 64-bit count holds (" +
+                              std::to_string(n) + " passes), expected a count that fits");
+        total = *sum;
+    };
+    long long start = 0, write_2 = 0, write_1 = 0;  // writes of passes i-2 and i-1
+    Pass cur = pass(0);
+    add(start, channel_.fetch_cycles(cur.offchip_read_bits, 0), "total_cycles");
+    for (long long i = 0; i < n; ++i) {
+        add(t.compute_cycles, cur.compute_cycles, "compute_cycles");
+        add(t.busy_cycles, cur.busy_cycles, "busy cycles");
+        add(t.offchip_read_bits, cur.offchip_read_bits, "off_chip_read_bits");
+        add(t.offchip_write_bits, cur.offchip_write_bits, "off_chip_write_bits");
+        add(t.weight_buffer_read_bits, cur.weight_buffer_read_bits, "weight_buffer_read_bits");
+        add(t.weight_buffer_write_bits, cur.weight_buffer_write_bits, "weight_buffer_write_bits");
+        add(t.activation_memory_read_bits, cur.activation_memory_read_bits,
+            "activation_memory_read_bits");
+        add(t.activation_memory_write_bits, cur.activation_memory_write_bits,
+            "activation_memory_write_bits");
+        add(t.active_lane_cycles, cur.active_lane_cycles, "active lane cycles");
+        add(t.active_sip_cycles, cur.active_sip_cycles, "active SIP cycles");
+        add(t.macs, cur.macs, "macs");
+        write_2 = write_1;  // pass i-1's writes ride with pass i+1's fetch
+        write_1 = cur.offchip_write_bits;
+        if (i + 1 == n) break;
+        const Pass next = pass(i + 1);
+        add(start,
+            std::max(cur.busy_cycles, channel_.fetch_cycles(next.offchip_read_bits, write_2)),
+            "total_cycles");
+        cur = next;
+    }
+    // write_2 is pass n-2's, write_1 pass n-1's (0 where there is no such pass).
+    t.total_cycles = start;
+    add(t.total_cycles, std::max(cur.busy_cycles, channel_.transfer_cycles(write_2)),
+        "total_cycles");
+    add(t.total_cycles, channel_.transfer_cycles(write_1), "total_cycles");
+    add(t.total_cycles, config_->pipeline_cycles, "total_cycles");
     return t;
 }
 

@@ -121,11 +121,10 @@ Sip& FunctionalArray::sip(int j, int w) {
 void FunctionalArray::step(const Pass& pass, long long wb, long long c) {
     const Step s = m_.step(pass, wb, c);
     const int lanes = m_.config().lanes;
-    const long long f0 =
-        pass.group * m_.filters_per_group() + pass.filter_block * m_.filters_per_pass();
     const long long w0 = wb * m_.windows_per_block();
     const auto out = [&](int j, int w) -> std::int64_t& {
-        return outputs_[static_cast<std::size_t>((f0 + j) * m_.positions() + w0 + w)];
+        const long long f = m_.filter_channel(pass, j);  // the mapper may reorder filters
+        return outputs_[static_cast<std::size_t>(f * m_.positions() + w0 + w)];
     };
     if (c == pass.first_chunk)  // a new block: fresh accumulators or the segment's partial sums
         for (int j = 0; j < pass.filters; ++j)
@@ -134,7 +133,7 @@ void FunctionalArray::step(const Pass& pass, long long wb, long long c) {
     const long long r0 = c * lanes;
     for (int j = 0; j < pass.filters; ++j)
         for (int t = 0; t < s.lanes; ++t)
-            w_chunk_[static_cast<std::size_t>(j * lanes + t)] = weight(f0 + j, r0 + t);
+            w_chunk_[static_cast<std::size_t>(j * lanes + t)] = weight(m_.filter_channel(pass, j), r0 + t);
     for (int w = 0; w < s.windows; ++w)
         for (int t = 0; t < s.lanes; ++t)
             a_chunk_[static_cast<std::size_t>(w * lanes + t)] =

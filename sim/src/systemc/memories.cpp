@@ -17,7 +17,6 @@ void WeightBuffers::configure(const LayerMapping& m) {
     tiles_ = m.config().tiles;
     mapping_ = &m;
     width_bits_ = m.config().weight_buffer.width_bits;
-    weight_bits_ = m.precision().weight_bits;
     tile_read_bits_.assign(static_cast<std::size_t>(tiles_), 0);
     read_bits_ = write_bits_ = 0;
 }
@@ -33,7 +32,8 @@ void WeightBuffers::serve() {
         for (int t = 0; t < tiles_; ++t) {
             const int filters = mapping_->filters_on_tile(r.filters, t);
             if (filters == 0) break;  // the first tiles take the odd filters
-            const long long bits = static_cast<long long>(filters) * r.lanes * weight_bits_;
+            // Each filter's lanes at its own precision (kernel-wise bits).
+            const long long bits = mapping_->tile_filter_bits(r.pass, t) * r.lanes;
             step_cycles = std::max(step_cycles, ceil_div(bits, width_bits_));
             tile_read_bits_[static_cast<std::size_t>(t)] += bits * r.steps;
             read_bits_ += bits * r.steps;

@@ -36,7 +36,6 @@ private:
     int tiles_ = 0;
     const LayerMapping* mapping_ = nullptr;
     int width_bits_ = 1;
-    int weight_bits_ = 0;
     std::vector<long long> tile_read_bits_;  // per tile
     long long read_bits_ = 0;
     long long write_bits_ = 0;

@@ -10,6 +10,8 @@
 #include "serialq/sim/mapping.hpp"
 #include "serialq/sim/sip.hpp"
 
+#include <vector>
+
 namespace serialq::sim {
 class FunctionalArray;
 }
@@ -42,7 +44,11 @@ private:
     void compute(const Run& run);
 
     Pacer pacer_;
+    long long sip_cycles_of(int weight_bits) const {
+        return sip_cycles_[static_cast<std::size_t>(weight_bits)];
+    }
     const LayerMapping* mapping_ = nullptr;
+    std::vector<long long> sip_cycles_;  // by weight bits: one filter's SIP work per step
     FunctionalArray* functional_ = nullptr;
     SipEvents events_;
     long long compute_cycles_ = 0;

@@ -34,6 +34,16 @@ inline const char* to_string(WeightResidency residency) {
     return kWeightResidencyNames.name(residency);
 }
 
+// How the mapper orders a layer's filters (output channels) when they differ in weight
+// precision (kernel-wise bits, LayerSpec::filter_bits). `network`: the network's own order.
+// `precision`: within each conv group, widest first (stable), so a pass holds filters of similar
+// precision and its steps (as long as its widest filter) waste fewer cycles; the mapper keeps
+// the network's order for a layer where sorting is not faster. Layer-wise bits: no effect.
+enum class FilterOrder { Network, Precision };
+inline constexpr EnumNames<FilterOrder, 2> kFilterOrderNames{
+    {{{FilterOrder::Network, "network"}, {FilterOrder::Precision, "precision"}}}};
+inline const char* to_string(FilterOrder order) { return kFilterOrderNames.name(order); }
+
 struct MemoryConfig {
     long long capacity_bytes = 0;  // capacity (per tile for the weight buffer)
     int width_bits = 0;  // bits delivered per cycle (per tile for the weight buffer)
@@ -88,6 +98,7 @@ struct AcceleratorConfig {
     double clock_ghz = 0.98;
     WeightResidency weights = WeightResidency::Resident;
     int batch = 1;  // inferences run together: each pass's weights serve all of them
+    FilterOrder filter_order = FilterOrder::Precision;  // kernel-wise bits only (FilterOrder)
 
     MemoryConfig weight_buffer{2LL * 1024 * 1024, 4096};  // per tile
     MemoryConfig activation_memory{4LL * 1024 * 1024, 4096};  // shared, broadcast to tiles

@@ -108,6 +108,8 @@
 #include "serialq/sim/accelerator_config.hpp"
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace serialq::sim {
 
@@ -122,6 +124,14 @@ struct LayerSpec {
     bool output_off_chip = false;  // a spilled consumer reads its outputs from off-chip
     long long stream_buffer_bits = 0;  // per tile, what streamed weights may double-buffer in
         // (0: the whole weight buffer; kProbeStreamBits: any)
+    // Kernel-wise weights: one precision per output channel, in network order, their max
+    // weight_bits. Empty: every filter at weight_bits (layer-wise bits).
+    std::vector<int> filter_bits;
+    // The fields as a tuple: what the agent's per-layer memo may key on.
+    auto key() const {
+        return std::tie(weight_bits, activation_bits, weights_resident, input_off_chip,
+                        output_off_chip, stream_buffer_bits, filter_bits);
+    }
     auto operator<=>(const LayerSpec&) const = default;
 };
 
@@ -184,6 +194,11 @@ struct Pass {
     int segment = 0;
     int filters = 0;  // filters in this pass
     int busiest_tile_filters = 0;  // filters on tile 0 (filters spread evenly over tiles)
+    int weight_bits = 0;  // its widest filter's precision: sets serial_cycles
+    long long serial_cycles = 0;  // of each of its steps
+    long long filter_bits = 0;  // sum over its filters of their precisions
+    long long busiest_tile_bits = 0;  // the same over the busiest tile's filters
+    long long sip_cycles = 0;  // sum over its filters of their own sip_cycles (energy)
     long long first_chunk = 0;  // chunks [first_chunk, first_chunk + chunks)
     long long chunks = 0;
     long long terms = 0;  // reduction terms covered (sum of the chunks' lanes)
@@ -261,10 +276,28 @@ public:
     // Filters of a pass of `pass_filters` on tile `tile`: spread evenly, the first tiles taking
     // one more when they do not divide (so a small layer uses every tile).
     int filters_on_tile(int pass_filters, int tile) const;
-    // The layer's weights on its busiest tile (tile 0) when all of them are held at once.
+    // The layer's weights on its busiest tile when all of them are held at once.
     long long resident_bits_per_tile() const;
     // One lane chunk of weights on the busiest tile: half a streaming buffer must hold one.
     long long chunk_bits_per_tile() const;
+    // The most either figure may be under any filter order the mapper may choose (what the
+    // network plan reserves, deciding residency before the order is chosen); equal to the
+    // two above for layer-wise bits.
+    long long reserve_resident_bits_per_tile() const { return reserve_resident_bits_; }
+    long long reserve_chunk_bits_per_tile() const { return reserve_chunk_bits_; }
+
+    // Kernel-wise bits (spec.filter_bits). The order the mapper chose (FilterOrder: always
+    // Network for layer-wise bits or when sorting is not faster) and the layer's total_cycles
+    // in the network's own order (= totals().total_cycles unless the order is Precision).
+    FilterOrder filter_order() const { return filter_order_; }
+    long long network_order_cycles() const;
+    // The network channel (output channel index) of filter j of `pass`.
+    int filter_channel(const Pass& pass, int j) const;
+    // The precision of filter j of `pass`.
+    int filter_weight_bits(const Pass& pass, int j) const;
+    // Sum of the precisions of the filters of pass `pass_index` on tile `tile` (filter j of a
+    // pass is on tile j % tiles).
+    long long tile_filter_bits(long long pass_index, int tile) const;
 
     // The schedule, in order: pass(0) .. pass(passes() - 1), each with window_blocks() x
     // pass.chunks steps (window block outer, chunk inner).
@@ -279,8 +312,24 @@ public:
     LayerTotals totals() const;
 
 private:
-    long long step_cycles(int filters_in_tile, int windows, int lanes) const;
-    long long pass_busy_cycles(int busiest_tile_filters, long long chunks, int last_lanes) const;
+    // Per (group, filter block) of a kernel-wise layer: what its passes' time and traffic need.
+    struct BlockBits {
+        int max_bits = 0;
+        long long total_bits = 0;
+        long long sip_cycles = 0;
+        std::vector<long long> tile_bits;  // per tile
+    };
+    long long serial_cycles_at(int weight_bits) const;  // a step with this widest filter
+    long long sip_cycles_at(int weight_bits) const;  // one filter's SIP work per chunk
+    void lay_out_filters(std::vector<int> order);  // order_ and blocks_
+    std::string fit_segments();  // chunks_per_segment_, segments_; or why they cannot be
+    void choose_filter_order(const std::string& label);
+    const BlockBits* block_of(long long pass_index) const;
+    long long step_cycles(long long busiest_tile_bits, long long serial, int windows,
+                          int lanes) const;
+    long long pass_busy_cycles(long long busiest_tile_bits, long long serial, long long chunks,
+                               int last_lanes) const;
+    LayerTotals kernel_wise_totals() const;
     long long offchip_read_bits(long long index, int filters, long long terms) const;
     long long offchip_write_bits(const Pass& p) const;
     long long time_term(long long index) const;  // max(B_i, F_i+1)
@@ -308,6 +357,12 @@ private:
     int segments_;
     bool spilled_;
     long long group_input_bits_;  // one group's whole input at activation_bits
+    std::vector<int> order_;  // mapped position -> network channel (empty: layer-wise)
+    std::vector<BlockBits> blocks_;  // groups x filter_blocks (empty: layer-wise)
+    FilterOrder filter_order_ = FilterOrder::Network;
+    long long network_order_cycles_ = 0;
+    long long reserve_resident_bits_ = 0;
+    long long reserve_chunk_bits_ = 0;
 };
 
 // The layer alone: resident if the accelerator keeps weights resident and the layer's fit the
