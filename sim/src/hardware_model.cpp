@@ -22,6 +22,10 @@ NetworkReport HardwareModel::simulate(const Network& net, const LayerBits& bits,
     return simulate_by_layers(*this, net, bits, act_bits);
 }
 
+NetworkReport HardwareModel::simulate(const Network& net, const KernelBits& bits) {
+    return simulate_by_layers(*this, net, bits);
+}
+
 LayerReport HardwareModel::run_weight_layer(const Network& net, std::size_t weight_layer,
                                             const LayerSpec& spec) {
     const std::vector<int> index = net.weight_layer_indices();

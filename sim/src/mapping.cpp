@@ -338,7 +338,8 @@ const LayerMapping::BlockBits* LayerMapping::block_of(long long pass_index) cons
 }
 
 int LayerMapping::filter_channel(const Pass& p, int j) const {
-    const long long position = p.group * filters_per_group_ + p.filter_block * filters_per_pass_ + j;
+    const long long position =
+        p.group * filters_per_group_ + p.filter_block * filters_per_pass_ + j;
     return order_.empty() ? static_cast<int>(position) : order_[static_cast<std::size_t>(position)];
 }
 
@@ -348,7 +349,8 @@ int LayerMapping::filter_weight_bits(const Pass& p, int j) const {
 }
 
 long long LayerMapping::tile_filter_bits(long long pass_index, int tile) const {
-    if (const BlockBits* b = block_of(pass_index)) return b->tile_bits[static_cast<std::size_t>(tile)];
+    if (const BlockBits* b = block_of(pass_index))
+        return b->tile_bits[static_cast<std::size_t>(tile)];
     const Pass p = pass(pass_index);
     return static_cast<long long>(filters_on_tile(p.filters, tile)) * precision_.weight_bits;
 }
@@ -386,7 +388,7 @@ long long LayerMapping::resident_bits_per_tile() const {
 }
 
 long long LayerMapping::step_cycles(long long busiest_tile_bits, long long serial, int windows,
-                                     int lanes) const {
+                                    int lanes) const {
     const auto& c = *config_;
     const long long weight_read = ceil_div(busiest_tile_bits * lanes, c.weight_buffer.width_bits);
     const long long activation_read =
@@ -411,8 +413,7 @@ Step LayerMapping::step(const Pass& pass, long long window_block, long long chun
     s.windows = window_block == window_blocks_ - 1 ? last_block_windows_ : windows_per_block_;
     s.lanes = chunk == chunks_ - 1 ? last_chunk_lanes_ : c.lanes;
     s.serial_cycles = pass.serial_cycles;
-    s.weight_read_cycles =
-        ceil_div(pass.busiest_tile_bits * s.lanes, c.weight_buffer.width_bits);
+    s.weight_read_cycles = ceil_div(pass.busiest_tile_bits * s.lanes, c.weight_buffer.width_bits);
     s.activation_read_cycles =
         ceil_div(static_cast<long long>(s.windows) * s.lanes * precision_.activation_bits,
                  c.activation_memory.width_bits);

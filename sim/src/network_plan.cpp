@@ -25,14 +25,18 @@ private:
     std::vector<char> off_;
 };
 
-}  // namespace
+// A layer's weights at their precisions: each filter's at its own (kernel-wise bits).
+long long layer_weight_bits(const Layer& l, const LayerSpec& s) {
+    if (s.filter_bits.empty()) return l.weights() * s.weight_bits;
+    long long bits = 0;
+    for (int b : s.filter_bits) bits += b;
+    return bits * l.reduction_length();
+}
 
-std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
-                                   const LayerBits& bits, const LayerBits& act_bits) {
-    const std::size_t n = net.weight_layer_count();
-    bits.expect(n, net.name);
-    if (!act_bits.empty()) act_bits.expect(n, net.name + " activations");
-
+// The plan from each weight layer's precisions (`precisions`: weight_bits, activation_bits and
+// filter_bits set, one per weight layer).
+std::vector<LayerSpec> plan_specs(const AcceleratorConfig& config, const Network& net,
+                                  const std::vector<LayerSpec>& precisions) {
     std::vector<LayerSpec> plan;
     std::vector<int> index;  // weight layer -> network layer
     std::vector<long long> need, chunk;  // per tile: all its weights, one lane chunk
@@ -41,17 +45,15 @@ std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Networ
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
         const Layer& l = net.layers[i];
         if (!l.has_weights()) continue;
-        LayerSpec s;
-        s.weight_bits = bits[plan.size()];
-        s.activation_bits = act_bits.empty() ? config.activation_bits : act_bits[plan.size()];
+        const LayerSpec s = precisions[plan.size()];
         LayerSpec probe = s;
         probe.stream_buffer_bits = kProbeStreamBits;
         const LayerMapping m(config, net, static_cast<int>(i), probe);  // checks the precisions
         weight_layer[i] = static_cast<int>(plan.size());
         plan.push_back(s);
         index.push_back(static_cast<int>(i));
-        need.push_back(m.resident_bits_per_tile());
-        chunk.push_back(m.chunk_bits_per_tile());
+        need.push_back(m.reserve_resident_bits_per_tile());
+        chunk.push_back(m.reserve_chunk_bits_per_tile());
         spills.push_back(m.spilled() ? 1 : 0);
     }
     // A spilled layer reads its input from off-chip for every pass, so the weight layers that
@@ -105,11 +107,44 @@ std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Networ
         // What the layer streams into, made canonical: the smallest buffer giving the same
         // segments, so that equal runs are equal specs (the agent memoizes per spec).
         plan[k].stream_buffer_bits = capacity - used;
+        if (!plan[k].filter_bits.empty()) continue;
         const LayerMapping m(config, net, index[k], plan[k]);
         plan[k].stream_buffer_bits =
             m.chunks_per_segment() == m.chunks() ? 0 : 2 * chunk[k] * m.chunks_per_segment();
     }
     return plan;
+}
+
+}  // namespace
+
+std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
+                                   const LayerBits& bits, const LayerBits& act_bits) {
+    const std::size_t n = net.weight_layer_count();
+    bits.expect(n, net.name);
+    if (!act_bits.empty()) act_bits.expect(n, net.name + " activations");
+    std::vector<LayerSpec> precisions(n);
+    for (std::size_t w = 0; w < n; ++w) {
+        precisions[w].weight_bits = bits[w];
+        precisions[w].activation_bits = act_bits.empty() ? config.activation_bits : act_bits[w];
+    }
+    return plan_specs(config, net, precisions);
+}
+
+std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
+                                   const KernelBits& bits) {
+    bits.expect(net, config.name, weight_bits_range(config), activation_bits_range(config));
+    const LayerBits widest = bits.widest();
+    const LayerBits acts = bits.activations_or(config.activation_bits);
+    std::vector<LayerSpec> precisions(bits.size());
+    for (std::size_t w = 0; w < bits.size(); ++w) {
+        precisions[w].weight_bits = widest[w];
+        precisions[w].activation_bits = acts[w];
+        const auto& kernels = bits.weights(w);
+        const bool uniform = std::all_of(kernels.begin(), kernels.end(),
+                                         [&](int b) { return b == kernels.front(); });
+        if (!uniform) precisions[w].filter_bits = kernels;  // a uniform layer plans as LayerBits
+    }
+    return plan_specs(config, net, precisions);
 }
 
 WeightLoad resident_weight_load(const AcceleratorConfig& config, const Network& net,
@@ -118,7 +153,7 @@ WeightLoad resident_weight_load(const AcceleratorConfig& config, const Network& 
     std::size_t k = 0;
     for (const auto& l : net.layers) {
         if (!l.has_weights()) continue;
-        if (plan.at(k).weights_resident) load.bits += l.weights() * plan[k].weight_bits;
+        if (plan.at(k).weights_resident) load.bits += layer_weight_bits(l, plan[k]);
         ++k;
     }
     load.cycles = Channel(config).fetch_cycles(load.bits, 0);

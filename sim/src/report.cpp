@@ -6,6 +6,8 @@
 #include "serialq/sim/figures.hpp"
 #include "serialq/sim/network_plan.hpp"
 
+#include <numeric>
+
 namespace serialq::sim {
 
 LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts) {
@@ -15,6 +17,13 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
     r.layer_index = mapping.layer_index();
     r.bits = mapping.precision().weight_bits;
     r.act_bits = mapping.precision().activation_bits;
+    const auto& filters = mapping.spec().filter_bits;
+    r.mean_weight_bits = filters.empty() ? r.bits
+                                         : std::accumulate(filters.begin(), filters.end(), 0.0) /
+                                               static_cast<double>(filters.size());
+    r.filter_order = mapping.filter_order();
+    // Layer-wise bits have one order: no second evaluation.
+    r.network_order_cycles = filters.empty() ? counts.total_cycles : mapping.network_order_cycles();
     r.weights_resident = mapping.weights_resident();
     r.compute_cycles = counts.compute_cycles;
     r.total_cycles = counts.total_cycles;
@@ -28,9 +37,9 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
     return r;
 }
 
-NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const LayerBits& bits,
-                                 const LayerBits& act_bits) {
-    const auto plan = plan_layers(model.config(), net, bits, act_bits);
+namespace {
+NetworkReport run_plan(HardwareModel& model, const Network& net, const std::vector<LayerSpec>& plan,
+                       const LayerBits& bits) {
     NetworkReport r;
     r.network = net.name;
     r.accelerator = model.config().name;
@@ -45,6 +54,17 @@ NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const
     r.total = total_of(r.layers);
     r.weight_load = resident_weight_load(model.config(), net, plan);
     return r;
+}
+}  // namespace
+
+NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const LayerBits& bits,
+                                 const LayerBits& act_bits) {
+    return run_plan(model, net, plan_layers(model.config(), net, bits, act_bits), bits);
+}
+
+NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const KernelBits& bits) {
+    const auto plan = plan_layers(model.config(), net, bits);  // checks bits first
+    return run_plan(model, net, plan, bits.widest());
 }
 
 namespace {
@@ -78,6 +98,7 @@ LayerReport total_of(const std::vector<LayerReport>& layers) {
         add_to(t.compute_cycles, l.compute_cycles, "compute_cycles");
         add_to(t.stall_cycles, l.stall_cycles, "stall_cycles");
         add_to(t.total_cycles, l.total_cycles, "total_cycles");
+        add_to(t.network_order_cycles, l.network_order_cycles, "network_order_cycles");
         add_to(t.macs, l.macs, "macs");
         add_traffic(t.traffic, l.traffic);
         t.energy += l.energy;

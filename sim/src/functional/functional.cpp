@@ -133,7 +133,8 @@ void FunctionalArray::step(const Pass& pass, long long wb, long long c) {
     const long long r0 = c * lanes;
     for (int j = 0; j < pass.filters; ++j)
         for (int t = 0; t < s.lanes; ++t)
-            w_chunk_[static_cast<std::size_t>(j * lanes + t)] = weight(m_.filter_channel(pass, j), r0 + t);
+            w_chunk_[static_cast<std::size_t>(j * lanes + t)] =
+                weight(m_.filter_channel(pass, j), r0 + t);
     for (int w = 0; w < s.windows; ++w)
         for (int t = 0; t < s.lanes; ++t)
             a_chunk_[static_cast<std::size_t>(w * lanes + t)] =

@@ -8,6 +8,7 @@
 // The serial operand's precision sets the compute cycles; the other's changes storage and
 // traffic only (mapping.hpp). Where each layer's weights and input live comes from the
 // network plan (network_plan.hpp).
+#include "serialq/common/kernel_bits.hpp"
 #include "serialq/common/network.hpp"
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/mapping.hpp"
@@ -46,8 +47,12 @@ struct Traffic {
 struct LayerReport {
     std::string name;
     int layer_index = -1;  // index in Network::layers
-    int bits = 0;  // the weights' precision
+    int bits = 0;  // the weights' precision (kernel-wise bits: the widest filter's)
     int act_bits = 0;  // the input activations' precision
+    double mean_weight_bits = 0;  // the filters' mean precision (= bits for layer-wise bits)
+    FilterOrder filter_order = FilterOrder::Network;  // the order the mapper chose
+    long long network_order_cycles = 0;  // total_cycles in the network's own filter order
+        // (= total_cycles unless filter_order is precision: the gain of ordering)
     bool weights_resident = false;  // read from the weight buffers, not fetched
     long long compute_cycles = 0;
     long long stall_cycles = 0;  // cycles the array waited for data
@@ -93,6 +98,9 @@ public:
     // ConfigError. Virtual for test doubles only.
     virtual NetworkReport simulate(const Network& net, const LayerBits& bits,
                                    const LayerBits& act_bits = {});
+    // Kernel-wise bits (plan_layers(config, net, bits)); a KernelBits whose layers are uniform
+    // gives exactly simulate(net, bits.widest(), activations). report.bits: the widest.
+    NetworkReport simulate(const Network& net, const KernelBits& bits);
     // run_layer for the weight layer `weight_layer` (an index into Network::weight_layers(), the
     // index space of LayerBits and plan_layers).
     LayerReport run_weight_layer(const Network& net, std::size_t weight_layer,

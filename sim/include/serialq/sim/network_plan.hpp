@@ -16,6 +16,7 @@
 // layers producing it write their outputs there (output_off_chip); a layer reads its input from
 // off-chip if it is the network's input or its producer wrote it there (pooling and
 // element-wise add layers pass that on: they run in their producer's output stage).
+#include "serialq/common/kernel_bits.hpp"
 #include "serialq/common/network.hpp"
 #include "serialq/sim/accelerator_config.hpp"
 #include "serialq/sim/hardware_model.hpp"
@@ -31,6 +32,14 @@ namespace serialq::sim {
 // of the accelerator's range (naming the layer).
 std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
                                    const LayerBits& bits, const LayerBits& act_bits = {});
+// Kernel-wise bits: each spec's filter_bits is its layer's kernels (empty where they share one
+// width, so a layer-wise KernelBits plans exactly as its LayerBits), weight_bits their widest;
+// activation bits 0 -> config.activation_bits. Checked with bits.expect() against the
+// accelerator's ranges. Residency reserves, per layer, the most any filter order may need
+// (LayerMapping::reserve_*); a kernel-wise streamed layer keeps what the resident ones leave
+// as its streaming buffer (not made canonical: its order choice may depend on it).
+std::vector<LayerSpec> plan_layers(const AcceleratorConfig& config, const Network& net,
+                                   const KernelBits& bits);
 
 // The one-time load of the plan's resident weights (all tiles).
 WeightLoad resident_weight_load(const AcceleratorConfig& config, const Network& net,

@@ -34,6 +34,9 @@ LayerReport layer_report(const LayerMapping& mapping, const LayerCounts& counts)
 NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const LayerBits& bits,
                                  const LayerBits& act_bits);
 
+// The same for a kernel-wise plan (plan_layers(config, net, bits)).
+NetworkReport simulate_by_layers(HardwareModel& model, const Network& net, const KernelBits& bits);
+
 // The network row: cycles, MACs, traffic and energy add up; utilization is useful lane-cycles
 // over available lane-cycles, i.e. the layers' utilizations weighted by their total_cycles;
 // bits (act_bits) is the common width if all layers share one, else 0. name "total",
