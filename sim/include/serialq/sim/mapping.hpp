@@ -47,6 +47,26 @@
 //   none          1   (precisions only change storage and traffic)
 // with k = bits_per_cycle. Outputs are written at activation_bits.
 //
+// ## Per-filter weight precision (kernel-wise bits, spec.filter_bits; AutoQ)
+// Each filter (output channel) may have its own weight precision w_f; w is their max. Filter j
+// of a pass sits on tile j % tiles (the even spread above). Then, per pass:
+//  - a step lasts as long as the pass's widest filter: serial_cycles uses w_pass = max of the
+//    pass's w_f (serial weights or both; with serial activations or none, w_f changes storage
+//    and traffic only);
+//  - each filter's weights are stored, fetched and read at w_f: weight_read_cycles uses the
+//    busiest tile's sum of w_f (x lanes_in_chunk), off-chip and buffer bits the sum over
+//    filters of terms x w_f; resident_bits_per_tile and chunk_bits_per_tile are the busiest
+//    tile's sums;
+//  - energy: a SIP is charged its own filter's serial cycles (sip_cycles at w_f): one whose
+//    filter is narrower than the pass's widest finishes early and idles, clock-gated, for the
+//    rest of the step. Time is the widest filter's; energy is each filter's own.
+// Loom's FC mode likewise: ceil(w_pass / k) x ceil(ceil(a / k) / c) cycles per step.
+// Filter order (AcceleratorConfig::filter_order): `network` maps filters in the network's
+// order; `precision` sorts each group's filters widest first (stable), so passes hold similar
+// precisions, and keeps that order only if it fits the buffers and its total_cycles is lower
+// than the network order's (never slower; network_order_cycles() gives the latter). Layer-wise
+// bits (filter_bits empty) are exactly the rules above with w_f = w.
+//
 // Loom's fully connected mode (serial: both, Filters arrangement): a single window leaves the
 // SIP columns without windows to hold, so a filter's activation digits are spread over
 // c = min(ceil(a / k), windows_per_tile) SIPs of its row, each ANDing the weight's bits with its
