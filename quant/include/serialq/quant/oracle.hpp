@@ -3,6 +3,7 @@
 // Implementations: builtin:<trace with weights> (real inference on Fashion-MNIST),
 // table:<file.csv> (measured accuracies), exec:<command> (an external evaluator speaking JSON
 // lines). make_oracle() wraps each in the persistent SQLite cache unless told not to.
+#include "serialq/common/kernel_bits.hpp"
 #include "serialq/common/layer_bits.hpp"
 #include "serialq/quant/evaluation.hpp"
 #include "serialq/quant/oracle_confidence.hpp"
@@ -36,12 +37,21 @@ public:
         bits.expect(static_cast<std::size_t>(layer_count()), name());
         return evaluate_checked(bits);
     }
+    // The accuracy with a kernel-wise assignment (kernel_bits.hpp): per output channel weight
+    // bits, per layer activation bits (0: the oracle's own). One entry per weight layer, else
+    // ConfigError. An assignment whose layers are uniform and sets no activation bits is
+    // evaluate(bits.widest()) exactly, answer and cache entry alike; any other goes to
+    // evaluate_kernels_checked, which only the oracles that can answer it implement.
+    AccuracyResult evaluate(const KernelBits& bits);
     // Accuracy at full precision (the denominator of ReLeQ's State of Relative Accuracy).
     virtual double reference_accuracy_percent() = 0;
 
 protected:
     // evaluate() after its check.
     virtual AccuracyResult evaluate_checked(const LayerBits& bits) = 0;
+    // evaluate(KernelBits) for a truly kernel-wise assignment of the right length. Default:
+    // ConfigError naming the oracle (a table or an evaluator knows layer-wise bits only).
+    virtual AccuracyResult evaluate_kernels_checked(const KernelBits& bits);
 };
 
 // Composed of the settings each kind of oracle uses, so that every default has one owner.
