@@ -7,6 +7,8 @@
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/config_fields.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/kernel_bits.hpp"
+#include "serialq/common/network_loader.hpp"
 #include "serialq/quant/oracle.hpp"
 #include "serialq/quant/oracle_cache.hpp"
 #include "serialq/quant/oracle_report.hpp"
@@ -15,6 +17,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace serialq::cli {
 
@@ -51,7 +54,7 @@ void require_existing(const std::string& cache) {
 // The options as given; they write straight into the oracle's structs, whose initializers are
 // the defaults.
 struct EvalArgs {
-    std::string spec, format, cache, kind;
+    std::string spec, format, cache, kind, trace;
     std::vector<std::string> bit_specs;
     OracleOptions options;
     std::string split = to_string(options.evaluation.split);
@@ -80,7 +83,10 @@ bool parse_eval_args(const Args& args, EvalArgs& a) {
         ("oracle", po::value(&a.spec)->required(),
          "builtin:<trace> | table:<file.csv> | exec:<command>")
         ("bits", po::value(&a.bit_specs)->required(),
-         "bits per weight layer (8,4,4,8 or uniform:N); repeat for several")
+         "bits per weight layer (8,4,4,8 or uniform:N) or a kernel-wise FILE.json (a "
+         "search's best.json included); repeat for several")
+        ("trace", po::value(&a.trace),
+         "the network a kernel-wise --bits file is read for (default: builtin:<trace>'s)")
         ("split", po::value(&a.split)->default_value(a.split),
          "builtin: validation (search) | test (final reports)")
         ("quantizer", po::value(&a.options.evaluation.quantizer)->default_value(a.options.evaluation.quantizer),
@@ -133,6 +139,16 @@ bool parse_eval_args(const Args& args, EvalArgs& a) {
     return true;
 }
 
+// The trace a kernel-wise file is read for: --trace, else the builtin oracle's own.
+std::string kernel_trace(const EvalArgs& a, const std::string& file) {
+    if (!a.trace.empty()) return a.trace;
+    if (a.kind == "builtin") return a.spec.substr(a.spec.find(':') + 1);
+    throw UsageError("--bits " + file +
+                     ": a kernel-wise file is read for a network; expected "
+                     "--trace T.yaml with oracle " +
+                     a.spec);
+}
+
 std::string eval_table(const EvalReport& r) {
     std::string text =
         "oracle    " + r.spec + "\nidentity  " + r.identity + "\ncache     " +
@@ -142,7 +158,8 @@ std::string eval_table(const EvalReport& r) {
     text += "\n";
     Table t({"bits", "accuracy_percent", "samples", "seconds", "upper_bound", "from_cache"});
     for (std::size_t i = 0; i < r.results.size(); ++i)
-        t.add_row({r.bits[i].str(), fixed(r.results[i].accuracy_percent, 4),
+        t.add_row({r.assignments[i].empty() ? r.bits[i].str() : r.assignments[i],
+                   fixed(r.results[i].accuracy_percent, 4),
                    std::to_string(r.results[i].samples_evaluated), fixed(r.results[i].seconds, 6),
                    yes_no(r.results[i].is_upper_bound), yes_no(r.results[i].from_cache)});
     return text + t.text();
@@ -156,9 +173,21 @@ int oracle_eval(const Args& args) {
     r.spec = a.spec;
     r.identity = oracle->identity();
     r.options = a.options;
-    for (const auto& b : a.bit_specs)
-        r.bits.push_back(parse_bits(b, static_cast<std::size_t>(oracle->layer_count())));
-    for (const auto& bits : r.bits) r.results.push_back(oracle->evaluate(bits));
+    std::optional<Network> net;  // loaded for the first kernel-wise file
+    for (const auto& b : a.bit_specs) {
+        if (!is_kernel_bits_file(b)) {
+            r.bits.push_back(parse_bits(b, static_cast<std::size_t>(oracle->layer_count())));
+            r.assignments.emplace_back();
+            r.results.push_back(oracle->evaluate(r.bits.back()));
+            continue;
+        }
+        if (!net) net = load_network(kernel_trace(a, b));
+        const KernelBits kb = read_kernel_bits(b, *net);
+        kb.expect(*net, b);
+        r.bits.push_back(kb.widest());
+        r.assignments.push_back(kb.str());
+        r.results.push_back(oracle->evaluate(kb));
+    }
     if (a.reference) r.reference_accuracy_percent = oracle->reference_accuracy_percent();
     emit(a.out, a.format == "json" ? eval_report_json(r).dump(2) + "\n" : eval_table(r));
     return 0;

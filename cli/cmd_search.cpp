@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "options.hpp"
 
+#include "serialq/agent/autoq.hpp"
 #include "serialq/agent/search_config.hpp"
 #include "serialq/agent/search_run.hpp"
 #include "serialq/common/bits_spec.hpp"
@@ -179,6 +180,9 @@ private:
     agent::Objective make_objective() const;
     void check_options();
     LayerBits hardware_act_bits(const Network& net, const sim::AcceleratorConfig& accel) const;
+    void print_autoq_summary(const agent::AutoqSummary& s, const Network& net,
+                             const sim::AcceleratorConfig& accel, const agent::SearchConfig& config,
+                             const std::string& oracle_text) const;
     void print_summary(const agent::SearchSummary& s, const Network& net,
                        const sim::AcceleratorConfig& accel, const agent::SearchConfig& config,
                        const std::string& oracle_text) const;
@@ -348,6 +352,12 @@ void SearchCommand::check_options() {
     if (vm.count("no-cache") && !vm["cache"].defaulted())
         throw UsageError("--no-cache and --cache exclude each other");
     oracle_kind = oracle_spec.substr(0, oracle_spec.find(':'));
+    if (strategy == agent::kAutoqStrategy && vm.count("act-bits"))
+        throw UsageError(
+            "--act-bits: strategy autoq chooses each layer's activation bits (autoq.act_bits "
+            "of --config); leave it out");
+    if (strategy == agent::kAutoqStrategy && vm.count("resume"))
+        throw UsageError("--resume: strategy autoq writes no checkpoint; start a new run");
     // What the builtin oracle is asked with beyond its defaults, for the summary line; every
     // output records the options themselves and the oracle's identity().
     const std::pair<std::string, std::string> builtin_options[] = {
@@ -431,6 +441,48 @@ void SearchCommand::print_summary(const agent::SearchSummary& s, const Network& 
     std::cout << o.str() << std::flush;
 }
 
+// AutoQ's summary: the kernel-wise choice per layer (its runs), then the figures as for the
+// layer-wise strategies.
+void SearchCommand::print_autoq_summary(const agent::AutoqSummary& s, const Network& net,
+                                        const sim::AcceleratorConfig& accel,
+                                        const agent::SearchConfig& config,
+                                        const std::string& oracle_text) const {
+    const agent::KernelEvaluation& best = s.best;
+    const auto layers = net.weight_layers();
+    const auto means = best.bits.mean_weight_bits();
+    std::ostringstream o;
+    o << "search: " << strategy << " on " << net.name << " (" << trace
+      << "), objective: " << s.objective << ", seed " << seed << ", oracle " << oracle_text
+      << ", accelerator " << accel.name << " (" << model_kind << ")\n";
+    o << "episodes " << s.episodes << (interrupted ? " (interrupted)" : "")
+      << ", distinct oracle calls " << s.distinct_oracle_calls << ", best found in episode "
+      << s.best_episode << "\n";
+    if (!s.best_feasible) o << "no feasible configuration was evaluated; the closest one:\n";
+    o << (s.best_feasible ? "chosen kernel-wise bits" : "closest kernel-wise bits")
+      << " (weight bits x kernels, /a activation bits):\n";
+    const std::string text = best.bits.str();
+    std::size_t begin = 0;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        const std::size_t end = std::min(text.find(';', begin), text.size());
+        o << "  " << layers[l]->name << ": " << text.substr(begin, end - begin) << "  (mean "
+          << fixed(means[l], 2) << " weight bits)\n";
+        begin = end + 1;
+    }
+    o << "accuracy: " << fixed(best.accuracy_percent, 2) << " %";
+    if (oracle_kind == "builtin") o << " on the " << split << " split";
+    if (s.test_accuracy_percent)
+        o << ", " << fixed(*s.test_accuracy_percent, 2) << " % on the test split";
+    o << " (full precision " << fixed(s.reference_accuracy_percent, 2) << " %)\n";
+    o << "against " << config.environment.baseline_bits << " bits on every layer: speedup "
+      << fixed(s.speedup, 2) << "x (" << best.cycles << " vs " << s.baseline.cycles
+      << " cycles), energy reduction " << fixed(s.energy_reduction, 2) << "x ("
+      << fixed(best.energy_pj / 1e6, 3) << " vs " << fixed(s.baseline.energy_pj / 1e6, 3)
+      << " uJ)\n";
+    o << "outputs in " << out << "/: episodes.csv, best.json (its assignment: sim --bits and "
+      << "oracle eval --bits read it)\n";
+    std::cout << o.str() << std::flush;
+}
+
 int SearchCommand::main(const Args& args) {
     if (!parse(args)) return 0;
     const agent::Objective goal = make_objective();
@@ -479,6 +531,23 @@ int SearchCommand::main(const Args& args) {
     settings.hardware_model = model_kind;
     settings.options = run_options;
 
+    if (strategy == agent::kAutoqStrategy) {
+        const bool quiet = vm.count("quiet") > 0;
+        const auto previous = std::signal(SIGINT, on_interrupt);
+        const agent::AutoqSummary s = agent::run_autoq(
+            net, *oracle, *hardware, config, settings,
+            [quiet](long long done, long long total, const agent::KernelEvaluation&,
+                    const agent::KernelEvaluation& best) {
+                if (!quiet && (done == total || done % std::max(1LL, total / 10) == 0))
+                    std::cerr << "autoq " << done << "/" << total << "  best "
+                              << fixed(best.accuracy_percent, 2) << " %, " << best.cycles
+                              << " cycles, " << fixed(best.energy_pj / 1e6, 3) << " uJ\n";
+                return !interrupted;
+            });
+        std::signal(SIGINT, previous);
+        print_autoq_summary(s, net, accel, config, oracle_text);
+        return 0;
+    }
     ProgressLine progress;
     agent::ProgressCallback callback;
     if (!vm.count("quiet"))

@@ -6,6 +6,7 @@
 #include "table.hpp"
 
 #include "serialq/common/bits_spec.hpp"
+#include "serialq/common/kernel_bits.hpp"
 #include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
 #include "serialq/sim/accelerator_config.hpp"
@@ -176,7 +177,8 @@ bool parse_sim_args(const Args& args, SimArgs& a) {
     opts.add_options()
         ("trace", po::value(&a.trace)->required(), "network trace (YAML)")
         ("bits", po::value(&a.bit_specs)->required()->composing(),
-         "weight bits per conv/fc layer, 8,4,4,8 or uniform:N; repeat to compare several")
+         "weight bits per conv/fc layer, 8,4,4,8 or uniform:N, or a kernel-wise FILE.json "
+         "(a search's best.json included); repeat to compare several")
         ("act-bits", po::value(&a.act_specs)->composing(),
          "activation bits per conv/fc layer, as --bits; once for every --bits or once per "
          "--bits (default: the accelerator's activation_bits)")
@@ -230,10 +232,18 @@ void check_vcd_layer(const SimArgs& a, const Network& net) {
                       "', expected a layer of " + net.name + ": " + names);
 }
 
-// The --bits runs: weight and activation assignments, checked against the accelerator.
+// The --bits runs: weight and activation assignments, checked against the accelerator. A run
+// given a kernel-wise file (FILE.json, a search's best.json included) holds its KernelBits;
+// its act bits are the file's.
 struct Assignments {
     std::vector<LayerBits> bits, act_bits;  // act_bits: empty, or one per run
     std::vector<std::string> act_specs;  // one per run ("" for the default)
+    std::vector<std::optional<KernelBits>> kernels;  // one per run
+
+    NetworkReport simulate(HardwareModel& model, const Network& net, std::size_t k) const {
+        if (kernels[k]) return model.simulate(net, *kernels[k]);
+        return model.simulate(net, bits[k], act_bits[k]);
+    }
 };
 
 Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config,
@@ -246,9 +256,23 @@ Assignments parse_assignments(const SimArgs& a, const AcceleratorConfig& config,
                          " assignments for " + std::to_string(a.bit_specs.size()) +
                          " --bits, expected one or one per --bits");
     for (std::size_t k = 0; k < a.bit_specs.size(); ++k) {
-        s.bits.push_back(parse_bits(a.bit_specs[k], layers, wr, "--bits"));
         const std::string act =
             a.act_specs.empty() ? "" : a.act_specs[a.act_specs.size() == 1 ? 0 : k];
+        if (is_kernel_bits_file(a.bit_specs[k])) {
+            if (!act.empty())
+                throw UsageError("--act-bits: --bits " + a.bit_specs[k] +
+                                 " is kernel-wise and holds its own activation bits; leave "
+                                 "--act-bits out for it");
+            KernelBits kb = read_kernel_bits(a.bit_specs[k], net);
+            kb.expect(net, a.bit_specs[k], wr, ar);
+            s.bits.push_back(kb.widest());
+            s.act_bits.emplace_back();
+            s.act_specs.emplace_back();
+            s.kernels.emplace_back(std::move(kb));
+            continue;
+        }
+        s.kernels.emplace_back();
+        s.bits.push_back(parse_bits(a.bit_specs[k], layers, wr, "--bits"));
         s.act_specs.push_back(act);
         s.act_bits.push_back(act.empty() ? LayerBits{} : parse_bits(act, layers, ar, "--act-bits"));
     }
@@ -301,16 +325,13 @@ int sim_main(const Args& args) {
     std::optional<NetworkReport> first;
     if (a.vcd_file) {
         start_vcd_trace(*a.vcd_file, *a.vcd_layer);
-        first = model->simulate(net, runs.bits.front(), runs.act_bits.front());
+        first = runs.simulate(*model, net, 0);
         stop_vcd_trace();
     }
     const NetworkReport base = run_baseline(o.baseline, *model, net);
     for (std::size_t k = 0; k < runs.bits.size(); ++k)
-        o.runs.push_back(
-            {a.bit_specs[k], runs.act_specs[k],
-             compare(
-                 k == 0 && first ? *first : model->simulate(net, runs.bits[k], runs.act_bits[k]),
-                 base)});
+        o.runs.push_back({a.bit_specs[k], runs.act_specs[k],
+                          compare(k == 0 && first ? *first : runs.simulate(*model, net, k), base)});
     if (a.format == "json")
         emit(a.out, sim_output_json(o).dump(2) + "\n");
     else if (a.format == "csv")

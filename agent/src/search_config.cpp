@@ -105,6 +105,7 @@ ConfigFields<SearchConfig> make_search_config_fields() {
     append(f, nest("ppo", &C::ppo, ppo_fields()));
     append(f, nest("adrl", &C::adrl, adrl_fields()));
     append(f, nest("haq", &C::haq, ddpg_fields()));
+    append(f, nest("autoq", &C::autoq, autoq_fields()));
     f.push_back(lift(&C::exhaustive,
                      integer({"max_configurations", "the largest space exhaustive enumerates"},
                              &ExhaustiveParams::max_configurations, 1, 1000000000000LL),
@@ -124,6 +125,30 @@ const ConfigFields<AdrlParams>& adrl_fields() {
 
 void AdrlParams::check() const { check_fields(adrl_fields(), *this, "adrl."); }
 
+const ConfigFields<AutoqParams>& autoq_fields() {
+    using A = AutoqParams;
+    static const ConfigFields<AutoqParams> f{
+        integer_list({"act_bits", "the high-level controller's activation-bit choices"},
+                     &A::act_bits, 1, 16, true),
+        number({"intrinsic_weight", "weight of the low level's goal reward"}, &A::intrinsic_weight,
+               closed(0, 100, "0: extrinsic reward only")),
+        integer_list({"llc_hidden", "ReLU layers of the low-level actor and critic"},
+                     &A::llc_hidden, 1, 4096, true),
+        integer({"llc_updates_per_episode", "low-level DDPG updates after each episode"},
+                &A::llc_updates_per_episode, 0, 100000),
+    };
+    return f;
+}
+
+void AutoqParams::check() const {
+    check_fields(autoq_fields(), *this, "autoq.");
+    for (std::size_t i = 1; i < act_bits.size(); ++i)
+        if (act_bits[i] <= act_bits[i - 1])
+            throw ConfigError("autoq.act_bits: found " + std::to_string(act_bits[i]) + " after " +
+                              std::to_string(act_bits[i - 1]) +
+                              ", expected ascending distinct bitwidths");
+}
+
 const ConfigFields<SearchConfig>& search_config_fields() {
     static const ConfigFields<SearchConfig> f = make_search_config_fields();
     return f;
@@ -135,6 +160,7 @@ void SearchConfig::check() const {
     check_fields(search_config_fields(), *this);
     environment.check();
     haq.check();
+    autoq.check();
 }
 
 SearchConfig load_search_config(const std::filesystem::path& yaml) {

@@ -34,4 +34,26 @@ WeightStatistics weight_statistics(const Network& net) {
     return s;
 }
 
+std::vector<std::vector<double>> kernel_magnitudes(const Network& net) {
+    std::optional<quant::WeightsFile> file;
+    if (!net.weights_file.empty()) file = quant::read_weights_file(net.weights_file);
+    std::vector<std::vector<double>> out;
+    for (const Layer* l : net.weight_layers()) {
+        std::vector<double> rms;
+        const quant::NamedTensor* t = file ? file->find(l->name + ".weight") : nullptr;
+        const auto rows = static_cast<std::size_t>(l->out_channels());
+        if (t && rows > 0 && !t->values.empty() && t->values.size() % rows == 0) {
+            const std::size_t per = t->values.size() / rows;
+            for (std::size_t r = 0; r < rows; ++r) {
+                double sum = 0;
+                for (std::size_t i = r * per; i < (r + 1) * per; ++i)
+                    sum += double(t->values[i]) * t->values[i];
+                rms.push_back(std::sqrt(sum / double(per)));
+            }
+        }
+        out.push_back(std::move(rms));
+    }
+    return out;
+}
+
 }  // namespace serialq::agent

@@ -24,13 +24,17 @@ nlohmann::ordered_json eval_report_json(const EvalReport& r) {
                         {"early_stop_first_samples", es.first_samples}};
     if (kind == "exec") j["options"] = {{"timeout_seconds", r.options.timeout_seconds}};
     j["results"] = json::array();
-    for (std::size_t i = 0; i < r.results.size(); ++i)
-        j["results"].push_back({{"bits", r.bits[i].values()},
-                                {"accuracy_percent", r.results[i].accuracy_percent},
-                                {"samples", r.results[i].samples_evaluated},
-                                {"seconds", r.results[i].seconds},
-                                {"is_upper_bound", r.results[i].is_upper_bound},
-                                {"from_cache", r.results[i].from_cache}});
+    for (std::size_t i = 0; i < r.results.size(); ++i) {
+        json row = {{"bits", r.bits[i].values()}};
+        if (i < r.assignments.size() && !r.assignments[i].empty())
+            row["assignment"] = r.assignments[i];
+        row["accuracy_percent"] = r.results[i].accuracy_percent;
+        row["samples"] = r.results[i].samples_evaluated;
+        row["seconds"] = r.results[i].seconds;
+        row["is_upper_bound"] = r.results[i].is_upper_bound;
+        row["from_cache"] = r.results[i].from_cache;
+        j["results"].push_back(std::move(row));
+    }
     if (r.reference_accuracy_percent)
         j["reference_accuracy_percent"] = *r.reference_accuracy_percent;
     return j;

@@ -89,7 +89,7 @@ serialq_add_cli_test(NAME search_config_keys ARGS search --config-keys EXIT 0
 
 # Bad input: one line, exit 1 (bad files and values) or 2 (misused command line).
 serialq_add_cli_test(NAME search_bad_strategy ARGS search --strategy annealing EXIT 2 ONE_LINE_ERROR
-  STDERR "--strategy: found 'annealing', expected one of ppo, adrl, haq, random, greedy, exhaustive")
+  STDERR "--strategy: found 'annealing', expected one of ppo, adrl, haq, autoq, random, greedy, exhaustive")
 serialq_add_cli_test(NAME search_bad_reward ARGS search --reward accuracy EXIT 2 ONE_LINE_ERROR
   STDERR "--reward: found 'accuracy', expected one of releq, ratio, difference, latency, energy")
 # Resume: options that contradict the checkpoint are named together, in one line.

@@ -27,13 +27,14 @@ namespace serialq::agent::detail {
 
 namespace {
 
-constexpr Index kFeatures = 10;
+constexpr Index kFeatures = kHaqLayerFeatures + 1;  // and the previous action
 
 class HaqStrategy final : public SearchStrategy {
 public:
     HaqStrategy(const DdpgParams& params, const Environment& env, std::mt19937_64& rng)
-        : params_(params), ddpg_(kFeatures, env.steps(), params, rng) {
-        embed(env);
+        : params_(params),
+          ddpg_(kFeatures, env.steps(), params, rng),
+          static_(haq_layer_embedding(env.network())) {
         states_.resize(kFeatures, env.steps());
         actions_.resize(static_cast<std::size_t>(env.steps()));
     }
@@ -90,32 +91,6 @@ public:
     }
 
 private:
-    // HAQ's static layer features, min-max normalised per feature over the layers.
-    void embed(const Environment& env) {
-        const auto layers = env.network().weight_layers();
-        const Index T = env.steps();
-        Eigen::MatrixXd f(kFeatures, T);
-        for (Index t = 0; t < T; ++t) {
-            const Layer& L = *layers[static_cast<std::size_t>(t)];
-            const bool fc = L.kind == LayerKind::FullyConnected;
-            f(0, t) = double(t);
-            f(1, t) = L.in_channels();
-            f(2, t) = L.out_channels();
-            f(3, t) = fc ? 0 : L.stride_h;
-            f(4, t) = fc ? 1 : L.kernel_h * L.kernel_w;
-            f(5, t) = double(L.weights());
-            f(6, t) = double(L.input.height) * L.input.width;
-            f(7, t) = (!fc && L.groups > 1 && L.groups == L.in_channels()) ? 1 : 0;
-            f(8, t) = fc ? 1 : 0;
-            f(9, t) = 0;  // the previous action, set per step
-        }
-        for (Index k = 0; k < kFeatures - 1; ++k) {
-            const double lo = f.row(k).minCoeff(), hi = f.row(k).maxCoeff();
-            if (hi > lo) f.row(k) = (f.row(k).array() - lo) / (hi - lo);
-        }
-        static_ = f.cast<float>();
-    }
-
     static int bits_of(const Environment& env, Index t, double a) {
         const auto& own = env.layer_choices(t);
         const double n = double(own.size());
@@ -159,13 +134,38 @@ private:
 
     DdpgParams params_;
     Ddpg<float> ddpg_;
-    Mat<float> static_;  // (kFeatures x T)
+    Mat<float> static_;  // (kFeatures x T): the embedding, then the previous action's row
     Mat<float> states_;  // this episode's states (kFeatures x T)
     std::vector<double> actions_;
     long long episodes_ = 0;
 };
 
 }  // namespace
+
+Mat<float> haq_layer_embedding(const Network& net) {
+    const auto layers = net.weight_layers();
+    const auto T = static_cast<Index>(layers.size());
+    Eigen::MatrixXd f(kHaqLayerFeatures + 1, T);
+    for (Index t = 0; t < T; ++t) {
+        const Layer& L = *layers[static_cast<std::size_t>(t)];
+        const bool fc = L.kind == LayerKind::FullyConnected;
+        f(0, t) = double(t);
+        f(1, t) = L.in_channels();
+        f(2, t) = L.out_channels();
+        f(3, t) = fc ? 0 : L.stride_h;
+        f(4, t) = fc ? 1 : L.kernel_h * L.kernel_w;
+        f(5, t) = double(L.weights());
+        f(6, t) = double(L.input.height) * L.input.width;
+        f(7, t) = (!fc && L.groups > 1 && L.groups == L.in_channels()) ? 1 : 0;
+        f(8, t) = fc ? 1 : 0;
+        f(kHaqLayerFeatures, t) = 0;  // a free row, for the caller's own feature
+    }
+    for (Index k = 0; k < kHaqLayerFeatures; ++k) {
+        const double lo = f.row(k).minCoeff(), hi = f.row(k).maxCoeff();
+        if (hi > lo) f.row(k) = (f.row(k).array() - lo) / (hi - lo);
+    }
+    return f.cast<float>();
+}
 
 std::unique_ptr<SearchStrategy> make_haq_strategy(const DdpgParams& params, const Environment& env,
                                                   std::mt19937_64& rng) {

@@ -12,6 +12,7 @@
 #include "checkpoint.hpp"
 #include "config_json.hpp"
 #include "outputs.hpp"
+#include "run_identity.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -76,78 +77,9 @@ private:
     std::size_t seen_ = 0;
 };
 
-json options_json(const std::vector<std::pair<std::string, std::string>>& options) {
-    json j = json::object();
-    for (const auto& [name, value] : options) j[name] = value;
-    return j;
-}
-
-json objective_json(const Objective& o) {
-    json j = {{"kind", to_string(o.kind)}};
-    switch (o.kind) {
-        case ObjectiveKind::Accuracy:
-            j["budget"] = budget_text(o);
-            break;
-        case ObjectiveKind::Reward:
-            j["reward"] = to_string(o.reward);
-            break;
-        default:
-            j["max_loss_points"] = o.max_loss_points;
-    }
-    return j;
-}
-
 // The run settings a checkpoint was written with.
 json checkpoint_identity(const detail::Checkpoint& c, const std::filesystem::path& file) {
     return parse_ordered_json(c.identity, file.string() + ": run settings", "the settings JSON");
-}
-
-// ConfigError for settings the run cannot start with (the trace, the oracle, the accelerator and
-// the configuration must agree), before anything is built or simulated.
-void check_inputs(const Network& net, const quant::AccuracyOracle& oracle,
-                  const sim::AcceleratorConfig& accel, const SearchConfig& config,
-                  const SearchSettings& settings) {
-    config.check();
-    if (settings.episodes < 1)
-        throw ConfigError("--episodes: found " + std::to_string(settings.episodes) +
-                          ", expected a positive integer");
-    const BitsRange range = sim::weight_bits_range(accel);
-    for (int b : config.environment.bits)
-        if (!range.contains(b))
-            throw ConfigError((config.file.empty() ? std::string() : config.file + ": ") +
-                              "bits: " + std::to_string(b) + " is outside the range " +
-                              range.str() + " of accelerator " + accel.name);
-    if (!range.contains(config.environment.baseline_bits))
-        throw ConfigError("baseline_bits: " + std::to_string(config.environment.baseline_bits) +
-                          " is outside the range of accelerator " + accel.name);
-    if (static_cast<int>(net.weight_layer_count()) != oracle.layer_count())
-        throw ConfigError(
-            "oracle " + (settings.oracle.empty() ? oracle.identity() : settings.oracle) +
-            " answers for " + std::to_string(oracle.layer_count()) + " weight layers, the trace " +
-            net.file + " has " + std::to_string(net.weight_layer_count()));
-}
-
-// What the run was given: recorded in every output, and what a resumed run must match.
-// `oracle_identity`: the oracle's own (AccuracyOracle::identity(): what its answers depend on),
-// beside the spec as the user gave it.
-json run_identity(const SearchConfig& config, const SearchSettings& settings,
-                  const std::string& oracle_identity) {
-    return {
-        {"strategy", settings.strategy},
-        {"objective", objective_json(settings.objective)},
-        {"reference_accuracy_percent", settings.reference_accuracy_percent
-                                           ? json(*settings.reference_accuracy_percent)
-                                           : json("oracle")},
-        {"seed", settings.seed},
-        {"trace", settings.trace},
-        {"oracle", settings.oracle},
-        {"oracle_identity", oracle_identity},
-        {"accelerator", settings.accelerator},
-        {"hardware_model", settings.hardware_model},
-        {"act_bits", settings.act_bits.values()},
-        {"options", options_json(settings.options)},
-        {"config", detail::config_json(config)},
-    };
 }
 
 // The parts of a run that change from episode to episode: what a checkpoint saves and restores.
@@ -367,8 +299,8 @@ void refuse_another_run(const std::filesystem::path& out_dir) {
 SearchSummary run_search(const Network& net, quant::AccuracyOracle& oracle,
                          sim::HardwareModel& hardware, const SearchConfig& config,
                          const SearchSettings& settings, const ProgressCallback& progress) {
-    check_inputs(net, oracle, hardware.config(), config, settings);
-    const json identity = run_identity(config, settings, oracle.identity());
+    detail::check_inputs(net, oracle, hardware.config(), config, settings);
+    const json identity = detail::run_identity(config, settings, oracle.identity());
 
     AccuracyMemo memo(oracle);
     if (settings.reference_accuracy_percent)

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <iomanip>
 #include <sstream>
+#include <stdexcept>
 
 namespace serialq::agent {
 
@@ -143,6 +144,13 @@ const StrategyEntry kStrategies[] = {
     {"haq", "HAQ's DDPG: a continuous action per layer, decaying noise, budget enforcement",
      [](const SearchConfig& c, const Environment& e, std::mt19937_64& rng)
          -> std::unique_ptr<SearchStrategy> { return detail::make_haq_strategy(c.haq, e, rng); }},
+    {kAutoqStrategy,
+     "AutoQ's hierarchical DDPG: per-layer activation bits and goals, per-kernel weight bits",
+     [](const SearchConfig&, const Environment&,
+        std::mt19937_64&) -> std::unique_ptr<SearchStrategy> {
+         // Kernel-wise bits have no place on the layer-wise environment: run_autoq runs it.
+         throw std::logic_error("strategy autoq runs through run_autoq (autoq.hpp)");
+     }},
     {"random", "each layer's bits uniformly at random",
      [](const SearchConfig&, const Environment&, std::mt19937_64&)
          -> std::unique_ptr<SearchStrategy> { return std::make_unique<RandomStrategy>(); }},

@@ -26,6 +26,17 @@ struct AdrlParams {
 };
 const ConfigFields<AdrlParams>& adrl_fields();
 
+// AutoQ's hierarchical agent (strategy autoq; autoq.hpp, docs/agent.md). Its two DDPG agents
+// take their learning rates, replay, warm-up and noise from the haq block; these are its own.
+struct AutoqParams {
+    std::vector<int> act_bits{4, 5, 6, 7, 8};  // the HLC's activation-bit choices, ascending
+    double intrinsic_weight = 0.5;  // weight of the LLC's goal term beside the extrinsic reward
+    std::vector<int> llc_hidden{64, 64};  // ReLU layers of the LLC's actor and critic
+    int llc_updates_per_episode = 64;  // LLC DDPG updates after each episode (past warm-up)
+    void check() const;  // throws ConfigError naming the field
+};
+const ConfigFields<AutoqParams>& autoq_fields();
+
 struct ExhaustiveParams {
     long long max_configurations = 1000000;  // exhaustive refuses larger spaces
 };
@@ -37,7 +48,8 @@ struct SearchConfig {
     NetworkParams network;
     PpoParams ppo;
     AdrlParams adrl;
-    DdpgParams haq;  // strategy haq (HAQ's DDPG)
+    DdpgParams haq;  // strategy haq (HAQ's DDPG), and autoq's two agents
+    AutoqParams autoq;  // strategy autoq
     // search: {strategy, objective, max_loss, budget, reward}: what `serialq search` takes
     // when its command line does not say (the command line wins), as (option, value) pairs
     // with the CLI's option names, each value checked when loaded.

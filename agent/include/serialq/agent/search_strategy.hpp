@@ -42,6 +42,8 @@ public:
 // The strategies by name, in one table (search_strategy.cpp): the CLI's choices and help
 // come from it.
 inline constexpr const char* kDefaultStrategy = "adrl";
+// Searches kernel-wise bits, through run_autoq (autoq.hpp), not make_search_strategy.
+inline constexpr const char* kAutoqStrategy = "autoq";
 std::vector<std::string> strategy_names();
 std::string strategy_help();  // "adrl: ...; haq: ..." one line each
 

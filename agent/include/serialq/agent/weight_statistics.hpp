@@ -19,6 +19,12 @@ struct WeightStatistics {
 // Throws InputError if the trace names a weights file that cannot be read.
 WeightStatistics weight_statistics(const Network& net);
 
+// Per weight layer, the root mean square of each output channel's (kernel's) weights, read as
+// weight_statistics reads them (rows of "<layer>.weight" in output-channel-major order); a
+// layer without weights in the file, or whose tensor does not hold out_channels rows, gets an
+// empty list: its kernels are not told apart. AutoQ's low level sees them (autoq.hpp).
+std::vector<std::vector<double>> kernel_magnitudes(const Network& net);
+
 // sqrt(2 / reduction_length): the fallback, exposed for tests.
 double he_init_std_dev(const Layer& layer);
 
