@@ -52,6 +52,14 @@ const std::vector<Measured>& measured() {
          [](const LayerReport& r, double) { return double(r.traffic.off_chip_read_bits); }},
         {&f::off_chip_write_bits,
          [](const LayerReport& r, double) { return double(r.traffic.off_chip_write_bits); }},
+        // A mean over a layer's filters has no network-wide counterpart here (NaN: null).
+        {&f::mean_weight_bits,
+         [](const LayerReport& r, double) {
+             return r.layer_index < 0 ? std::numeric_limits<double>::quiet_NaN()
+                                      : r.mean_weight_bits;
+         }},
+        {&f::network_order_cycles,
+         [](const LayerReport& r, double) { return double(r.network_order_cycles); }},
     };
     return list;
 }

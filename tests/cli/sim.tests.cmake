@@ -21,7 +21,7 @@ endforeach()
 
 serialq_add_cli_test(NAME sim_csv_columns
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format csv EXIT 0
-  STDOUT "^run,bits_spec,act_bits_spec,layer,layer_index,weight_layer,layer_bits,layer_act_bits,weights_resident,macs,compute_cycles,stall_cycles,total_cycles,time_us,utilization,energy_pj,sip_lanes_pj,adder_trees_pj,accumulators_pj,weight_buffer_pj,activation_memory_pj,off_chip_pj,static_pj,weight_buffer_read_bits,weight_buffer_write_bits,activation_memory_read_bits,activation_memory_write_bits,off_chip_read_bits,off_chip_write_bits,baseline_total_cycles,baseline_energy_pj,speedup,energy_reduction\n1,\"8,4,4,8\",,conv1,0,0,8,16,1,288000,")
+  STDOUT "^run,bits_spec,act_bits_spec,layer,layer_index,weight_layer,layer_bits,layer_act_bits,weights_resident,macs,compute_cycles,stall_cycles,total_cycles,time_us,utilization,energy_pj,sip_lanes_pj,adder_trees_pj,accumulators_pj,weight_buffer_pj,activation_memory_pj,off_chip_pj,static_pj,weight_buffer_read_bits,weight_buffer_write_bits,activation_memory_read_bits,activation_memory_write_bits,off_chip_read_bits,off_chip_write_bits,mean_weight_bits,network_order_cycles,baseline_total_cycles,baseline_energy_pj,speedup,energy_reduction\n1,\"8,4,4,8\",,conv1,0,0,8,16,1,288000,")
 serialq_add_cli_test(NAME sim_json
   ARGS sim --trace traces/lenet.yaml --bits 8,4,4,8 --model analytic --format json
     --set off_chip.bandwidth_gb_per_s=128 EXIT 0

@@ -81,6 +81,14 @@ inline constexpr Figure off_chip_read_bits{"off_chip_read_bits", "bits", true,
                                            "bits read over the off-chip channel"};
 inline constexpr Figure off_chip_write_bits{"off_chip_write_bits", "bits", true,
                                             "bits written over the off-chip channel"};
+// Kernel-wise bits (per-filter precision, mapping.hpp).
+inline constexpr Figure mean_weight_bits{
+    "mean_weight_bits", "bits", false,
+    "the filters' mean weight precision (layer_bits for layer-wise bits; empty in the total row)"};
+inline constexpr Figure network_order_cycles{
+    "network_order_cycles", "cycles", true,
+    "total_cycles with the filters in the network's own order (the gain of filter_order "
+    "precision is network_order_cycles / total_cycles)"};
 // Against the baseline (baseline.hpp).
 inline constexpr Figure baseline_total_cycles{"baseline_total_cycles", "cycles", true,
                                               "the baseline's total_cycles for the same layer"};
