@@ -3,6 +3,7 @@
 // a layer, both models agree exactly, and a uniform assignment is the layer-wise one.
 #include "functional_fixtures.hpp"
 #include "mapping_fixtures.hpp"
+#include "same_report.hpp"
 
 #include "serialq/common/error.hpp"
 #include "serialq/common/kernel_bits.hpp"
@@ -54,35 +55,14 @@ KernelBits random_kernel_bits(std::mt19937_64& rng, const Network& net, BitsRang
     return KernelBits(std::move(w));
 }
 
-void check_same(const LayerReport& c, const LayerReport& a) {
-    INFO("layer " << c.name);
-    CHECK(c.bits == a.bits);
-    CHECK(c.act_bits == a.act_bits);
-    CHECK(c.mean_weight_bits == a.mean_weight_bits);
-    CHECK(c.filter_order == a.filter_order);
-    CHECK(c.network_order_cycles == a.network_order_cycles);
-    CHECK(c.weights_resident == a.weights_resident);
-    CHECK(c.total_cycles == a.total_cycles);
-    CHECK(c.compute_cycles == a.compute_cycles);
-    CHECK(c.stall_cycles == a.stall_cycles);
-    CHECK(c.macs == a.macs);
-    CHECK(c.utilization == a.utilization);
-    CHECK(c.traffic.weight_buffer_read_bits == a.traffic.weight_buffer_read_bits);
-    CHECK(c.traffic.weight_buffer_write_bits == a.traffic.weight_buffer_write_bits);
-    CHECK(c.traffic.activation_memory_read_bits == a.traffic.activation_memory_read_bits);
-    CHECK(c.traffic.activation_memory_write_bits == a.traffic.activation_memory_write_bits);
-    CHECK(c.traffic.off_chip_read_bits == a.traffic.off_chip_read_bits);
-    CHECK(c.traffic.off_chip_write_bits == a.traffic.off_chip_write_bits);
-    CHECK(c.energy.sip_lanes_pj == a.energy.sip_lanes_pj);
-    CHECK(c.energy.adder_trees_pj == a.energy.adder_trees_pj);
-    CHECK(c.energy_pj() == a.energy_pj());
-}
+void check_same(const LayerReport& c, const LayerReport& a) { check_same_layer_report(c, a); }
 
 void check_same(const NetworkReport& c, const NetworkReport& a) {
     CHECK(c.bits == a.bits);
     CHECK(c.act_bits == a.act_bits);
     REQUIRE(c.layers.size() == a.layers.size());
-    for (std::size_t i = 0; i < c.layers.size(); ++i) check_same(c.layers[i], a.layers[i]);
+    for (std::size_t i = 0; i < c.layers.size(); ++i)
+        check_same_layer_report(c.layers[i], a.layers[i]);
     check_same(c.total, a.total);
     CHECK(c.weight_load.bits == a.weight_load.bits);
     CHECK(c.weight_load.cycles == a.weight_load.cycles);

@@ -1,6 +1,7 @@
 // The cycle-level SystemC model as its users drive it: whole networks, many models and
 // configurations in one process (one elaborated design), errors before any simulation.
 #include "mapping_fixtures.hpp"
+#include "same_report.hpp"
 
 #include "serialq/common/error.hpp"
 #include "serialq/common/network_loader.hpp"
@@ -11,28 +12,6 @@
 using namespace serialq;
 using namespace serialq::sim;
 using namespace serialq::sim::test;
-
-namespace {
-
-void check_same(const LayerReport& c, const LayerReport& a) {
-    INFO("layer " << c.name);
-    CHECK(c.name == a.name);
-    CHECK(c.layer_index == a.layer_index);
-    CHECK(c.bits == a.bits);
-    CHECK(c.total_cycles == a.total_cycles);
-    CHECK(c.compute_cycles == a.compute_cycles);
-    CHECK(c.stall_cycles == a.stall_cycles);
-    CHECK(c.macs == a.macs);
-    CHECK(c.utilization == a.utilization);
-    CHECK(c.traffic.weight_buffer_read_bits == a.traffic.weight_buffer_read_bits);
-    CHECK(c.traffic.activation_memory_read_bits == a.traffic.activation_memory_read_bits);
-    CHECK(c.traffic.activation_memory_write_bits == a.traffic.activation_memory_write_bits);
-    CHECK(c.traffic.off_chip_read_bits == a.traffic.off_chip_read_bits);
-    CHECK(c.traffic.off_chip_write_bits == a.traffic.off_chip_write_bits);
-    CHECK(c.energy_pj() == a.energy_pj());
-}
-
-}  // namespace
 
 TEST_CASE("systemc: every shipped trace on every shipped accelerator equals the analytic model",
           "[sim][systemc]") {
@@ -54,8 +33,9 @@ TEST_CASE("systemc: every shipped trace on every shipped accelerator equals the 
             CHECK(r.network == net.name);
             CHECK(r.accelerator == name);
             REQUIRE(r.layers.size() == a.layers.size());
-            for (std::size_t i = 0; i < r.layers.size(); ++i) check_same(r.layers[i], a.layers[i]);
-            check_same(r.total, a.total);
+            for (std::size_t i = 0; i < r.layers.size(); ++i)
+                check_same_layer_report(r.layers[i], a.layers[i]);
+            check_same_layer_report(r.total, a.total);
             CHECK(r.total.macs == net.total_macs());
         }
     }
@@ -75,14 +55,15 @@ TEST_CASE("systemc: many models and configurations share one elaborated design",
             for (int layer : {0, 2, 4, 5})
                 for (int bits : {2, 8}) {
                     INFO("model " << m << " layer " << layer << " bits " << bits);
-                    check_same(cycle[m]->simulate_layer(net, layer, bits),
-                               analytic[m]->simulate_layer(net, layer, bits));
+                    check_same_layer_report(cycle[m]->simulate_layer(net, layer, bits),
+                                            analytic[m]->simulate_layer(net, layer, bits));
                 }
     // A model created after the design has run many layers still works.
     auto late = make_hardware_model("cycle", small_config());
     const Network conv = conv_network({5, 6, 6, 11, 3, 3, 1, 1, 1});
-    check_same(late->simulate_layer(conv, 1, 3),
-               make_hardware_model("analytic", small_config())->simulate_layer(conv, 1, 3));
+    check_same_layer_report(
+        late->simulate_layer(conv, 1, 3),
+        make_hardware_model("analytic", small_config())->simulate_layer(conv, 1, 3));
 }
 
 TEST_CASE("systemc: bad requests fail before simulating and leave the model usable",
