@@ -17,16 +17,16 @@ AccuracyResult AccuracyOracle::evaluate(const KernelBits& bits) {
     if (bits.size() != static_cast<std::size_t>(layer_count()))
         throw ConfigError(name() + ": kernel-wise bits for " + std::to_string(bits.size()) +
                           " weight layers, expected " + std::to_string(layer_count()));
-    const bool default_activations =
-        std::all_of(bits.activations().begin(), bits.activations().end(),
-                    [](int a) { return a == 0; });
+    const bool default_activations = std::all_of(
+        bits.activations().begin(), bits.activations().end(), [](int a) { return a == 0; });
     if (bits.layer_wise() && default_activations) return evaluate(bits.widest());
     return evaluate_kernels_checked(bits);
 }
 
 AccuracyResult AccuracyOracle::evaluate_kernels_checked(const KernelBits& bits) {
-    throw ConfigError(name() + ": answers one weight bitwidth per layer at its own activation "
-                               "bits, found the kernel-wise assignment " +
+    throw ConfigError(name() +
+                      ": answers one weight bitwidth per layer at its own activation "
+                      "bits, found the kernel-wise assignment " +
                       bits.str() + " (use builtin:<trace> for kernel-wise bits)");
 }
 
