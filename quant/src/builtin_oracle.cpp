@@ -40,7 +40,16 @@ BuiltinOracle::BuiltinOracle(std::shared_ptr<const ModelEvaluator> evaluator,
 
 AccuracyResult BuiltinOracle::evaluate_checked(const LayerBits& bits) {
     const auto start = std::chrono::steady_clock::now();
-    const PreparedConfiguration c = evaluator_->prepare(bits);
+    return count(evaluator_->prepare(bits), start);
+}
+
+AccuracyResult BuiltinOracle::evaluate_kernels_checked(const KernelBits& bits) {
+    const auto start = std::chrono::steady_clock::now();
+    return count(evaluator_->prepare(bits), start);
+}
+
+AccuracyResult BuiltinOracle::count(const PreparedConfiguration& c,
+                                    std::chrono::steady_clock::time_point start) const {
     const SubsetEvaluation e = evaluate_with_early_stop(
         evaluator_->sample_count(),
         [&c](std::int64_t begin, std::int64_t end) { return c.count_correct(begin, end); },

@@ -15,7 +15,10 @@ struct EntryField {
 };
 
 inline constexpr EntryField kIdentityField{"identity", "an oracle identity"};
-inline constexpr EntryField kBitsField{"bits", "bitwidths 1..16 like 8,4,4,8, or reference"};
+inline constexpr EntryField kBitsField{
+    "bits",
+    "bitwidths 1..16 like 8,4,4,8, a kernel-wise assignment like 4x10,8x6/a8;8x16, "
+    "sha256:<64 hex digits>, or reference"};
 inline constexpr EntryField kAccuracyField{"accuracy_percent", "a percentage 0..100"};
 inline constexpr EntryField kSamplesField{"samples", "a sample count >= 0"};
 inline constexpr EntryField kSecondsField{"seconds", "seconds >= 0"};
@@ -23,7 +26,8 @@ inline constexpr EntryField kUpperBoundField{"is_upper_bound", "0 or 1"};
 inline constexpr EntryField kCreatedField{"created_utc", "a UTC time stamp"};
 
 inline bool valid_identity(const std::string& s) { return !s.empty(); }
-// "8,4,4,8" (each width 1..16, written as serialq writes it) or "reference".
+// "8,4,4,8" (each width 1..16, written as serialq writes it), a KernelBits::str() like
+// "4x10,8x6/a8;8x16", a hashed one (kernel_bits_key) or "reference".
 bool valid_bits_key(const std::string& bits);
 inline bool valid_accuracy(double v) { return finite_in(v, 0, 100); }
 inline bool valid_samples(long long n) { return n >= 0; }

@@ -3,8 +3,10 @@
 
 #include "serialq/common/bits_spec.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/network_loader.hpp"
 #include "serialq/quant/oracle_hash.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -77,6 +79,7 @@ ModelEvaluator::ModelEvaluator(const std::filesystem::path& trace,
     : settings_(settings) {
     settings_.check();
     quantizer_ = make_quantizer(settings_.quantizer, "quantizer");
+    network_ = std::make_shared<const Network>(load_network(trace));
     auto model = std::make_shared<Model>(load_model(trace));
     TrainingSplits splits = load_fashion_mnist_training(settings_.data_dir);
     auto training = std::make_shared<Dataset>(std::move(splits.train));
@@ -134,10 +137,49 @@ ModelEvaluator::~ModelEvaluator() = default;
 std::string ModelEvaluator::identity_digest() const { return sha256_hex(identity_); }
 
 PreparedConfiguration ModelEvaluator::prepare(const LayerBits& bits) const {
-    const auto start = std::chrono::steady_clock::now();
     bits.expect(model_->params.size(), model_->name);
+    return prepare(KernelBits::from_layer_bits(bits, weight_layer_channels(*model_)));
+}
+
+namespace {
+
+// The activation bits a quantized network can hold (quantize_network's range).
+constexpr BitsRange kActivationBits{2, kMaxBits};
+
+bool sets_activations(const KernelBits& bits) {
+    return std::any_of(bits.activations().begin(), bits.activations().end(),
+                       [](int a) { return a != 0; });
+}
+
+// The model with its weights replaced by their quantized values (weights-only quantization).
+std::shared_ptr<const Model> dequantized(const Model& model, const KernelBits& bits,
+                                         const Quantizer& quantizer) {
+    auto out = std::make_shared<Model>(model);
+    for (std::size_t i = 0; i < bits.size(); ++i)
+        out->params[i].weight =
+            quantizer.quantize(model.params[i].weight, bits.weights(i)).dequantize();
+    return out;
+}
+
+}  // namespace
+
+bool ModelEvaluator::prefix_keyed(const KernelBits& bits) const {
+    if (!bits.layer_wise()) return false;
+    const LayerBits act = bits.activations_or(settings_.activation_bits);
+    return std::all_of(act.values().begin(), act.values().end(),
+                       [&](int a) { return a == settings_.activation_bits; });
+}
+
+PreparedConfiguration ModelEvaluator::prepare(const KernelBits& bits) const {
+    const auto start = std::chrono::steady_clock::now();
+    bits.expect(*network_, model_->name, kBitwidths, kActivationBits);
+    if (settings_.activation_bits == 0 && sets_activations(bits))
+        throw ConfigError("activation_bits: found 0 (float activations), expected 2.." +
+                          std::to_string(kMaxBits) + " for the assignment " + bits.str() +
+                          ", which sets activation bits");
     PreparedConfiguration c;
-    c.bits_ = bits.values();
+    c.bits_ = bits.widest().values();
+    c.kernel_bits_ = bits;
     c.data_ = data_;
     c.threads_ = settings_.threads;
     std::shared_ptr<const Model> model = model_;
@@ -151,16 +193,11 @@ PreparedConfiguration ModelEvaluator::prepare(const LayerBits& bits) const {
         const QuantizedNetwork q =
             quantize_network(*model, bits, *quantizer_, settings_.activation_bits, *training_);
         auto engine = std::make_shared<FloatEngine>(*model, q);
-        if (prefixes_) engine->reuse_prefixes(prefixes_, prefixes_->begin(bits.values()));
+        if (prefixes_ && prefix_keyed(bits))
+            engine->reuse_prefixes(prefixes_, prefixes_->begin(c.bits_));
         c.engine_ = std::move(engine);
     } else {
-        // Weights-only quantization: the model with its weights replaced by their quantized
-        // values, run in float.
-        auto dequantized = std::make_shared<Model>(*model);
-        for (std::size_t i = 0; i < bits.size(); ++i)
-            dequantized->params[i].weight =
-                quantizer_->quantize(model->params[i].weight, bits[i]).dequantize();
-        model = std::move(dequantized);
+        model = dequantized(*model, bits, *quantizer_);
         c.engine_ = std::make_shared<FloatEngine>(*model);
     }
     c.model_ = std::move(model);

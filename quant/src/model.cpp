@@ -84,6 +84,26 @@ LayerParams zero_params(const ModelLayer& ml) {
 
 }  // namespace
 
+std::vector<int> weight_layer_channels(const Model& model) {
+    std::vector<int> out;
+    for (const auto& p : model.params) out.push_back(static_cast<int>(p.weight.rows()));
+    return out;
+}
+
+void expect_kernel_bits(const Model& model, const KernelBits& bits, const std::string& who) {
+    if (bits.size() != model.params.size())
+        throw ConfigError(who + ": kernel-wise bits for " + std::to_string(bits.size()) +
+                          " weight layers, expected " + std::to_string(model.params.size()) +
+                          " (one per conv/fc layer of " + model.name + ")");
+    for (std::size_t w = 0; w < bits.size(); ++w)
+        if (bits.weights(w).size() != static_cast<std::size_t>(model.params[w].weight.rows()))
+            throw ConfigError(
+                who + ": weight layer " + std::to_string(w) + " (" + model.params[w].name +
+                "): found " + std::to_string(bits.weights(w).size()) +
+                " kernel bitwidths, expected " + std::to_string(model.params[w].weight.rows()) +
+                " (one per output channel)");
+}
+
 Model build_model(const Network& net) {
     Model m;
     m.name = net.name;

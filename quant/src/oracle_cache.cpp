@@ -10,7 +10,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <vector>
 
 namespace serialq::quant {
@@ -39,6 +41,15 @@ CREATE TABLE IF NOT EXISTS oracles(
 INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');
 )sql";
 
+// Made by the first answer whose key is hashed (see oracle_cache.hpp), inside its transaction.
+constexpr const char* kAssignmentsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS assignments(
+  identity TEXT NOT NULL,
+  bits TEXT NOT NULL,
+  assignment TEXT NOT NULL,
+  PRIMARY KEY(identity, bits));
+)sql";
+
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 // Resets a statement (and clears its bindings) when the scope ends, however it ends.
@@ -63,6 +74,7 @@ const std::pair<const char*, std::vector<std::string>> kTables[] = {
      {"identity", "bits", "accuracy_percent", "samples", "seconds", "is_upper_bound",
       "created_utc"}},
     {"oracles", {"identity", "description", "layers", "last_used_utc"}},
+    {"assignments", {"identity", "bits", "assignment"}},
 };
 
 std::string joined(const std::vector<std::string>& names) {
@@ -194,8 +206,9 @@ OracleCache::OracleCache(const std::filesystem::path& file) : file_(file) {
             std::string others;
             const auto note_others = [&](sqlite3_stmt* s) {
                 const std::string name = column_text(s, 0);
-                if (name != "meta" && name != "entries" && name != "oracles")
-                    others += (others.empty() ? "" : ", ") + name;
+                const bool ours = std::any_of(std::begin(kTables), std::end(kTables),
+                                              [&](const auto& t) { return name == t.first; });
+                if (!ours) others += (others.empty() ? "" : ", ") + name;
             };
             const int step =
                 each_row(prepare("SELECT name FROM sqlite_master WHERE type='table'"), note_others);
@@ -297,7 +310,7 @@ std::optional<AccuracyResult> OracleCache::lookup(const std::string& identity,
 }
 
 void OracleCache::store(const std::string& identity, const std::string& bits,
-                        const AccuracyResult& result) {
+                        const AccuracyResult& result, const std::string& assignment) {
     // An answer no oracle can give would be a damaged row every later run refuses.
     const auto refuse = [&](const detail::EntryField& f, const std::string& found) {
         throw InputError(file_.string() + ": oracle cache: cannot store " + bits + ": " + f.name +
@@ -310,6 +323,32 @@ void OracleCache::store(const std::string& identity, const std::string& bits,
         refuse(detail::kSamplesField, std::to_string(result.samples_evaluated));
     if (!detail::valid_seconds(result.seconds))
         refuse(detail::kSecondsField, shortest_number(result.seconds));
+    if (assignment.empty()) {
+        store_entry(identity, bits, result);
+        return;
+    }
+    // The answer and the text behind its key commit together: neither is ever seen alone.
+    exec("BEGIN IMMEDIATE", "cannot lock to store an answer");
+    try {
+        exec(kAssignmentsSchema, "cannot create the assignments table");
+        const detail::Statement put = prepare(
+            "INSERT OR IGNORE INTO assignments(identity, bits, assignment) VALUES(?1, ?2, ?3)");
+        sqlite3_bind_text(put, 1, identity.data(), static_cast<int>(identity.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_text(put, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
+        sqlite3_bind_text(put, 3, assignment.data(), static_cast<int>(assignment.size()),
+                          SQLITE_STATIC);
+        if (sqlite3_step(put) != SQLITE_DONE) fail("cannot store the assignment of " + bits);
+        store_entry(identity, bits, result);
+        exec("COMMIT", "cannot commit an answer");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+void OracleCache::store_entry(const std::string& identity, const std::string& bits,
+                              const AccuracyResult& result) {
     sqlite3_stmt* const s = prepared_->store;
     Reset r{s};
     sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
@@ -319,6 +358,24 @@ void OracleCache::store(const std::string& identity, const std::string& bits,
     sqlite3_bind_double(s, 5, result.seconds);
     sqlite3_bind_int(s, 6, result.is_upper_bound ? 1 : 0);
     if (sqlite3_step(s) != SQLITE_DONE) fail("cannot store " + bits);
+}
+
+std::optional<std::string> OracleCache::assignment(const std::string& identity,
+                                                   const std::string& bits) {
+    bool exists = false;
+    const int rc =
+        each_row(prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='assignments'"),
+                 [&](sqlite3_stmt*) { exists = true; });
+    if (rc != SQLITE_DONE) fail("cannot read the schema");
+    if (!exists) return std::nullopt;
+    const detail::Statement s =
+        prepare("SELECT assignment FROM assignments WHERE identity = ?1 AND bits = ?2");
+    sqlite3_bind_text(s, 1, identity.data(), static_cast<int>(identity.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, bits.data(), static_cast<int>(bits.size()), SQLITE_STATIC);
+    const int step = sqlite3_step(s);
+    if (step == SQLITE_DONE) return std::nullopt;
+    if (step != SQLITE_ROW) fail("cannot look up the assignment of " + bits);
+    return column_text(s, 0);
 }
 
 void OracleCache::describe(const std::string& identity, const std::string& description,

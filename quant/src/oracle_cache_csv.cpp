@@ -49,14 +49,59 @@ bool parse_cell(const std::string& text, long long& out) {
 
 }  // namespace
 
+namespace {
+
+// A width 1..16 written as serialq writes it.
+bool valid_width(const std::string& item) {
+    const auto b = parse_integer(item);
+    return b && *b >= kMinBits && *b <= kMaxBits && std::to_string(*b) == item;
+}
+
+// One layer of KernelBits::str(): runs "4x10,8x6", then "/a8" if activation bits are set.
+bool valid_kernel_layer(const std::string& layer) {
+    const auto slash = layer.find('/');
+    const std::string runs = layer.substr(0, slash);
+    if (slash != std::string::npos &&
+        (layer.compare(slash, 2, "/a") != 0 || !valid_width(layer.substr(slash + 2))))
+        return false;
+    std::stringstream ss(runs);
+    std::string run;
+    int count = 0;
+    while (std::getline(ss, run, ',')) {
+        const auto x = run.find('x');
+        if (x == std::string::npos || !valid_width(run.substr(0, x))) return false;
+        const auto n = parse_integer(run.substr(x + 1));
+        if (!n || *n < 1 || std::to_string(*n) != run.substr(x + 1)) return false;
+        ++count;
+    }
+    return count > 0 && runs.back() != ',';
+}
+
+bool valid_kernel_key(const std::string& key) {
+    if (key.rfind(kHashedKeyPrefix, 0) == 0) {
+        const std::string hex = key.substr(std::string(kHashedKeyPrefix).size());
+        return hex.size() == 64 && hex.find_first_not_of("0123456789abcdef") == std::string::npos;
+    }
+    std::stringstream ss(key);
+    std::string layer;
+    int count = 0;
+    while (std::getline(ss, layer, ';')) {
+        if (!valid_kernel_layer(layer)) return false;
+        ++count;
+    }
+    return count > 0 && key.back() != ';';
+}
+
+}  // namespace
+
 bool detail::valid_bits_key(const std::string& bits) {
     if (bits == kReferenceKey) return true;
+    if (bits.find_first_of("x:") != std::string::npos) return valid_kernel_key(bits);
     std::stringstream ss(bits);
     std::string item;
     int count = 0;
     while (std::getline(ss, item, ',')) {
-        const auto b = parse_integer(item);
-        if (!b || *b < kMinBits || *b > kMaxBits || std::to_string(*b) != item) return false;
+        if (!valid_width(item)) return false;
         ++count;
     }
     return count > 0 && bits.back() != ',';

@@ -10,22 +10,63 @@
 
 namespace serialq::quant {
 
+namespace {
+
+void check_activation_bits(int bits, const std::string& where) {
+    if (bits < 2 || bits > kMaxBits)
+        throw ConfigError(where + ": found " + std::to_string(bits) + ", expected 2.." +
+                          std::to_string(kMaxBits));
+}
+
+}  // namespace
+
+std::vector<int> output_activation_bits(const Model& model, const KernelBits& bits,
+                                        int activation_bits) {
+    const std::size_t n = model.layers.size();
+    std::vector<int> need(n, 0);
+    // Every reader of layer j comes after it: in reverse order each layer's own bits are final
+    // before they pass to its inputs.
+    for (std::size_t li = n; li-- > 0;) {
+        const ModelLayer& l = model.layers[li];
+        const int passed =
+            l.param >= 0 ? bits.activation(static_cast<std::size_t>(l.param)) : need[li];
+        const int resolved = l.param >= 0 && passed == 0 ? activation_bits : passed;
+        for (int j : l.inputs)
+            if (j >= 0)
+                need[static_cast<std::size_t>(j)] =
+                    std::max(need[static_cast<std::size_t>(j)], resolved);
+    }
+    for (int& b : need) b = b == 0 ? activation_bits : b;
+    return need;
+}
+
 QuantizedNetwork quantize_network(const Model& model, const LayerBits& bits,
+                                  const Quantizer& quantizer, int activation_bits,
+                                  const Dataset& calibration) {
+    bits.expect(model.params.size(), model.name);
+    return quantize_network(model, KernelBits::from_layer_bits(bits, weight_layer_channels(model)),
+                            quantizer, activation_bits, calibration);
+}
+
+QuantizedNetwork quantize_network(const Model& model, const KernelBits& bits,
                                   const Quantizer& quantizer, int activation_bits,
                                   const Dataset& calibration) {
     if (model.has_batch_norm())
         throw std::logic_error("quantize_network: " + model.name +
                                " has batch norm; fold it first");
-    bits.expect(model.params.size(), model.name);
-    if (activation_bits < 2 || activation_bits > kMaxBits)
-        throw ConfigError("activation_bits: found " + std::to_string(activation_bits) +
-                          ", expected 2.." + std::to_string(kMaxBits));
+    expect_kernel_bits(model, bits, model.name);
+    check_activation_bits(activation_bits, "activation_bits");
+    for (std::size_t w = 0; w < bits.size(); ++w)
+        if (bits.activation(w) != 0)
+            check_activation_bits(bits.activation(w),
+                                  model.name + ": weight layer " + std::to_string(w) + " (" +
+                                      model.params[w].name + "): activation bits");
     QuantizedNetwork q;
-    q.bits = bits.values();
+    q.bits = bits;
     q.activation_bits = activation_bits;
     q.layers.resize(bits.size());
     for (std::size_t i = 0; i < bits.size(); ++i)
-        q.layers[i].weight = quantizer.quantize(model.params[i].weight, bits[i]);
+        q.layers[i].weight = quantizer.quantize(model.params[i].weight, bits.weights(i));
 
     // Calibrate: the largest magnitude of every conv/fc/add output with quantized weights.
     std::vector<WeightMatrix> dequantized;
@@ -45,8 +86,7 @@ QuantizedNetwork quantize_network(const Model& model, const LayerBits& bits,
             top[li] = std::max(top[li], ws.out[li].cwiseAbs().maxCoeff());
     }
 
-    const std::int32_t unsigned_top = (1 << activation_bits) - 1;
-    const std::int32_t signed_top = (1 << (activation_bits - 1)) - 1;
+    const std::vector<int> act = output_activation_bits(model, bits, activation_bits);
     q.outputs.resize(n);
     for (std::size_t li = 0; li < n; ++li) {
         const ModelLayer& l = model.layers[li];
@@ -55,6 +95,8 @@ QuantizedNetwork quantize_network(const Model& model, const LayerBits& bits,
             c = q.codes_of(l.inputs[0]);  // pooling keeps its input's codes
             continue;
         }
+        const std::int32_t unsigned_top = (1 << act[li]) - 1;
+        const std::int32_t signed_top = (1 << (act[li] - 1)) - 1;
         c.hi = l.relu ? unsigned_top : signed_top;
         c.lo = l.relu ? 0 : -signed_top - 1;
         // A layer that never fires on the calibration set still needs a positive scale.

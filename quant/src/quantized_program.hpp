@@ -11,6 +11,7 @@
 #include "serialq/quant/quantized_network.hpp"
 #include "tensor_ops.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -77,6 +78,15 @@ typename QuantizedStep<S>::Requantize double_requantization(QuantizedStep<S>& st
     return R::SplitDouble;
 }
 
+// The weight bits an overflow message quotes: the layer's, or the overflowing channel's where
+// its channels differ.
+inline std::string overflow_bits(const QuantizedTensor& w, Eigen::Index row) {
+    const bool uniform =
+        std::all_of(w.row_bits.begin(), w.row_bits.end(), [&](int b) { return b == w.bits; });
+    return uniform ? std::to_string(w.bits) + " bits"
+                   : std::to_string(w.bits_of(row)) + " bits (channel " + std::to_string(row) + ")";
+}
+
 // Whether a weight layer's accumulators stay exact: an int32 one must not overflow (else
 // ConfigError), and a float one is exact below 2^24, the range in which every product and
 // partial sum of the GEMM is exact whatever the summation order (the bias, whose code can be
@@ -86,12 +96,12 @@ bool accumulators_exact(const Model& model, const QuantizedNetwork& q, std::size
                         std::int64_t input_max) {
     const QuantizedLayer& ql = q.layers[pi];
     if constexpr (std::is_same_v<S, std::int32_t>) {
-        const std::int64_t worst = worst_accumulator(ql.weight.codes, ql.bias, input_max);
-        if (worst > std::numeric_limits<std::int32_t>::max())
+        const WorstAccumulator worst = worst_accumulator_row(ql.weight.codes, ql.bias, input_max);
+        if (worst.value > std::numeric_limits<std::int32_t>::max())
             throw ConfigError("integer engine: layer " + model.params[pi].name + " at " +
-                              std::to_string(q.bits[pi]) +
-                              " bits could overflow a 32-bit accumulator (worst case " +
-                              std::to_string(worst) +
+                              overflow_bits(ql.weight, worst.row) +
+                              " could overflow a 32-bit accumulator (worst case " +
+                              std::to_string(worst.value) +
                               "), expected fewer weight or activation bits, or the float engine");
         return true;
     } else {

@@ -64,6 +64,7 @@ public:
     SymmetricQuantizer(std::string name, bool per_channel, Clipping clipping)
         : name_(std::move(name)), per_channel_(per_channel), clipping_(clipping) {}
 
+    using Quantizer::quantize;
     std::string name() const override { return name_; }
     std::int64_t levels(int bits) const override {
         return bits == 1 ? 2 : 2 * static_cast<std::int64_t>(symmetric_max_code(bits)) + 1;
@@ -80,15 +81,33 @@ public:
         q.scales.resize(groups);
         for (Eigen::Index g = 0; g < groups; ++g) {
             const float* in = x.data() + g * group_size;
-            std::int32_t* out = q.codes.data() + g * group_size;
-            q.scales[g] = bits == 1 ? binarize(in, group_size, binary_limit(), out)
-                                    : quantize_symmetric(in, group_size, clip(in, group_size, bits),
-                                                         max_code(bits), out);
+            q.scales[g] = quantize_group(in, group_size, bits, q.codes.data() + g * group_size);
         }
         return q;
     }
 
+protected:
+    // Per channel, row r of quantize(x, b) is the row alone at b: no whole tensor per width.
+    QuantizedTensor quantize_rows(const WeightMatrix& x,
+                                  const std::vector<int>& row_bits) const override {
+        if (!per_channel_) return Quantizer::quantize_rows(x, row_bits);
+        QuantizedTensor q;
+        q.codes.resize(x.rows(), x.cols());
+        q.scales.resize(x.rows());
+        for (Eigen::Index r = 0; r < x.rows(); ++r)
+            q.scales[r] = quantize_group(x.data() + r * x.cols(), x.cols(),
+                                         row_bits[static_cast<std::size_t>(r)],
+                                         q.codes.data() + r * x.cols());
+        return q;
+    }
+
 private:
+    // One group of `n` values at `bits`: codes into `out`, returns the scale.
+    float quantize_group(const float* in, std::int64_t n, int bits, std::int32_t* out) const {
+        return bits == 1 ? binarize(in, n, binary_limit(), out)
+                         : quantize_symmetric(in, n, clip(in, n, bits), max_code(bits), out);
+    }
+
     float binary_limit() const {
         return clipping_ == Clipping::Fixed ? 1.0f : std::numeric_limits<float>::infinity();
     }
@@ -112,6 +131,7 @@ private:
 
 class DorefaQuantizer final : public Quantizer {
 public:
+    using Quantizer::quantize;
     std::string name() const override { return "dorefa"; }
     std::int64_t levels(int bits) const override { return std::int64_t{1} << bits; }
     std::int32_t max_code(int bits) const override { return (1 << bits) - 1; }
@@ -147,6 +167,43 @@ public:
 };
 
 }  // namespace
+
+QuantizedTensor Quantizer::quantize(const WeightMatrix& x, const std::vector<int>& row_bits) const {
+    if (row_bits.size() != static_cast<std::size_t>(x.rows()))
+        throw ConfigError(name() + ": found " + std::to_string(row_bits.size()) +
+                          " row bitwidths, expected " + std::to_string(x.rows()) +
+                          " (one per output channel)");
+    for (std::size_t r = 0; r < row_bits.size(); ++r)
+        check_bits(row_bits[r], name() + ": row " + std::to_string(r));
+    const bool uniform =
+        std::all_of(row_bits.begin(), row_bits.end(), [&](int b) { return b == row_bits.front(); });
+    if (row_bits.empty() || uniform) {
+        QuantizedTensor q = quantize(x, row_bits.empty() ? kMaxBits : row_bits.front());
+        q.row_bits = row_bits;
+        return q;
+    }
+    QuantizedTensor q = quantize_rows(x, row_bits);
+    q.bits = *std::max_element(row_bits.begin(), row_bits.end());
+    q.row_bits = row_bits;
+    return q;
+}
+
+QuantizedTensor Quantizer::quantize_rows(const WeightMatrix& x,
+                                         const std::vector<int>& row_bits) const {
+    QuantizedTensor q;
+    q.codes.resize(x.rows(), x.cols());
+    q.scales.resize(x.rows());
+    for (int bits = kMinBits; bits <= kMaxBits; ++bits) {
+        if (std::find(row_bits.begin(), row_bits.end(), bits) == row_bits.end()) continue;
+        const QuantizedTensor whole = quantize(x, bits);
+        for (Eigen::Index r = 0; r < x.rows(); ++r) {
+            if (row_bits[static_cast<std::size_t>(r)] != bits) continue;
+            q.codes.row(r) = whole.codes.row(r);
+            q.scales[r] = whole.scale(r);
+        }
+    }
+    return q;
+}
 
 double quantization_sse(const float* x, std::int64_t count, float clip, std::int32_t max_code) {
     if (!(clip > 0.0f)) return ArrayMap(x, count).square().cast<double>().sum();

@@ -114,16 +114,28 @@ inline std::int64_t rounded_mean(std::int64_t sum, std::int64_t n) {
 // The largest |accumulator| any input can produce in a layer: per output channel, sum |w| times
 // the largest input code, plus |bias|. The integer engine needs it below 2^31, the float
 // engine's quantized mode below 2^24 (where floats hold every integer exactly).
+struct WorstAccumulator {
+    std::int64_t value = 0;
+    Eigen::Index row = 0;  // the output channel that reaches it (its weight bits name it)
+};
+
 template <class Codes, class Bias>
-std::int64_t worst_accumulator(const Codes& weight, const Bias& bias, std::int64_t input_max) {
-    std::int64_t worst = 0;
+WorstAccumulator worst_accumulator_row(const Codes& weight, const Bias& bias,
+                                       std::int64_t input_max) {
+    WorstAccumulator worst;
     for (Eigen::Index o = 0; o < weight.rows(); ++o) {
         std::int64_t sum = 0;
         for (Eigen::Index k = 0; k < weight.cols(); ++k)
             sum += std::abs(static_cast<std::int64_t>(weight(o, k)));
-        worst = std::max(worst, sum * input_max + std::abs(static_cast<std::int64_t>(bias[o])));
+        const std::int64_t v = sum * input_max + std::abs(static_cast<std::int64_t>(bias[o]));
+        if (v > worst.value) worst = {v, o};
     }
     return worst;
+}
+
+template <class Codes, class Bias>
+std::int64_t worst_accumulator(const Codes& weight, const Bias& bias, std::int64_t input_max) {
+    return worst_accumulator_row(weight, bias, input_max).value;
 }
 
 }  // namespace serialq::quant::detail

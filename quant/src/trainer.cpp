@@ -488,9 +488,18 @@ std::vector<EpochReport> train_model(Model& model, const Dataset& train, const D
 std::pair<double, double> finetune_quantized(Model& model, const LayerBits& bits,
                                              const Quantizer& quantizer, const Dataset& train,
                                              const FineTuneOptions& options) {
+    bits.expect(model.params.size(), "finetune: " + model.name);
+    return finetune_quantized(model,
+                              KernelBits::from_layer_bits(bits, weight_layer_channels(model)),
+                              quantizer, train, options);
+}
+
+std::pair<double, double> finetune_quantized(Model& model, const KernelBits& bits,
+                                             const Quantizer& quantizer, const Dataset& train,
+                                             const FineTuneOptions& options) {
     options.check();
     check_data(model, train);
-    bits.expect(model.params.size(), "finetune: " + model.name);
+    expect_kernel_bits(model, bits, "finetune: " + model.name);
     if (options.steps == 0) return {0.0, 0.0};
     if (train.size() == 0)
         throw ConfigError("finetune: no training images in " + train.description);
@@ -516,7 +525,7 @@ std::pair<double, double> finetune_quantized(Model& model, const LayerBits& bits
         gather_batch(train, order, cursor, batch, ws, labels);
         cursor += batch;
         for (std::size_t i = 0; i < model.params.size(); ++i) {
-            quantized[i] = quantizer.quantize(model.params[i].weight, bits[i]).dequantize();
+            quantized[i] = quantizer.quantize(model.params[i].weight, bits.weights(i)).dequantize();
             tensors[i] = {&quantized[i], &model.params[i].bias, nullptr};
         }
         // Straight-through: the gradient at the quantized weights updates the float ones.

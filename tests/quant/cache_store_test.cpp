@@ -209,8 +209,18 @@ TEST_CASE("cache import: a bad CSV is a file:line error and imports nothing", "[
                       "f.csv:1: header: expected identity,description,bits,accuracy_percent,"
                       "samples,seconds,is_upper_bound,created_utc");
     CHECK_THROWS_WITH(entries_from_csv(header + good + "id,d,\"8,0\",90,100,0.1,0,t\n", "f.csv"),
-                      "f.csv:3: bits: found '8,0', expected bitwidths 1..16 like 8,4,4,8, or "
+                      "f.csv:3: bits: found '8,0', expected bitwidths 1..16 like 8,4,4,8, a "
+                      "kernel-wise assignment like 4x10,8x6/a8;8x16, sha256:<64 hex digits>, or "
                       "reference");
+    // Kernel-wise keys: widths 1..16, run counts of at least one, a full 64-digit hash.
+    for (const char* bad : {"8x0;4x2", "17x2", "8x2;", "8x2/a", "8x2/b8", "sha256:abc", "8x2,"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(entries_from_csv(
+                            header + "id,d,\"" + std::string(bad) + "\",90,100,0.1,0,t\n", "f.csv"),
+                        InputError);
+    }
+    CHECK(entries_from_csv(header + "id,d,\"4x10,8x6/a8;8x16\",90,100,0.1,0,t\n", "f.csv").size() ==
+          1);
     CHECK_THROWS_WITH(entries_from_csv(header + "id,d,8,190,100,0.1,0,t\n", "f.csv"),
                       "f.csv:2: accuracy_percent: found '190', expected a percentage 0..100");
     CHECK_THROWS_WITH(entries_from_csv(header + "id,d,8,90,-1,0.1,0,t\n", "f.csv"),
@@ -349,8 +359,9 @@ TEST_CASE("cache: a damaged row is refused naming the cache, the row and the fie
           row("8,8,8") + "seconds: found '-Inf', expected seconds >= 0" + hint("8,8,8"));
     tamper(file, "UPDATE entries SET seconds = 1, bits = '8,99' WHERE bits = '8,8,8'");
     CHECK(entries() == row("8,99") +
-                           "bits: found '8,99', expected bitwidths 1..16 like 8,4,4,8, or "
-                           "reference" +
+                           "bits: found '8,99', expected bitwidths 1..16 like 8,4,4,8, a "
+                           "kernel-wise assignment like 4x10,8x6/a8;8x16, sha256:<64 hex "
+                           "digits>, or reference" +
                            hint("8,99"));
     // The hint's command removes that row alone; the others are all there.
     tamper(file, "DELETE FROM entries WHERE identity = 'id' AND bits = '8,99'");

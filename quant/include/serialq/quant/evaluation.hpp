@@ -12,6 +12,7 @@
 //
 // Answers depend only on identity() (and the bit vector): not on the thread count, the batch
 // size, the trace's path or the order of calls.
+#include "serialq/common/kernel_bits.hpp"
 #include "serialq/quant/idx_dataset.hpp"
 #include "serialq/quant/inference.hpp"
 #include "serialq/quant/model.hpp"
@@ -53,7 +54,10 @@ public:
     std::int64_t count_correct(std::int64_t begin, std::int64_t end) const;
     // Predicted classes on [begin, end).
     std::vector<int> predict(std::int64_t begin, std::int64_t end) const;
+    // Per weight layer, its widest kernel's bits (for a layer-wise assignment: its bits).
     const std::vector<int>& bits() const { return bits_; }
+    // The assignment as prepared (a layer-wise one: KernelBits::from_layer_bits).
+    const KernelBits& kernel_bits() const { return kernel_bits_; }
     // Time spent preparing (quantization, fine-tuning, calibration), in seconds.
     double prepare_seconds() const { return prepare_seconds_; }
     // Fine-tuning's mean training loss over its first and last tenth of steps (0 without).
@@ -64,6 +68,7 @@ public:
 private:
     friend class ModelEvaluator;
     std::vector<int> bits_;
+    KernelBits kernel_bits_;
     std::shared_ptr<const Model> model_;  // the evaluator's, or a fine-tuned copy
     std::shared_ptr<const InferenceEngine> engine_;
     std::shared_ptr<const Dataset> data_;
@@ -99,12 +104,26 @@ public:
     // Quantizes the weights to `bits` (one per conv/fc layer, each 1..16: else ConfigError
     // naming the layer), fine-tuning first if the settings ask. Deterministic.
     PreparedConfiguration prepare(const LayerBits& bits) const;
+    // A kernel-wise assignment: each output channel's weights at its own bits, each weight
+    // layer's input activations at its own bits (0: settings().activation_bits; otherwise
+    // 2..16, and a ConfigError with float activations, activation_bits 0, which have no bits
+    // to set). Checked against network() (KernelBits::expect). Fine-tuning sees the per-channel
+    // weight bits. Prefix reuse serves only assignments that are layer-wise at the default
+    // activation bits (the store is keyed by layer bits); others neither read nor fill it. A
+    // uniform assignment at default activations answers exactly as prepare(bits.widest()).
+    PreparedConfiguration prepare(const KernelBits& bits) const;
+    // The trace the model was built from (what KernelBits are checked against).
+    const Network& network() const { return *network_; }
 
     // Full precision (float weights and activations): correct predictions on [begin, end).
     std::int64_t count_correct_full_precision(std::int64_t begin, std::int64_t end) const;
 
 private:
+    // Whether the prefix store's layer-bits key describes `bits`' activations exactly.
+    bool prefix_keyed(const KernelBits& bits) const;
+
     EvaluationSettings settings_;
+    std::shared_ptr<const Network> network_;
     std::shared_ptr<const Model> model_;
     std::shared_ptr<const Dataset> data_;  // the evaluated split
     std::shared_ptr<const Dataset> training_;  // calibration and fine-tuning

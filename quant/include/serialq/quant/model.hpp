@@ -15,6 +15,7 @@
 // B*oh*ow). Weight columns are therefore ordered (kernel row, kernel column, input channel)
 // for a conv and (height, width, channel) for an fc after a conv; the weights file keeps
 // PyTorch's (out, in, kh, kw) order and load/save permute.
+#include "serialq/common/kernel_bits.hpp"
 #include "serialq/common/network.hpp"
 #include "serialq/quant/quantizer.hpp"
 #include "serialq/quant/weights_file.hpp"
@@ -87,6 +88,12 @@ struct Model {
     std::size_t weight_layer_count() const { return params.size(); }
     bool has_batch_norm() const;
 };
+
+// Output channels of each weight layer (Model::params order): the shape a KernelBits needs.
+std::vector<int> weight_layer_channels(const Model& model);
+// Throws ConfigError naming `who` unless `bits` has one entry per weight layer of `model` with
+// one width per output channel (KernelBits::expect's check, for code holding a Model only).
+void expect_kernel_bits(const Model& model, const KernelBits& bits, const std::string& who);
 
 // The architecture of `net` with zero parameters; a layer the engines do not support is a
 // ConfigError naming the trace and the layer.

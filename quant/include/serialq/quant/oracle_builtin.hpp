@@ -9,6 +9,7 @@
 #include "serialq/quant/oracle.hpp"
 #include "serialq/quant/oracle_confidence.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -33,6 +34,9 @@ public:
     // growing subsets if early termination is on. seconds covers all of it.
 protected:
     AccuracyResult evaluate_checked(const LayerBits& bits) override;
+    // The same for a kernel-wise assignment (ModelEvaluator::prepare(KernelBits)), with the
+    // same early termination.
+    AccuracyResult evaluate_kernels_checked(const KernelBits& bits) override;
 
 public:
     // Full precision on the same split.
@@ -42,6 +46,11 @@ public:
     std::shared_ptr<const ModelEvaluator> shared_evaluator() const { return evaluator_; }
 
 private:
+    // Counts correct predictions of `c` (in growing subsets under early termination); seconds
+    // from `start`.
+    AccuracyResult count(const PreparedConfiguration& c,
+                         std::chrono::steady_clock::time_point start) const;
+
     std::shared_ptr<const ModelEvaluator> evaluator_;
     EarlyStopOptions early_stop_;
     std::string name_;

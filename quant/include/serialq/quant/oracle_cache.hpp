@@ -10,6 +10,13 @@
 //     what each identity was last asked as (the spec a person typed), for `oracle stats`.
 //   meta(key, value)
 //     schema = 1; tells a serialq cache from some other SQLite file.
+//   assignments(identity, bits, assignment)
+//     the full text of a kernel-wise assignment whose key is hashed (kernel_bits_key), written
+//     in the answer's transaction. Created with the first such answer, so a file without one
+//     is what earlier serialq versions wrote and read.
+//
+// Keys: a layer-wise answer's is LayerBits::str() ("8,4,4,8"); a kernel-wise answer's is
+// kernel_bits_key(KernelBits::str()).
 //
 // Concurrency: WAL journal (readers never block the writer) and a busy timeout, so several
 // processes may read and write one file at once. synchronous=NORMAL: a committed entry survives
@@ -30,6 +37,7 @@
 #include "serialq/quant/oracle.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +52,13 @@ class Statement;  // an owned sqlite3_stmt (quant/src/sqlite_statement.hpp)
 }
 
 inline constexpr const char* kReferenceKey = "reference";
+// A kernel-wise assignment's text longer than this is stored under its hash.
+inline constexpr std::size_t kMaxPlainKeyLength = 256;
+inline constexpr const char* kHashedKeyPrefix = "sha256:";
+
+// The cache key of a kernel-wise assignment's text (KernelBits::str()): the text itself while
+// at most kMaxPlainKeyLength characters, else kHashedKeyPrefix + its SHA-256 in hex.
+std::string kernel_bits_key(const std::string& assignment);
 inline const std::filesystem::path kDefaultCacheFile = ".serialq/oracle-cache.sqlite";
 
 struct CacheEntry {
@@ -86,8 +101,13 @@ public:
     // The stored answer, with from_cache = true and seconds = 0 (the time the hit took is
     // nothing; the original cost is in CacheEntry::seconds).
     std::optional<AccuracyResult> lookup(const std::string& identity, const std::string& bits);
-    // Stores one answer in its own transaction (a bound never replaces an exact value).
-    void store(const std::string& identity, const std::string& bits, const AccuracyResult& result);
+    // Stores one answer in its own transaction (a bound never replaces an exact value). A
+    // non-empty `assignment` is the full text behind a hashed key, stored in the same
+    // transaction.
+    void store(const std::string& identity, const std::string& bits, const AccuracyResult& result,
+               const std::string& assignment = "");
+    // The full assignment stored for a hashed key, if any.
+    std::optional<std::string> assignment(const std::string& identity, const std::string& bits);
     // Records what `identity` is (one transaction).
     void describe(const std::string& identity, const std::string& description, int layers);
 
@@ -101,6 +121,9 @@ public:
 
 private:
     void check_columns();
+    // The entry statement alone (the caller owns the transaction, if any).
+    void store_entry(const std::string& identity, const std::string& bits,
+                     const AccuracyResult& result);
     void exec(const char* sql, const char* what);
     [[noreturn]] void fail(const std::string& what) const;
     detail::Statement prepare(const char* sql);
@@ -135,6 +158,8 @@ public:
 
 protected:
     AccuracyResult evaluate_checked(const LayerBits& bits) override;
+    // Keyed by kernel_bits_key(bits.str()); the inner oracle answers (or refuses) a miss.
+    AccuracyResult evaluate_kernels_checked(const KernelBits& bits) override;
 
 public:
     double reference_accuracy_percent() override;
@@ -143,6 +168,11 @@ public:
     OracleCache& cache() { return *cache_; }
 
 private:
+    // The cached answer under `key` if usable, else evaluate() stored under it (with
+    // `assignment`, the text behind a hashed key).
+    AccuracyResult answer(const std::string& key, const std::string& assignment,
+                          const std::function<AccuracyResult()>& evaluate);
+
     std::unique_ptr<AccuracyOracle> inner_;
     std::shared_ptr<OracleCache> cache_;
     std::string description_;

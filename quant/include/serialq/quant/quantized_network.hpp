@@ -6,7 +6,16 @@
 // Every layer's output is held as integer codes c with a real value c s (s: the layer's
 // scale), in A bits: unsigned [0, 2^A - 1] after a ReLU, signed [-2^(A-1), 2^(A-1) - 1]
 // otherwise (a residual branch before its add). The input image is exact: codes are the pixel
-// bytes, s = 1/255. Per layer:
+// bytes, s = 1/255, whatever the first weight layer's activation bits.
+//
+// A (output_activation_bits): weight layer w's activation bits are the bits of the operand it
+// reads, so the output of a model layer is held in the activation bits of the weight layers
+// that read it, 0 meaning the default activation_bits. Pools and adds pass this upstream: a
+// pool keeps its input's codes, and an add's operands take the bits of the sum a weight layer
+// reads. A tensor read by several weight layers takes the widest of their bits; one that no
+// weight layer reads (the class scores) the default.
+//
+// Per layer:
 //   conv/fc  a = W_q x_q + b_q with weight codes W_q (per-row scale s_w), input codes x_q
 //            (scale s_x), b_q = round(b / (s_w s_x));
 //            y_q = clamp(round(a s_w s_x / s_y), lo, hi)  (the clamp at 0 is the ReLU)
@@ -17,6 +26,7 @@
 // set of training images, run at full-precision activations with the quantized weights. The
 // last layer's accumulators are scaled by s_w s_x into class scores. Every rounding of a real
 // multiplier is a fixed-point multiply and shift (requantize.hpp).
+#include "serialq/common/kernel_bits.hpp"
 #include "serialq/quant/idx_dataset.hpp"
 #include "serialq/quant/model.hpp"
 #include "serialq/quant/quantizer.hpp"
@@ -49,8 +59,8 @@ struct CodeRange {
 };
 
 struct QuantizedNetwork {
-    std::vector<int> bits;  // per conv/fc layer
-    int activation_bits = kDefaultActivationBits;
+    KernelBits bits;  // weight bits per output channel, activation bits per weight layer
+    int activation_bits = kDefaultActivationBits;  // where bits sets none
     std::vector<QuantizedLayer> layers;  // per conv/fc layer
     std::vector<CodeRange> outputs;  // per model layer (the last one's unused)
     CodeRange image{1.0f / 255.0f, 0, 255};
@@ -61,11 +71,22 @@ struct QuantizedNetwork {
     }
 };
 
-// Quantizes `model`'s weights to `bits` with `quantizer` and calibrates the activation scales
-// on `calibration` (the first kCalibrationImages of it). Throws ConfigError for a bits vector
-// of the wrong length or out of range.
+// Quantizes `model`'s weights to `bits` with `quantizer` (each output channel at its own
+// bits: Quantizer::quantize(x, row_bits)) and calibrates the activation scales on
+// `calibration` (the first kCalibrationImages of it). Throws ConfigError for an assignment of
+// the wrong shape (expect_kernel_bits) or activation bits outside 2..16.
+QuantizedNetwork quantize_network(const Model& model, const KernelBits& bits,
+                                  const Quantizer& quantizer, int activation_bits,
+                                  const Dataset& calibration);
+// Every kernel of layer i at bits[i], activations at activation_bits: the same network as
+// quantize_network(KernelBits::from_layer_bits(...)).
 QuantizedNetwork quantize_network(const Model& model, const LayerBits& bits,
                                   const Quantizer& quantizer, int activation_bits,
                                   const Dataset& calibration);
+
+// Per model layer, the activation bits its output is held in (the rule above); 0 in `bits`
+// resolves to activation_bits.
+std::vector<int> output_activation_bits(const Model& model, const KernelBits& bits,
+                                        int activation_bits);
 
 }  // namespace serialq::quant

@@ -27,6 +27,15 @@
 // counts as +1) with scale mean|x| per tensor or per channel, the squared-error-optimal binary
 // scale (XNOR-Net); wrpn takes the mean of |x| clipped to 1. dorefa's own formula already gives
 // {-1, +1}, scaled by max|x|. Every quantizer therefore has 2 levels at one bit.
+//
+// Per-row bits (kernel-wise assignments: one width per output channel): row r at b bits is
+// row r of quantize(x, b), codes and scale. A tensor whose rows share one width is therefore
+// quantize(x, bits) exactly, and changing one row's width changes that row alone:
+//   linear-channel-*  per row already: the row quantized alone at b bits.
+//   wrpn, linear-tensor-*, dorefa  one grid per tensor and width: the range (wrpn's fixed
+//                     one, the max or the squared-error-optimal clip, dorefa's max|tanh|) is
+//                     fitted to the whole tensor at b bits, and the row takes that grid's codes
+//                     and scale (so scales become per row when widths differ).
 #include "serialq/common/layer_bits.hpp"
 
 #include <Eigen/Core>
@@ -49,9 +58,13 @@ constexpr int kMaxBits = kBitwidths.max;
 struct QuantizedTensor {
     CodeMatrix codes;  // integer codes, same shape as the quantized tensor
     Eigen::VectorXf scales;  // real value of one step: one per row, or a single one
-    int bits = 0;
+    int bits = 0;  // the widest row's
+    std::vector<int> row_bits;  // one per row; empty: every row at `bits`
 
     float scale(Eigen::Index row) const { return scales.size() == 1 ? scales[0] : scales[row]; }
+    int bits_of(Eigen::Index row) const {
+        return row_bits.empty() ? bits : row_bits[static_cast<std::size_t>(row)];
+    }
     WeightMatrix dequantize() const;
 };
 
@@ -61,10 +74,19 @@ public:
     virtual std::string name() const = 0;
     // Throws ConfigError if bits is outside kMinBits..kMaxBits.
     virtual QuantizedTensor quantize(const WeightMatrix& x, int bits) const = 0;
+    // Row r at row_bits[r] (one per row, each kMinBits..kMaxBits, else ConfigError naming the
+    // quantizer and the row); see "Per-row bits" above. Fills row_bits.
+    QuantizedTensor quantize(const WeightMatrix& x, const std::vector<int>& row_bits) const;
     // How many distinct values the quantizer can produce at `bits`.
     virtual std::int64_t levels(int bits) const = 0;
     // The largest |code| at `bits` (bounds the integer accumulators).
     virtual std::int32_t max_code(int bits) const = 0;
+
+protected:
+    // quantize(x, row_bits) for checked bits of more than one width. Default: quantize(x, b)
+    // once per width b, each row taken from its own width's.
+    virtual QuantizedTensor quantize_rows(const WeightMatrix& x,
+                                          const std::vector<int>& row_bits) const;
 };
 
 // One of quantizer_names(); anything else is a ConfigError naming `what`.

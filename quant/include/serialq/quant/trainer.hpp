@@ -88,8 +88,14 @@ struct FineTuneOptions {
     void check() const;
 };
 
-// Quantization-aware fine-tuning of `model` at `bits` for options.steps steps on `train`.
-// Returns the mean loss of the first and of the last tenth of the steps.
+// Quantization-aware fine-tuning of `model` at `bits` for options.steps steps on `train`:
+// the forward pass sees every output channel's weights at its own bits
+// (Quantizer::quantize(x, row_bits)), activations in float, so an assignment's activation
+// bits play no part. Returns the mean loss of the first and of the last tenth of the steps.
+std::pair<double, double> finetune_quantized(Model& model, const KernelBits& bits,
+                                             const Quantizer& quantizer, const Dataset& train,
+                                             const FineTuneOptions& options);
+// Every kernel of layer i at bits[i]: the same steps as the KernelBits form.
 std::pair<double, double> finetune_quantized(Model& model, const LayerBits& bits,
                                              const Quantizer& quantizer, const Dataset& train,
                                              const FineTuneOptions& options);
