@@ -196,4 +196,13 @@ add_test(NAME cli:search_sweep_kill9
 set_tests_properties(cli:search_sweep_kill9 PROPERTIES TIMEOUT 300
   PASS_REGULAR_EXPRESSION "search: 32 kills .*identical.*\nsweep: 10 kills .*identical.*\nsweep: the 2 workers of a killed sweep died")
 
+# A kernel-wise configuration from search --strategy autoq to best.json, sim and oracle eval,
+# with the same numbers in each (issue 17).
+add_test(NAME cli:search_autoq_roundtrip
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/autoq_roundtrip.py
+    $<TARGET_FILE:serialq> ${search_out}/autoq
+  WORKING_DIRECTORY ${SERIALQ_SOURCE_DIR})
+set_tests_properties(cli:search_autoq_roundtrip PROPERTIES TIMEOUT 300
+  PASS_REGULAR_EXPRESSION "autoq: 2 runs identical, best.json == sim")
+
 serialq_cli_tests_require(search_clean "^cli:search_")
