@@ -15,9 +15,9 @@ namespace serialq::quant {
 
 void EvaluationSettings::check() const {
     make_quantizer(quantizer, "quantizer");
-    if (activation_bits != 0 && (activation_bits < 2 || activation_bits > kMaxBits))
+    if (activation_bits != 0 && !kActivationBitsRange.contains(activation_bits))
         throw ConfigError("activation_bits: found " + std::to_string(activation_bits) +
-                          ", expected 0 (float activations) or 2.." + std::to_string(kMaxBits));
+                          ", expected 0 (float activations) or " + kActivationBitsRange.str());
     if (split == Split::Train)
         throw ConfigError(
             "split: found 'train', expected validation or test (the model was "
@@ -143,9 +143,6 @@ PreparedConfiguration ModelEvaluator::prepare(const LayerBits& bits) const {
 
 namespace {
 
-// The activation bits a quantized network can hold (quantize_network's range).
-constexpr BitsRange kActivationBits{2, kMaxBits};
-
 bool sets_activations(const KernelBits& bits) {
     return std::any_of(bits.activations().begin(), bits.activations().end(),
                        [](int a) { return a != 0; });
@@ -172,10 +169,10 @@ bool ModelEvaluator::prefix_keyed(const KernelBits& bits) const {
 
 PreparedConfiguration ModelEvaluator::prepare(const KernelBits& bits) const {
     const auto start = std::chrono::steady_clock::now();
-    bits.expect(*network_, model_->name, kBitwidths, kActivationBits);
+    bits.expect(*network_, model_->name, kBitwidths, kActivationBitsRange);
     if (settings_.activation_bits == 0 && sets_activations(bits))
-        throw ConfigError("activation_bits: found 0 (float activations), expected 2.." +
-                          std::to_string(kMaxBits) + " for the assignment " + bits.str() +
+        throw ConfigError("activation_bits: found 0 (float activations), expected " +
+                          kActivationBitsRange.str() + " for the assignment " + bits.str() +
                           ", which sets activation bits");
     PreparedConfiguration c;
     c.bits_ = bits.widest().values();

@@ -13,9 +13,9 @@ namespace serialq::quant {
 namespace {
 
 void check_activation_bits(int bits, const std::string& where) {
-    if (bits < 2 || bits > kMaxBits)
-        throw ConfigError(where + ": found " + std::to_string(bits) + ", expected 2.." +
-                          std::to_string(kMaxBits));
+    if (!kActivationBitsRange.contains(bits))
+        throw ConfigError(where + ": found " + std::to_string(bits) + ", expected " +
+                          kActivationBitsRange.str());
 }
 
 }  // namespace

@@ -262,3 +262,19 @@ TEST_CASE("kernel bits: kernel-wise evaluations between layer-wise ones leave pr
         CHECK(reuse.prepare(bits).predict(0, 500) == plain.prepare(bits).predict(0, 500));
     }
 }
+
+TEST_CASE("kernel bits: the integer engine's overflow names the channel's own bits",
+          "[quant][kernel][inference]") {
+    const Model m = load_model(kLenet);
+    // conv2's channel 7 at 16 bits over 16-bit activations overflows; its 2-bit channels do not.
+    std::vector<int> conv2(50, 2);
+    conv2[7] = 16;
+    const KernelBits bits(
+        {std::vector<int>(20, 2), conv2, std::vector<int>(500, 2), std::vector<int>(10, 2)});
+    const QuantizedNetwork q =
+        quantize_network(m, bits, *make_quantizer("linear-channel-max"), 16, calibration());
+    CHECK_THROWS_WITH(IntegerEngine(m, q),
+                      Catch::Matchers::StartsWith("integer engine: layer conv2 at 16 bits "
+                                                  "(channel 7) could overflow a 32-bit "
+                                                  "accumulator (worst case "));
+}

@@ -47,7 +47,7 @@ TEST_CASE("row bits: uniform rows are quantize(x, bits) bit for bit", "[quant][q
     }
 }
 
-TEST_CASE("row bits: each row's codes fit its own bits and equal its group quantized alone",
+TEST_CASE("row bits: each row's codes fit its own bits and are that row of quantize(x, b)",
           "[quant][quantizer]") {
     const WeightMatrix x = weights(8, 50, 2);
     for (const auto& name : quantizer_names()) {

@@ -191,6 +191,37 @@ TEST_CASE("residual model: integer and float engines agree on every prediction",
                     std::logic_error);
 }
 
+TEST_CASE("residual model: kernel-wise bits pass activation bits through adds and pools",
+          "[quant][residual][inference][kernel]") {
+    TempDir dir;
+    const Model m = fold_batch_norm(residual_model(dir, 5));
+    const Dataset data = random_images(300, 8, 9);
+    // Weight layers conv1, b.conv1, b.conv2, c.conv1, c.conv2, c.down, fc; channels 4, 4, 4, 6,
+    // 6, 6, 10.
+    const serialq::KernelBits bits({{2, 4, 3, 8},
+                                    {5, 5, 2, 3},
+                                    {4, 3, 4, 3},
+                                    {2, 6, 3, 4, 5, 2},
+                                    {3, 3, 3, 4, 4, 4},
+                                    {6, 2, 6, 2, 6, 2},
+                                    std::vector<int>(10, 4)},
+                                   {0, 5, 3, 4, 6, 7, 3});
+    // fc reads 3-bit codes through gap, pool and c.add, so both of c.add's operands are 3-bit;
+    // b.add feeds c.conv1 (4) and c.down (7): the widest, and b.add's operands with it.
+    CHECK(output_activation_bits(m, bits, 8) == std::vector<int>{7, 3, 7, 7, 6, 3, 3, 3, 3, 3, 8});
+    for (const std::string name : {"linear-channel-max", "wrpn", "dorefa"}) {
+        INFO(name);
+        const QuantizedNetwork q = quantize_network(m, bits, *make_quantizer(name), 8, data);
+        CHECK(q.outputs[2].lo == -64);  // b.conv2: signed 7-bit, no ReLU before the add
+        CHECK(q.outputs[7].hi == 7);  // c.add: unsigned 3-bit
+        const FloatEngine fake(m, q);
+        REQUIRE(fake.exact());
+        const IntegerEngine integer(m, q, 7);
+        CHECK(predict_all(fake, data, 0, data.size(), 2) ==
+              predict_all(integer, data, 0, data.size(), 1));
+    }
+}
+
 TEST_CASE("residual model: ghost-batch training is the same on one thread or several",
           "[quant][residual][trainer]") {
     TempDir dir;

@@ -39,6 +39,9 @@
 namespace serialq::quant {
 
 inline constexpr int kDefaultActivationBits = 8;
+// The activation bits a quantized network holds codes in: a signed code needs a bit besides
+// its sign.
+inline constexpr BitsRange kActivationBitsRange{2, kMaxBits};
 inline constexpr std::int64_t kCalibrationImages = 512;
 
 struct QuantizedLayer {
