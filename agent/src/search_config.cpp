@@ -1,6 +1,7 @@
 #include "serialq/agent/search_config.hpp"
 
 #include "serialq/common/error.hpp"
+#include "serialq/quant/quantized_network.hpp"
 #include "serialq/common/yaml_fields.hpp"
 #include "serialq/agent/objective.hpp"
 #include "serialq/agent/search_strategy.hpp"
@@ -128,8 +129,10 @@ void AdrlParams::check() const { check_fields(adrl_fields(), *this, "adrl."); }
 const ConfigFields<AutoqParams>& autoq_fields() {
     using A = AutoqParams;
     static const ConfigFields<AutoqParams> f{
+        // The builtin oracle's range: the only one that answers kernel-wise assignments.
         integer_list({"act_bits", "the high-level controller's activation-bit choices"},
-                     &A::act_bits, 1, 16, true),
+                     &A::act_bits, quant::kActivationBitsRange.min, quant::kActivationBitsRange.max,
+                     true),
         number({"intrinsic_weight", "weight of the low level's goal reward"}, &A::intrinsic_weight,
                closed(0, 100, "0: extrinsic reward only")),
         integer_list({"llc_hidden", "ReLU layers of the low-level actor and critic"},

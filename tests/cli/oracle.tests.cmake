@@ -13,6 +13,19 @@ serialq_add_cli_test(NAME oracle_eval_table_json
   ARGS oracle eval --oracle table:${RELEQ_TABLE} --bits uniform:4 --no-cache --format json
   EXIT 0 STDOUT "\"identity\": \"table:sha256=.*\"accuracy_percent\": 99.5,.*\"from_cache\": false")
 
+# Kernel-wise files (issue 17): the builtin oracle answers them, a table refuses them in one
+# line, and without a builtin trace --trace is needed to read one.
+set(KERNEL_BITS tests/data/quant/lenet-kernel-bits.json)
+serialq_add_cli_test(NAME oracle_eval_kernel_bits
+  ARGS oracle eval --oracle builtin:traces/lenet.yaml --bits ${KERNEL_BITS} --bits 8,8,8,8 --no-cache
+  EXIT 0 STDOUT "\n6x20;4x30,3x20/a6;3x400,5x100/a5;8x5,6x5 +[0-9.]+ +5000 .* no +no\n8,8,8,8 +[0-9.]+ +5000 ")
+serialq_add_cli_test(NAME oracle_eval_kernel_bits_table
+  ARGS oracle eval --oracle table:${RELEQ_TABLE} --bits ${KERNEL_BITS} --trace traces/lenet.yaml --no-cache
+  EXIT 1 ONE_LINE_ERROR STDERR "answers one weight bitwidth per layer at its own activation bits, found the kernel-wise assignment 6x20;4x30")
+serialq_add_cli_test(NAME oracle_eval_kernel_bits_no_trace
+  ARGS oracle eval --oracle table:${RELEQ_TABLE} --bits ${KERNEL_BITS} --no-cache
+  EXIT 2 ONE_LINE_ERROR STDERR "--bits ${KERNEL_BITS}: a kernel-wise file is read for a network; expected --trace T.yaml")
+
 # The cache: a second process is answered from it, stats counts it, export/import carry it.
 add_test(NAME cli:oracle_cache_reset
   COMMAND ${CMAKE_COMMAND} -E rm -rf ${ORACLE_CLI_DIR}/shared)

@@ -194,3 +194,12 @@ serialq_add_cli_test(NAME sim_config_keys ARGS sim --config-keys EXIT 0
   STDOUT "^Keys of an accelerator YAML .*\n  tiles = 16  \\(1..4096\\)\n.*  activation_memory.capacity_bytes = 4194304  \\(1..1099511627776\\)\n      capacity, shared\n")
 serialq_add_cli_test(NAME sim_config_keys_bad_format ARGS sim --config-keys=xml EXIT 2 ONE_LINE_ERROR
   STDERR "--config-keys: found 'xml', expected one of text, md")
+
+# A kernel-wise file (issue 17): each layer at its widest kernel in layer_bits, the filters' mean
+# in mean_weight_bits, the file's activation bits; --act-bits beside it is refused.
+serialq_add_cli_test(NAME sim_kernel_bits_file
+  ARGS sim --trace traces/lenet.yaml --accel configs/accel/loom.yaml --model analytic --bits tests/data/quant/lenet-kernel-bits.json --format csv
+  EXIT 0 STDOUT "\n1,tests/data/quant/lenet-kernel-bits.json,,conv2,2,1,4,6,.*,3.6,[0-9]+,")
+serialq_add_cli_test(NAME sim_kernel_bits_file_act_bits
+  ARGS sim --trace traces/lenet.yaml --bits tests/data/quant/lenet-kernel-bits.json --act-bits uniform:8
+  EXIT 2 ONE_LINE_ERROR STDERR "--act-bits: --bits tests/data/quant/lenet-kernel-bits.json is kernel-wise and holds its own activation bits")
