@@ -180,6 +180,28 @@ private:
     agent::Objective make_objective() const;
     void check_options();
     LayerBits hardware_act_bits(const Network& net, const sim::AcceleratorConfig& accel) const;
+    // The summary's first line: what was searched, how and against what.
+    void print_run(std::ostream& o, const Network& net, const std::string& objective_text,
+                   const sim::AcceleratorConfig& accel, const std::string& oracle_text) const {
+        o << "search: " << strategy << " on " << net.name << " (" << trace
+          << "), objective: " << objective_text << ", seed " << seed << ", oracle " << oracle_text
+          << ", accelerator " << accel.name << " (" << model_kind << ")\n";
+    }
+    // The accuracy and the figures against the baseline, as every summary prints them.
+    template <class Summary>
+    void print_figures(std::ostream& o, double accuracy_percent, long long cycles, double energy_pj,
+                       const Summary& s, const agent::SearchConfig& config) const {
+        o << "accuracy: " << fixed(accuracy_percent, 2) << " %";
+        if (oracle_kind == "builtin") o << " on the " << split << " split";
+        if (s.test_accuracy_percent)
+            o << ", " << fixed(*s.test_accuracy_percent, 2) << " % on the test split";
+        o << " (full precision " << fixed(s.reference_accuracy_percent, 2) << " %)\n";
+        o << "against " << config.environment.baseline_bits << " bits on every layer: speedup "
+          << fixed(s.speedup, 2) << "x (" << cycles << " vs " << s.baseline.cycles
+          << " cycles), energy reduction " << fixed(s.energy_reduction, 2) << "x ("
+          << fixed(energy_pj / 1e6, 3) << " vs " << fixed(s.baseline.energy_pj / 1e6, 3)
+          << " uJ)\n";
+    }
     void print_autoq_summary(const agent::AutoqSummary& s, const Network& net,
                              const sim::AcceleratorConfig& accel, const agent::SearchConfig& config,
                              const std::string& oracle_text) const;
@@ -395,25 +417,14 @@ void SearchCommand::print_summary(const agent::SearchSummary& s, const Network& 
     for (std::size_t l = 0; l < layers.size(); ++l)
         per_layer += (l ? ", " : "") + layers[l]->name + " " + std::to_string(best.bits[l]);
     std::ostringstream o;
-    o << "search: " << strategy << " on " << net.name << " (" << trace
-      << "), objective: " << s.objective << ", seed " << seed << ", oracle " << oracle_text
-      << ", accelerator " << accel.name << " (" << model_kind << ")\n";
+    print_run(o, net, s.objective, accel, oracle_text);
     o << "episodes " << s.episodes << (interrupted ? " (interrupted; --resume continues)" : "")
       << ", distinct oracle calls " << s.distinct_oracle_calls << ", best found in episode "
       << s.best_episode << "\n";
     if (!s.best_feasible) o << "no feasible configuration was evaluated; the closest one:\n";
     o << (s.best_feasible ? "chosen bits: " : "closest bits: ") << per_layer << "  ("
       << format_bits(best.bits) << ")\n";
-    o << "accuracy: " << fixed(best.accuracy_percent, 2) << " %";
-    if (oracle_kind == "builtin") o << " on the " << split << " split";
-    if (s.test_accuracy_percent)
-        o << ", " << fixed(*s.test_accuracy_percent, 2) << " % on the test split";
-    o << " (full precision " << fixed(s.reference_accuracy_percent, 2) << " %)\n";
-    o << "against " << config.environment.baseline_bits << " bits on every layer: speedup "
-      << fixed(s.speedup, 2) << "x (" << best.cycles << " vs " << s.baseline.cycles
-      << " cycles), energy reduction " << fixed(s.energy_reduction, 2) << "x ("
-      << fixed(best.energy_pj / 1e6, 3) << " vs " << fixed(s.baseline.energy_pj / 1e6, 3)
-      << " uJ)\n";
+    print_figures(o, best.accuracy_percent, best.cycles, best.energy_pj, s, config);
     // The reward picks one point; an architect also wants the trade-offs around it.
     if (!s.latency_front.empty()) {
         constexpr std::size_t kShown = 10;
@@ -451,9 +462,7 @@ void SearchCommand::print_autoq_summary(const agent::AutoqSummary& s, const Netw
     const auto layers = net.weight_layers();
     const auto means = best.bits.mean_weight_bits();
     std::ostringstream o;
-    o << "search: " << strategy << " on " << net.name << " (" << trace
-      << "), objective: " << s.objective << ", seed " << seed << ", oracle " << oracle_text
-      << ", accelerator " << accel.name << " (" << model_kind << ")\n";
+    print_run(o, net, s.objective, accel, oracle_text);
     o << "episodes " << s.episodes << (interrupted ? " (interrupted)" : "")
       << ", distinct oracle calls " << s.distinct_oracle_calls << ", best found in episode "
       << s.best_episode << "\n";
@@ -468,16 +477,7 @@ void SearchCommand::print_autoq_summary(const agent::AutoqSummary& s, const Netw
           << fixed(means[l], 2) << " weight bits)\n";
         begin = end + 1;
     }
-    o << "accuracy: " << fixed(best.accuracy_percent, 2) << " %";
-    if (oracle_kind == "builtin") o << " on the " << split << " split";
-    if (s.test_accuracy_percent)
-        o << ", " << fixed(*s.test_accuracy_percent, 2) << " % on the test split";
-    o << " (full precision " << fixed(s.reference_accuracy_percent, 2) << " %)\n";
-    o << "against " << config.environment.baseline_bits << " bits on every layer: speedup "
-      << fixed(s.speedup, 2) << "x (" << best.cycles << " vs " << s.baseline.cycles
-      << " cycles), energy reduction " << fixed(s.energy_reduction, 2) << "x ("
-      << fixed(best.energy_pj / 1e6, 3) << " vs " << fixed(s.baseline.energy_pj / 1e6, 3)
-      << " uJ)\n";
+    print_figures(o, best.accuracy_percent, best.cycles, best.energy_pj, s, config);
     o << "outputs in " << out << "/: episodes.csv, best.json (its assignment: sim --bits and "
       << "oracle eval --bits read it)\n";
     std::cout << o.str() << std::flush;

@@ -201,9 +201,7 @@ EpisodeResult Environment::play(const std::vector<int>& bits) {
     return finish_episode();
 }
 
-double Environment::cost_ratio(CostMetric metric, const std::vector<int>& bits) {
-    const HardwareCost c = hardware_->network(LayerBits(bits));
-    const HardwareCost base = baseline_cost();
+double cost_ratio(CostMetric metric, const HardwareCost& c, const HardwareCost& base) {
     switch (metric) {
         case CostMetric::Latency:
             return double(c.cycles) / double(base.cycles);
@@ -213,6 +211,12 @@ double Environment::cost_ratio(CostMetric metric, const std::vector<int>& bits) 
             return double(c.weight_bits) / double(base.weight_bits);
     }
     return 0;
+}
+
+double Environment::cost_ratio(CostMetric metric, const std::vector<int>& bits) {
+    // In this order: each may simulate, and checkpoints record the simulations in order.
+    const HardwareCost c = hardware_->network(LayerBits(bits));
+    return agent::cost_ratio(metric, c, baseline_cost());
 }
 
 double Environment::cost(const std::vector<int>& bits) {

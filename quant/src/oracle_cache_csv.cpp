@@ -10,6 +10,7 @@
 #include "serialq/quant/quantizer.hpp"
 
 #include <cstdio>
+#include <functional>
 #include <sstream>
 
 namespace serialq::quant {
@@ -51,6 +52,19 @@ bool parse_cell(const std::string& text, long long& out) {
 
 namespace {
 
+// Whether `text` is one or more `sep`-separated items (no empty last one), each `valid`.
+bool every_item(const std::string& text, char sep,
+                const std::function<bool(const std::string&)>& valid) {
+    std::stringstream ss(text);
+    std::string item;
+    int count = 0;
+    while (std::getline(ss, item, sep)) {
+        if (!valid(item)) return false;
+        ++count;
+    }
+    return count > 0 && text.back() != sep;
+}
+
 // A width 1..16 written as serialq writes it.
 bool valid_width(const std::string& item) {
     const auto b = parse_integer(item);
@@ -64,17 +78,12 @@ bool valid_kernel_layer(const std::string& layer) {
     if (slash != std::string::npos &&
         (layer.compare(slash, 2, "/a") != 0 || !valid_width(layer.substr(slash + 2))))
         return false;
-    std::stringstream ss(runs);
-    std::string run;
-    int count = 0;
-    while (std::getline(ss, run, ',')) {
+    return every_item(runs, ',', [](const std::string& run) {
         const auto x = run.find('x');
         if (x == std::string::npos || !valid_width(run.substr(0, x))) return false;
         const auto n = parse_integer(run.substr(x + 1));
-        if (!n || *n < 1 || std::to_string(*n) != run.substr(x + 1)) return false;
-        ++count;
-    }
-    return count > 0 && runs.back() != ',';
+        return n && *n >= 1 && std::to_string(*n) == run.substr(x + 1);
+    });
 }
 
 bool valid_kernel_key(const std::string& key) {
@@ -82,14 +91,7 @@ bool valid_kernel_key(const std::string& key) {
         const std::string hex = key.substr(std::string(kHashedKeyPrefix).size());
         return hex.size() == 64 && hex.find_first_not_of("0123456789abcdef") == std::string::npos;
     }
-    std::stringstream ss(key);
-    std::string layer;
-    int count = 0;
-    while (std::getline(ss, layer, ';')) {
-        if (!valid_kernel_layer(layer)) return false;
-        ++count;
-    }
-    return count > 0 && key.back() != ';';
+    return every_item(key, ';', valid_kernel_layer);
 }
 
 }  // namespace
@@ -97,14 +99,7 @@ bool valid_kernel_key(const std::string& key) {
 bool detail::valid_bits_key(const std::string& bits) {
     if (bits == kReferenceKey) return true;
     if (bits.find_first_of("x:") != std::string::npos) return valid_kernel_key(bits);
-    std::stringstream ss(bits);
-    std::string item;
-    int count = 0;
-    while (std::getline(ss, item, ',')) {
-        if (!valid_width(item)) return false;
-        ++count;
-    }
-    return count > 0 && bits.back() != ',';
+    return every_item(bits, ',', valid_width);
 }
 
 std::string entries_to_csv(const std::vector<CacheEntry>& entries) {

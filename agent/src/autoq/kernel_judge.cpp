@@ -22,18 +22,6 @@ HardwareCost cost_of(const sim::NetworkReport& r, long long weight_bits) {
     return {r.total.total_cycles, r.total.energy_pj(), weight_bits};
 }
 
-double ratio_of(CostMetric m, const HardwareCost& c, const HardwareCost& base) {
-    switch (m) {
-        case CostMetric::Latency:
-            return double(c.cycles) / double(base.cycles);
-        case CostMetric::Energy:
-            return c.energy_pj / base.energy_pj;
-        case CostMetric::Size:
-            break;
-    }
-    return double(c.weight_bits) / double(base.weight_bits);
-}
-
 }  // namespace
 
 KernelJudge::KernelJudge(const Network& net, quant::AccuracyOracle& oracle,
@@ -68,7 +56,7 @@ KernelEvaluation KernelJudge::evaluate(const KernelBits& bits) {
     e.cycles = c.cycles;
     e.energy_pj = c.energy_pj;
     e.weight_bits = c.weight_bits;
-    e.cost_x = ratio_of(objective_.metric(), c, baseline_);
+    e.cost_x = cost_ratio(objective_.metric(), c, baseline_);
     const Verdict v = judge(objective_, e.accuracy_percent, reference_, e.cost_x, 0.0);
     e.feasible = v.feasible;
     e.reward = v.reward;

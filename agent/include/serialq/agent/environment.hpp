@@ -80,6 +80,10 @@ inline Judged judged(const EpisodeResult& r) {
     return {r.feasible, r.reward, r.accuracy_percent, r.cost};
 }
 
+// `cost` relative to `baseline` in `metric`: cycles, energy or weight storage over the baseline's
+// (the cost x of objective.hpp), for layer-wise and kernel-wise assignments alike.
+double cost_ratio(CostMetric metric, const HardwareCost& cost, const HardwareCost& baseline);
+
 class Environment {
 public:
     static constexpr Index kStateSize = 11;
