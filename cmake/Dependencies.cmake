@@ -28,3 +28,10 @@ if(NOT TARGET yaml-cpp::yaml-cpp)
   add_library(yaml-cpp::yaml-cpp INTERFACE IMPORTED)
   target_link_libraries(yaml-cpp::yaml-cpp INTERFACE yaml-cpp)
 endif()
+
+# Python: Debian's interpreter, where python3-torch, pybind11 and pandas are installed, ahead of
+# any other python3 on PATH (pyenv's, a virtualenv's); -DPython3_EXECUTABLE=... still overrides.
+if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+  set(Python3_EXECUTABLE /usr/bin/python3)
+endif()
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
