@@ -230,18 +230,32 @@ int oracle_stats(const Args& args) {
         std::cout << j.dump(2) << "\n";
         return 0;
     }
-    Table t({"identity", "description", "entries", "upper_bounds", "evaluation_seconds",
-             "first_utc", "last_utc"});
-    for (const auto& s : stats)
-        t.add_row({s.identity, s.description, std::to_string(s.entries),
-                   std::to_string(s.upper_bounds), fixed(s.seconds, 3), s.first_utc, s.last_utc});
     if (format == "csv") {
+        Table t({"identity", "description", "entries", "upper_bounds", "evaluation_seconds",
+                 "first_utc", "last_utc"});
+        for (const auto& s : stats)
+            t.add_row({s.identity, s.description, std::to_string(s.entries),
+                       std::to_string(s.upper_bounds), fixed(s.seconds, 3), s.first_utc,
+                       s.last_utc});
         std::cout << t.csv();
         return 0;
     }
+    // An identity is a few hundred characters (docs/oracle.md): the table names it by number and
+    // the full text follows, wrapped, so that no row is wider than a terminal.
+    Table t({"identity", "description", "entries", "upper_bounds", "evaluation_seconds",
+             "first_utc", "last_utc"});
+    std::string identities;
+    for (std::size_t k = 0; k < stats.size(); ++k) {
+        const auto& s = stats[k];
+        const std::string id = "[" + std::to_string(k + 1) + "]";
+        t.add_row({id, s.description, std::to_string(s.entries), std::to_string(s.upper_bounds),
+                   fixed(s.seconds, 3), s.first_utc, s.last_utc});
+        identities += id + " " + wrap_text(s.identity, kTextWidth - 4, "    ") + "\n";
+    }
     std::cout << "cache " << cache << ": " << total << " entries, " << stats.size()
               << " identities, integrity " << integrity << "\n\n"
-              << t.text();
+              << t.text() << (stats.empty() ? "" : "\nidentities (for oracle export --identity):\n")
+              << identities;
     return 0;
 }
 

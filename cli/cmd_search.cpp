@@ -58,12 +58,7 @@ bool describes_run(const std::string& name) {
 std::vector<std::pair<std::string, std::string>> given_run_options(
     const po::options_description& opts, const Args& args) {
     std::vector<std::pair<std::string, std::string>> given;
-    po::parsed_options parsed(&opts);
-    try {
-        parsed = po::command_line_parser(args).options(opts).run();
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
+    const po::parsed_options parsed = parse_args(args, opts);
     for (const auto& o : parsed.options)
         if (describes_run(o.string_key))
             given.emplace_back(o.string_key, o.value.empty() ? "" : o.value.front());
@@ -225,7 +220,7 @@ void SearchCommand::describe(po::options_description& opts) {
         ("act-bits", po::value(&act_bits_spec),
          "activation bits the accelerator runs each layer at, 8,8,8,8 or uniform:N (default: "
          "the builtin oracle's --activation-bits, else the accelerator's activation_bits)")
-        ("model", po::value(&model_kind)->default_value("analytic"),
+        ("model", po::value(&model_kind)->default_value(sim::kDefaultModel),
          "accelerator model: analytic | cycle (each layer is simulated once per way the plan runs it)")
         ("strategy", po::value(&strategy)->default_value(agent::kDefaultStrategy),
          agent::strategy_help().c_str())

@@ -191,7 +191,8 @@ bool parse_sim_args(const Args& args, SimArgs& a) {
          "uniform:N (this accelerator), A.yaml (at its max_bits) or A.yaml@N")
         ("baseline-set", po::value(&a.baseline_sets)->composing(),
          "override a field of the baseline alone, key=value (repeatable)")
-        ("model", po::value(&a.model_kind)->default_value("cycle"), "cycle | analytic")
+        ("model", po::value(&a.model_kind)->default_value(sim::kDefaultModel),
+         "analytic | cycle (with --vcd: cycle)")
         ("format", po::value(&a.format)->default_value("table"), "table | csv | json")
         ("out", po::value<std::string>(), "write to this file instead of stdout")
         ("vcd", po::value<std::string>(),
@@ -217,19 +218,24 @@ bool parse_sim_args(const Args& args, SimArgs& a) {
     if (vm.count("batch")) a.sets.push_back("batch=" + std::to_string(vm["batch"].as<int>()));
     if (a.vcd_file.has_value() != a.vcd_layer.has_value())
         throw UsageError("--vcd and --vcd-layer go together");
+    if (a.vcd_file && vm["model"].defaulted()) a.model_kind = "cycle";
     if (a.vcd_file && a.model_kind != "cycle")
         throw UsageError("--vcd: found --model " + a.model_kind + ", expected --model cycle");
     return true;
 }
 
+// Only conv and fc layers run on the array (pools and adds are data movement, docs/sim.md), so
+// only they have signals to show.
 void check_vcd_layer(const SimArgs& a, const Network& net) {
     std::string names;
     for (const auto& l : net.layers) {
+        if (!l.has_weights()) continue;
         if (l.name == *a.vcd_layer) return;
         names += (names.empty() ? "" : ", ") + l.name;
     }
     throw ConfigError(a.trace + ": --vcd-layer: found '" + *a.vcd_layer +
-                      "', expected a layer of " + net.name + ": " + names);
+                      "', expected a conv or fc layer of " + net.name +
+                      " (only they run on the array): " + names);
 }
 
 // The --bits runs: weight and activation assignments, checked against the accelerator. A run

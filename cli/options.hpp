@@ -13,8 +13,13 @@ namespace serialq::cli {
 
 namespace po = boost::program_options;
 
+// Parses `args` exactly (no abbreviated option names); po::error becomes UsageError.
+po::parsed_options parse_args(const Args& args, const po::options_description& options,
+                              const po::positional_options_description& positional = {});
+
 // Parses `args` into `vm`. Adds --help; if it was given, prints the usage and returns false.
-// Unknown options, missing values and unexpected positionals throw UsageError.
+// Unknown options, missing values and unexpected positionals throw UsageError; a defaulted
+// file option whose shipped file cannot be found throws InputError naming the option.
 bool parse_command_line(const std::string& usage, po::options_description& options,
                         const po::positional_options_description& positional, const Args& args,
                         po::variables_map& vm);

@@ -62,4 +62,18 @@ std::string fixed(double value, int decimals) {
     return buf;
 }
 
+std::string wrap_text(const std::string& text, std::size_t width, const std::string& indent) {
+    std::string out;
+    std::size_t start = 0;
+    while (text.size() - start > width) {
+        // After a space or a ';' in the last third of the line; else a hard break.
+        const std::size_t at = text.find_last_of(" ;", start + width - 1);
+        const bool soft = at != std::string::npos && at > start + width * 2 / 3;
+        const std::size_t end = soft ? at + (text[at] == ';') : start + width;
+        out += text.substr(start, end - start) + "\n" + indent;
+        start = soft ? at + 1 : end;
+    }
+    return out + text.substr(start);
+}
+
 }  // namespace serialq::cli

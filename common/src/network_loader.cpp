@@ -2,6 +2,7 @@
 
 #include "serialq/common/checked_count.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/shipped_files.hpp"
 #include "serialq/common/yaml_fields.hpp"
 
 #include <map>
@@ -25,7 +26,8 @@ int window_out(int in, int kernel, int stride, int pad) {
 
 class Loader {
 public:
-    Loader(const std::filesystem::path& path) : file_(path.string()) {}
+    // Resolved here, not only in load_yaml_file, because the weights file is relative to it.
+    Loader(const std::filesystem::path& path) : file_(resolve_input(path).string()) {}
 
     Network load() {
         YamlMap root(load_yaml_file(file_), file_);

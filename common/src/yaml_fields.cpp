@@ -2,6 +2,7 @@
 
 #include "serialq/common/atomic_file.hpp"
 #include "serialq/common/error.hpp"
+#include "serialq/common/shipped_files.hpp"
 #include "serialq/common/text.hpp"
 
 #include <cmath>
@@ -10,10 +11,11 @@
 
 namespace serialq {
 
-YAML::Node load_yaml_file(const std::filesystem::path& path) {
+YAML::Node load_yaml_file(const std::filesystem::path& given) {
+    const std::filesystem::path path = resolve_input(given);
     const std::string file = path.string();
     std::ifstream in(path);
-    if (!in) throw InputError(file + ": cannot open file (does it exist?)");
+    if (!in) throw InputError(file + ": cannot open file (does it exist?)" + where_looked(path));
     std::ostringstream ss;
     ss << in.rdbuf();
     const std::string text = ss.str();

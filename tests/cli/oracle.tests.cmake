@@ -38,7 +38,13 @@ serialq_add_cli_test(NAME oracle_cache_second
   EXIT 0 STDOUT "4,4,4,4 +99.5000 +0 +0.000000 +no +yes\n2,2,2,2 +11.4333 .* no +no\n$")
 serialq_add_cli_test(NAME oracle_cache_stats
   ARGS oracle stats --cache ${ORACLE_CLI_DIR}/shared/a.sqlite
-  EXIT 0 STDOUT "2 entries, 1 identities, integrity ok\n.*table:sha256=[0-9a-f]+ +table:${RELEQ_TABLE} +2 +0 ")
+  EXIT 0 STDOUT "2 entries, 1 identities, integrity ok\n.*\n\\[1\\] +table:${RELEQ_TABLE} +2 +0 .*\nidentities \\(for oracle export --identity\\):\n\\[1\\] table:sha256=[0-9a-f]+\n$")
+# A builtin identity is ~500 characters: its rows were 567 wide (issue 18). The table now fits
+# 132 columns and the identity, wrapped below it, reads back whole (oracle_stats_width.py).
+add_test(NAME cli:oracle_stats_width
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/oracle_stats_width.py
+          $<TARGET_FILE:serialq> ${ORACLE_CLI_DIR}/width/cache.sqlite
+  WORKING_DIRECTORY ${SERIALQ_SOURCE_DIR})
 serialq_add_cli_test(NAME oracle_cache_export
   ARGS oracle export --cache ${ORACLE_CLI_DIR}/shared/a.sqlite --out ${ORACLE_CLI_DIR}/shared/a.csv
   EXIT 0)

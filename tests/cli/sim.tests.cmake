@@ -178,7 +178,32 @@ serialq_add_cli_test(NAME sim_vcd
   FILE_MATCHES "\\$timescale.*\\$var wire +32 +[a-z]+ +pass .*\\$var wire +1 +[a-z]+ +array_stalled .*\\$var wire +32 +[a-z]+ +active_sips .*\\$enddefinitions.*\nb1100100000 [a-z]+\n")
 serialq_add_cli_test(NAME sim_vcd_unknown_layer
   ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model cycle --vcd ${CMAKE_CURRENT_BINARY_DIR}/x.vcd --vcd-layer conv9
-  EXIT 1 ONE_LINE_ERROR STDERR "traces/lenet.yaml: --vcd-layer: found 'conv9', expected a layer of lenet: conv1, pool1, conv2, pool2, fc1, fc2")
+  EXIT 1 ONE_LINE_ERROR STDERR "traces/lenet.yaml: --vcd-layer: found 'conv9', expected a conv or fc layer of lenet \\(only they run on the array\\): conv1, conv2, fc1, fc2")
+# A pool does not run on the array: it wrote an empty VCD and exited 0 (issue 18).
+serialq_add_cli_test(NAME sim_vcd_pool_layer
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --vcd ${CMAKE_CURRENT_BINARY_DIR}/pool.vcd --vcd-layer pool1
+  EXIT 1 ONE_LINE_ERROR STDERR "--vcd-layer: found 'pool1', expected a conv or fc layer of lenet")
+# SystemC's "Info: (I703) tracing timescale unit set" went to stdout, into the CSV (issue 18);
+# --vcd alone picks the cycle model.
+serialq_add_cli_test(NAME sim_vcd_csv_on_stdout
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --format csv
+    --vcd ${CMAKE_CURRENT_BINARY_DIR}/csv.vcd --vcd-layer conv1
+  EXIT 0 STDOUT "^run,bits_spec,[^\n]*\n1,uniform:4,,conv1,.*\n1,uniform:4,,total,[^\n]*\n$"
+  STDERR "^Info: \\(I703\\) tracing timescale unit set")
+serialq_add_cli_test(NAME sim_vcd_table_says_cycle
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4 --vcd ${CMAKE_CURRENT_BINARY_DIR}/t.vcd --vcd-layer conv1
+  EXIT 0 STDOUT "^network lenet \\(traces/lenet.yaml\\) on [^\n]*, cycle model\n")
+# One default model for sim, sweep and search (sim::kDefaultModel); sim's was cycle (issue 18).
+serialq_add_cli_test(NAME sim_default_model
+  ARGS sim --trace traces/lenet.yaml --bits uniform:4
+  EXIT 0 STDOUT "^network lenet \\(traces/lenet.yaml\\) on [^\n]*, analytic model\n")
+# Boost guessed --bit as --bits (issue 18): option names are exact.
+serialq_add_cli_test(NAME sim_abbreviated_option
+  ARGS sim --trace traces/lenet.yaml --bit uniform:4
+  EXIT 2 ONE_LINE_ERROR STDERR "unrecognised option '--bit'")
+serialq_add_cli_test(NAME search_abbreviated_option
+  ARGS search --episode 3 --out ${CMAKE_CURRENT_BINARY_DIR}/never
+  EXIT 2 ONE_LINE_ERROR STDERR "unrecognised option '--episode'")
 serialq_add_cli_test(NAME sim_vcd_needs_cycle_model
   ARGS sim --trace traces/lenet.yaml --bits uniform:4 --model analytic --vcd x.vcd --vcd-layer conv2
   EXIT 2 ONE_LINE_ERROR STDERR "--vcd: found --model analytic, expected --model cycle")

@@ -14,6 +14,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <memory>
 
 // libsystemc.so's own main() calls sc_main, so the library needs the symbol to link. serialq's
@@ -145,11 +146,25 @@ void Kernel::use_clock(bool clocked) {
     clocked_ = clocked;
 }
 
+namespace {
+// SystemC prints its infos (a VCD's time unit among them) on stdout, where serialq writes its
+// CSV and JSON: they go to stderr. Warnings and errors keep SystemC's own handling.
+void infos_to_stderr(const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
+    if (report.get_severity() != sc_core::SC_INFO) {
+        sc_core::sc_report_handler::default_handler(report, actions);
+        return;
+    }
+    if (actions & sc_core::SC_DISPLAY)
+        std::cerr << sc_core::sc_report_compose_message(report) << std::endl;
+}
+}  // namespace
+
 void Kernel::elaborate() {
     check_sanitizer_mode();  // before the first coroutine switch
     // SystemC prints a banner on stdout at its first elaboration unless this is set; serialq's
     // outputs (JSON, CSV) go to stdout.
     ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    sc_core::sc_report_handler::set_handler(&infos_to_stderr);
     top_ = new Accelerator("serialq", clocked_);
     if (!vcd_path_.empty()) {
         std::string base = vcd_path_;

@@ -132,7 +132,7 @@ SweepPlan make_plan(const SweepSpec& spec) {
     for (const auto& t : spec.traces) {
         plan.networks.push_back(load_network(t));
         networks.push_back(&plan.networks.back());
-        trace_hashes.push_back(stable_hash(read_file(t)));
+        trace_hashes.push_back(stable_hash(read_file(plan.networks.back().file)));
     }
 
     const auto combos = override_combinations(spec.axes);

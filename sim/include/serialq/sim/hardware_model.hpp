@@ -109,6 +109,11 @@ public:
     LayerReport simulate_layer(const Network& net, int layer_index, int bits);
 };
 
+// The model every command uses unless told otherwise (sim, sweep, search): the analytic twin,
+// which equals the cycle model on every figure (tests/sim) at a fraction of its time. A VCD
+// needs the cycle model, so `sim --vcd` picks it.
+inline constexpr const char* kDefaultModel = "analytic";
+
 // kind: "cycle" | "analytic"; anything else is a ConfigError naming the valid kinds.
 std::unique_ptr<HardwareModel> make_hardware_model(const std::string& kind,
                                                    const AcceleratorConfig& config);

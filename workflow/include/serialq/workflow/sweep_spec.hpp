@@ -2,6 +2,8 @@
 // What a sweep covers: the cartesian product of base accelerators x `--set` axes (any dotted
 // accelerator key, several values each) x models x networks x bit assignments. Parsed once, at
 // the edge, from command-line options or a sweep YAML (configs/sweeps/*.yaml, docs/workflows.md).
+#include "serialq/sim/hardware_model.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,7 +20,7 @@ struct SweepAxis {
 struct SweepSpec {
     std::vector<std::string> accels;  // base accelerator YAMLs (an axis of their own)
     std::vector<SweepAxis> axes;  // overrides applied to every base accelerator
-    std::vector<std::string> models = {"analytic"};  // "analytic" | "cycle"
+    std::vector<std::string> models = {sim::kDefaultModel};  // "analytic" | "cycle"
     std::vector<std::string> traces;  // network traces
     // Bit assignments: "uniform:N", "8,4,4,8" (one per weight layer), or a search's best.json
     // (or the search directory holding it).
