@@ -106,7 +106,8 @@ TEST_CASE("grouped bars: one bar per series and category, and a reference line")
     REQUIRE(check_xml(svg).ok());
     CHECK(occurrences(svg, "</title></rect>") == 120);
     CHECK(occurrences(svg, "stroke-dasharray") == 2);  // the reference line and its legend entry
-    CHECK(svg.find("rotate(-45") != std::string::npos);  // 60 long labels cannot stand upright
+    CHECK(occurrences(svg, "rotate(-90") == 61);  // the y title and all 60 labels, upright
+    CHECK(svg.find("width=\"720\"") == std::string::npos);  // widened to hold them
 }
 
 TEST_CASE("scatter: the frontier is ringed and joined by a staircase") {

@@ -29,7 +29,7 @@ Report sample_report() {
         DataTable t{{"layer", "cycles"}, {}};
         t.add_row({"conv1", "10"});
         t.add_row({"fc1", "20"});
-        s.blocks.push_back(Figure{id, std::string("caption ") + id, render_svg(c), t});
+        s.blocks.push_back(Figure{id, std::string("caption ") + id, c, t});
     }
     DataTable totals{{"bits", "total_cycles"}, {}};
     totals.add_row({"8,8", "30"});
@@ -84,7 +84,7 @@ TEST_CASE("markdown report: figure file names from the inputs cannot leave the r
     // A sweep parameter named in the sweep's own files becomes part of a figure id.
     for (const std::string id : {"cycles-vs-x/../../../escaped", "cycles-vs-x_.._.._.._escaped",
                                  "cycles-vs-x/../../../escaped", "/etc/passwd", "", "a b\\c\n"})
-        s.blocks.push_back(Figure{id, "caption", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", t});
+        s.blocks.push_back(Figure{id, "caption", LineChart{}, t});
     r.sections.push_back(s);
     const auto md = render_markdown(r, "report");
     REQUIRE(md.figures.size() == 6);

@@ -85,7 +85,11 @@ TEST_CASE("report of a search: learning curves, Pareto scatters, action probabil
     check_page(r, 3 + 2 + 2);
     const std::string html = render_html(r);
     CHECK(html.find("Pareto frontier") != std::string::npos);
-    CHECK(html.find("<td>best.bits</td><td>[2,2,4,4]</td>") != std::string::npos);
+    CHECK(html.find("<td>best.<wbr/>bits</td><td>[2,2,4,4]</td>") != std::string::npos);
+    // best.json's configuration is marked on both Pareto plots
+    const std::string marker = "<g class=\"chosen\">\n<polygon";
+    const auto first = html.find(marker);
+    CHECK((first != std::string::npos && html.find(marker, first + 1) != std::string::npos));
 }
 
 TEST_CASE("reports refuse what is not a serialq output, naming the file") {

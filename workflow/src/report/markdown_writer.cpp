@@ -67,6 +67,7 @@ MarkdownRendering render_markdown(const Report& report, const std::string& figur
     }
     int figure_number = 0;
     std::set<std::string> taken;
+    Palette palette;
     for (const auto& s : report.sections) {
         m += "## " + s.title + "\n\n";
         for (const auto& block : s.blocks) {
@@ -75,7 +76,7 @@ MarkdownRendering render_markdown(const Report& report, const std::string& figur
             } else if (const auto* f = std::get_if<Figure>(&block)) {
                 const std::string n = std::to_string(++figure_number);
                 const std::string file = figure_file(figure_prefix, f->id, taken);
-                out.figures.emplace_back(file, f->svg);
+                out.figures.emplace_back(file, render_svg(f->chart, &palette));
                 m += "![Figure " + n + ". " + md_cell(f->caption) + "](" + file + ")\n\n*Figure " +
                      n + ". " + f->caption + "*\n\nTable behind figure " + n + ":\n\n" +
                      table_md(f->table);

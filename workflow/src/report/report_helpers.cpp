@@ -41,7 +41,7 @@ Figure bar_figure(const std::string& id, const std::string& caption, const BarCh
         for (const auto& s : chart.series) row.push_back(cell(s.values[c]));
         t.add_row(std::move(row));
     }
-    return Figure{id, caption, render_svg(chart), t};
+    return Figure{id, caption, chart, t};
 }
 
 Figure line_figure(const std::string& id, const std::string& caption, const LineChart& chart,
@@ -63,7 +63,7 @@ Figure line_figure(const std::string& id, const std::string& caption, const Line
         for (double y : ys) row.push_back(cell(y));
         t.add_row(std::move(row));
     }
-    return Figure{id, caption, render_svg(chart), t};
+    return Figure{id, caption, chart, t};
 }
 
 }  // namespace serialq::workflow

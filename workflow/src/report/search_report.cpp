@@ -37,8 +37,10 @@ std::vector<double> moving_average(const std::vector<double>& v, std::size_t win
     return out;
 }
 
+// `chosen`: the bits of the search's best configuration (best.json), "" if there is none.
 Figure scatter_figure(const std::string& id, const std::string& caption, const std::string& title,
-                      const std::vector<const Episode*>& configs, bool energy) {
+                      const std::vector<const Episode*>& configs, bool energy,
+                      const std::string& chosen) {
     std::vector<double> cost, acc;
     for (const auto* e : configs) {
         cost.push_back(energy ? e->energy_pj : e->total_cycles);
@@ -72,6 +74,9 @@ Figure scatter_figure(const std::string& id, const std::string& caption, const s
                            " %, " + short_number(cost[i], 6) + (energy ? " pJ" : " cycles"));
     }
     c.frontier = f;
+    for (std::size_t i = 0; i < configs.size(); ++i)
+        if (configs[i]->bits == chosen)
+            c.chosen = Series{"chosen", {cost[i]}, {acc[i]}, {"chosen: " + all.labels[i]}};
     DataTable t{{"bits", "accuracy_percent", energy ? "energy_pj" : "total_cycles", "on_frontier"},
                 {}};
     for (auto i : front)  // frontier first, cheapest first; then the others in episode order
@@ -83,7 +88,17 @@ Figure scatter_figure(const std::string& id, const std::string& caption, const s
                   caption + " " + std::to_string(front.size()) + " of " +
                       std::to_string(configs.size()) +
                       " distinct configurations are on the frontier.",
-                  render_svg(c), t};
+                  c, t};
+}
+
+// The best configuration's bits as episodes.csv writes them ("2,2,3,2"), "" if unknown.
+std::string chosen_bits(const std::optional<nlohmann::json>& best_json) {
+    if (!best_json || !best_json->contains("best")) return "";
+    const auto& bits = (*best_json)["best"].value("bits", nlohmann::json());
+    if (!bits.is_array()) return "";
+    std::string out;
+    for (const auto& b : bits) out += (out.empty() ? "" : ",") + scalar_text(b);
+    return out;
 }
 
 // best.json as a table of fields: scalars at the top, and one level down ("best.bits",
@@ -158,7 +173,7 @@ Section learning_curves_section(const std::vector<Episode>& episodes) {
     return curves;
 }
 
-Section pareto_section(const std::vector<Episode>& episodes) {
+Section pareto_section(const std::vector<Episode>& episodes, const std::string& chosen) {
     // Distinct configurations, first occurrence: a configuration evaluated again is one point.
     std::vector<const Episode*> configs;
     std::set<std::string> seen;
@@ -168,12 +183,12 @@ Section pareto_section(const std::vector<Episode>& episodes) {
     pareto.blocks.push_back(Paragraph{
         "Every distinct configuration the search evaluated; ringed: the Pareto frontier (no other "
         "configuration is both cheaper and at least as accurate), joined as the best accuracy "
-        "reachable at each cost."});
+        "reachable at each cost; the diamond: the configuration the search chose (best.json)."});
     pareto.blocks.push_back(scatter_figure("accuracy-vs-latency",
                                            "Accuracy against network latency.",
-                                           "accuracy vs latency", configs, false));
+                                           "accuracy vs latency", configs, false, chosen));
     pareto.blocks.push_back(scatter_figure("accuracy-vs-energy", "Accuracy against network energy.",
-                                           "accuracy vs energy", configs, true));
+                                           "accuracy vs energy", configs, true, chosen));
     return pareto;
 }
 
@@ -283,7 +298,7 @@ Report search_report(const SearchData& s) {
                                       "episode; serialq search --resume continues it)"));
     if (s.best && s.best->is_object()) add_best_configuration(report, *s.best);
     report.sections.push_back(learning_curves_section(s.episodes));
-    report.sections.push_back(pareto_section(s.episodes));
+    report.sections.push_back(pareto_section(s.episodes, chosen_bits(s.best)));
     if (auto probs = action_probabilities_section(s.action_probabilities))
         report.sections.push_back(std::move(*probs));
     return report;

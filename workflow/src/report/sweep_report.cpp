@@ -83,10 +83,12 @@ struct SeriesPlan {
     std::vector<std::string> keys;  // the series drawn, in sweep order
     std::string note;  // appended to the captions ("" or " Other ...")
 
-    // "tiles=8, uniform:4": the series a row belongs to.
+    // "tiles=8, uniform:4": the series a row belongs to; the held parameters are left out
+    // (the same in every series, the note names them).
     std::string key(const TotalRow& r) const {
         std::string k;
         for (const auto& q : others) {
+            if (held.count(q)) continue;
             if (!k.empty()) k += ", ";
             k += labelled(q, r.params.at(q));
         }

@@ -1,6 +1,7 @@
 // Bar chart over categories (e.g. layers): grouped bars, one per series, or stacked bars.
-// Category labels turn 45 degrees when they would collide, and only every k-th is written when
-// there are too many to read (all of them stay in the table and in the tooltips).
+// Category labels stand upright when they would collide side by side, and the chart widens
+// with the number of categories so that every label has its own column (ResNet-50's 54 layers
+// among them; a browser scales the figure down to the page).
 #include "plot_frame.hpp"
 #include "series_check.hpp"
 
@@ -12,7 +13,8 @@ namespace serialq::workflow {
 
 namespace {
 
-constexpr std::size_t kCategoryChars = 14;
+constexpr std::size_t kCategoryChars = 24;
+constexpr double kUprightSlot = 16;  // pixels per upright label: its line height and a gap
 
 // The values the y axis must show (0, every bar's end; with stacking, the stacks' ends; the
 // reference line) and the legend; a series of the wrong length is refused.
@@ -21,7 +23,7 @@ struct Extent {
     std::vector<LegendEntry> legend;
 };
 
-Extent extent_of(const BarChart& chart) {
+Extent extent_of(const BarChart& chart, Palette& colours) {
     const std::size_t n = chart.categories.size();
     Extent e;
     std::vector<double> tops(n, 0.0), bottoms(n, 0.0);
@@ -31,7 +33,7 @@ Extent extent_of(const BarChart& chart) {
             throw std::invalid_argument("bar chart '" + chart.title + "': series '" + s.name +
                                         "' has " + std::to_string(s.values.size()) +
                                         " values for " + std::to_string(n) + " categories");
-        e.legend.push_back({s.name, series_colour(i), LegendEntry::Kind::Bar});
+        e.legend.push_back({s.name, colours.colour(s.name), LegendEntry::Kind::Bar});
         for (std::size_t c = 0; c < n; ++c) {
             const double v = std::isfinite(s.values[c]) ? s.values[c] : 0;
             if (chart.stacked)
@@ -46,38 +48,40 @@ Extent extent_of(const BarChart& chart) {
     }
     if (chart.reference) {
         e.ys.push_back(chart.reference->y);
-        e.legend.push_back({chart.reference->label, "#666666", LegendEntry::Kind::Reference});
+        e.legend.push_back({chart.reference->label, colours.colour(chart.reference->label),
+                            LegendEntry::Kind::Reference});
     }
     return e;
 }
 
-// Where the categories go: horizontal labels if they fit their slot, else rotated (with room
-// below the plot for them) and, if crowded, only every k-th.
+// Where the categories go: horizontal labels if they fit their slot, else upright (with room
+// below the plot for them) in slots of at least kUprightSlot, the page widened to hold them.
 struct CategoryLayout {
-    PlotArea area;
+    ChartFrame frame;
     double slot = 0;  // pixels per category
     bool rotate = false;
-    std::size_t every = 1;
 };
 
 CategoryLayout layout_categories(const BarChart& chart, const std::vector<LegendEntry>& legend) {
-    const std::size_t n = std::max<std::size_t>(chart.categories.size(), 1);
+    const auto n = static_cast<double>(std::max<std::size_t>(chart.categories.size(), 1));
     double longest = 0;
     for (const auto& c : chart.categories)
-        longest = std::max(longest, text_width(clip_text(c, kCategoryChars)));
-    const PlotArea probe = plot_area(legend);
+        longest = std::max(longest, text_width(clip_text(c, kCategoryChars)) * 1.15);
+    const ChartFrame probe = chart_frame(legend);
+    const double plot_width = probe.area.right - probe.area.left;
     CategoryLayout l;
-    l.rotate = longest > (probe.right - probe.left) / static_cast<double>(n) - 4;
-    l.area = plot_area(legend, l.rotate ? 40 + longest * 0.72 : 48);
-    l.slot = (l.area.right - l.area.left) / static_cast<double>(n);
-    if (l.rotate)
-        l.every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(14.0 / l.slot)));
+    l.rotate = longest > plot_width / n - 6;
+    l.frame = l.rotate ? chart_frame(legend, 44 + longest,
+                                     probe.width + std::max(0.0, n * kUprightSlot - plot_width))
+                       : probe;
+    l.slot = (l.frame.area.right - l.frame.area.left) / n;
     return l;
 }
 
 // Every finite value as a bar (grouped side by side, or stacked); false if there was none.
-bool draw_bars(Canvas& canvas, const BarChart& chart, const CategoryLayout& l,
-               const AxisLayout& y) {
+bool draw_bars(Canvas& canvas, const BarChart& chart, const CategoryLayout& l, const AxisLayout& y,
+               const std::vector<LegendEntry>& legend) {
+    const PlotArea& area = l.frame.area;
     const std::size_t n = chart.categories.size();
     const std::size_t groups = chart.stacked ? 1 : std::max<std::size_t>(chart.series.size(), 1);
     const double group_width = l.slot * 0.8;
@@ -97,50 +101,52 @@ bool draw_bars(Canvas& canvas, const BarChart& chart, const CategoryLayout& l,
                 acc += v;
             }
             const double p0 = y.to_pixel(from), p1 = y.to_pixel(from + v);
-            const double x0 = l.area.left + l.slot * static_cast<double>(c) +
+            const double x0 = area.left + l.slot * static_cast<double>(c) +
                               (l.slot - group_width) / 2 +
                               (chart.stacked ? 0 : bar_width * static_cast<double>(i));
             const std::string tip = chart.categories[c] + (s.name.empty() ? "" : " - " + s.name) +
                                     ": " + value_text(v, chart.y);
             canvas.rect(x0, std::min(p0, p1), std::max(bar_width - (groups > 1 ? 1 : 0), 0.5),
-                        std::max(std::fabs(p1 - p0), 0.0), series_colour(i), tip);
+                        std::max(std::fabs(p1 - p0), 0.0), legend[i].colour, tip);
         }
     }
     return any;
 }
 
 void draw_category_labels(Canvas& canvas, const BarChart& chart, const CategoryLayout& l) {
-    for (std::size_t c = 0; c < chart.categories.size(); c += l.every) {
-        const double cx = l.area.left + l.slot * (static_cast<double>(c) + 0.5);
+    const PlotArea& area = l.frame.area;
+    for (std::size_t c = 0; c < chart.categories.size(); ++c) {
+        const double cx = area.left + l.slot * (static_cast<double>(c) + 0.5);
         const std::string label = clip_text(chart.categories[c], kCategoryChars);
-        if (l.rotate)
-            canvas.text(cx + 3, l.area.bottom + 10, label, Canvas::Anchor::End, 11, false, -45);
+        if (l.rotate)  // reads bottom to top, ending just below the axis
+            canvas.text(cx + 4, area.bottom + 8, label, Canvas::Anchor::End, 11, false, -90);
         else
-            canvas.text(cx, l.area.bottom + 17, label, Canvas::Anchor::Middle);
+            canvas.text(cx, area.bottom + 17, label, Canvas::Anchor::Middle);
     }
-    canvas.text((l.area.left + l.area.right) / 2, kChartHeight - 8, chart.category_label,
-                Canvas::Anchor::Middle, 12);
+    canvas.text((area.left + area.right) / 2, area.bottom + l.frame.bottom_space - 8,
+                chart.category_label, Canvas::Anchor::Middle, 12);
 }
 
 }  // namespace
 
-std::string render_svg(const BarChart& chart) {
-    const Extent e = extent_of(chart);
+std::string render_svg(const BarChart& chart, Palette* palette) {
+    Palette own;
+    const Extent e = extent_of(chart, palette ? *palette : own);
     const CategoryLayout l = layout_categories(chart, e.legend);
+    const PlotArea& area = l.frame.area;
     Axis y_axis = chart.y;
     y_axis.include_zero = true;
     y_axis.scale = Scale::Linear;  // bar lengths mean nothing on a log axis
-    const AxisLayout y(y_axis, e.ys, l.area.bottom, l.area.top, false);
+    const AxisLayout y(y_axis, e.ys, area.bottom, area.top, false);
 
-    Canvas canvas(kChartWidth, kChartHeight, chart.title);
+    Canvas canvas(l.frame.width, l.frame.height, chart.title);
     draw_title(canvas, chart.title);
-    draw_y_axis(canvas, l.area, y);
-    const bool any = draw_bars(canvas, chart, l, y);
-    if (chart.reference)
-        draw_reference(canvas, l.area, y, chart.reference->y, chart.reference->label);
+    draw_y_axis(canvas, area, y);
+    const bool any = draw_bars(canvas, chart, l, y, e.legend);
+    if (chart.reference) draw_reference(canvas, area, y, *chart.reference, e.legend.back().colour);
     draw_category_labels(canvas, chart, l);
-    if (!any) draw_no_data(canvas, l.area);
-    draw_legend(canvas, l.area, e.legend);
+    if (!any) draw_no_data(canvas, area);
+    draw_legend(canvas, l.frame, e.legend);
     return canvas.finish();
 }
 

@@ -2,12 +2,26 @@
 
 #include "../xml_text.hpp"
 
+#include "serialq/workflow/chart.hpp"
+
+#include <algorithm>
+
 namespace serialq::workflow {
 
 const std::string& series_colour(std::size_t index) {
     static const std::vector<std::string> palette = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
                                                      "#CC79A7", "#56B4E9", "#000000", "#F0E442"};
     return palette[index % palette.size()];
+}
+
+const std::string& Palette::colour(const std::string& name) {
+    auto at = std::find(names_.begin(), names_.end(), name);
+    if (at == names_.end()) at = names_.insert(names_.end(), name);
+    return series_colour(static_cast<std::size_t>(at - names_.begin()));
+}
+
+std::string render_svg(const Chart& chart, Palette* palette) {
+    return std::visit([palette](const auto& c) { return render_svg(c, palette); }, chart);
 }
 
 Canvas::Canvas(double width, double height, const std::string& title)
@@ -65,6 +79,25 @@ void Canvas::circle(double cx, double cy, double r, const std::string& fill,
     else
         body_ += "<circle " + attrs + ">" + tooltip_element(tooltip) + "</circle>\n";
 }
+
+void Canvas::polygon(const std::vector<std::pair<double, double>>& points, const std::string& fill,
+                     const std::string& stroke, const std::string& tooltip) {
+    std::string p;
+    for (const auto& [x, y] : points) {
+        if (!p.empty()) p += ' ';
+        p.append(coord(x)).append(",").append(coord(y));
+    }
+    body_ += "<polygon points=\"" + p + "\" fill=\"" + fill + "\" stroke=\"" + stroke + "\">" +
+             tooltip_element(tooltip) + "</polygon>\n";
+}
+
+void Canvas::begin_group(const std::vector<std::pair<std::string, std::string>>& attributes) {
+    body_ += "<g";
+    for (const auto& [k, v] : attributes) body_ += " " + k + "=\"" + xml_escape(v) + "\"";
+    body_ += ">\n";
+}
+
+void Canvas::end_group() { body_ += "</g>\n"; }
 
 void Canvas::text(double x, double y, const std::string& content, Anchor anchor, double size,
                   bool bold, double rotate, bool middle, const std::string& fill) {

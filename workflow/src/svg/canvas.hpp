@@ -23,6 +23,11 @@ public:
     void circle(double cx, double cy, double r, const std::string& fill,
                 const std::string& stroke = "none", const std::string& tooltip = "",
                 double stroke_width = 1, double opacity = 1);
+    void polygon(const std::vector<std::pair<double, double>>& points, const std::string& fill,
+                 const std::string& stroke, const std::string& tooltip);
+    // <g> around what follows, e.g. a legend entry with data-name and data-colour for tests.
+    void begin_group(const std::vector<std::pair<std::string, std::string>>& attributes);
+    void end_group();
     enum class Anchor { Start, Middle, End };
     // `rotate`: degrees about (x, y); `middle`: centre the text vertically on y.
     void text(double x, double y, const std::string& content, Anchor anchor = Anchor::Start,

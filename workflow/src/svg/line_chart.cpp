@@ -4,7 +4,9 @@
 
 namespace serialq::workflow {
 
-std::string render_svg(const LineChart& chart) {
+std::string render_svg(const LineChart& chart, Palette* palette) {
+    Palette own;
+    Palette& colours = palette ? *palette : own;
     std::vector<double> xs, ys;
     std::vector<LegendEntry> legend;
     for (std::size_t i = 0; i < chart.series.size(); ++i) {
@@ -12,27 +14,28 @@ std::string render_svg(const LineChart& chart) {
         check_series(s, "line chart '" + chart.title + "'");
         xs.insert(xs.end(), s.x.begin(), s.x.end());
         ys.insert(ys.end(), s.y.begin(), s.y.end());
-        legend.push_back({s.name, series_colour(i), LegendEntry::Kind::Line});
+        legend.push_back({s.name, colours.colour(s.name), LegendEntry::Kind::Line});
     }
     if (chart.reference) {
         ys.push_back(chart.reference->y);
-        legend.push_back({chart.reference->label, "#666666", LegendEntry::Kind::Reference});
+        legend.push_back({chart.reference->label, colours.colour(chart.reference->label),
+                          LegendEntry::Kind::Reference});
     }
-    const PlotArea area = plot_area(legend);
+    const ChartFrame frame = chart_frame(legend);
+    const PlotArea& area = frame.area;
     const AxisLayout x(chart.x, xs, area.left, area.right, true);
     const AxisLayout y(chart.y, ys, area.bottom, area.top, false);
 
-    Canvas canvas(kChartWidth, kChartHeight, chart.title);
+    Canvas canvas(frame.width, frame.height, chart.title);
     draw_title(canvas, chart.title);
     draw_y_axis(canvas, area, y);
     draw_x_axis(canvas, area, x);
-    if (chart.reference)
-        draw_reference(canvas, area, y, chart.reference->y, chart.reference->label);
+    if (chart.reference) draw_reference(canvas, area, y, *chart.reference, legend.back().colour);
 
     bool any = false;
     for (std::size_t i = 0; i < chart.series.size(); ++i) {
         const auto& s = chart.series[i];
-        const std::string& colour = series_colour(i);
+        const std::string& colour = legend[i].colour;
         std::vector<std::pair<double, double>> run;
         auto flush = [&] {
             canvas.polyline(run, colour, 2);
@@ -55,7 +58,7 @@ std::string render_svg(const LineChart& chart) {
         }
     }
     if (!any) draw_no_data(canvas, area);
-    draw_legend(canvas, area, legend);
+    draw_legend(canvas, frame, legend);
     return canvas.finish();
 }
 

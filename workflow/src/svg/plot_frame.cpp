@@ -6,17 +6,42 @@ namespace serialq::workflow {
 
 namespace {
 constexpr double kLegendFont = 11;
-constexpr std::size_t kLegendChars = 30;
+constexpr double kLegendRow = 18;
+constexpr double kLeft = 76, kRight = 16;
+
+// The estimate of text_width is for an average glyph; leave room for wide ones.
+double legend_entry_width(const std::string& name) {
+    return 24 + text_width(name, kLegendFont) * 1.15 + 14;
+}
+
+// The name as drawn: clipped only if it is wider than a whole row.
+std::string legend_name(const std::string& name, double width) {
+    const double room = width - kLeft - kRight;
+    std::size_t chars = name.size();
+    while (chars > 4 && legend_entry_width(clip_text(name, chars)) > room) --chars;
+    return clip_text(name, chars);
+}
 const std::string kAxisColour = "#444444";
 const std::string kGridColour = "#e3e3e3";
 }  // namespace
 
-PlotArea plot_area(const std::vector<LegendEntry>& legend, double bottom_space) {
-    double legend_width = 0;
-    for (const auto& e : legend)
-        legend_width =
-            std::max(legend_width, text_width(clip_text(e.name, kLegendChars), kLegendFont) + 34);
-    return {76, 40, kChartWidth - 16 - legend_width, kChartHeight - bottom_space};
+ChartFrame chart_frame(const std::vector<LegendEntry>& legend, double bottom_space, double width) {
+    ChartFrame f;
+    f.width = width;
+    f.bottom_space = bottom_space;
+    f.area = {kLeft, 40, width - kRight, 40 + kPlotHeight};
+    double x = kLeft, y = f.area.bottom + bottom_space + 6;
+    for (const auto& e : legend) {
+        const double w = legend_entry_width(legend_name(e.name, width));
+        if (x > kLeft && x + w > width - kRight) {
+            x = kLeft;
+            y += kLegendRow;
+        }
+        f.legend_at.emplace_back(x, y);
+        x += w;
+    }
+    f.height = legend.empty() ? f.area.bottom + bottom_space : y + kLegendRow;
+    return f;
 }
 
 void draw_title(Canvas& canvas, const std::string& title) {
@@ -48,10 +73,12 @@ void draw_x_axis(Canvas& canvas, const PlotArea& area, const AxisLayout& x) {
                 12);
 }
 
-void draw_legend(Canvas& canvas, const PlotArea& area, const std::vector<LegendEntry>& legend) {
-    const double x = area.right + 16;
-    double y = area.top + 6;
-    for (const auto& e : legend) {
+void draw_legend(Canvas& canvas, const ChartFrame& frame, const std::vector<LegendEntry>& legend) {
+    for (std::size_t i = 0; i < legend.size(); ++i) {
+        const auto& e = legend[i];
+        const auto [x, y] = frame.legend_at[i];
+        canvas.begin_group(
+            {{"class", "legend-entry"}, {"data-name", e.name}, {"data-colour", e.colour}});
         switch (e.kind) {
             case LegendEntry::Kind::Line:
                 canvas.line(x, y, x + 18, y, e.colour, 2);
@@ -70,20 +97,31 @@ void draw_legend(Canvas& canvas, const PlotArea& area, const std::vector<LegendE
             case LegendEntry::Kind::Reference:
                 canvas.line(x, y, x + 18, y, e.colour, 1.2, "5 3");
                 break;
+            case LegendEntry::Kind::Chosen:
+                draw_diamond(canvas, x + 9, y, e.colour, "");
+                break;
         }
-        canvas.text(x + 24, y, clip_text(e.name, kLegendChars), Canvas::Anchor::Start, kLegendFont,
+        canvas.text(x + 24, y, legend_name(e.name, frame.width), Canvas::Anchor::Start, kLegendFont,
                     false, 0, true);
-        y += 18;
+        canvas.end_group();
     }
 }
 
-void draw_reference(Canvas& canvas, const PlotArea& area, const AxisLayout& y, double value,
-                    const std::string& label) {
-    if (!y.drawable(value)) return;
-    const double py = y.to_pixel(value);
+void draw_reference(Canvas& canvas, const PlotArea& area, const AxisLayout& y,
+                    const ReferenceLine& reference, const std::string& colour) {
+    if (!y.drawable(reference.y)) return;
+    const double py = y.to_pixel(reference.y);
     if (py < area.top || py > area.bottom) return;
-    canvas.line(area.left, py, area.right, py, "#666666", 1.2, "5 3");
-    canvas.text(area.right - 4, py - 5, label, Canvas::Anchor::End, 10, false, 0, false, "#555555");
+    canvas.line(area.left, py, area.right, py, colour, 1.2, "5 3");
+    canvas.text(area.right - 4, py - 5, reference.label, Canvas::Anchor::End, 10, false, 0, false,
+                "#555555");
+}
+
+void draw_diamond(Canvas& canvas, double cx, double cy, const std::string& colour,
+                  const std::string& tooltip) {
+    const double r = 6;
+    canvas.polygon({{cx, cy - r}, {cx + r, cy}, {cx, cy + r}, {cx - r, cy}}, colour, "#ffffff",
+                   tooltip);
 }
 
 void draw_no_data(Canvas& canvas, const PlotArea& area) {

@@ -9,6 +9,7 @@
 // large values to a readable unit (pJ -> uJ, cycles -> M cycles) and prints it in the label.
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace serialq::workflow {
@@ -69,13 +70,28 @@ struct ScatterChart {
     Axis x, y;
     std::vector<Series> series;
     std::optional<Series> frontier;
+    std::optional<Series> chosen;  // the configuration a search picked: a black diamond
+};
+
+using Chart = std::variant<LineChart, BarChart, ScatterChart>;
+
+// Gives each series name a colour, in the order the names are first drawn. A report draws all
+// its figures with one palette, so that a colour means the same series in every figure.
+class Palette {
+public:
+    const std::string& colour(const std::string& name);
+
+private:
+    std::vector<std::string> names_;
 };
 
 // Each returns one <svg> element. Non-finite values (and non-positive ones on a log axis) are
 // left out of the drawing; they stay in the tables behind the plot. Series whose vectors differ
 // in length are a programming error (std::invalid_argument).
-std::string render_svg(const LineChart& chart);
-std::string render_svg(const BarChart& chart);
-std::string render_svg(const ScatterChart& chart);
+// Without a palette the chart gets one of its own.
+std::string render_svg(const LineChart& chart, Palette* palette = nullptr);
+std::string render_svg(const BarChart& chart, Palette* palette = nullptr);
+std::string render_svg(const ScatterChart& chart, Palette* palette = nullptr);
+std::string render_svg(const Chart& chart, Palette* palette = nullptr);
 
 }  // namespace serialq::workflow

@@ -3,6 +3,8 @@
 // and tables - and its two renderings: one self-contained HTML page (inline SVG and CSS, no
 // external resource, XHTML-compatible so that it also parses as XML) and Markdown with the
 // figures as separate SVG files beside it.
+#include "serialq/workflow/chart.hpp"
+
 #include <string>
 #include <utility>
 #include <variant>
@@ -25,7 +27,7 @@ struct Paragraph {
 struct Figure {
     std::string id;  // file-name safe and unique in the report: "layer-cycles"
     std::string caption;  // what the plot shows
-    std::string svg;  // one <svg> element (render_svg)
+    Chart chart;  // drawn when the report is written, with the report's palette
     DataTable table;  // the numbers behind it
 };
 
